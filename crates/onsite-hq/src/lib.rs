@@ -1,0 +1,14 @@
+//! Onsite HQ: the server dispatchers and devices talk to.
+//!
+//! `routes` is the HTTP API (thin handlers), `storage` the one trait behind which data lives,
+//! `auth` passwords and tokens, `tls` the certificate, `import` the JSON Lines job import,
+//! `server` wires them to a socket. The binary in `main.rs` is argument parsing only.
+
+pub mod auth;
+pub mod error;
+pub mod import;
+pub mod job_input;
+pub mod routes;
+pub mod server;
+pub mod storage;
+pub mod tls;

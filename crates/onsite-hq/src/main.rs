@@ -1,0 +1,235 @@
+//! `onsite-hq`: serve the HQ API, add users, import jobs.
+
+use anyhow::{Context, Result, bail};
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use onsite_hq::auth::{MIN_PASSWORD_LEN, hash_password};
+use onsite_hq::server::{self, CertSource, ServeConfig};
+use onsite_hq::storage::{NewUser, Storage, StorageError};
+use onsite_protocol::Role;
+use std::io::{BufRead, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "onsite-hq",
+    version,
+    about = "Onsite HQ server: dispatch and sync over HTTPS"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HQ API over HTTPS.
+    Serve {
+        /// Data folder (database, certificate); created on first start.
+        #[arg(long)]
+        data: PathBuf,
+        /// Address to listen on; port 0 picks a free port.
+        #[arg(long, default_value = "127.0.0.1:8443")]
+        listen: SocketAddr,
+        /// PEM certificate chain to serve instead of the self-signed one.
+        #[arg(long, requires = "key")]
+        cert: Option<PathBuf>,
+        /// PEM private key for --cert.
+        #[arg(long, requires = "cert")]
+        key: Option<PathBuf>,
+    },
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Import jobs from a JSON Lines file (see docs/IMPORT.md). All or nothing.
+    Import {
+        /// Data folder.
+        #[arg(long)]
+        data: PathBuf,
+        /// The file; `-` reads standard input.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user.
+    Add {
+        /// Data folder.
+        #[arg(long)]
+        data: PathBuf,
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// admin, dispatcher or technician.
+        #[arg(long)]
+        role: Role,
+        /// Name shown to people (defaults to the username).
+        #[arg(long)]
+        name: Option<String>,
+        /// Comma-separated skills, e.g. boilers,heat-pumps.
+        #[arg(long, value_delimiter = ',')]
+        skills: Vec<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ONSITE_LOG")
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve {
+            data,
+            listen,
+            cert,
+            key,
+        } => serve(data, listen, cert.zip(key)).await,
+        Command::User {
+            command:
+                UserCommand::Add {
+                    data,
+                    username,
+                    role,
+                    name,
+                    skills,
+                    password_stdin: _,
+                },
+        } => add_user(data, username, role, name, skills),
+        Command::Import { data, file } => import(data, file),
+    }
+}
+
+async fn serve(data: PathBuf, listen: SocketAddr, cert: Option<(PathBuf, PathBuf)>) -> Result<()> {
+    let cert = cert.map_or(CertSource::SelfSigned, |(cert, key)| CertSource::Files {
+        cert,
+        key,
+    });
+    let hq = server::start(ServeConfig {
+        data_dir: data,
+        listen,
+        cert,
+    })
+    .await?;
+    // Scripts and tests read these two lines; keep their shape.
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "listening: {}", hq.url())?;
+    writeln!(out, "fingerprint: {}", hq.fingerprint)?;
+    out.flush()?;
+    drop(out);
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    hq.shutdown().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+fn add_user(
+    data: PathBuf,
+    username: String,
+    role: Role,
+    name: Option<String>,
+    skills: Vec<String>,
+) -> Result<()> {
+    let username = username.trim().to_string();
+    if username.is_empty()
+        || username
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+    {
+        bail!("username must be non-empty and contain no spaces");
+    }
+    let mut password = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\n', '\r']);
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        bail!("password must be at least {MIN_PASSWORD_LEN} characters");
+    }
+    let storage = server::open_storage(&data)?;
+    let user = storage.add_user(
+        NewUser {
+            display_name: name.unwrap_or_else(|| username.clone()),
+            username,
+            role,
+            skills: skills
+                .into_iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            password_hash: hash_password(password).map_err(anyhow::Error::msg)?,
+        },
+        Utc::now(),
+    )?;
+    println!("created {} {} ({})", user.role, user.username, user.id);
+    Ok(())
+}
+
+fn import(data: PathBuf, file: PathBuf) -> Result<()> {
+    let started = std::time::Instant::now();
+    let lines = if file.as_os_str() == "-" {
+        onsite_hq::import::parse(std::io::stdin().lock())?
+    } else {
+        let f = std::fs::File::open(&file)
+            .with_context(|| format!("cannot open {}", file.display()))?;
+        onsite_hq::import::parse(std::io::BufReader::new(f))?
+    };
+    let storage = server::open_storage(&data)?;
+    let report = storage
+        .import_jobs(&lines, Utc::now())
+        .map_err(|e| match e {
+            StorageError::ImportLine { .. } => anyhow::anyhow!("{e}; nothing was imported"),
+            other => other.into(),
+        })?;
+    println!(
+        "imported {} jobs: {} created, {} updated, {} unchanged ({:.2} s)",
+        lines.len(),
+        report.created,
+        report.updated,
+        report.unchanged,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! Dispatcher endpoints: create, edit, assign, cancel and list jobs.
+
+use super::extract::{Json, Path, Query};
+use super::{AppState, MAX_LIST_PAGE};
+use crate::auth::Caller;
+use crate::error::AppError;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use onsite_protocol::api::{
+    AssignRequest, CancelRequest, JobInput, JobList, JobListQuery, JobPatch, JobView,
+};
+use onsite_protocol::{JobId, Role};
+
+const DISPATCH: &[Role] = &[Role::Dispatcher, Role::Admin];
+
+type Reply<T> = Result<axum::Json<T>, AppError>;
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<JobListQuery>,
+) -> Reply<JobList> {
+    caller.require(DISPATCH)?;
+    Ok(axum::Json(
+        state
+            .blocking(move |s| s.list_jobs(&q, MAX_LIST_PAGE))
+            .await?,
+    ))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<JobId>,
+) -> Reply<JobView> {
+    caller.require(DISPATCH)?;
+    Ok(axum::Json(state.blocking(move |s| s.job(id)).await?))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(input): Json<JobInput>,
+) -> Result<(StatusCode, axum::Json<JobView>), AppError> {
+    caller.require(DISPATCH)?;
+    let now = Utc::now();
+    let view = state.blocking(move |s| s.create_job(&input, now)).await?;
+    Ok((StatusCode::CREATED, axum::Json(view)))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<JobId>,
+    Json(patch): Json<JobPatch>,
+) -> Reply<JobView> {
+    caller.require(DISPATCH)?;
+    let now = Utc::now();
+    Ok(axum::Json(
+        state
+            .blocking(move |s| s.update_job(id, &patch, now))
+            .await?,
+    ))
+}
+
+pub async fn assign(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<JobId>,
+    Json(req): Json<AssignRequest>,
+) -> Reply<JobView> {
+    caller.require(DISPATCH)?;
+    let now = Utc::now();
+    let technician = req
+        .technician
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
+    Ok(axum::Json(
+        state
+            .blocking(move |s| s.assign_job(id, technician.as_deref(), now))
+            .await?,
+    ))
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<JobId>,
+    Json(req): Json<CancelRequest>,
+) -> Reply<JobView> {
+    caller.require(DISPATCH)?;
+    let now = Utc::now();
+    Ok(axum::Json(
+        state
+            .blocking(move |s| s.cancel_job(id, req.reason.as_deref(), now))
+            .await?,
+    ))
+}

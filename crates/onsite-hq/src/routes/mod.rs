@@ -1,0 +1,95 @@
+//! The HTTP API under `/api/v1`: `router(state)` builds it without binding a socket, so tests
+//! drive it with `oneshot` and the server binds it to TLS.
+
+mod auth;
+mod cursor;
+mod extract;
+mod jobs;
+mod sync;
+#[cfg(test)]
+mod tests;
+
+use crate::auth::LoginThrottle;
+use crate::error::AppError;
+use crate::storage::{Storage, StorageError};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use onsite_protocol::{API_PREFIX, ErrorCode};
+use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted by any endpoint (after decompression).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Largest page a pull returns.
+pub const MAX_PULL_PAGE: u32 = 1000;
+/// Largest page of the dispatcher job list.
+pub const MAX_LIST_PAGE: u32 = 500;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// Where everything is stored.
+    pub storage: Arc<dyn Storage>,
+    /// Failed-login counter.
+    pub throttle: Arc<LoginThrottle>,
+}
+
+impl AppState {
+    /// State over `storage` with a fresh throttle.
+    pub fn new(storage: Arc<dyn Storage>) -> Self {
+        Self {
+            storage,
+            throttle: Arc::default(),
+        }
+    }
+
+    /// Runs a storage call on the blocking pool, so SQLite never stalls the async workers.
+    ///
+    /// # Errors
+    /// The storage error, mapped to its API error.
+    pub async fn blocking<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Storage) -> Result<T, StorageError> + Send + 'static,
+    {
+        let storage = self.storage.clone();
+        Ok(tokio::task::spawn_blocking(move || f(storage.as_ref())).await??)
+    }
+}
+
+/// Builds the whole API.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/health", get(auth::health))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/refresh", post(auth::refresh))
+        .route("/me", get(auth::me))
+        .route("/jobs", get(jobs::list).post(jobs::create))
+        .route("/jobs/{id}", get(jobs::get).patch(jobs::update))
+        .route("/jobs/{id}/assign", post(jobs::assign))
+        .route("/jobs/{id}/cancel", post(jobs::cancel))
+        .route("/sync/pull", get(sync::pull));
+    Router::new()
+        .nest(API_PREFIX, api)
+        .fallback(|| async { AppError::not_found("route") })
+        .method_not_allowed_fallback(|| async {
+            AppError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorCode::MethodNotAllowed,
+                "method not allowed on this route",
+            )
+        })
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(RequestDecompressionLayer::new())
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(|_| {
+            axum::response::IntoResponse::into_response(AppError::internal("handler panicked"))
+        }))
+        .layer(TraceLayer::new_for_http())
+}

@@ -1,0 +1,39 @@
+//! The technician's pull: pages of changes to their own jobs since a cursor.
+
+use super::cursor;
+use super::extract::Query;
+use super::{AppState, MAX_PULL_PAGE};
+use crate::auth::Caller;
+use crate::error::AppError;
+use axum::extract::State;
+use onsite_protocol::Role;
+use onsite_protocol::api::{PullPage, PullQuery};
+
+pub async fn pull(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<PullQuery>,
+) -> Result<axum::Json<PullPage>, AppError> {
+    caller.require(&[Role::Technician])?;
+    let limit = q.limit.unwrap_or(MAX_PULL_PAGE).clamp(1, MAX_PULL_PAGE);
+    let position = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(
+            cursor::decode(c)
+                .ok_or_else(|| AppError::bad_request("invalid cursor; sync from the start"))?,
+        ),
+    };
+    // A cursor from another database (HQ restored or recreated) cannot be trusted: start over
+    // and tell the device to drop what it holds.
+    let reset = position
+        .as_ref()
+        .is_some_and(|p| p.instance != state.storage.instance_id());
+    let after = position.filter(|_| !reset).map(|p| p.seq);
+    let technician = caller.user.username;
+    let (mut page, pos) = state
+        .blocking(move |s| s.pull(&technician, after, limit))
+        .await?;
+    page.reset = reset;
+    page.cursor = cursor::encode(&pos);
+    Ok(axum::Json(page))
+}

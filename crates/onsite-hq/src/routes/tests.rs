@@ -1,0 +1,511 @@
+//! The router driven in-process with `oneshot`: auth, roles, bad input, scoping.
+
+use super::*;
+use crate::auth::hash_password;
+use crate::storage::NewUser;
+use crate::storage::sqlite::SqliteStorage;
+use axum::body::Body;
+use axum::http::{Method, Request, Response, header};
+use chrono::Utc;
+use http_body_util::BodyExt;
+use onsite_protocol::api::{JobView, PullPage, Tokens};
+use onsite_protocol::{DeviceId, Role};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Hq {
+    app: Router,
+    _dir: tempfile::TempDir,
+}
+
+const PASSWORD: &str = "password-123";
+
+impl Hq {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = SqliteStorage::open(&dir.path().join("hq.db")).unwrap();
+        let hash = hash_password(PASSWORD).unwrap();
+        for (name, role) in [
+            ("dana", Role::Dispatcher),
+            ("tina", Role::Technician),
+            ("tom", Role::Technician),
+        ] {
+            storage
+                .add_user(
+                    NewUser {
+                        username: name.into(),
+                        display_name: name.into(),
+                        role,
+                        skills: vec![],
+                        password_hash: hash.clone(),
+                    },
+                    Utc::now(),
+                )
+                .unwrap();
+        }
+        Self {
+            app: router(AppState::new(Arc::new(storage))),
+            _dir: dir,
+        }
+    }
+
+    async fn send(&self, req: Request<Body>) -> (StatusCode, Value) {
+        let res: Response<Body> = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| panic!("non-JSON body: {}", String::from_utf8_lossy(&bytes)))
+        };
+        (status, body)
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(format!("/api/v1{path}"));
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        };
+        self.send(req.unwrap()).await
+    }
+
+    async fn login(&self, username: &str) -> Tokens {
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/auth/login",
+                None,
+                Some(json!({"username": username, "password": PASSWORD, "device_id": DeviceId::new()})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value(body).unwrap()
+    }
+
+    async fn create_job(&self, token: &str, number: &str, technician: Option<&str>) -> JobView {
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/jobs",
+                Some(token),
+                Some(
+                    json!({"number": number, "kind": "repair", "summary": "Leak",
+                    "technician": technician, "customer": {"name": format!("Customer {number}")},
+                    "site": {"address": "1 High St"}}),
+                ),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        serde_json::from_value(body).unwrap()
+    }
+}
+
+fn code(body: &Value) -> &str {
+    body["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no code in {body}"))
+}
+
+#[tokio::test]
+async fn health_answers() {
+    let hq = Hq::new();
+    let (status, body) = hq.call(Method::GET, "/health", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "ok");
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_get_json_errors() {
+    let hq = Hq::new();
+    let (status, body) = hq.call(Method::GET, "/nope", None, None).await;
+    assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
+    let (status, body) = hq.call(Method::DELETE, "/health", None, None).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+    );
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_look_the_same() {
+    let hq = Hq::new();
+    for (user, pass) in [("tina", "wrong-password"), ("nobody", PASSWORD)] {
+        let (status, body) = hq
+            .call(
+                Method::POST,
+                "/auth/login",
+                None,
+                Some(json!({"username": user, "password": pass, "device_id": DeviceId::new()})),
+            )
+            .await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::UNAUTHORIZED, "invalid_credentials")
+        );
+        assert_eq!(body["message"], "wrong username or password");
+    }
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled() {
+    let hq = Hq::new();
+    let attempt = |pass: &'static str| {
+        hq.call(
+            Method::POST,
+            "/auth/login",
+            None,
+            Some(json!({"username": "tom", "password": pass, "device_id": DeviceId::new()})),
+        )
+    };
+    for _ in 0..crate::auth::MAX_FAILED_LOGINS {
+        assert_eq!(attempt("wrong-password").await.0, StatusCode::UNAUTHORIZED);
+    }
+    let (status, body) = attempt(PASSWORD).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
+}
+
+#[tokio::test]
+async fn endpoints_need_a_valid_token() {
+    let hq = Hq::new();
+    for (path, token) in [
+        ("/jobs", None),
+        ("/jobs", Some("osa_forged")),
+        ("/sync/pull", None),
+        ("/me", Some("")),
+    ] {
+        let (status, body) = hq.call(Method::GET, path, token, None).await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::UNAUTHORIZED, "unauthorized"),
+            "{path}"
+        );
+    }
+    let tokens = hq.login("tina").await;
+    let (status, body) = hq
+        .call(Method::GET, "/me", Some(&tokens.access_token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["username"], "tina");
+}
+
+#[tokio::test]
+async fn roles_are_checked_from_the_token() {
+    let hq = Hq::new();
+    let tech = hq.login("tina").await.access_token;
+    let dispatcher = hq.login("dana").await.access_token;
+    let (status, body) = hq.call(Method::GET, "/jobs", Some(&tech), None).await;
+    assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
+    let (status, _) = hq
+        .call(Method::POST, "/jobs", Some(&tech), Some(json!({"kind": "repair", "summary": "x", "customer": {"name": "A"}, "site": {"address": "b"}})))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = hq
+        .call(Method::GET, "/sync/pull", Some(&dispatcher), None)
+        .await;
+    assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
+}
+
+#[tokio::test]
+async fn malformed_and_oversize_bodies_are_4xx() {
+    let hq = Hq::new();
+    let token = hq.login("dana").await.access_token;
+    let raw = |body: Body, content_type: Option<&str>| {
+        let mut req =
+            Request::post("/api/v1/jobs").header(header::AUTHORIZATION, format!("Bearer {token}"));
+        if let Some(ct) = content_type {
+            req = req.header(header::CONTENT_TYPE, ct);
+        }
+        req.body(body).unwrap()
+    };
+    let (status, body) = hq
+        .send(raw(Body::from("{not json"), Some("application/json")))
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "malformed_json")
+    );
+    let (status, body) = hq.send(raw(Body::from("{}"), None)).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "malformed_json")
+    );
+    let (status, body) = hq
+        .send(raw(
+            Body::from(r#"{"kind": "repair"}"#),
+            Some("application/json"),
+        ))
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "malformed_json")
+    );
+    let huge = format!(r#"{{"summary": "{}"}}"#, "x".repeat(MAX_BODY_BYTES + 10));
+    let (status, body) = hq
+        .send(raw(Body::from(huge), Some("application/json")))
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+    );
+    let (status, body) = hq
+        .call(Method::GET, "/jobs/not-a-uuid", Some(&token), None)
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "bad_request")
+    );
+    let (status, body) = hq
+        .call(Method::GET, "/jobs?limit=lots", Some(&token), None)
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "bad_request")
+    );
+}
+
+#[tokio::test]
+async fn dispatcher_creates_assigns_and_cancels() {
+    let hq = Hq::new();
+    let token = hq.login("dana").await.access_token;
+    let created = hq.create_job(&token, "J-1", None).await;
+    assert_eq!(created.job.status.as_str(), "new");
+    let id = created.job.id;
+
+    let (status, body) = hq
+        .call(Method::POST, "/jobs", Some(&token), Some(json!({"number": "J-1", "kind": "repair", "summary": "x", "customer": {"name": "A"}, "site": {"address": "b"}})))
+        .await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "conflict"));
+    let (status, body) = hq
+        .call(Method::POST, "/jobs", Some(&token), Some(json!({"kind": "repair", "summary": " ", "customer": {"name": "A"}, "site": {"address": "b"}})))
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+    );
+    assert!(body["message"].as_str().unwrap().contains("summary"));
+
+    let (status, body) = hq
+        .call(
+            Method::POST,
+            &format!("/jobs/{id}/assign"),
+            Some(&token),
+            Some(json!({"technician": "dana"})),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+    );
+    let (status, body) = hq
+        .call(
+            Method::POST,
+            &format!("/jobs/{id}/assign"),
+            Some(&token),
+            Some(json!({"technician": "tina"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (
+            body["job"]["status"].as_str(),
+            body["job"]["technician"].as_str()
+        ),
+        (Some("assigned"), Some("tina"))
+    );
+    assert_eq!(body["job"]["version"], 2);
+
+    let (status, body) = hq
+        .call(
+            Method::PATCH,
+            &format!("/jobs/{id}"),
+            Some(&token),
+            Some(json!({"priority": "urgent", "description": "Under the sink"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["job"]["priority"], "urgent");
+
+    let (status, _) = hq
+        .call(
+            Method::POST,
+            &format!("/jobs/{id}/cancel"),
+            Some(&token),
+            Some(json!({"reason": "customer called"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = hq
+        .call(
+            Method::POST,
+            &format!("/jobs/{id}/cancel"),
+            Some(&token),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::CONFLICT, "invalid_transition")
+    );
+
+    let (status, body) = hq
+        .call(Method::GET, "/jobs?status=cancelled", Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["jobs"].as_array().unwrap().len(), 1);
+    let (status, body) = hq
+        .call(
+            Method::GET,
+            &format!("/jobs/{}", onsite_protocol::JobId::new()),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
+}
+
+#[tokio::test]
+async fn job_list_pages_by_number() {
+    let hq = Hq::new();
+    let token = hq.login("dana").await.access_token;
+    for n in 1..=5 {
+        hq.create_job(&token, &format!("J-{n}"), None).await;
+    }
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let path = match &after {
+            Some(a) => format!("/jobs?limit=2&after={a}"),
+            None => "/jobs?limit=2".into(),
+        };
+        let (_, body) = hq.call(Method::GET, &path, Some(&token), None).await;
+        seen.extend(
+            body["jobs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|j| j["job"]["number"].as_str().unwrap().to_string()),
+        );
+        match body["next"].as_str() {
+            Some(n) => after = Some(n.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["J-1", "J-2", "J-3", "J-4", "J-5"]);
+}
+
+#[tokio::test]
+async fn pull_is_scoped_to_the_caller() {
+    let hq = Hq::new();
+    let dispatcher = hq.login("dana").await.access_token;
+    hq.create_job(&dispatcher, "J-T1", Some("tina")).await;
+    hq.create_job(&dispatcher, "J-T2", Some("tina")).await;
+    hq.create_job(&dispatcher, "J-O1", Some("tom")).await;
+    hq.create_job(&dispatcher, "J-N1", None).await;
+
+    let tina = hq.login("tina").await.access_token;
+    let (status, body) = hq.call(Method::GET, "/sync/pull", Some(&tina), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let page: PullPage = serde_json::from_value(body).unwrap();
+    let mut numbers: Vec<_> = page.jobs.iter().map(|j| j.number.as_str()).collect();
+    numbers.sort();
+    assert_eq!(numbers, ["J-T1", "J-T2"]);
+    assert_eq!(page.customers.len(), 2);
+    assert!(!page.more);
+
+    // Nothing new: same cursor answers an empty page.
+    let (_, body) = hq
+        .call(
+            Method::GET,
+            &format!("/sync/pull?cursor={}", page.cursor),
+            Some(&tina),
+            None,
+        )
+        .await;
+    let again: PullPage = serde_json::from_value(body).unwrap();
+    assert!(again.jobs.is_empty() && again.removed.is_empty());
+
+    let (status, body) = hq
+        .call(Method::GET, "/sync/pull?cursor=garbage", Some(&tina), None)
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "bad_request")
+    );
+}
+
+#[tokio::test]
+async fn refresh_tokens_rotate_and_reuse_revokes() {
+    let hq = Hq::new();
+    let device = DeviceId::new();
+    let (_, body) = hq
+        .call(
+            Method::POST,
+            "/auth/login",
+            None,
+            Some(json!({"username": "tina", "password": PASSWORD, "device_id": device})),
+        )
+        .await;
+    let first: Tokens = serde_json::from_value(body).unwrap();
+
+    let refresh = |token: &str, device: DeviceId| {
+        hq.call(
+            Method::POST,
+            "/auth/refresh",
+            None,
+            Some(json!({"refresh_token": token, "device_id": device})),
+        )
+    };
+    let (status, body) = refresh(&first.refresh_token, DeviceId::new()).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNAUTHORIZED, "invalid_credentials"),
+        "other device"
+    );
+
+    let (status, body) = refresh(&first.refresh_token, device).await;
+    assert_eq!(status, StatusCode::OK);
+    let second: Tokens = serde_json::from_value(body).unwrap();
+    assert_ne!(second.access_token, first.access_token);
+    let (status, _) = hq
+        .call(Method::GET, "/me", Some(&first.access_token), None)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "old access token still works"
+    );
+    let (status, _) = hq
+        .call(Method::GET, "/me", Some(&second.access_token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Presenting the first refresh token again means it leaked: the session dies.
+    let (status, body) = refresh(&first.refresh_token, device).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNAUTHORIZED, "invalid_credentials")
+    );
+    assert!(body["message"].as_str().unwrap().contains("revoked"));
+    let (status, _) = hq
+        .call(Method::GET, "/me", Some(&second.access_token), None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

@@ -1,0 +1,140 @@
+//! Starting and stopping HQ: data folder, storage, TLS, and the HTTPS listener.
+
+use crate::routes::{AppState, router};
+use crate::storage::StorageError;
+use crate::storage::sqlite::SqliteStorage;
+use crate::tls::{self, TlsError};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The database file inside the data folder.
+pub const DATABASE_FILE: &str = "onsite-hq.db";
+/// The folder for the self-signed certificate inside the data folder.
+pub const TLS_DIR: &str = "tls";
+/// How long in-flight requests get to finish on shutdown.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Why HQ could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The data folder could not be created.
+    #[error("cannot create data folder {path}: {source}")]
+    DataDir {
+        /// The folder.
+        path: PathBuf,
+        /// What failed.
+        source: std::io::Error,
+    },
+    /// The database could not be opened.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// TLS could not be set up.
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// What failed.
+        source: std::io::Error,
+    },
+}
+
+/// Where the certificate comes from.
+#[derive(Clone, Debug, Default)]
+pub enum CertSource {
+    /// Self-signed, created in the data folder on first start.
+    #[default]
+    SelfSigned,
+    /// PEM files of a real certificate chain and its key.
+    Files {
+        /// Certificate chain, leaf first.
+        cert: PathBuf,
+        /// Private key.
+        key: PathBuf,
+    },
+}
+
+/// What `onsite-hq serve` needs.
+#[derive(Clone, Debug)]
+pub struct ServeConfig {
+    /// Data folder; created if missing.
+    pub data_dir: PathBuf,
+    /// Address to listen on; port 0 picks a free one.
+    pub listen: SocketAddr,
+    /// Certificate.
+    pub cert: CertSource,
+}
+
+/// Opens (creating the folder and database if needed) the storage in `data_dir`.
+///
+/// # Errors
+/// [`ServeError::DataDir`] or [`ServeError::Storage`].
+pub fn open_storage(data_dir: &Path) -> Result<SqliteStorage, ServeError> {
+    std::fs::create_dir_all(data_dir).map_err(|source| ServeError::DataDir {
+        path: data_dir.to_path_buf(),
+        source,
+    })?;
+    Ok(SqliteStorage::open(&data_dir.join(DATABASE_FILE))?)
+}
+
+/// A running HQ.
+pub struct RunningHq {
+    /// The bound address (with the real port when 0 was asked).
+    pub addr: SocketAddr,
+    /// `sha256:<hex>` of the served certificate.
+    pub fingerprint: String,
+    handle: axum_server::Handle<SocketAddr>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningHq {
+    /// The base URL, `https://HOST:PORT`.
+    pub fn url(&self) -> String {
+        format!("https://{}", self.addr)
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, and waits.
+    pub async fn shutdown(self) {
+        self.handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
+        if let Ok(Err(e)) = self.task.await {
+            tracing::error!(error = %e, "server stopped with an error");
+        }
+    }
+}
+
+/// Starts HQ and returns once it is listening.
+///
+/// # Errors
+/// [`ServeError`] saying which part could not start.
+pub async fn start(config: ServeConfig) -> Result<RunningHq, ServeError> {
+    let storage = open_storage(&config.data_dir)?;
+    let identity = match &config.cert {
+        CertSource::SelfSigned => tls::load_or_create(&config.data_dir.join(TLS_DIR))?,
+        CertSource::Files { cert, key } => tls::load(cert, key)?,
+    };
+    let fingerprint = identity.fingerprint.clone();
+    let rustls = axum_server::tls_rustls::RustlsConfig::from_config(tls::server_config(identity)?);
+    let bind = |source| ServeError::Bind {
+        addr: config.listen,
+        source,
+    };
+    let listener = std::net::TcpListener::bind(config.listen).map_err(bind)?;
+    listener.set_nonblocking(true).map_err(bind)?;
+    let addr = listener.local_addr().map_err(bind)?;
+    let app = router(AppState::new(Arc::new(storage)));
+    let handle = axum_server::Handle::new();
+    let server = axum_server::from_tcp_rustls(listener, rustls)
+        .map_err(bind)?
+        .handle(handle.clone());
+    let task = tokio::spawn(async move { server.serve(app.into_make_service()).await });
+    Ok(RunningHq {
+        addr,
+        fingerprint,
+        handle,
+        task,
+    })
+}

@@ -1,0 +1,193 @@
+//! HQ's storage boundary: one trait, so the embedded SQLite store and a shared database for
+//! larger organisations implement the same operations and pass the same tests.
+//!
+//! Methods are synchronous; handlers call them through `spawn_blocking`. Every method that
+//! changes a job also records it in the technicians' change feed in the same transaction, so a
+//! committed change is always visible to the next pull.
+
+pub mod sqlite;
+
+use chrono::{DateTime, Utc};
+use onsite_protocol::api::{JobInput, JobList, JobListQuery, JobPatch, JobView, PullPage};
+use onsite_protocol::{DeviceId, JobId, TransitionError, User};
+
+/// Why a storage operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The record does not exist.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The change clashes with the current state (duplicate number, closed job, ...).
+    #[error("{0}")]
+    Conflict(String),
+    /// An input value breaks a rule; the message names the field.
+    #[error("{0}")]
+    Invalid(String),
+    /// The job status state machine refuses the change.
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    /// One line of an import is bad; nothing was imported.
+    #[error("line {line}: {reason}")]
+    ImportLine {
+        /// 1-based line number in the import file.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The database could not be opened (including a schema from a newer build).
+    #[error(transparent)]
+    Open(#[from] onsite_sqlite::OpenError),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+/// Result of storage operations.
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// A user to create.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    /// Login name.
+    pub username: String,
+    /// Shown name.
+    pub display_name: String,
+    /// Role.
+    pub role: onsite_protocol::Role,
+    /// Skills.
+    pub skills: Vec<String>,
+    /// argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// A user with what is needed to check their password.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    /// The account.
+    pub user: User,
+    /// argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// Token hashes: HQ stores only SHA-256 of tokens, never the tokens.
+pub type TokenHash = [u8; 32];
+
+/// A new access/refresh token pair for a session.
+#[derive(Clone, Debug)]
+pub struct TokenPair {
+    /// Hash of the access token.
+    pub access_hash: TokenHash,
+    /// When the access token expires.
+    pub access_expires_at: DateTime<Utc>,
+    /// Hash of the refresh token.
+    pub refresh_hash: TokenHash,
+    /// When the refresh token expires.
+    pub refresh_expires_at: DateTime<Utc>,
+}
+
+/// What an access token resolves to.
+#[derive(Clone, Debug)]
+pub struct SessionInfo {
+    /// Who.
+    pub user: User,
+    /// From which device.
+    pub device_id: DeviceId,
+    /// Until when the access token is good.
+    pub access_expires_at: DateTime<Utc>,
+}
+
+/// Outcome of presenting a refresh token.
+#[derive(Clone, Debug)]
+pub enum Refresh {
+    /// The session now holds the new pair.
+    Rotated(User),
+    /// Unknown, expired, revoked or bound to another device.
+    Invalid,
+    /// A token that was already rotated was presented again: probably stolen. The session is
+    /// revoked.
+    Reused,
+}
+
+/// How many jobs an import created and updated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Jobs that did not exist before.
+    pub created: usize,
+    /// Existing jobs (same number) whose fields were replaced.
+    pub updated: usize,
+    /// Existing jobs that were already identical.
+    pub unchanged: usize,
+}
+
+/// Position in a technician's change feed. `instance` identifies the database, so a cursor
+/// from another (or a recreated) HQ database is recognised and answered with a full reset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeedPosition {
+    /// Id of the database that issued the position.
+    pub instance: String,
+    /// Last change sequence number delivered.
+    pub seq: i64,
+}
+
+/// HQ's storage operations. See the module docs for the guarantees every implementation keeps.
+pub trait Storage: Send + Sync + 'static {
+    /// Id of this database, stable for its life.
+    fn instance_id(&self) -> &str;
+    /// Cheap round trip, for health checks.
+    fn ping(&self) -> Result<()>;
+
+    /// Creates a user. Errors: `Conflict` when the username is taken.
+    fn add_user(&self, user: NewUser, now: DateTime<Utc>) -> Result<User>;
+    /// Looks up a user and password hash by username.
+    fn credentials(&self, username: &str) -> Result<Option<Credentials>>;
+
+    /// Records a new session for `user_id` on `device_id`.
+    fn create_session(
+        &self,
+        username: &str,
+        device_id: DeviceId,
+        tokens: &TokenPair,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Resolves an access token hash to its session, if not revoked (expiry is the caller's to judge).
+    fn session(&self, access_hash: &TokenHash) -> Result<Option<SessionInfo>>;
+    /// Replaces the session's tokens if `refresh_hash` is its current, unexpired refresh token
+    /// and the device matches.
+    fn rotate_session(
+        &self,
+        refresh_hash: &TokenHash,
+        device_id: DeviceId,
+        tokens: &TokenPair,
+        now: DateTime<Utc>,
+    ) -> Result<Refresh>;
+
+    /// Imports jobs atomically: all lines or none. Lines carry their 1-based line numbers for
+    /// error messages. Customers, sites and assets are matched, not duplicated.
+    fn import_jobs(&self, lines: &[(usize, JobInput)], now: DateTime<Utc>) -> Result<ImportReport>;
+    /// Creates one job; a number is generated when absent. Errors: `Conflict` on a taken number.
+    fn create_job(&self, input: &JobInput, now: DateTime<Utc>) -> Result<JobView>;
+    /// Changes HQ-owned fields of a job.
+    fn update_job(&self, id: JobId, patch: &JobPatch, now: DateTime<Utc>) -> Result<JobView>;
+    /// Assigns, reassigns (`Some`) or unassigns (`None`) a job.
+    fn assign_job(
+        &self,
+        id: JobId,
+        technician: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<JobView>;
+    /// Cancels a job.
+    fn cancel_job(&self, id: JobId, reason: Option<&str>, now: DateTime<Utc>) -> Result<JobView>;
+    /// One job with its references.
+    fn job(&self, id: JobId) -> Result<JobView>;
+    /// Jobs ordered by number, filtered and paged.
+    fn list_jobs(&self, query: &JobListQuery, max_limit: u32) -> Result<JobList>;
+
+    /// The next page of `technician`'s change feed after `after` (or from the start). The
+    /// returned page's `cursor` field is left empty; the caller encodes `FeedPosition`.
+    fn pull(
+        &self,
+        technician: &str,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<(PullPage, FeedPosition)>;
+}

@@ -1,0 +1,480 @@
+//! Writing jobs: import, create, edit, assign, cancel. Each keeps the change feed in step.
+
+use super::feed::{bump, bump_referencing};
+use super::rows::{self, JOB_COLUMNS};
+use super::*;
+use super::{matching, users};
+use crate::job_input;
+use onsite_protocol::api::{AssetInput, CustomerInput, SiteInput};
+use onsite_protocol::{Actor, AssetId, CustomerId, Job, JobStatus, Role, SiteId};
+use rusqlite::{OptionalExtension, params};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+enum Upsert {
+    Created(Job),
+    Updated(Job),
+    Unchanged(Job),
+}
+
+pub fn import(
+    tx: &Transaction<'_>,
+    lines: &[(usize, JobInput)],
+    now: DateTime<Utc>,
+) -> Result<ImportReport> {
+    let mut report = ImportReport::default();
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(lines.len());
+    for (line, input) in lines {
+        let at_line = |e: StorageError| match e {
+            StorageError::Invalid(reason) | StorageError::Conflict(reason) => {
+                StorageError::ImportLine {
+                    line: *line,
+                    reason,
+                }
+            }
+            other => other,
+        };
+        let number = input
+            .number
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| at_line(StorageError::Invalid("number is required".into())))?;
+        if let Some(first) = seen.insert(number, *line) {
+            return Err(at_line(StorageError::Invalid(format!(
+                "job number {number} already appears on line {first}"
+            ))));
+        }
+        match upsert(tx, number, input, now).map_err(at_line)? {
+            Upsert::Created(_) => report.created += 1,
+            Upsert::Updated(_) => report.updated += 1,
+            Upsert::Unchanged(_) => report.unchanged += 1,
+        }
+    }
+    Ok(report)
+}
+
+pub fn create(tx: &Transaction<'_>, input: &JobInput, now: DateTime<Utc>) -> Result<JobView> {
+    let number = match input
+        .number
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        Some(n) => {
+            if rows::job_by_number(tx, n)?.is_some() {
+                return Err(StorageError::Conflict(format!(
+                    "job number {n} already exists"
+                )));
+            }
+            n.to_string()
+        }
+        None => next_number(tx)?,
+    };
+    match upsert(tx, &number, input, now)? {
+        Upsert::Created(job) | Upsert::Updated(job) | Upsert::Unchanged(job) => rows::view(tx, job),
+    }
+}
+
+pub fn update(
+    tx: &Transaction<'_>,
+    id: JobId,
+    patch: &JobPatch,
+    now: DateTime<Utc>,
+) -> Result<JobView> {
+    let old = rows::job_by_id(tx, id)?.ok_or(StorageError::NotFound("job"))?;
+    let mut job = old.clone();
+    if let Some(kind) = patch.kind {
+        job.kind = kind;
+    }
+    if let Some(priority) = patch.priority {
+        job.priority = priority;
+    }
+    if let Some(summary) = &patch.summary {
+        job.summary = summary.trim().to_string();
+    }
+    if let Some(description) = &patch.description {
+        job.description = description.clone();
+    }
+    if let Some(start) = patch.scheduled_start {
+        job.scheduled_start = start;
+    }
+    if let Some(end) = patch.scheduled_end {
+        job.scheduled_end = end;
+    }
+    if let Some(due) = patch.sla_due {
+        job.sla_due = due;
+    }
+    job_input::validate_job(&job).map_err(StorageError::Invalid)?;
+    save(tx, old, job, "updated", None, now)
+}
+
+pub fn assign(
+    tx: &Transaction<'_>,
+    id: JobId,
+    technician: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<JobView> {
+    let old = rows::job_by_id(tx, id)?.ok_or(StorageError::NotFound("job"))?;
+    if let Some(t) = technician {
+        check_technician(tx, t)?;
+    }
+    let mut job = old.clone();
+    job.technician = technician.map(str::to_string);
+    if job.technician != old.technician {
+        job.status = reassigned_status(&old, technician)?;
+    }
+    let detail = technician.unwrap_or("nobody").to_string();
+    save(tx, old, job, "assigned", Some(detail), now)
+}
+
+pub fn cancel(
+    tx: &Transaction<'_>,
+    id: JobId,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<JobView> {
+    let old = rows::job_by_id(tx, id)?.ok_or(StorageError::NotFound("job"))?;
+    old.status.transition(JobStatus::Cancelled, Actor::Hq)?;
+    let mut job = old.clone();
+    job.status = JobStatus::Cancelled;
+    save(tx, old, job, "cancelled", reason.map(str::to_string), now)
+}
+
+/// Writes `job` over `old` if anything differs: bumps the version, records an event and
+/// stamps the feed of the technician(s) concerned.
+fn save(
+    tx: &Transaction<'_>,
+    old: Job,
+    mut job: Job,
+    event: &str,
+    detail: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<JobView> {
+    if job == old {
+        return rows::view(tx, old);
+    }
+    job.version = old.version + 1;
+    job.updated_at = now;
+    write_job(tx, &job, false)?;
+    record_event(tx, job.id, event, detail.as_deref(), now)?;
+    stamp(tx, old.technician.as_deref(), &job)?;
+    rows::view(tx, job)
+}
+
+fn stamp(tx: &Transaction<'_>, previous: Option<&str>, job: &Job) -> Result<()> {
+    if let Some(t) = &job.technician {
+        bump(tx, t, job.id)?;
+    }
+    if let Some(p) = previous.filter(|p| job.technician.as_deref() != Some(*p)) {
+        bump(tx, p, job.id)?;
+    }
+    Ok(())
+}
+
+/// The status a job takes when its technician changes. A closed job must be reopened first,
+/// so the record of who completed it is never rewritten by accident.
+fn reassigned_status(old: &Job, to: Option<&str>) -> Result<JobStatus> {
+    if old.status.is_closed() {
+        return Err(StorageError::Conflict(format!(
+            "job {} is {}; its technician cannot change",
+            old.number, old.status
+        )));
+    }
+    Ok(if to.is_some() {
+        JobStatus::Assigned
+    } else {
+        JobStatus::New
+    })
+}
+
+fn check_technician(tx: &Transaction<'_>, username: &str) -> Result<()> {
+    match users::role(tx, username)? {
+        Some(Role::Technician) => Ok(()),
+        Some(role) => Err(StorageError::Invalid(format!(
+            "user {username:?} is a {role}, not a technician"
+        ))),
+        None => Err(StorageError::Invalid(format!(
+            "technician {username:?} does not exist"
+        ))),
+    }
+}
+
+fn next_number(tx: &Transaction<'_>) -> Result<String> {
+    loop {
+        let n: i64 = tx
+            .prepare_cached(
+                "UPDATE counters SET value = value + 1 WHERE name = 'job_number' RETURNING value",
+            )?
+            .query_row([], rows::one)?;
+        let number = format!("J-{n:06}");
+        // Imported numbers may already use the next value; skip them.
+        if rows::job_by_number(tx, &number)?.is_none() {
+            return Ok(number);
+        }
+    }
+}
+
+fn upsert(
+    tx: &Transaction<'_>,
+    number: &str,
+    input: &JobInput,
+    now: DateTime<Utc>,
+) -> Result<Upsert> {
+    job_input::validate(input).map_err(StorageError::Invalid)?;
+    let technician = input
+        .technician
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    if let Some(t) = technician {
+        check_technician(tx, t)?;
+    }
+    let customer_id = customer(tx, &input.customer)?;
+    let site_id = site(tx, customer_id, &input.site)?;
+    let asset_id = input
+        .asset
+        .as_ref()
+        .map(|a| asset(tx, customer_id, site_id, a))
+        .transpose()?;
+
+    let old = rows::job_by_number(tx, number)?;
+    let mut job = Job {
+        id: old.as_ref().map_or_else(JobId::new, |o| o.id),
+        number: number.to_string(),
+        kind: input.kind,
+        priority: input.priority.unwrap_or_default(),
+        summary: input.summary.trim().to_string(),
+        description: input.description.clone(),
+        customer_id,
+        site_id,
+        asset_id,
+        technician: technician.map(str::to_string),
+        scheduled_start: input.scheduled_start,
+        scheduled_end: input.scheduled_end,
+        sla_due: input.sla_due,
+        status: if technician.is_some() {
+            JobStatus::Assigned
+        } else {
+            JobStatus::New
+        },
+        version: 1,
+        updated_at: now,
+    };
+    let Some(old) = old else {
+        write_job(tx, &job, true)?;
+        record_event(tx, job.id, "created", None, now)?;
+        stamp(tx, None, &job)?;
+        return Ok(Upsert::Created(job));
+    };
+    job.status = if job.technician == old.technician {
+        old.status
+    } else {
+        reassigned_status(&old, technician)?
+    };
+    job.version = old.version;
+    job.updated_at = old.updated_at;
+    if job == old {
+        return Ok(Upsert::Unchanged(old));
+    }
+    let view = save(tx, old, job, "imported", None, now)?;
+    Ok(Upsert::Updated(view.job))
+}
+
+fn write_job(tx: &Transaction<'_>, job: &Job, insert: bool) -> Result<()> {
+    let sql = if insert {
+        format!(
+            "INSERT INTO jobs ({JOB_COLUMNS}, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)"
+        )
+    } else {
+        "UPDATE jobs SET number = ?2, kind = ?3, priority = ?4, summary = ?5, description = ?6, \
+         customer_id = ?7, site_id = ?8, asset_id = ?9, technician = ?10, scheduled_start = ?11, \
+         scheduled_end = ?12, sla_due = ?13, status = ?14, version = ?15, updated_at = ?16 WHERE id = ?1"
+            .to_string()
+    };
+    tx.prepare_cached(&sql)?.execute(params![
+        job.id.0,
+        job.number,
+        job.kind.as_str(),
+        job.priority.as_str(),
+        job.summary,
+        job.description,
+        job.customer_id.0,
+        job.site_id.0,
+        job.asset_id.map(|a| a.0),
+        job.technician,
+        job.scheduled_start,
+        job.scheduled_end,
+        job.sla_due,
+        job.status.as_str(),
+        job.version,
+        job.updated_at,
+    ])?;
+    Ok(())
+}
+
+fn record_event(
+    tx: &Transaction<'_>,
+    job: JobId,
+    kind: &str,
+    detail: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.prepare_cached("INSERT INTO job_events (job_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![job.0, now, kind, detail])?;
+    Ok(())
+}
+
+/// Keeps `old` unless `new` is given; optional fields are never cleared by omission.
+fn keep<T: Clone>(old: &Option<T>, new: &Option<T>) -> Option<T> {
+    new.clone().or_else(|| old.clone())
+}
+
+fn trimmed(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+fn customer(tx: &Transaction<'_>, c: &CustomerInput) -> Result<CustomerId> {
+    let key = matching::customer(c);
+    let (name, phone, email) = (
+        c.name.trim().to_string(),
+        trimmed(&c.phone),
+        trimmed(&c.email),
+    );
+    let found = tx
+        .prepare_cached("SELECT id, name, phone, email FROM customers WHERE match_key = ?1")?
+        .query_row([&key], |r| {
+            Ok((
+                r.get::<_, Uuid>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })
+        .optional()?;
+    match found {
+        None => {
+            let id = CustomerId::new();
+            tx.prepare_cached("INSERT INTO customers (id, match_key, name, phone, email) VALUES (?1, ?2, ?3, ?4, ?5)")?
+                .execute(params![id.0, key, name, phone, email])?;
+            Ok(id)
+        }
+        Some((id, old_name, old_phone, old_email)) => {
+            let (phone, email) = (keep(&old_phone, &phone), keep(&old_email, &email));
+            if (&old_name, &old_phone, &old_email) != (&name, &phone, &email) {
+                tx.prepare_cached(
+                    "UPDATE customers SET name = ?2, phone = ?3, email = ?4 WHERE id = ?1",
+                )?
+                .execute(params![id, name, phone, email])?;
+                bump_referencing(tx, "customer_id", id)?;
+            }
+            Ok(CustomerId(id))
+        }
+    }
+}
+
+fn site(tx: &Transaction<'_>, customer_id: CustomerId, s: &SiteInput) -> Result<SiteId> {
+    let key = matching::site(customer_id, &s.address);
+    let (address, town, notes) = (
+        s.address.trim().to_string(),
+        trimmed(&s.town),
+        trimmed(&s.access_notes),
+    );
+    let found = tx
+        .prepare_cached("SELECT id, address, town, access_notes FROM sites WHERE match_key = ?1")?
+        .query_row([&key], |r| {
+            Ok((
+                r.get::<_, Uuid>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })
+        .optional()?;
+    match found {
+        None => {
+            let id = SiteId::new();
+            tx.prepare_cached(
+                "INSERT INTO sites (id, customer_id, match_key, address, town, access_notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![id.0, customer_id.0, key, address, town, notes])?;
+            Ok(id)
+        }
+        Some((id, old_address, old_town, old_notes)) => {
+            let (town, notes) = (keep(&old_town, &town), keep(&old_notes, &notes));
+            if (&old_address, &old_town, &old_notes) != (&address, &town, &notes) {
+                tx.prepare_cached(
+                    "UPDATE sites SET address = ?2, town = ?3, access_notes = ?4 WHERE id = ?1",
+                )?
+                .execute(params![id, address, town, notes])?;
+                bump_referencing(tx, "site_id", id)?;
+            }
+            Ok(SiteId(id))
+        }
+    }
+}
+
+type AssetFields = (
+    String,
+    Option<String>,
+    Option<chrono::NaiveDate>,
+    Option<chrono::NaiveDate>,
+    Option<chrono::NaiveDate>,
+);
+
+fn asset(
+    tx: &Transaction<'_>,
+    customer_id: CustomerId,
+    site_id: SiteId,
+    a: &AssetInput,
+) -> Result<AssetId> {
+    let key = matching::asset(site_id, a);
+    let found = tx
+        .prepare_cached(
+            "SELECT id, model, serial, purchased_on, installed_on, warranty_until FROM assets WHERE match_key = ?1",
+        )?
+        .query_row([&key], |r| {
+            Ok((r.get::<_, Uuid>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        })
+        .optional()?;
+    let given: AssetFields = (
+        a.model.trim().to_string(),
+        trimmed(&a.serial),
+        a.purchased_on,
+        a.installed_on,
+        a.warranty_until,
+    );
+    match found {
+        None => {
+            let id = AssetId::new();
+            tx.prepare_cached(
+                "INSERT INTO assets (id, customer_id, site_id, match_key, model, serial, purchased_on, \
+                 installed_on, warranty_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![id.0, customer_id.0, site_id.0, key, given.0, given.1, given.2, given.3, given.4])?;
+            Ok(id)
+        }
+        Some((id, old)) => {
+            let old: AssetFields = old;
+            let new: AssetFields = (
+                given.0,
+                keep(&old.1, &given.1),
+                keep(&old.2, &given.2),
+                keep(&old.3, &given.3),
+                keep(&old.4, &given.4),
+            );
+            if new != old {
+                tx.prepare_cached(
+                    "UPDATE assets SET model = ?2, serial = ?3, purchased_on = ?4, installed_on = ?5, \
+                     warranty_until = ?6 WHERE id = ?1",
+                )?
+                .execute(params![id, new.0, new.1, new.2, new.3, new.4])?;
+                bump_referencing(tx, "asset_id", id)?;
+            }
+            Ok(AssetId(id))
+        }
+    }
+}

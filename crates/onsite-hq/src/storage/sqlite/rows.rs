@@ -1,0 +1,167 @@
+//! Reading domain records from rows, and the read-only job queries.
+
+use super::*;
+use onsite_protocol::{Asset, AssetId, Customer, CustomerId, Job, Site, SiteId};
+use rusqlite::types::FromSql;
+use rusqlite::{OptionalExtension, Row, params};
+use std::str::FromStr;
+use uuid::Uuid;
+
+/// Columns of `jobs` in the order [`job`] reads them; prefix with a table alias as needed.
+pub const JOB_COLUMNS: &str = "id, number, kind, priority, summary, description, customer_id, \
+    site_id, asset_id, technician, scheduled_start, scheduled_end, sla_due, status, version, \
+    updated_at";
+
+/// Reads a text column holding one of a string enum's spellings.
+pub fn parsed<T>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
+where
+    T: FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let text: String = row.get(idx)?;
+    text.parse().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn id<T: From<Uuid>>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
+    Ok(T::from(row.get::<_, Uuid>(idx)?))
+}
+
+fn opt_id<T: From<Uuid>>(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<T>> {
+    Ok(row.get::<_, Option<Uuid>>(idx)?.map(T::from))
+}
+
+/// Maps a row selected with [`JOB_COLUMNS`] starting at `base`.
+pub fn job(row: &Row<'_>, base: usize) -> rusqlite::Result<Job> {
+    Ok(Job {
+        id: id(row, base)?,
+        number: row.get(base + 1)?,
+        kind: parsed(row, base + 2)?,
+        priority: parsed(row, base + 3)?,
+        summary: row.get(base + 4)?,
+        description: row.get(base + 5)?,
+        customer_id: id(row, base + 6)?,
+        site_id: id(row, base + 7)?,
+        asset_id: opt_id(row, base + 8)?,
+        technician: row.get(base + 9)?,
+        scheduled_start: row.get(base + 10)?,
+        scheduled_end: row.get(base + 11)?,
+        sla_due: row.get(base + 12)?,
+        status: parsed(row, base + 13)?,
+        version: row.get(base + 14)?,
+        updated_at: row.get(base + 15)?,
+    })
+}
+
+/// Reads one column that must be present; used for single-value lookups.
+pub fn one<T: FromSql>(row: &Row<'_>) -> rusqlite::Result<T> {
+    row.get(0)
+}
+
+/// The job with `id`, if any.
+pub fn job_by_id(tx: &Transaction<'_>, id: JobId) -> Result<Option<Job>> {
+    let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1");
+    Ok(tx
+        .prepare_cached(&sql)?
+        .query_row([id.0], |r| job(r, 0))
+        .optional()?)
+}
+
+/// The job numbered `number`, if any.
+pub fn job_by_number(tx: &Transaction<'_>, number: &str) -> Result<Option<Job>> {
+    let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE number = ?1");
+    Ok(tx
+        .prepare_cached(&sql)?
+        .query_row([number], |r| job(r, 0))
+        .optional()?)
+}
+
+pub fn customer(tx: &Transaction<'_>, id: CustomerId) -> Result<Customer> {
+    let mut stmt = tx.prepare_cached("SELECT name, phone, email FROM customers WHERE id = ?1")?;
+    Ok(stmt.query_row([id.0], |r| {
+        Ok(Customer {
+            id,
+            name: r.get(0)?,
+            phone: r.get(1)?,
+            email: r.get(2)?,
+        })
+    })?)
+}
+
+pub fn site(tx: &Transaction<'_>, id: SiteId) -> Result<Site> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT customer_id, address, town, access_notes FROM sites WHERE id = ?1",
+    )?;
+    Ok(stmt.query_row([id.0], |r| {
+        Ok(Site {
+            id,
+            customer_id: onsite_protocol::CustomerId(r.get(0)?),
+            address: r.get(1)?,
+            town: r.get(2)?,
+            access_notes: r.get(3)?,
+        })
+    })?)
+}
+
+pub fn asset(tx: &Transaction<'_>, id: AssetId) -> Result<Asset> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT customer_id, site_id, model, serial, purchased_on, installed_on, warranty_until \
+         FROM assets WHERE id = ?1",
+    )?;
+    Ok(stmt.query_row([id.0], |r| {
+        Ok(Asset {
+            id,
+            customer_id: onsite_protocol::CustomerId(r.get(0)?),
+            site_id: r.get::<_, Option<Uuid>>(1)?.map(SiteId),
+            model: r.get(2)?,
+            serial: r.get(3)?,
+            purchased_on: r.get(4)?,
+            installed_on: r.get(5)?,
+            warranty_until: r.get(6)?,
+        })
+    })?)
+}
+
+/// A job with the records it references.
+pub fn view(tx: &Transaction<'_>, job: Job) -> Result<JobView> {
+    Ok(JobView {
+        customer: customer(tx, job.customer_id)?,
+        site: site(tx, job.site_id)?,
+        asset: job.asset_id.map(|a| asset(tx, a)).transpose()?,
+        job,
+    })
+}
+
+/// Jobs ordered by number, after `query.after`, filtered by status and technician.
+pub fn list(tx: &Transaction<'_>, query: &JobListQuery, max_limit: u32) -> Result<JobList> {
+    let limit = query.limit.unwrap_or(max_limit).clamp(1, max_limit);
+    let sql = format!(
+        "SELECT {JOB_COLUMNS} FROM jobs \
+         WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR technician = ?2) AND number > ?3 \
+         ORDER BY number LIMIT ?4"
+    );
+    let mut stmt = tx.prepare_cached(&sql)?;
+    let mut jobs = stmt
+        .query_map(
+            params![
+                query.status.map(|s| s.as_str()),
+                query.technician,
+                query.after.as_deref().unwrap_or(""),
+                i64::from(limit) + 1
+            ],
+            |r| job(r, 0),
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let next = if jobs.len() > limit as usize {
+        jobs.truncate(limit as usize);
+        jobs.last().map(|j| j.number.clone())
+    } else {
+        None
+    };
+    let jobs = jobs
+        .into_iter()
+        .map(|j| view(tx, j))
+        .collect::<Result<_>>()?;
+    Ok(JobList { jobs, next })
+}

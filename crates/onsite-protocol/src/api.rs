@@ -1,0 +1,276 @@
+//! Request and response bodies of the HQ API (`/api/v1`).
+
+use crate::ids::{DeviceId, JobId};
+use crate::model::{Asset, Customer, Job, JobKind, Priority, Site, User};
+use crate::status::JobStatus;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// `GET /health`: HQ is up and its storage answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// Always `"ok"` when HQ answers 200.
+    pub status: String,
+    /// HQ's software version.
+    pub version: String,
+    /// HQ's clock, for diagnosing skew.
+    pub server_time: DateTime<Utc>,
+}
+
+/// `POST /auth/login`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    /// Account name.
+    pub username: String,
+    /// Plain password; only ever sent over TLS.
+    pub password: String,
+    /// The installation logging in; the session is bound to it.
+    pub device_id: DeviceId,
+}
+
+/// `POST /auth/refresh`: trades a refresh token for a new pair. Refresh tokens rotate: each is
+/// good once, and presenting a used one revokes the session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshRequest {
+    /// The most recent refresh token issued to this device.
+    pub refresh_token: String,
+    /// Must be the device the session was created for.
+    pub device_id: DeviceId,
+}
+
+/// Answer to login and refresh.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tokens {
+    /// Bearer token for API calls; short-lived.
+    pub access_token: String,
+    /// When the access token stops working.
+    pub access_expires_at: DateTime<Utc>,
+    /// One-time token to get the next pair.
+    pub refresh_token: String,
+    /// When the refresh token stops working (the user must log in again).
+    pub refresh_expires_at: DateTime<Utc>,
+    /// Who is logged in.
+    pub user: User,
+}
+
+/// Query of `GET /sync/pull`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullQuery {
+    /// Opaque cursor from the previous page; absent for a first sync.
+    pub cursor: Option<String>,
+    /// Page size; HQ caps it.
+    pub limit: Option<u32>,
+}
+
+/// One page of changes for the calling technician, in HQ commit order.
+///
+/// Apply the whole page atomically, then store `cursor`; `more` says whether to ask again
+/// right away. `customers`, `sites` and `assets` hold what this page's jobs reference.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullPage {
+    /// Jobs assigned to the caller, new or changed, as HQ has them now.
+    pub jobs: Vec<Job>,
+    /// Jobs the caller must no longer hold (reassigned away or deleted).
+    pub removed: Vec<JobId>,
+    /// Customers referenced by `jobs`.
+    pub customers: Vec<Customer>,
+    /// Sites referenced by `jobs`.
+    pub sites: Vec<Site>,
+    /// Assets referenced by `jobs`.
+    pub assets: Vec<Asset>,
+    /// Where to continue from; opaque.
+    pub cursor: String,
+    /// True when the device's cursor came from another HQ database: drop every HQ-owned record
+    /// before applying this page, which starts from the beginning.
+    pub reset: bool,
+    /// True when another page is already waiting.
+    pub more: bool,
+}
+
+/// A customer as given to import or job creation; matched against existing customers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerInput {
+    /// Person or company name. Required.
+    pub name: String,
+    /// Contact phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Contact email.
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// A site as given to import or job creation; matched by customer and address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteInput {
+    /// Street address. Required.
+    pub address: String,
+    /// Town or city.
+    #[serde(default)]
+    pub town: Option<String>,
+    /// How to get in.
+    #[serde(default)]
+    pub access_notes: Option<String>,
+}
+
+/// An asset as given to import or job creation; matched by model and serial.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssetInput {
+    /// Product model. Required when an asset is given.
+    pub model: String,
+    /// Manufacturer serial number.
+    #[serde(default)]
+    pub serial: Option<String>,
+    /// Date of purchase.
+    #[serde(default)]
+    pub purchased_on: Option<NaiveDate>,
+    /// Date of installation.
+    #[serde(default)]
+    pub installed_on: Option<NaiveDate>,
+    /// Last day of warranty (inclusive).
+    #[serde(default)]
+    pub warranty_until: Option<NaiveDate>,
+}
+
+/// A job as given to `onsite-hq import` (one per JSON line) and to `POST /jobs`.
+/// The format is documented in `docs/IMPORT.md`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobInput {
+    /// Human number; required by import, generated by HQ when creating without one.
+    #[serde(default)]
+    pub number: Option<String>,
+    /// Kind of work.
+    pub kind: JobKind,
+    /// One line for lists.
+    pub summary: String,
+    /// Longer text.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Defaults to normal.
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    /// Username of the technician to assign.
+    #[serde(default)]
+    pub technician: Option<String>,
+    /// Who the job is for.
+    pub customer: CustomerInput,
+    /// Where.
+    pub site: SiteInput,
+    /// The product concerned.
+    #[serde(default)]
+    pub asset: Option<AssetInput>,
+    /// Start of the visit window.
+    #[serde(default)]
+    pub scheduled_start: Option<DateTime<Utc>>,
+    /// End of the visit window.
+    #[serde(default)]
+    pub scheduled_end: Option<DateTime<Utc>>,
+    /// SLA deadline.
+    #[serde(default)]
+    pub sla_due: Option<DateTime<Utc>>,
+}
+
+/// `PATCH /jobs/{id}`: fields a dispatcher changes. Absent fields are left alone; for the
+/// optional ones, `null` clears the value.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobPatch {
+    /// New kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<JobKind>,
+    /// New priority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    /// New summary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// New description, or `null` to clear.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "nullable")]
+    pub description: Option<Option<String>>,
+    /// New window start, or `null` to clear.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "nullable")]
+    pub scheduled_start: Option<Option<DateTime<Utc>>>,
+    /// New window end, or `null` to clear.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "nullable")]
+    pub scheduled_end: Option<Option<DateTime<Utc>>>,
+    /// New SLA deadline, or `null` to clear.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "nullable")]
+    pub sla_due: Option<Option<DateTime<Utc>>>,
+}
+
+/// `POST /jobs/{id}/assign`: assign, reassign, or (with `null`) unassign.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    /// Username of a technician, or `null` to take the job back to `new`.
+    pub technician: Option<String>,
+}
+
+/// `POST /jobs/{id}/cancel`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelRequest {
+    /// Why, for the record.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// A job with the records it references, as dispatchers see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobView {
+    /// The job.
+    pub job: Job,
+    /// Its customer.
+    pub customer: Customer,
+    /// Its site.
+    pub site: Site,
+    /// Its asset, if any.
+    pub asset: Option<Asset>,
+}
+
+/// Query of `GET /jobs`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobListQuery {
+    /// Only jobs in this status.
+    pub status: Option<JobStatus>,
+    /// Only jobs assigned to this username.
+    pub technician: Option<String>,
+    /// Continue after this job number (from `next`).
+    pub after: Option<String>,
+    /// Page size; HQ caps it.
+    pub limit: Option<u32>,
+}
+
+/// Answer of `GET /jobs`, ordered by job number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobList {
+    /// This page.
+    pub jobs: Vec<JobView>,
+    /// Pass as `after` to get the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+/// Serde for `Option<Option<T>>`: absent → `None`, `null` → `Some(None)`.
+mod nullable {
+    use super::*;
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        v: &Option<Option<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}

@@ -1,0 +1,341 @@
+//! Golden serialization: the exact JSON of every wire type is pinned here. A failing test
+//! means the protocol changed; that needs a new API version or a compatible, deliberate change.
+
+use crate::api::*;
+use crate::*;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use std::fmt::Debug;
+use uuid::Uuid;
+
+fn uuid(n: u8) -> Uuid {
+    Uuid::parse_str(&format!("0190a6e0-0000-7000-8000-0000000000{n:02x}")).unwrap()
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+/// Serializes to exactly `expected` and reads back to the same value.
+fn pinned<T: Serialize + DeserializeOwned + PartialEq + Debug>(value: T, expected: Value) {
+    assert_eq!(serde_json::to_value(&value).unwrap(), expected);
+    let back: T = serde_json::from_value(expected).unwrap();
+    assert_eq!(back, value);
+}
+
+fn customer() -> Customer {
+    Customer {
+        id: CustomerId(uuid(1)),
+        name: "Ada Lovelace".into(),
+        phone: Some("+44 20 7946 0018".into()),
+        email: None,
+    }
+}
+
+fn customer_json() -> Value {
+    json!({"id": "0190a6e0-0000-7000-8000-000000000001", "name": "Ada Lovelace",
+           "phone": "+44 20 7946 0018", "email": null})
+}
+
+fn site() -> Site {
+    Site {
+        id: SiteId(uuid(2)),
+        customer_id: CustomerId(uuid(1)),
+        address: "12 Analytical Row".into(),
+        town: Some("London".into()),
+        access_notes: Some("Gate code 1843".into()),
+    }
+}
+
+fn site_json() -> Value {
+    json!({"id": "0190a6e0-0000-7000-8000-000000000002",
+           "customer_id": "0190a6e0-0000-7000-8000-000000000001",
+           "address": "12 Analytical Row", "town": "London", "access_notes": "Gate code 1843"})
+}
+
+fn asset() -> Asset {
+    Asset {
+        id: AssetId(uuid(3)),
+        customer_id: CustomerId(uuid(1)),
+        site_id: Some(SiteId(uuid(2))),
+        model: "HeatMax 300".into(),
+        serial: Some("HM3-0042".into()),
+        purchased_on: Some(date("2024-03-01")),
+        installed_on: Some(date("2024-03-10")),
+        warranty_until: Some(date("2026-03-09")),
+    }
+}
+
+fn asset_json() -> Value {
+    json!({"id": "0190a6e0-0000-7000-8000-000000000003",
+           "customer_id": "0190a6e0-0000-7000-8000-000000000001",
+           "site_id": "0190a6e0-0000-7000-8000-000000000002",
+           "model": "HeatMax 300", "serial": "HM3-0042", "purchased_on": "2024-03-01",
+           "installed_on": "2024-03-10", "warranty_until": "2026-03-09"})
+}
+
+fn job() -> Job {
+    Job {
+        id: JobId(uuid(4)),
+        number: "J-000123".into(),
+        kind: JobKind::Repair,
+        priority: Priority::High,
+        summary: "No hot water".into(),
+        description: None,
+        customer_id: CustomerId(uuid(1)),
+        site_id: SiteId(uuid(2)),
+        asset_id: Some(AssetId(uuid(3))),
+        technician: Some("tina".into()),
+        scheduled_start: Some(at("2026-11-24T08:00:00Z")),
+        scheduled_end: Some(at("2026-11-24T10:00:00Z")),
+        sla_due: None,
+        status: JobStatus::Assigned,
+        version: 3,
+        updated_at: at("2026-11-23T17:30:00Z"),
+    }
+}
+
+fn job_json() -> Value {
+    json!({"id": "0190a6e0-0000-7000-8000-000000000004", "number": "J-000123",
+           "kind": "repair", "priority": "high", "summary": "No hot water", "description": null,
+           "customer_id": "0190a6e0-0000-7000-8000-000000000001",
+           "site_id": "0190a6e0-0000-7000-8000-000000000002",
+           "asset_id": "0190a6e0-0000-7000-8000-000000000003", "technician": "tina",
+           "scheduled_start": "2026-11-24T08:00:00Z", "scheduled_end": "2026-11-24T10:00:00Z",
+           "sla_due": null, "status": "assigned", "version": 3,
+           "updated_at": "2026-11-23T17:30:00Z"})
+}
+
+fn user() -> User {
+    User {
+        id: UserId(uuid(5)),
+        username: "tina".into(),
+        display_name: "Tina Technician".into(),
+        role: Role::Technician,
+        skills: vec!["boilers".into()],
+    }
+}
+
+fn user_json() -> Value {
+    json!({"id": "0190a6e0-0000-7000-8000-000000000005", "username": "tina",
+           "display_name": "Tina Technician", "role": "technician", "skills": ["boilers"]})
+}
+
+#[test]
+fn domain_records() {
+    pinned(customer(), customer_json());
+    pinned(site(), site_json());
+    pinned(asset(), asset_json());
+    pinned(job(), job_json());
+    pinned(user(), user_json());
+}
+
+#[test]
+fn enums_use_snake_case() {
+    pinned(JobStatus::WaitingParts, json!("waiting_parts"));
+    pinned(JobStatus::EnRoute, json!("en_route"));
+    pinned(JobKind::Installation, json!("installation"));
+    pinned(Priority::Urgent, json!("urgent"));
+    pinned(Role::Dispatcher, json!("dispatcher"));
+    pinned(Actor::Hq, json!("hq"));
+    for &s in JobStatus::ALL {
+        assert_eq!(serde_json::to_value(s).unwrap(), json!(s.as_str()));
+    }
+    for &c in ErrorCode::ALL {
+        assert_eq!(serde_json::to_value(c).unwrap(), json!(c.as_str()));
+    }
+}
+
+#[test]
+fn error_body() {
+    pinned(
+        ApiError::new(ErrorCode::InvalidCredentials, "wrong username or password"),
+        json!({"code": "invalid_credentials", "message": "wrong username or password"}),
+    );
+}
+
+#[test]
+fn auth_bodies() {
+    pinned(
+        LoginRequest {
+            username: "tina".into(),
+            password: "s3cret".into(),
+            device_id: DeviceId(uuid(6)),
+        },
+        json!({"username": "tina", "password": "s3cret",
+               "device_id": "0190a6e0-0000-7000-8000-000000000006"}),
+    );
+    pinned(
+        RefreshRequest {
+            refresh_token: "r".into(),
+            device_id: DeviceId(uuid(6)),
+        },
+        json!({"refresh_token": "r", "device_id": "0190a6e0-0000-7000-8000-000000000006"}),
+    );
+    pinned(
+        Tokens {
+            access_token: "a".into(),
+            access_expires_at: at("2026-11-23T18:00:00Z"),
+            refresh_token: "r".into(),
+            refresh_expires_at: at("2026-12-23T17:45:00Z"),
+            user: user(),
+        },
+        json!({"access_token": "a", "access_expires_at": "2026-11-23T18:00:00Z",
+               "refresh_token": "r", "refresh_expires_at": "2026-12-23T17:45:00Z",
+               "user": user_json()}),
+    );
+    pinned(
+        Health {
+            status: "ok".into(),
+            version: "0.1.0".into(),
+            server_time: at("2026-11-23T18:00:00Z"),
+        },
+        json!({"status": "ok", "version": "0.1.0", "server_time": "2026-11-23T18:00:00Z"}),
+    );
+}
+
+#[test]
+fn pull_page() {
+    pinned(
+        PullPage {
+            jobs: vec![job()],
+            removed: vec![JobId(uuid(7))],
+            customers: vec![customer()],
+            sites: vec![site()],
+            assets: vec![asset()],
+            cursor: "c1.42".into(),
+            reset: false,
+            more: false,
+        },
+        json!({"jobs": [job_json()], "removed": ["0190a6e0-0000-7000-8000-000000000007"],
+               "customers": [customer_json()], "sites": [site_json()], "assets": [asset_json()],
+               "cursor": "c1.42", "reset": false, "more": false}),
+    );
+    pinned(
+        PullQuery {
+            cursor: Some("c1.42".into()),
+            limit: Some(500),
+        },
+        json!({"cursor": "c1.42", "limit": 500}),
+    );
+}
+
+#[test]
+fn job_input_minimal_and_full() {
+    let minimal: JobInput = serde_json::from_value(json!({
+        "number": "J-1", "kind": "maintenance", "summary": "Annual service",
+        "customer": {"name": "Bob"}, "site": {"address": "1 High St"}
+    }))
+    .unwrap();
+    assert_eq!(minimal.asset, None);
+    assert_eq!(minimal.priority, None);
+    pinned(
+        JobInput {
+            number: Some("J-1".into()),
+            kind: JobKind::Installation,
+            summary: "Fit boiler".into(),
+            description: Some("Old one removed".into()),
+            priority: Some(Priority::Low),
+            technician: Some("tina".into()),
+            customer: CustomerInput {
+                name: "Bob".into(),
+                phone: Some("0123".into()),
+                email: Some("bob@example.org".into()),
+            },
+            site: SiteInput {
+                address: "1 High St".into(),
+                town: Some("Leeds".into()),
+                access_notes: None,
+            },
+            asset: Some(AssetInput {
+                model: "HeatMax 300".into(),
+                serial: Some("HM3-1".into()),
+                purchased_on: None,
+                installed_on: None,
+                warranty_until: Some(date("2027-01-01")),
+            }),
+            scheduled_start: Some(at("2026-11-24T08:00:00Z")),
+            scheduled_end: None,
+            sla_due: Some(at("2026-11-25T17:00:00Z")),
+        },
+        json!({"number": "J-1", "kind": "installation", "summary": "Fit boiler",
+               "description": "Old one removed", "priority": "low", "technician": "tina",
+               "customer": {"name": "Bob", "phone": "0123", "email": "bob@example.org"},
+               "site": {"address": "1 High St", "town": "Leeds", "access_notes": null},
+               "asset": {"model": "HeatMax 300", "serial": "HM3-1", "purchased_on": null,
+                         "installed_on": null, "warranty_until": "2027-01-01"},
+               "scheduled_start": "2026-11-24T08:00:00Z", "scheduled_end": null,
+               "sla_due": "2026-11-25T17:00:00Z"}),
+    );
+    let unknown = serde_json::from_value::<JobInput>(json!({
+        "number": "J-1", "kind": "repair", "summary": "x", "customer": {"name": "B"},
+        "site": {"address": "a"}, "colour": "red"
+    }));
+    assert!(unknown.unwrap_err().to_string().contains("colour"));
+}
+
+#[test]
+fn job_patch_distinguishes_absent_from_null() {
+    let patch: JobPatch =
+        serde_json::from_value(json!({"summary": "New", "description": null})).unwrap();
+    assert_eq!(patch.summary.as_deref(), Some("New"));
+    assert_eq!(patch.description, Some(None));
+    assert_eq!(patch.scheduled_start, None);
+    pinned(
+        JobPatch {
+            priority: Some(Priority::Urgent),
+            sla_due: Some(None),
+            scheduled_start: Some(Some(at("2026-11-24T08:00:00Z"))),
+            ..JobPatch::default()
+        },
+        json!({"priority": "urgent", "sla_due": null, "scheduled_start": "2026-11-24T08:00:00Z"}),
+    );
+}
+
+#[test]
+fn dispatcher_bodies() {
+    pinned(
+        AssignRequest {
+            technician: Some("tina".into()),
+        },
+        json!({"technician": "tina"}),
+    );
+    pinned(
+        AssignRequest { technician: None },
+        json!({"technician": null}),
+    );
+    pinned(
+        CancelRequest {
+            reason: Some("customer moved".into()),
+        },
+        json!({"reason": "customer moved"}),
+    );
+    pinned(
+        JobList {
+            jobs: vec![JobView {
+                job: job(),
+                customer: customer(),
+                site: site(),
+                asset: None,
+            }],
+            next: Some("J-000123".into()),
+        },
+        json!({"jobs": [{"job": job_json(), "customer": customer_json(), "site": site_json(),
+                         "asset": null}], "next": "J-000123"}),
+    );
+    pinned(
+        JobListQuery {
+            status: Some(JobStatus::New),
+            technician: None,
+            after: None,
+            limit: Some(10),
+        },
+        json!({"status": "new", "technician": null, "after": null, "limit": 10}),
+    );
+}

@@ -1,0 +1,23 @@
+//! Wire types shared by Onsite devices and the HQ server.
+//!
+//! Everything here crosses the network as JSON: ids, the domain records HQ owns (customers,
+//! sites, assets, jobs, users), request and response bodies of `/api/v1`, and the error body.
+//! The job status state machine lives here too because both sides enforce it. This crate has
+//! no I/O; changing the JSON shape of any type is a protocol change (see the golden tests).
+
+pub mod api;
+pub mod error;
+pub mod ids;
+pub mod model;
+pub mod status;
+
+pub use error::{ApiError, ErrorCode};
+pub use ids::{AssetId, CustomerId, DeviceId, JobId, SiteId, UserId};
+pub use model::{Asset, Customer, Job, JobKind, Priority, Role, Site, User};
+pub use status::{Actor, JobStatus, TransitionError};
+
+/// The API version segment every HQ route lives under.
+pub const API_PREFIX: &str = "/api/v1";
+
+#[cfg(test)]
+mod golden;
