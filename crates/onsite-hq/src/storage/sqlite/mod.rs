@@ -10,6 +10,8 @@ mod rows;
 mod schema;
 mod sessions;
 mod users;
+#[cfg(test)]
+mod tests;
 
 pub use schema::MIGRATIONS;
 
