@@ -1,1 +1,23 @@
-//! placeholder
+//! Onsite on the technician's device, without any UI: the local SQLite store, the HQ client,
+//! the sync engine, and domain rules. The desktop shell, the `onsite` CLI and tests all drive
+//! the same [`Device`].
+
+pub mod device;
+pub mod error;
+pub mod fingerprint;
+pub mod hq;
+pub mod session;
+pub mod store;
+pub mod sync;
+pub mod warranty;
+
+pub use device::{Device, DeviceStatus};
+pub use error::{CoreError, Result};
+pub use fingerprint::Fingerprint;
+pub use store::{JobDetail, JobQuery, JobSummary};
+pub use sync::{SyncPhase, SyncProgress, SyncReport};
+pub use warranty::Warranty;
+
+/// The job status state machine, shared with HQ (it lives in the protocol crate so both sides
+/// enforce the same table).
+pub use onsite_protocol::status;

@@ -1,0 +1,250 @@
+//! [`Device`]: one technician installation — its data folder, store, session and HQ settings.
+//! Every front end (desktop, CLI, tests) goes through this type.
+
+use crate::error::{CoreError, Result};
+use crate::fingerprint::Fingerprint;
+use crate::hq::HqClient;
+use crate::session::{Session, SessionFile};
+use crate::store::{JobDetail, JobQuery, JobSummary, Setting, Store};
+use crate::sync::{self, SyncProgress, SyncReport};
+use chrono::{DateTime, NaiveDate, Utc};
+use onsite_protocol::{DeviceId, User};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Refresh the access token when it has less than this left.
+const REFRESH_MARGIN: chrono::Duration = chrono::Duration::seconds(60);
+
+/// What the device knows about itself, for status displays.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceStatus {
+    /// A session is stored.
+    pub logged_in: bool,
+    /// Who logged in last (kept after logout or session end, to pre-fill the login form).
+    pub username: Option<String>,
+    /// Their display name.
+    pub display_name: Option<String>,
+    /// HQ's address.
+    pub hq_url: Option<String>,
+    /// Pinned fingerprint.
+    pub fingerprint: Option<String>,
+    /// This installation's id.
+    pub device_id: DeviceId,
+    /// Start of the last successful sync.
+    pub last_sync_at: Option<DateTime<Utc>>,
+    /// Jobs held locally.
+    pub jobs: u64,
+}
+
+/// One technician installation.
+pub struct Device {
+    data_dir: PathBuf,
+    store: Arc<Store>,
+    session: SessionFile,
+    device_id: DeviceId,
+}
+
+impl Device {
+    /// Opens the device whose data lives in `data_dir`, creating the folder, the database and
+    /// the device id on first use.
+    ///
+    /// # Errors
+    /// [`CoreError::Io`] for the folder, [`CoreError::SchemaTooNew`] or [`CoreError::Store`]
+    /// for the database.
+    pub fn open(data_dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(data_dir).map_err(|source| CoreError::Io {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
+        let store = Store::open(&data_dir.join(crate::store::DATABASE_FILE))?;
+        let device_id = match store.setting(Setting::DeviceId)?.and_then(|s| s.parse().ok()) {
+            Some(id) => id,
+            None => {
+                let id = DeviceId::new();
+                store.set_setting(Setting::DeviceId, Some(&id.to_string()))?;
+                id
+            }
+        };
+        Ok(Self {
+            data_dir: data_dir.to_path_buf(),
+            store: Arc::new(store),
+            session: SessionFile::new(data_dir),
+            device_id,
+        })
+    }
+
+    /// The data folder.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The local store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn store_handle(&self) -> Arc<Store> {
+        self.store.clone()
+    }
+
+    /// This installation's id.
+    pub fn device_id(&self) -> DeviceId {
+        self.device_id
+    }
+
+    /// Logs in to HQ at `hq_url`, trusting `pin` (or the system roots when `None`). On success
+    /// the session and HQ settings are stored; if a different user or HQ was used before, that
+    /// one's records are dropped from the device.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidInput`], [`CoreError::InvalidCredentials`],
+    /// [`CoreError::FingerprintMismatch`], [`CoreError::UntrustedCertificate`],
+    /// [`CoreError::HqUnreachable`], [`CoreError::RateLimited`].
+    pub async fn login(&self, hq_url: &str, username: &str, password: &str, pin: Option<Fingerprint>) -> Result<User> {
+        let username = username.trim();
+        if username.is_empty() {
+            return Err(CoreError::InvalidInput("username is required".into()));
+        }
+        if password.is_empty() {
+            return Err(CoreError::InvalidInput("password is required".into()));
+        }
+        let client = HqClient::new(hq_url, pin)?;
+        let tokens = client.login(username, password, self.device_id).await?;
+        let previous = (self.store.setting(Setting::HqUrl)?, self.store.setting(Setting::Username)?);
+        if previous != (Some(client.url().to_string()), Some(tokens.user.username.clone())) {
+            self.store.clear_hq_records()?;
+        }
+        self.session.save(&Session::from(&tokens))?;
+        self.store.set_setting(Setting::HqUrl, Some(client.url()))?;
+        self.store.set_setting(Setting::Fingerprint, pin.map(|p| p.to_string()).as_deref())?;
+        self.store.set_setting(Setting::Username, Some(&tokens.user.username))?;
+        self.store.set_setting(Setting::DisplayName, Some(&tokens.user.display_name))?;
+        Ok(tokens.user)
+    }
+
+    /// Forgets the session and every HQ record on the device. Settings (HQ address, username)
+    /// stay to pre-fill the next login.
+    ///
+    /// # Errors
+    /// [`CoreError::Io`] or [`CoreError::Store`].
+    pub fn logout(&self) -> Result<()> {
+        self.session.delete()?;
+        self.store.clear_hq_records()?;
+        self.store.set_setting(Setting::LastSyncAt, None)
+    }
+
+    /// The HQ client for the stored settings.
+    ///
+    /// # Errors
+    /// [`CoreError::NotLoggedIn`] when no HQ is configured.
+    pub fn client(&self) -> Result<HqClient> {
+        let url = self.store.setting(Setting::HqUrl)?.ok_or(CoreError::NotLoggedIn)?;
+        let pin = match self.store.setting(Setting::Fingerprint)? {
+            Some(fp) => Some(fp.parse().map_err(|e| CoreError::Store(format!("stored fingerprint: {e}")))?),
+            None => None,
+        };
+        HqClient::new(&url, pin)
+    }
+
+    /// A usable access token, refreshed first when it is about to expire or `force` is set.
+    pub(crate) async fn access_token(&self, client: &HqClient, now: DateTime<Utc>, force: bool) -> Result<String> {
+        let session = self.session.load()?.ok_or(CoreError::NotLoggedIn)?;
+        if !force && session.access_expires_at > now + REFRESH_MARGIN {
+            return Ok(session.access_token);
+        }
+        match client.refresh(&session.refresh_token, self.device_id).await {
+            Ok(tokens) => {
+                self.session.save(&Session::from(&tokens))?;
+                Ok(tokens.access_token)
+            }
+            Err(CoreError::SessionExpired) => {
+                // The session is dead at HQ; local data stays, the user logs in again.
+                self.session.delete()?;
+                Err(CoreError::SessionExpired)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Brings the local store up to date with HQ. `now` is the current time.
+    ///
+    /// # Errors
+    /// [`CoreError::NotLoggedIn`], [`CoreError::SessionExpired`], [`CoreError::HqUnreachable`],
+    /// [`CoreError::FingerprintMismatch`], [`CoreError::Store`], [`CoreError::Protocol`].
+    pub async fn sync(&self, now: DateTime<Utc>, progress: &(dyn Fn(SyncProgress) + Send + Sync)) -> Result<SyncReport> {
+        let client = self.client()?;
+        sync::pull(self, &client, now, progress).await
+    }
+
+    /// The local job list.
+    ///
+    /// # Errors
+    /// [`CoreError::Store`].
+    pub fn jobs(&self, query: &JobQuery) -> Result<Vec<JobSummary>> {
+        self.store.jobs(query)
+    }
+
+    /// One job in full; warranty judged on `today`.
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownJob`] or [`CoreError::Store`].
+    pub fn job(&self, number: &str, today: NaiveDate) -> Result<JobDetail> {
+        self.store.job_detail(number, today)
+    }
+
+    /// What the device knows about itself.
+    ///
+    /// # Errors
+    /// [`CoreError::Store`] or [`CoreError::Io`].
+    pub fn status(&self) -> Result<DeviceStatus> {
+        Ok(DeviceStatus {
+            logged_in: self.session.load()?.is_some(),
+            username: self.store.setting(Setting::Username)?,
+            display_name: self.store.setting(Setting::DisplayName)?,
+            hq_url: self.store.setting(Setting::HqUrl)?,
+            fingerprint: self.store.setting(Setting::Fingerprint)?,
+            device_id: self.device_id,
+            last_sync_at: self
+                .store
+                .setting(Setting::LastSyncAt)?
+                .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                .map(|t| t.with_timezone(&Utc)),
+            jobs: self.store.job_count()?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_id_is_minted_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Device::open(dir.path()).unwrap().device_id();
+        let again = Device::open(dir.path()).unwrap().device_id();
+        assert_eq!(first, again);
+        let status = Device::open(dir.path()).unwrap().status().unwrap();
+        assert!(!status.logged_in);
+        assert_eq!((status.jobs, status.last_sync_at), (0, None));
+    }
+
+    #[tokio::test]
+    async fn sync_without_login_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let device = Device::open(dir.path()).unwrap();
+        let err = device.sync(Utc::now(), &|_| {}).await.unwrap_err();
+        assert_eq!(err.code(), "not_logged_in");
+    }
+
+    #[tokio::test]
+    async fn login_checks_input_before_the_network() {
+        let dir = tempfile::tempdir().unwrap();
+        let device = Device::open(dir.path()).unwrap();
+        for (url, user, pass) in [("http://x", "u", "p"), ("https://x", " ", "p"), ("https://x", "u", "")] {
+            let err = device.login(url, user, pass, None).await.unwrap_err();
+            assert_eq!(err.code(), "invalid_input", "{url} {user} {pass}");
+        }
+    }
+}

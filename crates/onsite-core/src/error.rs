@@ -1,0 +1,120 @@
+//! The device's one error type. Each variant has a stable code (for the UI and scripts) and a
+//! message written for the technician.
+
+/// Everything that can go wrong on the device.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// No session: the user must log in.
+    #[error("not logged in; log in to HQ first")]
+    NotLoggedIn,
+    /// HQ could not be reached (network down, HQ stopped, DNS, timeout).
+    #[error("HQ at {url} is unreachable ({reason}); local data is still available")]
+    HqUnreachable {
+        /// HQ's address.
+        url: String,
+        /// What the network said.
+        reason: String,
+    },
+    /// HQ presented a certificate other than the pinned one.
+    #[error(
+        "HQ's certificate fingerprint {presented} does not match the expected {expected}; \
+         check the fingerprint with your dispatcher"
+    )]
+    FingerprintMismatch {
+        /// The pinned fingerprint.
+        expected: String,
+        /// What HQ presented.
+        presented: String,
+    },
+    /// HQ's certificate is not trusted and no fingerprint is pinned.
+    #[error("HQ's certificate is not trusted ({reason}); pin its fingerprint to connect")]
+    UntrustedCertificate {
+        /// Why verification failed.
+        reason: String,
+    },
+    /// Username or password wrong.
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    /// The session ended at HQ (expired or revoked); local data is kept.
+    #[error("your session has ended; log in again (nothing on this device is lost)")]
+    SessionExpired,
+    /// Too many attempts.
+    #[error("{0}")]
+    RateLimited(String),
+    /// No job with that number in the local store.
+    #[error("no job numbered {0} on this device")]
+    UnknownJob(String),
+    /// Input from the user is not acceptable.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// HQ refused a request for a reason of its own.
+    #[error("HQ refused the request: {message} ({code})")]
+    Hq {
+        /// HQ's stable error code.
+        code: String,
+        /// HQ's message.
+        message: String,
+    },
+    /// HQ answered something this build does not understand.
+    #[error("unexpected answer from HQ: {0}")]
+    Protocol(String),
+    /// The local database was written by a newer version of Onsite.
+    #[error("{0}")]
+    SchemaTooNew(String),
+    /// The local database failed.
+    #[error("local database error: {0}")]
+    Store(String),
+    /// A local file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What failed.
+        source: std::io::Error,
+    },
+}
+
+impl CoreError {
+    /// The stable code of this error, as sent to the UI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::NotLoggedIn => "not_logged_in",
+            CoreError::HqUnreachable { .. } => "hq_unreachable",
+            CoreError::FingerprintMismatch { .. } => "fingerprint_mismatch",
+            CoreError::UntrustedCertificate { .. } => "untrusted_certificate",
+            CoreError::InvalidCredentials => "invalid_credentials",
+            CoreError::SessionExpired => "session_expired",
+            CoreError::RateLimited(_) => "rate_limited",
+            CoreError::UnknownJob(_) => "unknown_job",
+            CoreError::InvalidInput(_) => "invalid_input",
+            CoreError::Hq { .. } => "hq_error",
+            CoreError::Protocol(_) => "protocol",
+            CoreError::SchemaTooNew(_) => "schema_too_new",
+            CoreError::Store(_) => "store",
+            CoreError::Io { .. } => "io",
+        }
+    }
+
+    /// True when the failure is about reaching HQ, not about the request: retry later.
+    pub fn is_offline(&self) -> bool {
+        matches!(self, CoreError::HqUnreachable { .. })
+    }
+}
+
+impl From<rusqlite::Error> for CoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        CoreError::Store(e.to_string())
+    }
+}
+
+impl From<onsite_sqlite::OpenError> for CoreError {
+    fn from(e: onsite_sqlite::OpenError) -> Self {
+        match e {
+            onsite_sqlite::OpenError::SchemaTooNew { .. } => CoreError::SchemaTooNew(e.to_string()),
+            other => CoreError::Store(other.to_string()),
+        }
+    }
+}
+
+/// Result of device operations.
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;

@@ -1,0 +1,226 @@
+//! The HQ client: HTTPS (rustls) with certificate pinning, JSON, gzip, and HQ's
+//! `{code, message}` errors turned into [`CoreError`]s.
+
+pub mod tls;
+
+use crate::error::{CoreError, Result};
+use crate::fingerprint::Fingerprint;
+use onsite_protocol::api::{Health, LoginRequest, PullPage, PullQuery, RefreshRequest, Tokens};
+use onsite_protocol::{API_PREFIX, ApiError, DeviceId, ErrorCode};
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+pub use tls::Presented;
+
+/// How long to wait for HQ to accept a connection.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long one request may take in all.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Talks to one HQ.
+#[derive(Clone, Debug)]
+pub struct HqClient {
+    base: String,
+    pin: Option<Fingerprint>,
+    presented: Presented,
+    http: reqwest::Client,
+}
+
+/// Checks and normalises an HQ address: `https://host[:port]`, no trailing slash.
+///
+/// # Errors
+/// [`CoreError::InvalidInput`] for anything else.
+pub fn normalise_url(url: &str) -> Result<String> {
+    let url = url.trim().trim_end_matches('/');
+    let parsed = reqwest::Url::parse(url).map_err(|e| CoreError::InvalidInput(format!("HQ address {url:?} is not a URL: {e}")))?;
+    if parsed.scheme() != "https" {
+        return Err(CoreError::InvalidInput(format!("HQ address must start with https:// (got {url:?})")));
+    }
+    if parsed.host().is_none() || parsed.path() != "/" || parsed.query().is_some() {
+        return Err(CoreError::InvalidInput(format!("HQ address must be just https://host:port (got {url:?})")));
+    }
+    Ok(url.to_string())
+}
+
+impl HqClient {
+    /// A client for HQ at `url`, trusting `pin` if given, else the system roots.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidInput`] for a bad URL.
+    pub fn new(url: &str, pin: Option<Fingerprint>) -> Result<Self> {
+        let base = normalise_url(url)?;
+        let presented = Presented::default();
+        let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls::client_config(pin, presented.clone()))
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .user_agent(concat!("onsite/", env!("CARGO_PKG_VERSION")))
+            .no_proxy()
+            .build()
+            .map_err(|e| CoreError::InvalidInput(format!("cannot set up HTTPS: {e}")))?;
+        Ok(Self { base, pin, presented, http })
+    }
+
+    /// HQ's address.
+    pub fn url(&self) -> &str {
+        &self.base
+    }
+
+    /// The fingerprint of the certificate HQ presented on the last connection, if any.
+    pub fn presented_fingerprint(&self) -> Option<Fingerprint> {
+        self.presented.get()
+    }
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http.request(method, format!("{}{API_PREFIX}{path}", self.base))
+    }
+
+    /// Sends a request and decodes the JSON answer or HQ's error.
+    async fn send<T: DeserializeOwned>(&self, req: RequestBuilder) -> Result<T> {
+        let res = req.send().await.map_err(|e| self.transport_error(&e))?;
+        let status = res.status();
+        let bytes = res.bytes().await.map_err(|e| self.transport_error(&e))?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes).map_err(|e| CoreError::Protocol(e.to_string()));
+        }
+        Err(match serde_json::from_slice::<ApiError>(&bytes) {
+            Ok(err) => api_error(status, err),
+            Err(_) => CoreError::Protocol(format!("HTTP {status} without an error body")),
+        })
+    }
+
+    fn transport_error(&self, e: &reqwest::Error) -> CoreError {
+        let chain = error_chain(e);
+        if let (Some(expected), Some(presented)) = (self.pin, self.presented.get()) {
+            if expected != presented {
+                return CoreError::FingerprintMismatch {
+                    expected: expected.to_string(),
+                    presented: presented.to_string(),
+                };
+            }
+        }
+        if self.pin.is_none() && chain.contains("certificate") {
+            return CoreError::UntrustedCertificate { reason: chain };
+        }
+        CoreError::HqUnreachable {
+            url: self.base.clone(),
+            reason: chain,
+        }
+    }
+
+    /// `GET /health`.
+    ///
+    /// # Errors
+    /// As any request: unreachable, certificate, protocol.
+    pub async fn health(&self) -> Result<Health> {
+        self.send(self.request(Method::GET, "/health")).await
+    }
+
+    /// `POST /auth/login`.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidCredentials`], [`CoreError::RateLimited`], or a transport error.
+    pub async fn login(&self, username: &str, password: &str, device_id: DeviceId) -> Result<Tokens> {
+        let body = LoginRequest {
+            username: username.to_string(),
+            password: password.to_string(),
+            device_id,
+        };
+        self.send(self.request(Method::POST, "/auth/login").json(&body)).await
+    }
+
+    /// `POST /auth/refresh`. An invalid refresh token becomes [`CoreError::SessionExpired`].
+    ///
+    /// # Errors
+    /// [`CoreError::SessionExpired`] or a transport error.
+    pub async fn refresh(&self, refresh_token: &str, device_id: DeviceId) -> Result<Tokens> {
+        let body = RefreshRequest {
+            refresh_token: refresh_token.to_string(),
+            device_id,
+        };
+        self.send(self.request(Method::POST, "/auth/refresh").json(&body))
+            .await
+            .map_err(|e| match e {
+                CoreError::InvalidCredentials => CoreError::SessionExpired,
+                other => other,
+            })
+    }
+
+    /// `GET /sync/pull`.
+    ///
+    /// # Errors
+    /// [`CoreError::SessionExpired`] when the access token is no longer accepted, or a
+    /// transport error.
+    pub async fn pull(&self, access_token: &str, query: &PullQuery) -> Result<PullPage> {
+        self.authed(Method::GET, "/sync/pull", access_token, |r| r.query(query)).await
+    }
+
+    async fn authed<T: DeserializeOwned>(&self, method: Method, path: &str, token: &str, build: impl FnOnce(RequestBuilder) -> RequestBuilder) -> Result<T> {
+        self.send(build(self.request(method, path).bearer_auth(token))).await
+    }
+
+    /// Sends any authenticated JSON request; for callers beyond the technician flows (tests,
+    /// support tools) so they share pinning and error handling.
+    ///
+    /// # Errors
+    /// As [`HqClient::pull`].
+    pub async fn call<B: Serialize, T: DeserializeOwned>(&self, method: Method, path: &str, token: &str, body: Option<&B>) -> Result<T> {
+        self.authed(method, path, token, |r| match body {
+            Some(b) => r.json(b),
+            None => r,
+        })
+        .await
+    }
+}
+
+fn api_error(status: StatusCode, err: ApiError) -> CoreError {
+    match err.code {
+        ErrorCode::InvalidCredentials => CoreError::InvalidCredentials,
+        ErrorCode::Unauthorized | ErrorCode::TokenExpired => CoreError::SessionExpired,
+        ErrorCode::RateLimited => CoreError::RateLimited(err.message),
+        code => {
+            tracing::debug!(%status, %code, "HQ refused a request");
+            CoreError::Hq {
+                code: code.as_str().to_string(),
+                message: err.message,
+            }
+        }
+    }
+}
+
+/// The error and its causes in one line; reqwest's top-level text alone is rarely useful.
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_must_be_plain_https() {
+        assert_eq!(normalise_url(" https://hq.example.org:8443/ ").unwrap(), "https://hq.example.org:8443");
+        for bad in ["http://hq:8443", "hq:8443", "https://hq/api", "https://hq?x=1", ""] {
+            assert!(matches!(normalise_url(bad), Err(CoreError::InvalidInput(_))), "{bad}");
+        }
+    }
+
+    #[tokio::test]
+    async fn nothing_listening_is_unreachable() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let client = HqClient::new(&format!("https://127.0.0.1:{port}"), None).unwrap();
+        let err = client.health().await.unwrap_err();
+        assert!(err.is_offline(), "{err:?}");
+        assert_eq!(err.code(), "hq_unreachable");
+    }
+}

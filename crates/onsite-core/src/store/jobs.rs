@@ -1,0 +1,487 @@
+//! HQ's job records on the device: applying pulled pages, listing, and job detail.
+
+use super::settings::{Setting, set_in};
+use super::Store;
+use crate::error::{CoreError, Result};
+use crate::warranty::{self, Warranty};
+use chrono::{DateTime, NaiveDate, Utc};
+use onsite_protocol::api::PullPage;
+use onsite_protocol::{Asset, AssetId, Customer, CustomerId, Job, JobKind, JobStatus, Priority, Site, SiteId};
+use rusqlite::{OptionalExtension, Row, params};
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+use uuid::Uuid;
+
+/// What applying one page changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Jobs inserted or updated.
+    pub jobs: usize,
+    /// Jobs dropped (reassigned away).
+    pub removed: usize,
+}
+
+/// Which jobs to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobQuery {
+    /// Matches job number, customer name, address, town or asset serial (case-insensitive,
+    /// anywhere in the text).
+    pub search: Option<String>,
+    /// At most this many rows; all when absent.
+    pub limit: Option<u32>,
+    /// Rows to skip, for paging.
+    pub offset: u32,
+}
+
+/// One row of the job list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobSummary {
+    /// Human number.
+    pub number: String,
+    /// Kind of work.
+    pub kind: JobKind,
+    /// Current status.
+    pub status: JobStatus,
+    /// Urgency.
+    pub priority: Priority,
+    /// One line.
+    pub summary: String,
+    /// Customer name.
+    pub customer: String,
+    /// Site address.
+    pub address: String,
+    /// Site town.
+    pub town: Option<String>,
+    /// Visit window start.
+    pub scheduled_start: Option<DateTime<Utc>>,
+    /// Visit window end.
+    pub scheduled_end: Option<DateTime<Utc>>,
+    /// SLA deadline.
+    pub sla_due: Option<DateTime<Utc>>,
+}
+
+/// Everything about one job, for the detail view.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobDetail {
+    /// The job.
+    pub job: Job,
+    /// Its customer.
+    pub customer: Customer,
+    /// Its site.
+    pub site: Site,
+    /// Its asset, if any.
+    pub asset: Option<Asset>,
+    /// Warranty of the asset on the day asked about; absent without an asset.
+    pub warranty: Option<Warranty>,
+}
+
+fn parsed<T: FromStr>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let text: String = row.get(idx)?;
+    text.parse()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+const JOB_COLUMNS: &str = "j.id, j.number, j.kind, j.priority, j.summary, j.description, \
+    j.customer_id, j.site_id, j.asset_id, j.technician, j.scheduled_start, j.scheduled_end, \
+    j.sla_due, j.status, j.version, j.updated_at";
+
+fn job(row: &Row<'_>) -> rusqlite::Result<Job> {
+    Ok(Job {
+        id: onsite_protocol::JobId(row.get(0)?),
+        number: row.get(1)?,
+        kind: parsed(row, 2)?,
+        priority: parsed(row, 3)?,
+        summary: row.get(4)?,
+        description: row.get(5)?,
+        customer_id: CustomerId(row.get(6)?),
+        site_id: SiteId(row.get(7)?),
+        asset_id: row.get::<_, Option<Uuid>>(8)?.map(AssetId),
+        technician: row.get(9)?,
+        scheduled_start: row.get(10)?,
+        scheduled_end: row.get(11)?,
+        sla_due: row.get(12)?,
+        status: parsed(row, 13)?,
+        version: row.get(14)?,
+        updated_at: row.get(15)?,
+    })
+}
+
+/// Deletes every HQ-owned record (a reset from HQ, or another user logging in).
+fn clear_hq_records(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("DELETE FROM jobs; DELETE FROM assets; DELETE FROM sites; DELETE FROM customers;")
+}
+
+impl Store {
+    /// Applies one pulled page and stores its cursor in the same transaction, so a crash
+    /// leaves either the whole page with its cursor or neither.
+    ///
+    /// # Errors
+    /// [`CoreError::Store`]; nothing of the page is kept then.
+    pub fn apply_pull(&self, page: &PullPage) -> Result<Applied> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        if page.reset {
+            clear_hq_records(&tx)?;
+        }
+        let mut applied = Applied::default();
+        {
+            let mut remove = tx.prepare_cached("DELETE FROM jobs WHERE id = ?1")?;
+            for id in &page.removed {
+                applied.removed += remove.execute([id.0])?;
+            }
+            let mut customer = tx.prepare_cached(
+                "INSERT INTO customers (id, name, phone, email) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, email = excluded.email",
+            )?;
+            for c in &page.customers {
+                customer.execute(params![c.id.0, c.name, c.phone, c.email])?;
+            }
+            let mut site = tx.prepare_cached(
+                "INSERT INTO sites (id, customer_id, address, town, access_notes) VALUES (?1, ?2, ?3, ?4, ?5) \
+                 ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, address = excluded.address, \
+                 town = excluded.town, access_notes = excluded.access_notes",
+            )?;
+            for s in &page.sites {
+                site.execute(params![s.id.0, s.customer_id.0, s.address, s.town, s.access_notes])?;
+            }
+            let mut asset = tx.prepare_cached(
+                "INSERT INTO assets (id, customer_id, site_id, model, serial, purchased_on, installed_on, warranty_until) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO UPDATE SET \
+                 customer_id = excluded.customer_id, site_id = excluded.site_id, model = excluded.model, \
+                 serial = excluded.serial, purchased_on = excluded.purchased_on, \
+                 installed_on = excluded.installed_on, warranty_until = excluded.warranty_until",
+            )?;
+            for a in &page.assets {
+                asset.execute(params![
+                    a.id.0,
+                    a.customer_id.0,
+                    a.site_id.map(|s| s.0),
+                    a.model,
+                    a.serial,
+                    a.purchased_on,
+                    a.installed_on,
+                    a.warranty_until
+                ])?;
+            }
+            // A number is unique; should HQ ever move a number to another job, the stale
+            // holder must go rather than block the page forever.
+            let mut stale = tx.prepare_cached("DELETE FROM jobs WHERE number = ?1 AND id <> ?2")?;
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO jobs (id, number, kind, priority, summary, description, customer_id, site_id, \
+                 asset_id, technician, scheduled_start, scheduled_end, sla_due, status, version, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+                 ON CONFLICT (id) DO UPDATE SET number = excluded.number, kind = excluded.kind, \
+                 priority = excluded.priority, summary = excluded.summary, description = excluded.description, \
+                 customer_id = excluded.customer_id, site_id = excluded.site_id, asset_id = excluded.asset_id, \
+                 technician = excluded.technician, scheduled_start = excluded.scheduled_start, \
+                 scheduled_end = excluded.scheduled_end, sla_due = excluded.sla_due, status = excluded.status, \
+                 version = excluded.version, updated_at = excluded.updated_at",
+            )?;
+            for j in &page.jobs {
+                stale.execute(params![j.number, j.id.0])?;
+                upsert.execute(params![
+                    j.id.0,
+                    j.number,
+                    j.kind.as_str(),
+                    j.priority.as_str(),
+                    j.summary,
+                    j.description,
+                    j.customer_id.0,
+                    j.site_id.0,
+                    j.asset_id.map(|a| a.0),
+                    j.technician,
+                    j.scheduled_start,
+                    j.scheduled_end,
+                    j.sla_due,
+                    j.status.as_str(),
+                    j.version,
+                    j.updated_at
+                ])?;
+                applied.jobs += 1;
+            }
+        }
+        set_in(&tx, Setting::Cursor, Some(&page.cursor))?;
+        tx.commit()?;
+        Ok(applied)
+    }
+
+    /// Drops every HQ record and the cursor, e.g. when another user logs in on this device.
+    ///
+    /// # Errors
+    /// [`CoreError::Store`].
+    pub fn clear_hq_records(&self) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        clear_hq_records(&tx)?;
+        set_in(&tx, Setting::Cursor, None)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Jobs in list order: by scheduled start (unscheduled last), then number.
+    ///
+    /// # Errors
+    /// [`CoreError::Store`].
+    pub fn jobs(&self, query: &JobQuery) -> Result<Vec<JobSummary>> {
+        let pattern = query
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT j.number, j.kind, j.status, j.priority, j.summary, c.name, s.address, s.town, \
+             j.scheduled_start, j.scheduled_end, j.sla_due \
+             FROM jobs j JOIN customers c ON c.id = j.customer_id JOIN sites s ON s.id = j.site_id \
+             WHERE ?1 IS NULL OR j.number LIKE ?1 ESCAPE '\\' OR c.name LIKE ?1 ESCAPE '\\' \
+                OR s.address LIKE ?1 ESCAPE '\\' OR s.town LIKE ?1 ESCAPE '\\' \
+                OR EXISTS (SELECT 1 FROM assets a WHERE a.id = j.asset_id AND a.serial LIKE ?1 ESCAPE '\\') \
+             ORDER BY j.scheduled_start IS NULL, j.scheduled_start, j.number LIMIT ?2 OFFSET ?3",
+        )?;
+        let limit = query.limit.map_or(-1, i64::from);
+        let rows = stmt.query_map(params![pattern, limit, query.offset], |r| {
+            Ok(JobSummary {
+                number: r.get(0)?,
+                kind: parsed(r, 1)?,
+                status: parsed(r, 2)?,
+                priority: parsed(r, 3)?,
+                summary: r.get(4)?,
+                customer: r.get(5)?,
+                address: r.get(6)?,
+                town: r.get(7)?,
+                scheduled_start: r.get(8)?,
+                scheduled_end: r.get(9)?,
+                sla_due: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many jobs the device holds.
+    ///
+    /// # Errors
+    /// [`CoreError::Store`].
+    pub fn job_count(&self) -> Result<u64> {
+        Ok(self.conn().query_row("SELECT count(*) FROM jobs", [], |r| r.get(0))?)
+    }
+
+    /// The job numbered `number` with everything it references; warranty judged on `today`.
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownJob`] when the device holds no such job.
+    pub fn job_detail(&self, number: &str, today: NaiveDate) -> Result<JobDetail> {
+        let conn = self.conn();
+        let sql = format!("SELECT {JOB_COLUMNS} FROM jobs j WHERE j.number = ?1");
+        let job = conn
+            .prepare_cached(&sql)?
+            .query_row([number.trim()], job)
+            .optional()?
+            .ok_or_else(|| CoreError::UnknownJob(number.trim().to_string()))?;
+        let customer = conn
+            .prepare_cached("SELECT name, phone, email FROM customers WHERE id = ?1")?
+            .query_row([job.customer_id.0], |r| {
+                Ok(Customer {
+                    id: job.customer_id,
+                    name: r.get(0)?,
+                    phone: r.get(1)?,
+                    email: r.get(2)?,
+                })
+            })?;
+        let site = conn
+            .prepare_cached("SELECT customer_id, address, town, access_notes FROM sites WHERE id = ?1")?
+            .query_row([job.site_id.0], |r| {
+                Ok(Site {
+                    id: job.site_id,
+                    customer_id: CustomerId(r.get(0)?),
+                    address: r.get(1)?,
+                    town: r.get(2)?,
+                    access_notes: r.get(3)?,
+                })
+            })?;
+        let asset = match job.asset_id {
+            None => None,
+            Some(id) => Some(
+                conn.prepare_cached(
+                    "SELECT customer_id, site_id, model, serial, purchased_on, installed_on, warranty_until \
+                     FROM assets WHERE id = ?1",
+                )?
+                .query_row([id.0], |r| {
+                    Ok(Asset {
+                        id,
+                        customer_id: CustomerId(r.get(0)?),
+                        site_id: r.get::<_, Option<Uuid>>(1)?.map(SiteId),
+                        model: r.get(2)?,
+                        serial: r.get(3)?,
+                        purchased_on: r.get(4)?,
+                        installed_on: r.get(5)?,
+                        warranty_until: r.get(6)?,
+                    })
+                })?,
+            ),
+        };
+        let warranty = asset.as_ref().map(|a| warranty::status(a.warranty_until, today));
+        Ok(JobDetail {
+            job,
+            customer,
+            site,
+            asset,
+            warranty,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use onsite_protocol::JobId;
+
+    fn page(jobs: Vec<Job>, customer: &Customer, site: &Site, asset: Option<&Asset>, cursor: &str) -> PullPage {
+        PullPage {
+            jobs,
+            removed: vec![],
+            customers: vec![customer.clone()],
+            sites: vec![site.clone()],
+            assets: asset.into_iter().cloned().collect(),
+            cursor: cursor.into(),
+            reset: false,
+            more: false,
+        }
+    }
+
+    fn fixture() -> (Customer, Site, Asset) {
+        let customer = Customer {
+            id: CustomerId::new(),
+            name: "Ada Lovelace".into(),
+            phone: Some("+44 20".into()),
+            email: None,
+        };
+        let site = Site {
+            id: SiteId::new(),
+            customer_id: customer.id,
+            address: "12 Analytical Row".into(),
+            town: Some("London".into()),
+            access_notes: Some("Gate 1843".into()),
+        };
+        let asset = Asset {
+            id: AssetId::new(),
+            customer_id: customer.id,
+            site_id: Some(site.id),
+            model: "HeatMax 300".into(),
+            serial: Some("HM3-42".into()),
+            purchased_on: None,
+            installed_on: None,
+            warranty_until: Some("2027-01-01".parse().unwrap()),
+        };
+        (customer, site, asset)
+    }
+
+    fn job(number: &str, c: &Customer, s: &Site, a: Option<&Asset>, start: Option<&str>) -> Job {
+        Job {
+            id: JobId::new(),
+            number: number.into(),
+            kind: JobKind::Repair,
+            priority: Priority::Normal,
+            summary: "Leak".into(),
+            description: None,
+            customer_id: c.id,
+            site_id: s.id,
+            asset_id: a.map(|a| a.id),
+            technician: Some("tina".into()),
+            scheduled_start: start.map(|s| s.parse().unwrap()),
+            scheduled_end: None,
+            sla_due: None,
+            status: JobStatus::Assigned,
+            version: 1,
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn open() -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        (Store::open(&dir.path().join("onsite.db")).unwrap(), dir)
+    }
+
+    #[test]
+    fn pages_round_trip_through_a_real_file() {
+        let (store, dir) = open();
+        let (c, s, a) = fixture();
+        let j1 = job("J-2", &c, &s, Some(&a), Some("2026-11-24T08:00:00Z"));
+        let j2 = job("J-1", &c, &s, None, None);
+        let j3 = job("J-3", &c, &s, None, Some("2026-11-23T08:00:00Z"));
+        let applied = store.apply_pull(&page(vec![j1.clone(), j2.clone(), j3.clone()], &c, &s, Some(&a), "c1")).unwrap();
+        assert_eq!(applied, Applied { jobs: 3, removed: 0 });
+        drop(store);
+
+        let store = Store::open(&dir.path().join("onsite.db")).unwrap();
+        assert_eq!(store.setting(Setting::Cursor).unwrap().as_deref(), Some("c1"));
+        let order: Vec<_> = store.jobs(&JobQuery::default()).unwrap().into_iter().map(|j| j.number).collect();
+        assert_eq!(order, ["J-3", "J-2", "J-1"], "scheduled first by start, unscheduled last");
+
+        let detail = store.job_detail("J-2", "2026-11-23".parse().unwrap()).unwrap();
+        assert_eq!(detail.job, j1);
+        assert_eq!(detail.customer, c);
+        assert_eq!(detail.site, s);
+        assert_eq!(detail.asset.as_ref(), Some(&a));
+        assert!(matches!(detail.warranty, Some(Warranty::InWarranty { .. })));
+        assert!(matches!(store.job_detail("J-404", "2026-11-23".parse().unwrap()), Err(CoreError::UnknownJob(n)) if n == "J-404"));
+        store.check_integrity().unwrap();
+    }
+
+    #[test]
+    fn updates_removals_and_reset() {
+        let (store, _dir) = open();
+        let (c, s, a) = fixture();
+        let mut j1 = job("J-1", &c, &s, Some(&a), None);
+        let j2 = job("J-2", &c, &s, None, None);
+        store.apply_pull(&page(vec![j1.clone(), j2.clone()], &c, &s, Some(&a), "c1")).unwrap();
+
+        j1.status = JobStatus::Cancelled;
+        j1.version = 2;
+        let mut p = page(vec![j1.clone()], &c, &s, Some(&a), "c2");
+        p.removed = vec![j2.id];
+        assert_eq!(store.apply_pull(&p).unwrap(), Applied { jobs: 1, removed: 1 });
+        let list = store.jobs(&JobQuery::default()).unwrap();
+        assert_eq!((list.len(), list[0].status), (1, JobStatus::Cancelled));
+
+        let j9 = job("J-9", &c, &s, None, None);
+        let mut reset = page(vec![j9], &c, &s, None, "c3");
+        reset.reset = true;
+        store.apply_pull(&reset).unwrap();
+        let numbers: Vec<_> = store.jobs(&JobQuery::default()).unwrap().into_iter().map(|j| j.number).collect();
+        assert_eq!(numbers, ["J-9"]);
+        store.check_integrity().unwrap();
+    }
+
+    #[test]
+    fn a_failed_page_keeps_nothing_and_not_its_cursor() {
+        let (store, _dir) = open();
+        let (c, s, _) = fixture();
+        store.apply_pull(&page(vec![job("J-1", &c, &s, None, None)], &c, &s, None, "c1")).unwrap();
+        let mut orphan = job("J-2", &c, &s, None, None);
+        orphan.site_id = SiteId::new(); // references a site the page does not carry
+        let bad = page(vec![orphan], &c, &s, None, "c2");
+        assert!(store.apply_pull(&bad).is_err());
+        assert_eq!(store.setting(Setting::Cursor).unwrap().as_deref(), Some("c1"));
+        assert_eq!(store.job_count().unwrap(), 1);
+    }
+
+    #[test]
+    fn search_and_paging() {
+        let (store, _dir) = open();
+        let (c, s, a) = fixture();
+        let jobs = (1..=30).map(|n| job(&format!("J-{n:03}"), &c, &s, (n == 7).then_some(&a), None)).collect();
+        store.apply_pull(&page(jobs, &c, &s, Some(&a), "c1")).unwrap();
+        let q = |search: &str| JobQuery { search: Some(search.into()), ..JobQuery::default() };
+        assert_eq!(store.jobs(&q("hm3-42")).unwrap().len(), 1, "by serial");
+        assert_eq!(store.jobs(&q("J-01")).unwrap().len(), 10, "by number");
+        assert_eq!(store.jobs(&q("ada")).unwrap().len(), 30, "by customer");
+        assert_eq!(store.jobs(&q("london")).unwrap().len(), 30, "by town");
+        assert_eq!(store.jobs(&q("100%")).unwrap().len(), 0, "wildcards are literal");
+        let second = store.jobs(&JobQuery { search: None, limit: Some(10), offset: 10 }).unwrap();
+        assert_eq!(second.first().map(|j| j.number.as_str()), Some("J-011"));
+    }
+}

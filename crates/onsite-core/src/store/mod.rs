@@ -1,0 +1,58 @@
+//! The device's local SQLite store. The UI and CLI read only from here, so everything works
+//! the same online and offline.
+
+mod jobs;
+mod schema;
+mod settings;
+
+pub use jobs::{Applied, JobDetail, JobQuery, JobSummary};
+pub use schema::MIGRATIONS;
+pub use settings::Setting;
+
+use crate::error::Result;
+use rusqlite::Connection;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+/// The database file inside the data folder.
+pub const DATABASE_FILE: &str = "onsite.db";
+
+/// One open device database. Safe to share between threads; each call holds the connection
+/// only for its own statements.
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (creating and migrating if needed) the store at `path`.
+    ///
+    /// # Errors
+    /// [`crate::CoreError::SchemaTooNew`] for a file from a newer Onsite, or
+    /// [`crate::CoreError::Store`].
+    pub fn open(path: &Path) -> Result<Self> {
+        Ok(Self {
+            conn: Mutex::new(onsite_sqlite::open(path, MIGRATIONS)?),
+        })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock rolled back its transaction on unwind.
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs SQLite's integrity and foreign-key checks.
+    ///
+    /// # Errors
+    /// [`crate::CoreError::Store`] describing the first problem found.
+    pub fn check_integrity(&self) -> Result<()> {
+        let conn = self.conn();
+        let verdict: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if verdict != "ok" {
+            return Err(crate::CoreError::Store(format!("integrity check failed: {verdict}")));
+        }
+        if conn.prepare("PRAGMA foreign_key_check")?.exists([])? {
+            return Err(crate::CoreError::Store("foreign key check failed".into()));
+        }
+        Ok(())
+    }
+}
