@@ -1,1 +1,28 @@
-//! placeholder
+//! Test harness shared by the end-to-end tests and benchmarks: a real HQ process, a TCP proxy
+//! that can cut, slow down and count traffic, and job fixtures.
+
+pub mod fixtures;
+pub mod hq;
+pub mod proxy;
+
+use std::path::PathBuf;
+
+/// Path of a binary built from this workspace (`onsite-hq`, `onsite`), next to the test
+/// executable's `deps` folder. `cargo test --workspace` builds them; say so clearly otherwise.
+pub fn bin(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("current_exe");
+    let dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .expect("target folder");
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: build it first with `cargo build --workspace --bins` (the README's test command does)",
+        path.display()
+    );
+    path
+}
+
+/// The password every test user gets.
+pub const PASSWORD: &str = "password-123";

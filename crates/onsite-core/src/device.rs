@@ -58,7 +58,10 @@ impl Device {
             source,
         })?;
         let store = Store::open(&data_dir.join(crate::store::DATABASE_FILE))?;
-        let device_id = match store.setting(Setting::DeviceId)?.and_then(|s| s.parse().ok()) {
+        let device_id = match store
+            .setting(Setting::DeviceId)?
+            .and_then(|s| s.parse().ok())
+        {
             Some(id) => id,
             None => {
                 let id = DeviceId::new();
@@ -101,7 +104,13 @@ impl Device {
     /// [`CoreError::InvalidInput`], [`CoreError::InvalidCredentials`],
     /// [`CoreError::FingerprintMismatch`], [`CoreError::UntrustedCertificate`],
     /// [`CoreError::HqUnreachable`], [`CoreError::RateLimited`].
-    pub async fn login(&self, hq_url: &str, username: &str, password: &str, pin: Option<Fingerprint>) -> Result<User> {
+    pub async fn login(
+        &self,
+        hq_url: &str,
+        username: &str,
+        password: &str,
+        pin: Option<Fingerprint>,
+    ) -> Result<User> {
         let username = username.trim();
         if username.is_empty() {
             return Err(CoreError::InvalidInput("username is required".into()));
@@ -111,15 +120,26 @@ impl Device {
         }
         let client = HqClient::new(hq_url, pin)?;
         let tokens = client.login(username, password, self.device_id).await?;
-        let previous = (self.store.setting(Setting::HqUrl)?, self.store.setting(Setting::Username)?);
-        if previous != (Some(client.url().to_string()), Some(tokens.user.username.clone())) {
+        let previous = (
+            self.store.setting(Setting::HqUrl)?,
+            self.store.setting(Setting::Username)?,
+        );
+        if previous
+            != (
+                Some(client.url().to_string()),
+                Some(tokens.user.username.clone()),
+            )
+        {
             self.store.clear_hq_records()?;
         }
         self.session.save(&Session::from(&tokens))?;
         self.store.set_setting(Setting::HqUrl, Some(client.url()))?;
-        self.store.set_setting(Setting::Fingerprint, pin.map(|p| p.to_string()).as_deref())?;
-        self.store.set_setting(Setting::Username, Some(&tokens.user.username))?;
-        self.store.set_setting(Setting::DisplayName, Some(&tokens.user.display_name))?;
+        self.store
+            .set_setting(Setting::Fingerprint, pin.map(|p| p.to_string()).as_deref())?;
+        self.store
+            .set_setting(Setting::Username, Some(&tokens.user.username))?;
+        self.store
+            .set_setting(Setting::DisplayName, Some(&tokens.user.display_name))?;
         Ok(tokens.user)
     }
 
@@ -139,16 +159,27 @@ impl Device {
     /// # Errors
     /// [`CoreError::NotLoggedIn`] when no HQ is configured.
     pub fn client(&self) -> Result<HqClient> {
-        let url = self.store.setting(Setting::HqUrl)?.ok_or(CoreError::NotLoggedIn)?;
+        let url = self
+            .store
+            .setting(Setting::HqUrl)?
+            .ok_or(CoreError::NotLoggedIn)?;
         let pin = match self.store.setting(Setting::Fingerprint)? {
-            Some(fp) => Some(fp.parse().map_err(|e| CoreError::Store(format!("stored fingerprint: {e}")))?),
+            Some(fp) => Some(
+                fp.parse()
+                    .map_err(|e| CoreError::Store(format!("stored fingerprint: {e}")))?,
+            ),
             None => None,
         };
         HqClient::new(&url, pin)
     }
 
     /// A usable access token, refreshed first when it is about to expire or `force` is set.
-    pub(crate) async fn access_token(&self, client: &HqClient, now: DateTime<Utc>, force: bool) -> Result<String> {
+    pub(crate) async fn access_token(
+        &self,
+        client: &HqClient,
+        now: DateTime<Utc>,
+        force: bool,
+    ) -> Result<String> {
         let session = self.session.load()?.ok_or(CoreError::NotLoggedIn)?;
         if !force && session.access_expires_at > now + REFRESH_MARGIN {
             return Ok(session.access_token);
@@ -172,7 +203,11 @@ impl Device {
     /// # Errors
     /// [`CoreError::NotLoggedIn`], [`CoreError::SessionExpired`], [`CoreError::HqUnreachable`],
     /// [`CoreError::FingerprintMismatch`], [`CoreError::Store`], [`CoreError::Protocol`].
-    pub async fn sync(&self, now: DateTime<Utc>, progress: &(dyn Fn(SyncProgress) + Send + Sync)) -> Result<SyncReport> {
+    pub async fn sync(
+        &self,
+        now: DateTime<Utc>,
+        progress: &(dyn Fn(SyncProgress) + Send + Sync),
+    ) -> Result<SyncReport> {
         let client = self.client()?;
         sync::pull(self, &client, now, progress).await
     }
@@ -242,7 +277,11 @@ mod tests {
     async fn login_checks_input_before_the_network() {
         let dir = tempfile::tempdir().unwrap();
         let device = Device::open(dir.path()).unwrap();
-        for (url, user, pass) in [("http://x", "u", "p"), ("https://x", " ", "p"), ("https://x", "u", "")] {
+        for (url, user, pass) in [
+            ("http://x", "u", "p"),
+            ("https://x", " ", "p"),
+            ("https://x", "u", ""),
+        ] {
             let err = device.login(url, user, pass, None).await.unwrap_err();
             assert_eq!(err.code(), "invalid_input", "{url} {user} {pass}");
         }

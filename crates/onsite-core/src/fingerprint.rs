@@ -39,7 +39,10 @@ impl FromStr for Fingerprint {
     /// byte pairs (as browsers and openssl print them).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
-        let s = s.strip_prefix("sha256:").or_else(|| s.strip_prefix("SHA256:")).unwrap_or(s);
+        let s = s
+            .strip_prefix("sha256:")
+            .or_else(|| s.strip_prefix("SHA256:"))
+            .unwrap_or(s);
         let digits: String = s.chars().filter(|c| !matches!(c, ':' | ' ')).collect();
         let mut out = [0u8; 32];
         hex::decode_to_slice(&digits, &mut out).map_err(|_| BadFingerprint)?;
@@ -58,8 +61,18 @@ mod tests {
         assert_eq!(fp.to_string(), canonical);
         let colons = vec!["AB"; 32].join(":");
         assert_eq!(colons.parse::<Fingerprint>().unwrap(), fp);
-        assert_eq!(format!("SHA256:{}", "AB".repeat(32)).parse::<Fingerprint>().unwrap(), fp);
-        for bad in ["", "sha256:abc", &format!("sha256:{}", "zz".repeat(32)), &"ab".repeat(33)] {
+        assert_eq!(
+            format!("SHA256:{}", "AB".repeat(32))
+                .parse::<Fingerprint>()
+                .unwrap(),
+            fp
+        );
+        for bad in [
+            "",
+            "sha256:abc",
+            &format!("sha256:{}", "zz".repeat(32)),
+            &"ab".repeat(33),
+        ] {
             assert_eq!(bad.parse::<Fingerprint>(), Err(BadFingerprint), "{bad}");
         }
     }

@@ -73,13 +73,16 @@ impl SessionFile {
     pub fn save(&self, session: &Session) -> Result<()> {
         use std::io::Write;
         let tmp = self.path.with_extension("json.tmp");
-        let bytes = serde_json::to_vec_pretty(session).map_err(|e| CoreError::Store(e.to_string()))?;
+        let bytes =
+            serde_json::to_vec_pretty(session).map_err(|e| CoreError::Store(e.to_string()))?;
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut file = options.open(&tmp).map_err(|e| self.io(e))?;
-        file.write_all(&bytes).and_then(|()| file.sync_all()).map_err(|e| self.io(e))?;
+        file.write_all(&bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| self.io(e))?;
         std::fs::rename(&tmp, &self.path).map_err(|e| self.io(e))
     }
 
@@ -115,7 +118,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join(SESSION_FILE)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join(SESSION_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         file.delete().unwrap();

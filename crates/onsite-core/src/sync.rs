@@ -50,7 +50,12 @@ pub struct SyncReport {
 
 /// Pulls until HQ has nothing more. `now` is when the sync started; it is recorded as the last
 /// successful sync, since the local data is at least that fresh.
-pub(crate) async fn pull(device: &Device, client: &HqClient, now: DateTime<Utc>, progress: &(dyn Fn(SyncProgress) + Send + Sync)) -> Result<SyncReport> {
+pub(crate) async fn pull(
+    device: &Device,
+    client: &HqClient,
+    now: DateTime<Utc>,
+    progress: &(dyn Fn(SyncProgress) + Send + Sync),
+) -> Result<SyncReport> {
     let started = Instant::now();
     progress(SyncProgress {
         phase: SyncPhase::Connecting,

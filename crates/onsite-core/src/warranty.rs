@@ -46,11 +46,44 @@ mod tests {
     #[test]
     fn table() {
         let cases = [
-            (Some("2026-12-31"), "2026-11-23", Warranty::InWarranty { until: d("2026-12-31"), days_left: 38 }),
-            (Some("2026-11-23"), "2026-11-23", Warranty::InWarranty { until: d("2026-11-23"), days_left: 0 }),
-            (Some("2026-11-22"), "2026-11-23", Warranty::Expired { ended: d("2026-11-22") }),
-            (Some("2020-02-29"), "2026-11-23", Warranty::Expired { ended: d("2020-02-29") }),
-            (Some("2028-02-29"), "2028-02-28", Warranty::InWarranty { until: d("2028-02-29"), days_left: 1 }),
+            (
+                Some("2026-12-31"),
+                "2026-11-23",
+                Warranty::InWarranty {
+                    until: d("2026-12-31"),
+                    days_left: 38,
+                },
+            ),
+            (
+                Some("2026-11-23"),
+                "2026-11-23",
+                Warranty::InWarranty {
+                    until: d("2026-11-23"),
+                    days_left: 0,
+                },
+            ),
+            (
+                Some("2026-11-22"),
+                "2026-11-23",
+                Warranty::Expired {
+                    ended: d("2026-11-22"),
+                },
+            ),
+            (
+                Some("2020-02-29"),
+                "2026-11-23",
+                Warranty::Expired {
+                    ended: d("2020-02-29"),
+                },
+            ),
+            (
+                Some("2028-02-29"),
+                "2028-02-28",
+                Warranty::InWarranty {
+                    until: d("2028-02-29"),
+                    days_left: 1,
+                },
+            ),
             (None, "2026-11-23", Warranty::Unknown),
         ];
         for (until, on, expected) in cases {
@@ -61,6 +94,9 @@ mod tests {
     #[test]
     fn serializes_with_a_state_tag() {
         let json = serde_json::to_value(status(Some(d("2027-01-01")), d("2026-12-31"))).unwrap();
-        assert_eq!(json, serde_json::json!({"state": "in_warranty", "until": "2027-01-01", "days_left": 1}));
+        assert_eq!(
+            json,
+            serde_json::json!({"state": "in_warranty", "until": "2027-01-01", "days_left": 1})
+        );
     }
 }

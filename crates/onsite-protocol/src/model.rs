@@ -30,7 +30,8 @@ macro_rules! string_enum {
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
+                // `pad` so width and alignment flags work in tables.
+                f.pad(self.as_str())
             }
         }
 

@@ -33,12 +33,17 @@ pub struct HqClient {
 /// [`CoreError::InvalidInput`] for anything else.
 pub fn normalise_url(url: &str) -> Result<String> {
     let url = url.trim().trim_end_matches('/');
-    let parsed = reqwest::Url::parse(url).map_err(|e| CoreError::InvalidInput(format!("HQ address {url:?} is not a URL: {e}")))?;
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| CoreError::InvalidInput(format!("HQ address {url:?} is not a URL: {e}")))?;
     if parsed.scheme() != "https" {
-        return Err(CoreError::InvalidInput(format!("HQ address must start with https:// (got {url:?})")));
+        return Err(CoreError::InvalidInput(format!(
+            "HQ address must start with https:// (got {url:?})"
+        )));
     }
     if parsed.host().is_none() || parsed.path() != "/" || parsed.query().is_some() {
-        return Err(CoreError::InvalidInput(format!("HQ address must be just https://host:port (got {url:?})")));
+        return Err(CoreError::InvalidInput(format!(
+            "HQ address must be just https://host:port (got {url:?})"
+        )));
     }
     Ok(url.to_string())
 }
@@ -59,7 +64,12 @@ impl HqClient {
             .no_proxy()
             .build()
             .map_err(|e| CoreError::InvalidInput(format!("cannot set up HTTPS: {e}")))?;
-        Ok(Self { base, pin, presented, http })
+        Ok(Self {
+            base,
+            pin,
+            presented,
+            http,
+        })
     }
 
     /// HQ's address.
@@ -73,7 +83,8 @@ impl HqClient {
     }
 
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.http.request(method, format!("{}{API_PREFIX}{path}", self.base))
+        self.http
+            .request(method, format!("{}{API_PREFIX}{path}", self.base))
     }
 
     /// Sends a request and decodes the JSON answer or HQ's error.
@@ -103,9 +114,14 @@ impl HqClient {
         if self.pin.is_none() && chain.contains("certificate") {
             return CoreError::UntrustedCertificate { reason: chain };
         }
+        let reason = if e.is_timeout() {
+            "timed out".to_string()
+        } else {
+            root_cause(e)
+        };
         CoreError::HqUnreachable {
             url: self.base.clone(),
-            reason: chain,
+            reason,
         }
     }
 
@@ -121,13 +137,19 @@ impl HqClient {
     ///
     /// # Errors
     /// [`CoreError::InvalidCredentials`], [`CoreError::RateLimited`], or a transport error.
-    pub async fn login(&self, username: &str, password: &str, device_id: DeviceId) -> Result<Tokens> {
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        device_id: DeviceId,
+    ) -> Result<Tokens> {
         let body = LoginRequest {
             username: username.to_string(),
             password: password.to_string(),
             device_id,
         };
-        self.send(self.request(Method::POST, "/auth/login").json(&body)).await
+        self.send(self.request(Method::POST, "/auth/login").json(&body))
+            .await
     }
 
     /// `POST /auth/refresh`. An invalid refresh token becomes [`CoreError::SessionExpired`].
@@ -153,11 +175,19 @@ impl HqClient {
     /// [`CoreError::SessionExpired`] when the access token is no longer accepted, or a
     /// transport error.
     pub async fn pull(&self, access_token: &str, query: &PullQuery) -> Result<PullPage> {
-        self.authed(Method::GET, "/sync/pull", access_token, |r| r.query(query)).await
+        self.authed(Method::GET, "/sync/pull", access_token, |r| r.query(query))
+            .await
     }
 
-    async fn authed<T: DeserializeOwned>(&self, method: Method, path: &str, token: &str, build: impl FnOnce(RequestBuilder) -> RequestBuilder) -> Result<T> {
-        self.send(build(self.request(method, path).bearer_auth(token))).await
+    async fn authed<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        build: impl FnOnce(RequestBuilder) -> RequestBuilder,
+    ) -> Result<T> {
+        self.send(build(self.request(method, path).bearer_auth(token)))
+            .await
     }
 
     /// Sends any authenticated JSON request; for callers beyond the technician flows (tests,
@@ -165,7 +195,13 @@ impl HqClient {
     ///
     /// # Errors
     /// As [`HqClient::pull`].
-    pub async fn call<B: Serialize, T: DeserializeOwned>(&self, method: Method, path: &str, token: &str, body: Option<&B>) -> Result<T> {
+    pub async fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<&B>,
+    ) -> Result<T> {
         self.authed(method, path, token, |r| match body {
             Some(b) => r.json(b),
             None => r,
@@ -189,6 +225,15 @@ fn api_error(status: StatusCode, err: ApiError) -> CoreError {
     }
 }
 
+/// The innermost cause, e.g. "Connection refused (os error 111)".
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
 /// The error and its causes in one line; reqwest's top-level text alone is rarely useful.
 fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = vec![e.to_string()];
@@ -209,15 +254,31 @@ mod tests {
 
     #[test]
     fn urls_must_be_plain_https() {
-        assert_eq!(normalise_url(" https://hq.example.org:8443/ ").unwrap(), "https://hq.example.org:8443");
-        for bad in ["http://hq:8443", "hq:8443", "https://hq/api", "https://hq?x=1", ""] {
-            assert!(matches!(normalise_url(bad), Err(CoreError::InvalidInput(_))), "{bad}");
+        assert_eq!(
+            normalise_url(" https://hq.example.org:8443/ ").unwrap(),
+            "https://hq.example.org:8443"
+        );
+        for bad in [
+            "http://hq:8443",
+            "hq:8443",
+            "https://hq/api",
+            "https://hq?x=1",
+            "",
+        ] {
+            assert!(
+                matches!(normalise_url(bad), Err(CoreError::InvalidInput(_))),
+                "{bad}"
+            );
         }
     }
 
     #[tokio::test]
     async fn nothing_listening_is_unreachable() {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let client = HqClient::new(&format!("https://127.0.0.1:{port}"), None).unwrap();
         let err = client.health().await.unwrap_err();
         assert!(err.is_offline(), "{err:?}");

@@ -1,12 +1,14 @@
 //! HQ's job records on the device: applying pulled pages, listing, and job detail.
 
-use super::settings::{Setting, set_in};
 use super::Store;
+use super::settings::{Setting, set_in};
 use crate::error::{CoreError, Result};
 use crate::warranty::{self, Warranty};
 use chrono::{DateTime, NaiveDate, Utc};
 use onsite_protocol::api::PullPage;
-use onsite_protocol::{Asset, AssetId, Customer, CustomerId, Job, JobKind, JobStatus, Priority, Site, SiteId};
+use onsite_protocol::{
+    Asset, AssetId, Customer, CustomerId, Job, JobKind, JobStatus, Priority, Site, SiteId,
+};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -80,8 +82,9 @@ where
     T::Err: std::error::Error + Send + Sync + 'static,
 {
     let text: String = row.get(idx)?;
-    text.parse()
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
+    text.parse().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 const JOB_COLUMNS: &str = "j.id, j.number, j.kind, j.priority, j.summary, j.description, \
@@ -111,7 +114,9 @@ fn job(row: &Row<'_>) -> rusqlite::Result<Job> {
 
 /// Deletes every HQ-owned record (a reset from HQ, or another user logging in).
 fn clear_hq_records(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
-    conn.execute_batch("DELETE FROM jobs; DELETE FROM assets; DELETE FROM sites; DELETE FROM customers;")
+    conn.execute_batch(
+        "DELETE FROM jobs; DELETE FROM assets; DELETE FROM sites; DELETE FROM customers;",
+    )
 }
 
 impl Store {
@@ -145,7 +150,13 @@ impl Store {
                  town = excluded.town, access_notes = excluded.access_notes",
             )?;
             for s in &page.sites {
-                site.execute(params![s.id.0, s.customer_id.0, s.address, s.town, s.access_notes])?;
+                site.execute(params![
+                    s.id.0,
+                    s.customer_id.0,
+                    s.address,
+                    s.town,
+                    s.access_notes
+                ])?;
             }
             let mut asset = tx.prepare_cached(
                 "INSERT INTO assets (id, customer_id, site_id, model, serial, purchased_on, installed_on, warranty_until) \
@@ -231,7 +242,14 @@ impl Store {
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|s| format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+            .map(|s| {
+                format!(
+                    "%{}%",
+                    s.replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_")
+                )
+            });
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT j.number, j.kind, j.status, j.priority, j.summary, c.name, s.address, s.town, \
@@ -266,7 +284,9 @@ impl Store {
     /// # Errors
     /// [`CoreError::Store`].
     pub fn job_count(&self) -> Result<u64> {
-        Ok(self.conn().query_row("SELECT count(*) FROM jobs", [], |r| r.get(0))?)
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM jobs", [], |r| r.get(0))?)
     }
 
     /// The job numbered `number` with everything it references; warranty judged on `today`.
@@ -292,7 +312,9 @@ impl Store {
                 })
             })?;
         let site = conn
-            .prepare_cached("SELECT customer_id, address, town, access_notes FROM sites WHERE id = ?1")?
+            .prepare_cached(
+                "SELECT customer_id, address, town, access_notes FROM sites WHERE id = ?1",
+            )?
             .query_row([job.site_id.0], |r| {
                 Ok(Site {
                     id: job.site_id,
@@ -323,7 +345,9 @@ impl Store {
                 })?,
             ),
         };
-        let warranty = asset.as_ref().map(|a| warranty::status(a.warranty_until, today));
+        let warranty = asset
+            .as_ref()
+            .map(|a| warranty::status(a.warranty_until, today));
         Ok(JobDetail {
             job,
             customer,
@@ -339,7 +363,13 @@ mod tests {
     use super::*;
     use onsite_protocol::JobId;
 
-    fn page(jobs: Vec<Job>, customer: &Customer, site: &Site, asset: Option<&Asset>, cursor: &str) -> PullPage {
+    fn page(
+        jobs: Vec<Job>,
+        customer: &Customer,
+        site: &Site,
+        asset: Option<&Asset>,
+        cursor: &str,
+    ) -> PullPage {
         PullPage {
             jobs,
             removed: vec![],
@@ -412,22 +442,52 @@ mod tests {
         let j1 = job("J-2", &c, &s, Some(&a), Some("2026-11-24T08:00:00Z"));
         let j2 = job("J-1", &c, &s, None, None);
         let j3 = job("J-3", &c, &s, None, Some("2026-11-23T08:00:00Z"));
-        let applied = store.apply_pull(&page(vec![j1.clone(), j2.clone(), j3.clone()], &c, &s, Some(&a), "c1")).unwrap();
-        assert_eq!(applied, Applied { jobs: 3, removed: 0 });
+        let applied = store
+            .apply_pull(&page(
+                vec![j1.clone(), j2.clone(), j3.clone()],
+                &c,
+                &s,
+                Some(&a),
+                "c1",
+            ))
+            .unwrap();
+        assert_eq!(
+            applied,
+            Applied {
+                jobs: 3,
+                removed: 0
+            }
+        );
         drop(store);
 
         let store = Store::open(&dir.path().join("onsite.db")).unwrap();
-        assert_eq!(store.setting(Setting::Cursor).unwrap().as_deref(), Some("c1"));
-        let order: Vec<_> = store.jobs(&JobQuery::default()).unwrap().into_iter().map(|j| j.number).collect();
-        assert_eq!(order, ["J-3", "J-2", "J-1"], "scheduled first by start, unscheduled last");
+        assert_eq!(
+            store.setting(Setting::Cursor).unwrap().as_deref(),
+            Some("c1")
+        );
+        let order: Vec<_> = store
+            .jobs(&JobQuery::default())
+            .unwrap()
+            .into_iter()
+            .map(|j| j.number)
+            .collect();
+        assert_eq!(
+            order,
+            ["J-3", "J-2", "J-1"],
+            "scheduled first by start, unscheduled last"
+        );
 
-        let detail = store.job_detail("J-2", "2026-11-23".parse().unwrap()).unwrap();
+        let detail = store
+            .job_detail("J-2", "2026-11-23".parse().unwrap())
+            .unwrap();
         assert_eq!(detail.job, j1);
         assert_eq!(detail.customer, c);
         assert_eq!(detail.site, s);
         assert_eq!(detail.asset.as_ref(), Some(&a));
         assert!(matches!(detail.warranty, Some(Warranty::InWarranty { .. })));
-        assert!(matches!(store.job_detail("J-404", "2026-11-23".parse().unwrap()), Err(CoreError::UnknownJob(n)) if n == "J-404"));
+        assert!(
+            matches!(store.job_detail("J-404", "2026-11-23".parse().unwrap()), Err(CoreError::UnknownJob(n)) if n == "J-404")
+        );
         store.check_integrity().unwrap();
     }
 
@@ -437,13 +497,21 @@ mod tests {
         let (c, s, a) = fixture();
         let mut j1 = job("J-1", &c, &s, Some(&a), None);
         let j2 = job("J-2", &c, &s, None, None);
-        store.apply_pull(&page(vec![j1.clone(), j2.clone()], &c, &s, Some(&a), "c1")).unwrap();
+        store
+            .apply_pull(&page(vec![j1.clone(), j2.clone()], &c, &s, Some(&a), "c1"))
+            .unwrap();
 
         j1.status = JobStatus::Cancelled;
         j1.version = 2;
         let mut p = page(vec![j1.clone()], &c, &s, Some(&a), "c2");
         p.removed = vec![j2.id];
-        assert_eq!(store.apply_pull(&p).unwrap(), Applied { jobs: 1, removed: 1 });
+        assert_eq!(
+            store.apply_pull(&p).unwrap(),
+            Applied {
+                jobs: 1,
+                removed: 1
+            }
+        );
         let list = store.jobs(&JobQuery::default()).unwrap();
         assert_eq!((list.len(), list[0].status), (1, JobStatus::Cancelled));
 
@@ -451,7 +519,12 @@ mod tests {
         let mut reset = page(vec![j9], &c, &s, None, "c3");
         reset.reset = true;
         store.apply_pull(&reset).unwrap();
-        let numbers: Vec<_> = store.jobs(&JobQuery::default()).unwrap().into_iter().map(|j| j.number).collect();
+        let numbers: Vec<_> = store
+            .jobs(&JobQuery::default())
+            .unwrap()
+            .into_iter()
+            .map(|j| j.number)
+            .collect();
         assert_eq!(numbers, ["J-9"]);
         store.check_integrity().unwrap();
     }
@@ -460,12 +533,23 @@ mod tests {
     fn a_failed_page_keeps_nothing_and_not_its_cursor() {
         let (store, _dir) = open();
         let (c, s, _) = fixture();
-        store.apply_pull(&page(vec![job("J-1", &c, &s, None, None)], &c, &s, None, "c1")).unwrap();
+        store
+            .apply_pull(&page(
+                vec![job("J-1", &c, &s, None, None)],
+                &c,
+                &s,
+                None,
+                "c1",
+            ))
+            .unwrap();
         let mut orphan = job("J-2", &c, &s, None, None);
         orphan.site_id = SiteId::new(); // references a site the page does not carry
         let bad = page(vec![orphan], &c, &s, None, "c2");
         assert!(store.apply_pull(&bad).is_err());
-        assert_eq!(store.setting(Setting::Cursor).unwrap().as_deref(), Some("c1"));
+        assert_eq!(
+            store.setting(Setting::Cursor).unwrap().as_deref(),
+            Some("c1")
+        );
         assert_eq!(store.job_count().unwrap(), 1);
     }
 
@@ -473,15 +557,32 @@ mod tests {
     fn search_and_paging() {
         let (store, _dir) = open();
         let (c, s, a) = fixture();
-        let jobs = (1..=30).map(|n| job(&format!("J-{n:03}"), &c, &s, (n == 7).then_some(&a), None)).collect();
-        store.apply_pull(&page(jobs, &c, &s, Some(&a), "c1")).unwrap();
-        let q = |search: &str| JobQuery { search: Some(search.into()), ..JobQuery::default() };
+        let jobs = (1..=30)
+            .map(|n| job(&format!("J-{n:03}"), &c, &s, (n == 7).then_some(&a), None))
+            .collect();
+        store
+            .apply_pull(&page(jobs, &c, &s, Some(&a), "c1"))
+            .unwrap();
+        let q = |search: &str| JobQuery {
+            search: Some(search.into()),
+            ..JobQuery::default()
+        };
         assert_eq!(store.jobs(&q("hm3-42")).unwrap().len(), 1, "by serial");
         assert_eq!(store.jobs(&q("J-01")).unwrap().len(), 10, "by number");
         assert_eq!(store.jobs(&q("ada")).unwrap().len(), 30, "by customer");
         assert_eq!(store.jobs(&q("london")).unwrap().len(), 30, "by town");
-        assert_eq!(store.jobs(&q("100%")).unwrap().len(), 0, "wildcards are literal");
-        let second = store.jobs(&JobQuery { search: None, limit: Some(10), offset: 10 }).unwrap();
+        assert_eq!(
+            store.jobs(&q("100%")).unwrap().len(),
+            0,
+            "wildcards are literal"
+        );
+        let second = store
+            .jobs(&JobQuery {
+                search: None,
+                limit: Some(10),
+                offset: 10,
+            })
+            .unwrap();
         assert_eq!(second.first().map(|j| j.number.as_str()), Some("J-011"));
     }
 }

@@ -48,7 +48,9 @@ impl Store {
         let conn = self.conn();
         let verdict: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if verdict != "ok" {
-            return Err(crate::CoreError::Store(format!("integrity check failed: {verdict}")));
+            return Err(crate::CoreError::Store(format!(
+                "integrity check failed: {verdict}"
+            )));
         }
         if conn.prepare("PRAGMA foreign_key_check")?.exists([])? {
             return Err(crate::CoreError::Store("foreign key check failed".into()));

@@ -38,7 +38,11 @@ impl Setting {
     }
 }
 
-pub(super) fn set_in(conn: &rusqlite::Connection, setting: Setting, value: Option<&str>) -> rusqlite::Result<()> {
+pub(super) fn set_in(
+    conn: &rusqlite::Connection,
+    setting: Setting,
+    value: Option<&str>,
+) -> rusqlite::Result<()> {
     match value {
         Some(v) => conn
             .prepare_cached(

@@ -9,9 +9,9 @@ mod matching;
 mod rows;
 mod schema;
 mod sessions;
-mod users;
 #[cfg(test)]
 mod tests;
+mod users;
 
 pub use schema::MIGRATIONS;
 

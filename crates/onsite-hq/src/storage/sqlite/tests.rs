@@ -7,7 +7,11 @@ use serde_json::json;
 fn storage() -> (SqliteStorage, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let s = SqliteStorage::open(&dir.path().join("hq.db")).unwrap();
-    for (name, role) in [("tina", Role::Technician), ("tom", Role::Technician), ("dana", Role::Dispatcher)] {
+    for (name, role) in [
+        ("tina", Role::Technician),
+        ("tom", Role::Technician),
+        ("dana", Role::Dispatcher),
+    ] {
         s.add_user(
             NewUser {
                 username: name.into(),
@@ -35,7 +39,8 @@ fn job(number: &str, tech: Option<&str>, phone: &str) -> serde_json::Value {
 }
 
 fn count(s: &SqliteStorage, table: &str) -> i64 {
-    s.read(|tx| Ok(tx.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)).unwrap()
+    s.read(|tx| Ok(tx.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?))
+        .unwrap()
 }
 
 fn pull_all(s: &SqliteStorage, tech: &str, after: Option<i64>) -> (PullPage, i64) {
@@ -47,13 +52,37 @@ fn pull_all(s: &SqliteStorage, tech: &str, after: Option<i64>) -> (PullPage, i64
 fn import_matches_references_and_reimport_updates() {
     let (s, _dir) = storage();
     let now = Utc::now();
-    let lines = vec![line(1, job("J-1", Some("tina"), "+44 20 7946 0018")), line(2, job("J-2", None, "+44 (20) 7946-0018"))];
+    let lines = vec![
+        line(1, job("J-1", Some("tina"), "+44 20 7946 0018")),
+        line(2, job("J-2", None, "+44 (20) 7946-0018")),
+    ];
     let report = s.import_jobs(&lines, now).unwrap();
-    assert_eq!(report, ImportReport { created: 2, updated: 0, unchanged: 0 });
-    assert_eq!((count(&s, "customers"), count(&s, "sites"), count(&s, "assets")), (1, 1, 1));
+    assert_eq!(
+        report,
+        ImportReport {
+            created: 2,
+            updated: 0,
+            unchanged: 0
+        }
+    );
+    assert_eq!(
+        (
+            count(&s, "customers"),
+            count(&s, "sites"),
+            count(&s, "assets")
+        ),
+        (1, 1, 1)
+    );
 
     let again = s.import_jobs(&lines, now).unwrap();
-    assert_eq!(again, ImportReport { created: 0, updated: 0, unchanged: 2 });
+    assert_eq!(
+        again,
+        ImportReport {
+            created: 0,
+            updated: 0,
+            unchanged: 2
+        }
+    );
 
     let mut changed = job("J-1", Some("tom"), "+44 20 7946 0018");
     changed["summary"] = json!("Boiler service");
@@ -62,8 +91,14 @@ fn import_matches_references_and_reimport_updates() {
     assert_eq!(count(&s, "jobs"), 2);
     let list = s.list_jobs(&JobListQuery::default(), 100).unwrap();
     let j1 = &list.jobs[0].job;
-    assert_eq!((j1.summary.as_str(), j1.technician.as_deref(), j1.version), ("Boiler service", Some("tom"), 2));
-    assert_eq!(list.jobs[0].asset.as_ref().unwrap().serial.as_deref(), Some("HM3-42"));
+    assert_eq!(
+        (j1.summary.as_str(), j1.technician.as_deref(), j1.version),
+        ("Boiler service", Some("tom"), 2)
+    );
+    assert_eq!(
+        list.jobs[0].asset.as_ref().unwrap().serial.as_deref(),
+        Some("HM3-42")
+    );
 }
 
 #[test]
@@ -71,20 +106,34 @@ fn a_bad_line_rejects_the_whole_file() {
     let (s, _dir) = storage();
     let mut unknown_tech = job("J-3", Some("nobody"), "1");
     unknown_tech["summary"] = json!("x");
-    let lines = vec![line(1, job("J-1", None, "1")), line(2, job("J-2", None, "1")), line(3, unknown_tech)];
+    let lines = vec![
+        line(1, job("J-1", None, "1")),
+        line(2, job("J-2", None, "1")),
+        line(3, unknown_tech),
+    ];
     match s.import_jobs(&lines, Utc::now()) {
-        Err(StorageError::ImportLine { line: 3, reason }) => assert!(reason.contains("nobody"), "{reason}"),
+        Err(StorageError::ImportLine { line: 3, reason }) => {
+            assert!(reason.contains("nobody"), "{reason}")
+        }
         other => panic!("{other:?}"),
     }
     assert_eq!((count(&s, "jobs"), count(&s, "customers")), (0, 0));
 
-    let dup = vec![line(1, job("J-1", None, "1")), line(7, job("J-1", None, "1"))];
+    let dup = vec![
+        line(1, job("J-1", None, "1")),
+        line(7, job("J-1", None, "1")),
+    ];
     match s.import_jobs(&dup, Utc::now()) {
-        Err(StorageError::ImportLine { line: 7, reason }) => assert!(reason.contains("line 1"), "{reason}"),
+        Err(StorageError::ImportLine { line: 7, reason }) => {
+            assert!(reason.contains("line 1"), "{reason}")
+        }
         other => panic!("{other:?}"),
     }
     let dispatcher = vec![line(4, job("J-9", Some("dana"), "1"))];
-    assert!(matches!(s.import_jobs(&dispatcher, Utc::now()), Err(StorageError::ImportLine { line: 4, .. })));
+    assert!(matches!(
+        s.import_jobs(&dispatcher, Utc::now()),
+        Err(StorageError::ImportLine { line: 4, .. })
+    ));
     assert_eq!(count(&s, "jobs"), 0);
 }
 
@@ -92,10 +141,22 @@ fn a_bad_line_rejects_the_whole_file() {
 fn feed_moves_jobs_between_technicians() {
     let (s, _dir) = storage();
     let now = Utc::now();
-    s.import_jobs(&[line(1, job("J-1", Some("tina"), "1")), line(2, job("J-2", Some("tom"), "2"))], now)
-        .unwrap();
+    s.import_jobs(
+        &[
+            line(1, job("J-1", Some("tina"), "1")),
+            line(2, job("J-2", Some("tom"), "2")),
+        ],
+        now,
+    )
+    .unwrap();
     let (tina, tina_at) = pull_all(&s, "tina", None);
-    assert_eq!(tina.jobs.iter().map(|j| j.number.as_str()).collect::<Vec<_>>(), ["J-1"]);
+    assert_eq!(
+        tina.jobs
+            .iter()
+            .map(|j| j.number.as_str())
+            .collect::<Vec<_>>(),
+        ["J-1"]
+    );
     let (_, tom_at) = pull_all(&s, "tom", None);
 
     let id = tina.jobs[0].id;
@@ -118,7 +179,9 @@ fn feed_moves_jobs_between_technicians() {
 #[test]
 fn pull_pages_never_skip_or_repeat() {
     let (s, _dir) = storage();
-    let lines: Vec<_> = (1..=25).map(|n| line(n, job(&format!("J-{n:03}"), Some("tina"), &n.to_string()))).collect();
+    let lines: Vec<_> = (1..=25)
+        .map(|n| line(n, job(&format!("J-{n:03}"), Some("tina"), &n.to_string())))
+        .collect();
     s.import_jobs(&lines, Utc::now()).unwrap();
     let mut after = None;
     let mut seen = Vec::new();
@@ -137,7 +200,8 @@ fn pull_pages_never_skip_or_repeat() {
 #[test]
 fn generated_numbers_skip_imported_ones() {
     let (s, _dir) = storage();
-    s.import_jobs(&[line(1, job("J-000001", None, "1"))], Utc::now()).unwrap();
+    s.import_jobs(&[line(1, job("J-000001", None, "1"))], Utc::now())
+        .unwrap();
     let mut input: JobInput = serde_json::from_value(job("ignored", None, "1")).unwrap();
     input.number = None;
     let created = s.create_job(&input, Utc::now()).unwrap();
@@ -149,8 +213,12 @@ fn closed_jobs_keep_their_technician() {
     let (s, _dir) = storage();
     let input: JobInput = serde_json::from_value(job("J-1", Some("tina"), "1")).unwrap();
     let view = s.create_job(&input, Utc::now()).unwrap();
-    s.cancel_job(view.job.id, Some("duplicate"), Utc::now()).unwrap();
-    assert!(matches!(s.assign_job(view.job.id, Some("tom"), Utc::now()), Err(StorageError::Conflict(_))));
+    s.cancel_job(view.job.id, Some("duplicate"), Utc::now())
+        .unwrap();
+    assert!(matches!(
+        s.assign_job(view.job.id, Some("tom"), Utc::now()),
+        Err(StorageError::Conflict(_))
+    ));
 }
 
 #[test]

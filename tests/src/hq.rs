@@ -1,0 +1,259 @@
+//! A real `onsite-hq serve` process on 127.0.0.1 with an ephemeral port and a temporary data
+//! folder, plus the admin commands and a dispatcher client over HTTPS.
+
+use crate::{PASSWORD, bin};
+use onsite_core::Fingerprint;
+use onsite_core::hq::HqClient;
+use onsite_protocol::DeviceId;
+use onsite_protocol::api::{AssignRequest, JobView, Tokens};
+use reqwest::Method;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+/// A running HQ. Killed when dropped; its data folder is removed with it.
+pub struct HqProcess {
+    child: Option<Child>,
+    /// `https://127.0.0.1:PORT`.
+    pub url: String,
+    /// `sha256:<hex>` as printed at start.
+    pub fingerprint: String,
+    data: tempfile::TempDir,
+}
+
+impl HqProcess {
+    /// Starts HQ on a fresh data folder.
+    pub fn start() -> Self {
+        let data = tempfile::tempdir().expect("tempdir");
+        let (child, url, fingerprint) = spawn(data.path(), "127.0.0.1:0");
+        Self {
+            child: Some(child),
+            url,
+            fingerprint,
+            data,
+        }
+    }
+
+    /// The data folder.
+    pub fn data_dir(&self) -> &Path {
+        self.data.path()
+    }
+
+    /// The pinned fingerprint, parsed.
+    pub fn pin(&self) -> Fingerprint {
+        self.fingerprint
+            .parse()
+            .expect("HQ printed a valid fingerprint")
+    }
+
+    /// The `host:port` HQ listens on.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.url
+            .trim_start_matches("https://")
+            .parse()
+            .expect("listening address")
+    }
+
+    /// Stops HQ (SIGKILL: the harshest stop) and waits for it.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts HQ again on the same data folder and port.
+    pub fn restart(&mut self) {
+        self.stop();
+        let (child, url, fingerprint) = spawn(self.data.path(), &self.addr().to_string());
+        assert_eq!(
+            (url.as_str(), fingerprint.as_str()),
+            (self.url.as_str(), self.fingerprint.as_str())
+        );
+        self.child = Some(child);
+    }
+
+    /// `onsite-hq user add` with the test password.
+    pub fn add_user(&self, username: &str, role: &str) {
+        let out = admin(
+            self.data.path(),
+            &[
+                "user",
+                "add",
+                "--username",
+                username,
+                "--role",
+                role,
+                "--name",
+                &display(username),
+                "--password-stdin",
+            ],
+            Some(PASSWORD),
+        );
+        assert!(
+            out.status.success(),
+            "user add {username}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// `onsite-hq import` of `jsonl`; returns the raw output so tests can check failures.
+    pub fn import(&self, jsonl: &str) -> Output {
+        let file = self
+            .data
+            .path()
+            .join(format!("import-{}.jsonl", uuid_like()));
+        std::fs::write(&file, jsonl).expect("write import file");
+        let out = admin(
+            self.data.path(),
+            &["import", file.to_str().expect("utf-8 path")],
+            None,
+        );
+        let _ = std::fs::remove_file(&file);
+        out
+    }
+
+    /// A logged-in dispatcher client (the user must exist).
+    pub async fn dispatcher(&self, username: &str) -> Dispatcher {
+        let client = HqClient::new(&self.url, Some(self.pin())).expect("client");
+        let tokens: Tokens = client
+            .login(username, PASSWORD, DeviceId::new())
+            .await
+            .expect("dispatcher login");
+        Dispatcher {
+            client,
+            token: tokens.access_token,
+        }
+    }
+}
+
+impl Drop for HqProcess {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn display(username: &str) -> String {
+    let mut c = username.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+fn uuid_like() -> String {
+    onsite_protocol::JobId::new().to_string()
+}
+
+fn admin(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(bin("onsite-hq"));
+    let data_arg: PathBuf = data.to_path_buf();
+    // `--data` belongs to the subcommand: insert it after the command words.
+    let split = if args.first() == Some(&"user") { 2 } else { 1 };
+    cmd.args(&args[..split])
+        .arg("--data")
+        .arg(&data_arg)
+        .args(&args[split..]);
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn onsite-hq");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(format!("{input}\n").as_bytes())
+            .expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("onsite-hq output")
+}
+
+fn spawn(data: &Path, listen: &str) -> (Child, String, String) {
+    let mut child = Command::new(bin("onsite-hq"))
+        .args(["serve", "--listen", listen, "--data"])
+        .arg(data)
+        .env("ONSITE_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn onsite-hq serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(stdout).lines();
+        let mut url = None;
+        let mut fp = None;
+        while let Some(Ok(line)) = lines.next() {
+            if let Some(u) = line.strip_prefix("listening: ") {
+                url = Some(u.to_string());
+            } else if let Some(f) = line.strip_prefix("fingerprint: ") {
+                fp = Some(f.to_string());
+            }
+            if let (Some(u), Some(f)) = (&url, &fp) {
+                let _ = tx.send((u.clone(), f.clone()));
+                break;
+            }
+        }
+        // Keep draining so HQ never blocks on a full pipe.
+        for _ in lines {}
+    });
+    match rx.recv_timeout(Duration::from_secs(30)) {
+        Ok((url, fp)) => (child, url, fp),
+        Err(_) => {
+            let _ = child.kill();
+            panic!("onsite-hq serve did not print its address within 30 s");
+        }
+    }
+}
+
+/// A dispatcher's HQ session.
+pub struct Dispatcher {
+    client: HqClient,
+    token: String,
+}
+
+impl Dispatcher {
+    /// Finds a job by number through the job list.
+    pub async fn job(&self, number: &str) -> JobView {
+        let list: onsite_protocol::api::JobList = self
+            .client
+            .call::<(), _>(
+                Method::GET,
+                &format!("/jobs?after={}&limit=500", before(number)),
+                &self.token,
+                None,
+            )
+            .await
+            .expect("list jobs");
+        list.jobs
+            .into_iter()
+            .find(|j| j.job.number == number)
+            .unwrap_or_else(|| panic!("job {number} not at HQ"))
+    }
+
+    /// Assigns `number` to `technician` (or unassigns).
+    pub async fn assign(&self, number: &str, technician: Option<&str>) -> JobView {
+        let id = self.job(number).await.job.id;
+        self.client
+            .call(
+                Method::POST,
+                &format!("/jobs/{id}/assign"),
+                &self.token,
+                Some(&AssignRequest {
+                    technician: technician.map(str::to_string),
+                }),
+            )
+            .await
+            .expect("assign")
+    }
+}
+
+/// The largest string ordered before `number`, so `after=` lands on it.
+fn before(number: &str) -> String {
+    let mut s = number.to_string();
+    s.pop();
+    s
+}
