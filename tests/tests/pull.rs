@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 //! Foundation end to end: a real `onsite-hq` over HTTPS, real devices on real SQLite files.
 
 use chrono::Utc;

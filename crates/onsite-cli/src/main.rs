@@ -199,7 +199,7 @@ async fn run(cli: Cli) -> Result<()> {
                 println!("user:       {}", or_dash(s.username));
                 println!("HQ:         {}", or_dash(s.hq_url));
                 println!("pinned:     {}", or_dash(s.fingerprint));
-                println!("last sync:  {}", or_dash(s.last_sync_at.map(|t| local(t))));
+                println!("last sync:  {}", or_dash(s.last_sync_at.map(local)));
                 println!("jobs:       {}", s.jobs);
                 println!("device:     {}", s.device_id);
             }

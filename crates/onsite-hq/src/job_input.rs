@@ -55,16 +55,11 @@ pub fn validate(input: &JobInput) -> Result<(), String> {
     required("customer.name", &input.customer.name, MAX_LINE)?;
     optional("customer.phone", input.customer.phone.as_deref(), MAX_LINE)?;
     optional("customer.email", input.customer.email.as_deref(), MAX_LINE)?;
-    if let Some(email) = input
-        .customer
-        .email
-        .as_deref()
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
+    if let Some(email) = input.customer.email.as_deref().map(str::trim)
+        && !email.is_empty()
+        && !email.contains('@')
     {
-        if !email.contains('@') {
-            return Err(format!("customer.email {email:?} is not an email address"));
-        }
+        return Err(format!("customer.email {email:?} is not an email address"));
     }
     required("site.address", &input.site.address, MAX_ADDRESS)?;
     optional("site.town", input.site.town.as_deref(), MAX_LINE)?;

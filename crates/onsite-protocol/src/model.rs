@@ -104,6 +104,8 @@ string_enum!(
     }
 );
 
+// The enum comes from `string_enum!`, which has no place for `#[default]`.
+#[allow(clippy::derivable_impls)]
 impl Default for Priority {
     fn default() -> Self {
         Priority::Normal

@@ -103,13 +103,13 @@ impl HqClient {
 
     fn transport_error(&self, e: &reqwest::Error) -> CoreError {
         let chain = error_chain(e);
-        if let (Some(expected), Some(presented)) = (self.pin, self.presented.get()) {
-            if expected != presented {
-                return CoreError::FingerprintMismatch {
-                    expected: expected.to_string(),
-                    presented: presented.to_string(),
-                };
-            }
+        if let (Some(expected), Some(presented)) = (self.pin, self.presented.get())
+            && expected != presented
+        {
+            return CoreError::FingerprintMismatch {
+                expected: expected.to_string(),
+                presented: presented.to_string(),
+            };
         }
         if self.pin.is_none() && chain.contains("certificate") {
             return CoreError::UntrustedCertificate { reason: chain };
