@@ -48,6 +48,30 @@ pub struct SyncReport {
     pub elapsed: Duration,
 }
 
+type Fetch = tokio::task::JoinHandle<Result<onsite_protocol::api::PullPage>>;
+
+fn fetch(client: &HqClient, token: &str, cursor: Option<String>) -> Fetch {
+    let (client, token) = (client.clone(), token.to_string());
+    tokio::spawn(async move { client.pull(&token, &PullQuery { cursor, limit: None }).await })
+}
+
+/// Aborts a download that is no longer wanted when the sync stops early.
+struct AbortOnDrop(Option<Fetch>);
+
+impl AbortOnDrop {
+    fn take(mut self) -> Fetch {
+        self.0.take().expect("taken once")
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(f) = &self.0 {
+            f.abort();
+        }
+    }
+}
+
 /// Pulls until HQ has nothing more. `now` is when the sync started; it is recorded as the last
 /// successful sync, since the local data is at least that fresh.
 pub(crate) async fn pull(
@@ -65,23 +89,26 @@ pub(crate) async fn pull(
     let mut token = device.access_token(client, now, false).await?;
     let mut refreshed = false;
     let mut report = SyncReport::default();
+    // While one page is being applied the next is already downloading; pages are still
+    // committed strictly in order, and a failed apply cancels the download in flight.
+    let mut cursor = device.store().setting(crate::store::Setting::Cursor)?;
+    let mut in_flight = fetch(client, &token, cursor.clone());
     loop {
-        let query = PullQuery {
-            cursor: device.store().setting(crate::store::Setting::Cursor)?,
-            limit: None,
-        };
-        let page = match client.pull(&token, &query).await {
+        let page = match in_flight.await.map_err(|e| CoreError::Protocol(e.to_string()))? {
             // The access token may have been revoked or expired early; one refresh, then give up.
             Err(CoreError::SessionExpired) if !refreshed => {
                 refreshed = true;
                 token = device.access_token(client, now, true).await?;
+                in_flight = fetch(client, &token, cursor.clone());
                 continue;
             }
             other => other?,
         };
-        let store = device.store_handle();
         let more = page.more;
         report.reset |= page.reset;
+        cursor = Some(page.cursor.clone());
+        let next = more.then(|| AbortOnDrop(Some(fetch(client, &token, cursor.clone()))));
+        let store = device.store_handle();
         let applied = tokio::task::spawn_blocking(move || store.apply_pull(&page))
             .await
             .map_err(|e| CoreError::Store(e.to_string()))??;
@@ -93,8 +120,9 @@ pub(crate) async fn pull(
             done: report.jobs_received + report.jobs_removed,
             total: None,
         });
-        if !more {
-            break;
+        match next {
+            Some(n) => in_flight = n.take(),
+            None => break,
         }
     }
     device
