@@ -52,7 +52,17 @@ type Fetch = tokio::task::JoinHandle<Result<onsite_protocol::api::PullPage>>;
 
 fn fetch(client: &HqClient, token: &str, cursor: Option<String>) -> Fetch {
     let (client, token) = (client.clone(), token.to_string());
-    tokio::spawn(async move { client.pull(&token, &PullQuery { cursor, limit: None }).await })
+    tokio::spawn(async move {
+        client
+            .pull(
+                &token,
+                &PullQuery {
+                    cursor,
+                    limit: None,
+                },
+            )
+            .await
+    })
 }
 
 /// Aborts a download that is no longer wanted when the sync stops early.
@@ -94,7 +104,10 @@ pub(crate) async fn pull(
     let mut cursor = device.store().setting(crate::store::Setting::Cursor)?;
     let mut in_flight = fetch(client, &token, cursor.clone());
     loop {
-        let page = match in_flight.await.map_err(|e| CoreError::Protocol(e.to_string()))? {
+        let page = match in_flight
+            .await
+            .map_err(|e| CoreError::Protocol(e.to_string()))?
+        {
             // The access token may have been revoked or expired early; one refresh, then give up.
             Err(CoreError::SessionExpired) if !refreshed => {
                 refreshed = true;

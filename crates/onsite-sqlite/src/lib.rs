@@ -110,6 +110,22 @@ pub fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<(), OpenErr
     Ok(())
 }
 
+/// Reads a text column holding a value's `FromStr` spelling (the string enums of the protocol),
+/// turning a parse failure into a typed SQLite conversion error instead of a panic.
+///
+/// # Errors
+/// When the column is not text or does not parse.
+pub fn parsed<T>(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<T>
+where
+    T: std::str::FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let text: String = row.get(idx)?;
+    text.parse().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 /// Checks a migration list for tests: every script applies in order to an empty database, and
 /// the result passes SQLite's integrity and foreign-key checks.
 ///

@@ -9,9 +9,9 @@ use onsite_protocol::api::PullPage;
 use onsite_protocol::{
     Asset, AssetId, Customer, CustomerId, Job, JobKind, JobStatus, Priority, Site, SiteId,
 };
+use onsite_sqlite::parsed;
 use rusqlite::{OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
-use std::str::FromStr;
 use uuid::Uuid;
 
 /// What applying one page changed.
@@ -75,16 +75,6 @@ pub struct JobDetail {
     pub asset: Option<Asset>,
     /// Warranty of the asset on the day asked about; absent without an asset.
     pub warranty: Option<Warranty>,
-}
-
-fn parsed<T: FromStr>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
-where
-    T::Err: std::error::Error + Send + Sync + 'static,
-{
-    let text: String = row.get(idx)?;
-    text.parse().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
-    })
 }
 
 const JOB_COLUMNS: &str = "j.id, j.number, j.kind, j.priority, j.summary, j.description, \

@@ -2,27 +2,15 @@
 
 use super::*;
 use onsite_protocol::{Asset, AssetId, Customer, CustomerId, Job, Site, SiteId};
+pub use onsite_sqlite::parsed;
 use rusqlite::types::FromSql;
 use rusqlite::{OptionalExtension, Row, params};
-use std::str::FromStr;
 use uuid::Uuid;
 
 /// Columns of `jobs` in the order [`job`] reads them; prefix with a table alias as needed.
 pub const JOB_COLUMNS: &str = "id, number, kind, priority, summary, description, customer_id, \
     site_id, asset_id, technician, scheduled_start, scheduled_end, sla_due, status, version, \
     updated_at";
-
-/// Reads a text column holding one of a string enum's spellings.
-pub fn parsed<T>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
-where
-    T: FromStr,
-    T::Err: std::error::Error + Send + Sync + 'static,
-{
-    let text: String = row.get(idx)?;
-    text.parse().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
 
 fn id<T: From<Uuid>>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
     Ok(T::from(row.get::<_, Uuid>(idx)?))
