@@ -24,9 +24,17 @@ fn report(name: &str, value: String, target: &str) {
     println!("{name:<48} {value:>26}   target {target}");
 }
 
-fn median(mut samples: Vec<Duration>) -> Duration {
+/// Median wall time in milliseconds of `runs` calls of `f` (given the run index).
+fn median_ms(runs: usize, mut f: impl FnMut(usize)) -> f64 {
+    let mut samples: Vec<Duration> = (0..runs)
+        .map(|i| {
+            let t = Instant::now();
+            f(i);
+            t.elapsed()
+        })
+        .collect();
     samples.sort();
-    samples[samples.len() / 2]
+    samples[runs / 2].as_secs_f64() * 1e3
 }
 
 #[tokio::main]
@@ -134,16 +142,12 @@ async fn main() {
         limit: Some(200),
         offset: 0,
     };
-    let samples: Vec<Duration> = (0..50)
-        .map(|_| {
-            let t = Instant::now();
-            assert_eq!(device.jobs(&first_page).unwrap().len(), 200);
-            t.elapsed()
-        })
-        .collect();
+    let ms = median_ms(50, |_| {
+        assert_eq!(device.jobs(&first_page).unwrap().len(), 200);
+    });
     report(
         "job list, first 200 of 100,000 (median)",
-        format!("{:.2} ms", median(samples).as_secs_f64() * 1e3),
+        format!("{ms:.2} ms"),
         "<= 5 ms",
     );
     let deep = JobQuery {
@@ -151,16 +155,12 @@ async fn main() {
         limit: Some(200),
         offset: 50_000,
     };
-    let samples: Vec<Duration> = (0..20)
-        .map(|_| {
-            let t = Instant::now();
-            device.jobs(&deep).unwrap();
-            t.elapsed()
-        })
-        .collect();
+    let ms = median_ms(20, |_| {
+        device.jobs(&deep).unwrap();
+    });
     report(
         "job list, 200 at offset 50,000 (median)",
-        format!("{:.2} ms", median(samples).as_secs_f64() * 1e3),
+        format!("{ms:.2} ms"),
         "-",
     );
     let search = JobQuery {
@@ -168,33 +168,21 @@ async fn main() {
         limit: Some(200),
         offset: 0,
     };
-    let samples: Vec<Duration> = (0..20)
-        .map(|_| {
-            let t = Instant::now();
-            device.jobs(&search).unwrap();
-            t.elapsed()
-        })
-        .collect();
+    let ms = median_ms(20, |_| {
+        device.jobs(&search).unwrap();
+    });
     report(
         "job search over 100,000 (median)",
-        format!("{:.2} ms", median(samples).as_secs_f64() * 1e3),
+        format!("{ms:.2} ms"),
         "-",
     );
     let today = Utc::now().date_naive();
-    let samples: Vec<Duration> = (0..50)
-        .map(|i| {
-            let t = Instant::now();
-            device
-                .job(&format!("J-{:06}", i * 1000 + 1), today)
-                .unwrap();
-            t.elapsed()
-        })
-        .collect();
-    report(
-        "job detail (median)",
-        format!("{:.3} ms", median(samples).as_secs_f64() * 1e3),
-        "-",
-    );
+    let ms = median_ms(50, |i| {
+        device
+            .job(&format!("J-{:06}", i * 1000 + 1), today)
+            .unwrap();
+    });
+    report("job detail (median)", format!("{ms:.3} ms"), "-");
 }
 
 fn synthetic_page(page: usize) -> PullPage {
