@@ -138,12 +138,11 @@ async fn main() {
         device.store().apply_pull(&synthetic_page(page)).unwrap();
     }
     let first_page = JobQuery {
-        search: None,
         limit: Some(200),
-        offset: 0,
+        ..JobQuery::default()
     };
     let ms = median_ms(50, |_| {
-        assert_eq!(device.jobs(&first_page).unwrap().len(), 200);
+        assert_eq!(device.jobs(&first_page, Utc::now()).unwrap().len(), 200);
     });
     report(
         "job list, first 200 of 100,000 (median)",
@@ -151,12 +150,12 @@ async fn main() {
         "<= 5 ms",
     );
     let deep = JobQuery {
-        search: None,
         limit: Some(200),
         offset: 50_000,
+        ..JobQuery::default()
     };
     let ms = median_ms(20, |_| {
-        device.jobs(&deep).unwrap();
+        device.jobs(&deep, Utc::now()).unwrap();
     });
     report(
         "job list, 200 at offset 50,000 (median)",
@@ -166,10 +165,10 @@ async fn main() {
     let search = JobQuery {
         search: Some("J-0999".into()),
         limit: Some(200),
-        offset: 0,
+        ..JobQuery::default()
     };
     let ms = median_ms(20, |_| {
-        device.jobs(&search).unwrap();
+        device.jobs(&search, Utc::now()).unwrap();
     });
     report(
         "job search over 100,000 (median)",
@@ -179,7 +178,7 @@ async fn main() {
     let today = Utc::now().date_naive();
     let ms = median_ms(50, |i| {
         device
-            .job(&format!("J-{:06}", i * 1000 + 1), today)
+            .job(&format!("J-{:06}", i * 1000 + 1), Utc::now(), today)
             .unwrap();
     });
     report("job detail (median)", format!("{ms:.3} ms"), "-");
@@ -228,6 +227,7 @@ fn synthetic_page(page: usize) -> PullPage {
         customers: vec![customer],
         sites: vec![site],
         assets: vec![],
+        history: vec![],
         cursor: format!("bench-{page}"),
         reset: false,
         more: false,

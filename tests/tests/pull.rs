@@ -2,6 +2,7 @@
 //! Foundation end to end: a real `onsite-hq` over HTTPS, real devices on real SQLite files.
 
 use chrono::Utc;
+use onsite_core::status::JobStatus;
 use onsite_core::{CoreError, Device, JobQuery};
 use onsite_e2e::fixtures;
 use onsite_e2e::hq::HqProcess;
@@ -40,7 +41,7 @@ async fn device(url: &str, hq: &HqProcess, user: &str) -> (Device, tempfile::Tem
 
 fn numbers(device: &Device) -> BTreeSet<String> {
     device
-        .jobs(&JobQuery::default())
+        .jobs(&JobQuery::default(), Utc::now())
         .unwrap()
         .into_iter()
         .map(|j| j.number)
@@ -78,8 +79,15 @@ async fn each_technician_receives_exactly_their_own_jobs_and_reassignment_moves_
     assert_eq!(numbers(&tina).len() + numbers(&tom).len(), 40);
 
     // The moved job's references came along: its detail is complete on Tom's device.
-    let detail = tom.job(&moved, Utc::now().date_naive()).unwrap();
+    let detail = tom
+        .job(&moved, Utc::now(), Utc::now().date_naive())
+        .unwrap();
     assert_eq!(detail.job.technician.as_deref(), Some("tom"));
+    let last = detail.history.last().expect("a status history");
+    assert_eq!(
+        (last.status, last.detail.as_deref()),
+        (JobStatus::Assigned, Some("tom"))
+    );
     assert!(detail.asset.is_some() && detail.warranty.is_some());
 
     // A re-import that changes a job reaches the device; an unchanged one sends nothing.
@@ -251,7 +259,9 @@ async fn with_hq_stopped_reads_work_and_sync_fails_clearly() {
     hq.stop();
 
     assert_eq!(numbers(&tina), set(&expected[0]));
-    let detail = tina.job(&expected[0][0], Utc::now().date_naive()).unwrap();
+    let detail = tina
+        .job(&expected[0][0], Utc::now(), Utc::now().date_naive())
+        .unwrap();
     assert_eq!(detail.job.number, expected[0][0]);
     let err = tina.sync(Utc::now(), &|_| {}).await.unwrap_err();
     assert_eq!(err.code(), "hq_unreachable");

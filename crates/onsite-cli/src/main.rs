@@ -153,11 +153,11 @@ async fn run(cli: Cli) -> Result<()> {
             );
         }
         Command::Jobs { search, json } => {
-            let jobs = device.jobs(&JobQuery {
+            let query = JobQuery {
                 search,
-                limit: None,
-                offset: 0,
-            })?;
+                ..JobQuery::default()
+            };
+            let jobs = device.jobs(&query, Utc::now())?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&jobs)?);
             } else if jobs.is_empty() {
@@ -182,7 +182,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Job {
             command: JobCommand::Show { number, json },
         } => {
-            let detail = device.job(&number, Local::now().date_naive())?;
+            let now = Local::now();
+            let detail = device.job(&number, now.to_utc(), now.date_naive())?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&detail)?);
             } else {
@@ -261,7 +262,12 @@ fn print_detail(d: &onsite_core::JobDetail) {
     }
     println!("Scheduled:  {}", window(j.scheduled_start, j.scheduled_end));
     if let Some(due) = j.sla_due {
-        println!("SLA due:    {}", local(due));
+        let state = match d.sla {
+            onsite_core::Sla::Overdue => " (overdue)",
+            onsite_core::Sla::DueSoon => " (due soon)",
+            _ => "",
+        };
+        println!("SLA due:    {}{state}", local(due));
     }
     if let Some(a) = &d.asset {
         println!(
@@ -277,5 +283,16 @@ fn print_detail(d: &onsite_core::JobDetail) {
             _ => "unknown".into(),
         };
         println!("Warranty:   {warranty}");
+    }
+    if !d.history.is_empty() {
+        println!("\nHistory:");
+        for h in &d.history {
+            let detail = h
+                .detail
+                .as_deref()
+                .map(|d| format!("  ({d})"))
+                .unwrap_or_default();
+            println!("  {}  {}{detail}", local(h.at), h.status);
+        }
     }
 }

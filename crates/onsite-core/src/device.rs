@@ -18,6 +18,7 @@ const REFRESH_MARGIN: chrono::Duration = chrono::Duration::seconds(60);
 
 /// What the device knows about itself, for status displays.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeviceStatus {
     /// A session is stored.
     pub logged_in: bool,
@@ -34,6 +35,7 @@ pub struct DeviceStatus {
     /// Start of the last successful sync.
     pub last_sync_at: Option<DateTime<Utc>>,
     /// Jobs held locally.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub jobs: u64,
 }
 
@@ -212,20 +214,20 @@ impl Device {
         sync::pull(self, &client, now, progress).await
     }
 
-    /// The local job list.
+    /// The local job list; SLA states judged at `now`.
     ///
     /// # Errors
     /// [`CoreError::Store`].
-    pub fn jobs(&self, query: &JobQuery) -> Result<Vec<JobSummary>> {
-        self.store.jobs(query)
+    pub fn jobs(&self, query: &JobQuery, now: DateTime<Utc>) -> Result<Vec<JobSummary>> {
+        self.store.jobs(query, now)
     }
 
-    /// One job in full; warranty judged on `today`.
+    /// One job in full; SLA judged at `now`, warranty on `today` (the local date).
     ///
     /// # Errors
     /// [`CoreError::UnknownJob`] or [`CoreError::Store`].
-    pub fn job(&self, number: &str, today: NaiveDate) -> Result<JobDetail> {
-        self.store.job_detail(number, today)
+    pub fn job(&self, number: &str, now: DateTime<Utc>, today: NaiveDate) -> Result<JobDetail> {
+        self.store.job_detail(number, now, today)
     }
 
     /// What the device knows about itself.

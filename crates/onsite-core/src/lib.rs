@@ -7,6 +7,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod hq;
 pub mod session;
+pub mod sla;
 pub mod store;
 pub mod sync;
 pub mod warranty;
@@ -14,7 +15,8 @@ pub mod warranty;
 pub use device::{Device, DeviceStatus};
 pub use error::{CoreError, Result};
 pub use fingerprint::Fingerprint;
-pub use store::{JobDetail, JobQuery, JobSummary};
+pub use sla::Sla;
+pub use store::{JobDetail, JobQuery, JobRange, JobSummary};
 pub use sync::{SyncPhase, SyncProgress, SyncReport};
 pub use warranty::Warranty;
 

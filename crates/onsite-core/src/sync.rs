@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 /// What the sync is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum SyncPhase {
     /// Checking the session, refreshing tokens.
     Connecting,
@@ -24,12 +25,15 @@ pub enum SyncPhase {
 
 /// Progress reported while syncing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncProgress {
     /// Current phase.
     pub phase: SyncPhase,
     /// Items handled so far in this phase.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub done: u64,
     /// Items expected in this phase, when known.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub total: Option<u64>,
 }
 

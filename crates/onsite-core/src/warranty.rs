@@ -6,12 +6,14 @@ use serde::{Deserialize, Serialize};
 /// Whether an asset is covered on a date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Warranty {
     /// Covered through `until` (inclusive); `days_left` counts today as day 0 of what is left.
     InWarranty {
         /// Last covered day.
         until: NaiveDate,
         /// Days from the date asked about to `until`.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
         days_left: i64,
     },
     /// Not covered since the day after `ended`.

@@ -1,7 +1,7 @@
 //! Request and response bodies of the HQ API (`/api/v1`).
 
 use crate::ids::{DeviceId, JobId};
-use crate::model::{Asset, Customer, Job, JobKind, Priority, Site, User};
+use crate::model::{Asset, Customer, Job, JobKind, Priority, Site, StatusChange, User};
 use crate::status::JobStatus;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -78,6 +78,10 @@ pub struct PullPage {
     pub sites: Vec<Site>,
     /// Assets referenced by `jobs`.
     pub assets: Vec<Asset>,
+    /// The whole status history of every job in `jobs`, oldest first per job; it replaces
+    /// what the device held for those jobs.
+    #[serde(default)]
+    pub history: Vec<StatusChange>,
     /// Where to continue from; opaque.
     pub cursor: String,
     /// True when the device's cursor came from another HQ database: drop every HQ-owned record

@@ -209,12 +209,20 @@ fn pull_page() {
             customers: vec![customer()],
             sites: vec![site()],
             assets: vec![asset()],
+            history: vec![StatusChange {
+                job_id: JobId(uuid(1)),
+                at: at("2026-11-23T09:00:00Z"),
+                status: JobStatus::Assigned,
+                detail: Some("tech1".into()),
+            }],
             cursor: "c1.42".into(),
             reset: false,
             more: false,
         },
         json!({"jobs": [job_json()], "removed": ["0190a6e0-0000-7000-8000-000000000007"],
                "customers": [customer_json()], "sites": [site_json()], "assets": [asset_json()],
+               "history": [{"job_id": "0190a6e0-0000-7000-8000-000000000001",
+                            "at": "2026-11-23T09:00:00Z", "status": "assigned", "detail": "tech1"}],
                "cursor": "c1.42", "reset": false, "more": false}),
     );
     pinned(

@@ -13,7 +13,7 @@ pub mod status;
 
 pub use error::{ApiError, ErrorCode};
 pub use ids::{AssetId, CustomerId, DeviceId, JobId, SiteId, UserId};
-pub use model::{Asset, Customer, Job, JobKind, Priority, Role, Site, User};
+pub use model::{Asset, Customer, Job, JobKind, Priority, Role, Site, StatusChange, User};
 pub use status::{Actor, JobStatus, TransitionError};
 
 /// The API version segment every HQ route lives under.

@@ -12,6 +12,7 @@ macro_rules! string_enum {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         pub enum $name {
             $($(#[$vdoc])* $variant),+
         }
@@ -114,6 +115,7 @@ impl Default for Priority {
 
 /// A customer of the organisation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Customer {
     /// Stable id.
     pub id: CustomerId,
@@ -127,6 +129,7 @@ pub struct Customer {
 
 /// A place where work happens, belonging to one customer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Site {
     /// Stable id.
     pub id: SiteId,
@@ -142,6 +145,7 @@ pub struct Site {
 
 /// An installed product, identified by model and serial number.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Asset {
     /// Stable id.
     pub id: AssetId,
@@ -163,6 +167,7 @@ pub struct Asset {
 
 /// A user account as other parties see it (never includes credentials).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct User {
     /// Stable id.
     pub id: UserId,
@@ -176,9 +181,24 @@ pub struct User {
     pub skills: Vec<String>,
 }
 
+/// One step in a job's status history, as HQ recorded it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct StatusChange {
+    /// The job.
+    pub job_id: JobId,
+    /// When the job entered `status`.
+    pub at: DateTime<Utc>,
+    /// The status entered.
+    pub status: JobStatus,
+    /// Why, when someone said (e.g. the cancel reason, or who the job was assigned to).
+    pub detail: Option<String>,
+}
+
 /// A unit of work at a customer's site. HQ owns every field here; the device records its own
 /// facts about the visit separately.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Job {
     /// Stable id.
     pub id: JobId,
@@ -209,6 +229,7 @@ pub struct Job {
     /// Where the job is in its life cycle.
     pub status: JobStatus,
     /// Incremented by HQ on every change to the job.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub version: i64,
     /// When HQ last changed the job.
     pub updated_at: DateTime<Utc>,

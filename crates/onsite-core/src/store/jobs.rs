@@ -3,11 +3,13 @@
 use super::Store;
 use super::settings::{Setting, set_in};
 use crate::error::{CoreError, Result};
+use crate::sla::{self, Sla};
 use crate::warranty::{self, Warranty};
 use chrono::{DateTime, NaiveDate, Utc};
 use onsite_protocol::api::PullPage;
 use onsite_protocol::{
     Asset, AssetId, Customer, CustomerId, Job, JobKind, JobStatus, Priority, Site, SiteId,
+    StatusChange,
 };
 use onsite_sqlite::parsed;
 use rusqlite::{OptionalExtension, Row, params};
@@ -23,12 +25,37 @@ pub struct Applied {
     pub removed: usize,
 }
 
+/// Which part of the schedule to list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JobRange {
+    /// Every job: scheduled ones by start, unscheduled last.
+    #[default]
+    All,
+    /// Jobs starting at or after `from` (e.g. the start of today), soonest first, then the
+    /// unscheduled ones.
+    Upcoming {
+        /// Earliest start shown.
+        from: DateTime<Utc>,
+    },
+    /// Jobs that started before `before`, most recent first.
+    Past {
+        /// Latest start shown (exclusive).
+        before: DateTime<Utc>,
+    },
+}
+
 /// Which jobs to list.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
 pub struct JobQuery {
     /// Matches job number, customer name, address, town or asset serial (case-insensitive,
     /// anywhere in the text).
     pub search: Option<String>,
+    /// Part of the schedule.
+    pub range: JobRange,
     /// At most this many rows; all when absent.
     pub limit: Option<u32>,
     /// Rows to skip, for paging.
@@ -37,6 +64,7 @@ pub struct JobQuery {
 
 /// One row of the job list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct JobSummary {
     /// Human number.
     pub number: String,
@@ -60,10 +88,13 @@ pub struct JobSummary {
     pub scheduled_end: Option<DateTime<Utc>>,
     /// SLA deadline.
     pub sla_due: Option<DateTime<Utc>>,
+    /// Where the job stands against `sla_due` at the time of the query.
+    pub sla: Sla,
 }
 
 /// Everything about one job, for the detail view.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct JobDetail {
     /// The job.
     pub job: Job,
@@ -75,6 +106,10 @@ pub struct JobDetail {
     pub asset: Option<Asset>,
     /// Warranty of the asset on the day asked about; absent without an asset.
     pub warranty: Option<Warranty>,
+    /// Where the job stands against its SLA deadline at the time asked about.
+    pub sla: Sla,
+    /// The statuses the job went through, oldest first.
+    pub history: Vec<StatusChange>,
 }
 
 const JOB_COLUMNS: &str = "j.id, j.number, j.kind, j.priority, j.summary, j.description, \
@@ -203,6 +238,18 @@ impl Store {
                 ])?;
                 applied.jobs += 1;
             }
+            // Each page carries the whole history of its jobs: replace, never merge.
+            let mut forget = tx.prepare_cached("DELETE FROM job_history WHERE job_id = ?1")?;
+            for j in &page.jobs {
+                forget.execute([j.id.0])?;
+            }
+            let mut remember = tx.prepare_cached(
+                "INSERT INTO job_history (job_id, seq, at, status, detail) \
+                 SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM jobs WHERE id = ?1)",
+            )?;
+            for (seq, h) in page.history.iter().enumerate() {
+                remember.execute(params![h.job_id.0, seq, h.at, h.status.as_str(), h.detail])?;
+            }
         }
         set_in(&tx, Setting::Cursor, Some(&page.cursor))?;
         tx.commit()?;
@@ -222,11 +269,11 @@ impl Store {
         Ok(())
     }
 
-    /// Jobs in list order: by scheduled start (unscheduled last), then number.
+    /// The jobs `query` asks for, in its range's order; SLA states judged at `now`.
     ///
     /// # Errors
     /// [`CoreError::Store`].
-    pub fn jobs(&self, query: &JobQuery) -> Result<Vec<JobSummary>> {
+    pub fn jobs(&self, query: &JobQuery, now: DateTime<Utc>) -> Result<Vec<JobSummary>> {
         let pattern = query
             .search
             .as_deref()
@@ -240,22 +287,45 @@ impl Store {
                         .replace('_', "\\_")
                 )
             });
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
+        const FORWARD: &str = "j.scheduled_start IS NULL, j.scheduled_start, j.number";
+        let (bound, range, order) = match query.range {
+            JobRange::All => (None, "1", FORWARD),
+            JobRange::Upcoming { from } => (
+                Some(from),
+                "(j.scheduled_start >= ?4 OR j.scheduled_start IS NULL)",
+                FORWARD,
+            ),
+            JobRange::Past { before } => (
+                Some(before),
+                "j.scheduled_start < ?4",
+                "j.scheduled_start DESC, j.number DESC",
+            ),
+        };
+        let sql = format!(
             "SELECT j.number, j.kind, j.status, j.priority, j.summary, c.name, s.address, s.town, \
              j.scheduled_start, j.scheduled_end, j.sla_due \
              FROM jobs j JOIN customers c ON c.id = j.customer_id JOIN sites s ON s.id = j.site_id \
-             WHERE ?1 IS NULL OR j.number LIKE ?1 ESCAPE '\\' OR c.name LIKE ?1 ESCAPE '\\' \
+             WHERE {range} AND (?1 IS NULL OR j.number LIKE ?1 ESCAPE '\\' OR c.name LIKE ?1 ESCAPE '\\' \
                 OR s.address LIKE ?1 ESCAPE '\\' OR s.town LIKE ?1 ESCAPE '\\' \
-                OR EXISTS (SELECT 1 FROM assets a WHERE a.id = j.asset_id AND a.serial LIKE ?1 ESCAPE '\\') \
-             ORDER BY j.scheduled_start IS NULL, j.scheduled_start, j.number LIMIT ?2 OFFSET ?3",
-        )?;
+                OR EXISTS (SELECT 1 FROM assets a WHERE a.id = j.asset_id AND a.serial LIKE ?1 ESCAPE '\\')) \
+             ORDER BY {order} LIMIT ?2 OFFSET ?3"
+        );
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&sql)?;
         let limit = query.limit.map_or(-1, i64::from);
-        let rows = stmt.query_map(params![pattern, limit, query.offset], |r| {
+        let params = params![pattern, limit, query.offset, bound];
+        let params = if bound.is_some() {
+            params
+        } else {
+            &params[..3]
+        };
+        let rows = stmt.query_map(params, |r| {
+            let status = parsed(r, 2)?;
+            let sla_due = r.get(10)?;
             Ok(JobSummary {
                 number: r.get(0)?,
                 kind: parsed(r, 1)?,
-                status: parsed(r, 2)?,
+                status,
                 priority: parsed(r, 3)?,
                 summary: r.get(4)?,
                 customer: r.get(5)?,
@@ -263,7 +333,8 @@ impl Store {
                 town: r.get(7)?,
                 scheduled_start: r.get(8)?,
                 scheduled_end: r.get(9)?,
-                sla_due: r.get(10)?,
+                sla_due,
+                sla: sla::state(sla_due, status, now),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -279,11 +350,17 @@ impl Store {
             .query_row("SELECT count(*) FROM jobs", [], |r| r.get(0))?)
     }
 
-    /// The job numbered `number` with everything it references; warranty judged on `today`.
+    /// The job numbered `number` with everything it references; SLA judged at `now`, warranty
+    /// on `today` (the technician's local date).
     ///
     /// # Errors
     /// [`CoreError::UnknownJob`] when the device holds no such job.
-    pub fn job_detail(&self, number: &str, today: NaiveDate) -> Result<JobDetail> {
+    pub fn job_detail(
+        &self,
+        number: &str,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<JobDetail> {
         let conn = self.conn();
         let sql = format!("SELECT {JOB_COLUMNS} FROM jobs j WHERE j.number = ?1");
         let job = conn
@@ -338,12 +415,27 @@ impl Store {
         let warranty = asset
             .as_ref()
             .map(|a| warranty::status(a.warranty_until, today));
+        let history = conn
+            .prepare_cached(
+                "SELECT at, status, detail FROM job_history WHERE job_id = ?1 ORDER BY seq",
+            )?
+            .query_map([job.id.0], |r| {
+                Ok(StatusChange {
+                    job_id: job.id,
+                    at: r.get(0)?,
+                    status: parsed(r, 1)?,
+                    detail: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(JobDetail {
+            sla: sla::state(job.sla_due, job.status, now),
             job,
             customer,
             site,
             asset,
             warranty,
+            history,
         })
     }
 }
@@ -366,6 +458,7 @@ mod tests {
             customers: vec![customer.clone()],
             sites: vec![site.clone()],
             assets: asset.into_iter().cloned().collect(),
+            history: vec![],
             cursor: cursor.into(),
             reset: false,
             more: false,
@@ -420,6 +513,20 @@ mod tests {
         }
     }
 
+    fn now() -> DateTime<Utc> {
+        "2026-11-23T12:00:00Z".parse().unwrap()
+    }
+
+    impl Store {
+        fn jobs_matching(&self, q: &JobQuery) -> Result<Vec<JobSummary>> {
+            self.jobs(q, now())
+        }
+    }
+
+    fn numbers(list: Vec<JobSummary>) -> Vec<String> {
+        list.into_iter().map(|j| j.number).collect()
+    }
+
     fn open() -> (Store, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
         (Store::open(&dir.path().join("onsite.db")).unwrap(), dir)
@@ -456,7 +563,7 @@ mod tests {
             Some("c1")
         );
         let order: Vec<_> = store
-            .jobs(&JobQuery::default())
+            .jobs(&JobQuery::default(), now())
             .unwrap()
             .into_iter()
             .map(|j| j.number)
@@ -468,7 +575,7 @@ mod tests {
         );
 
         let detail = store
-            .job_detail("J-2", "2026-11-23".parse().unwrap())
+            .job_detail("J-2", now(), "2026-11-23".parse().unwrap())
             .unwrap();
         assert_eq!(detail.job, j1);
         assert_eq!(detail.customer, c);
@@ -476,7 +583,7 @@ mod tests {
         assert_eq!(detail.asset.as_ref(), Some(&a));
         assert!(matches!(detail.warranty, Some(Warranty::InWarranty { .. })));
         assert!(
-            matches!(store.job_detail("J-404", "2026-11-23".parse().unwrap()), Err(CoreError::UnknownJob(n)) if n == "J-404")
+            matches!(store.job_detail("J-404", now(), "2026-11-23".parse().unwrap()), Err(CoreError::UnknownJob(n)) if n == "J-404")
         );
         store.check_integrity().unwrap();
     }
@@ -502,7 +609,7 @@ mod tests {
                 removed: 1
             }
         );
-        let list = store.jobs(&JobQuery::default()).unwrap();
+        let list = store.jobs(&JobQuery::default(), now()).unwrap();
         assert_eq!((list.len(), list[0].status), (1, JobStatus::Cancelled));
 
         let j9 = job("J-9", &c, &s, None, None);
@@ -510,7 +617,7 @@ mod tests {
         reset.reset = true;
         store.apply_pull(&reset).unwrap();
         let numbers: Vec<_> = store
-            .jobs(&JobQuery::default())
+            .jobs(&JobQuery::default(), now())
             .unwrap()
             .into_iter()
             .map(|j| j.number)
@@ -557,22 +664,136 @@ mod tests {
             search: Some(search.into()),
             ..JobQuery::default()
         };
-        assert_eq!(store.jobs(&q("hm3-42")).unwrap().len(), 1, "by serial");
-        assert_eq!(store.jobs(&q("J-01")).unwrap().len(), 10, "by number");
-        assert_eq!(store.jobs(&q("ada")).unwrap().len(), 30, "by customer");
-        assert_eq!(store.jobs(&q("london")).unwrap().len(), 30, "by town");
         assert_eq!(
-            store.jobs(&q("100%")).unwrap().len(),
+            store.jobs_matching(&q("hm3-42")).unwrap().len(),
+            1,
+            "by serial"
+        );
+        assert_eq!(
+            store.jobs_matching(&q("J-01")).unwrap().len(),
+            10,
+            "by number"
+        );
+        assert_eq!(
+            store.jobs_matching(&q("ada")).unwrap().len(),
+            30,
+            "by customer"
+        );
+        assert_eq!(
+            store.jobs_matching(&q("london")).unwrap().len(),
+            30,
+            "by town"
+        );
+        assert_eq!(
+            store.jobs_matching(&q("100%")).unwrap().len(),
             0,
             "wildcards are literal"
         );
         let second = store
-            .jobs(&JobQuery {
-                search: None,
-                limit: Some(10),
-                offset: 10,
-            })
+            .jobs(
+                &JobQuery {
+                    limit: Some(10),
+                    offset: 10,
+                    ..JobQuery::default()
+                },
+                now(),
+            )
             .unwrap();
         assert_eq!(second.first().map(|j| j.number.as_str()), Some("J-011"));
+    }
+
+    #[test]
+    fn upcoming_and_past_ranges_split_at_the_bound() {
+        let (store, _dir) = open();
+        let (c, s, _) = fixture();
+        let jobs = vec![
+            job("J-1", &c, &s, None, Some("2026-11-22T09:00:00Z")),
+            job("J-2", &c, &s, None, Some("2026-11-23T08:00:00Z")),
+            job("J-3", &c, &s, None, Some("2026-11-21T09:00:00Z")),
+            job("J-4", &c, &s, None, Some("2026-11-25T09:00:00Z")),
+            job("J-5", &c, &s, None, None),
+        ];
+        store.apply_pull(&page(jobs, &c, &s, None, "c1")).unwrap();
+        let midnight: DateTime<Utc> = "2026-11-23T00:00:00Z".parse().unwrap();
+        let range = |range| JobQuery {
+            range,
+            ..JobQuery::default()
+        };
+        let upcoming = store
+            .jobs_matching(&range(JobRange::Upcoming { from: midnight }))
+            .unwrap();
+        assert_eq!(
+            numbers(upcoming),
+            ["J-2", "J-4", "J-5"],
+            "soonest first, unscheduled last"
+        );
+        let past = store
+            .jobs_matching(&range(JobRange::Past { before: midnight }))
+            .unwrap();
+        assert_eq!(numbers(past), ["J-1", "J-3"], "most recent first");
+    }
+
+    #[test]
+    fn sla_state_is_judged_at_the_time_given() {
+        let (store, _dir) = open();
+        let (c, s, _) = fixture();
+        let mut late = job("J-1", &c, &s, None, None);
+        late.sla_due = Some("2026-11-23T11:00:00Z".parse().unwrap());
+        let mut soon = job("J-2", &c, &s, None, None);
+        soon.sla_due = Some("2026-11-23T14:00:00Z".parse().unwrap());
+        store
+            .apply_pull(&page(vec![late, soon], &c, &s, None, "c1"))
+            .unwrap();
+        let slas: Vec<_> = store
+            .jobs_matching(&JobQuery::default())
+            .unwrap()
+            .into_iter()
+            .map(|j| j.sla)
+            .collect();
+        assert_eq!(slas, [Sla::Overdue, Sla::DueSoon]);
+        let early: DateTime<Utc> = "2026-11-22T00:00:00Z".parse().unwrap();
+        let detail = store
+            .job_detail("J-1", early, "2026-11-22".parse().unwrap())
+            .unwrap();
+        assert_eq!(detail.sla, Sla::OnTrack);
+    }
+
+    #[test]
+    fn status_history_is_replaced_per_job_and_goes_with_it() {
+        let (store, _dir) = open();
+        let (c, s, _) = fixture();
+        let j = job("J-1", &c, &s, None, None);
+        let step = |status, at: &str| StatusChange {
+            job_id: j.id,
+            at: at.parse().unwrap(),
+            status,
+            detail: None,
+        };
+        let mut p = page(vec![j.clone()], &c, &s, None, "c1");
+        p.history = vec![
+            step(JobStatus::New, "2026-11-20T08:00:00Z"),
+            step(JobStatus::Assigned, "2026-11-20T09:00:00Z"),
+        ];
+        store.apply_pull(&p).unwrap();
+        let mut p2 = page(vec![j.clone()], &c, &s, None, "c2");
+        p2.history = vec![
+            step(JobStatus::New, "2026-11-20T08:00:00Z"),
+            step(JobStatus::Assigned, "2026-11-20T09:00:00Z"),
+            step(JobStatus::Cancelled, "2026-11-21T09:00:00Z"),
+        ];
+        store.apply_pull(&p2).unwrap();
+        let today = "2026-11-23".parse().unwrap();
+        let history = store.job_detail("J-1", now(), today).unwrap().history;
+        assert_eq!(history, p2.history, "replaced, not appended");
+
+        let mut gone = page(vec![], &c, &s, None, "c3");
+        gone.removed = vec![j.id];
+        store.apply_pull(&gone).unwrap();
+        let left: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM job_history", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0, "a removed job takes its history with it");
+        store.check_integrity().unwrap();
     }
 }

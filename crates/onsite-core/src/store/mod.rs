@@ -5,7 +5,7 @@ mod jobs;
 mod schema;
 mod settings;
 
-pub use jobs::{Applied, JobDetail, JobQuery, JobSummary};
+pub use jobs::{Applied, JobDetail, JobQuery, JobRange, JobSummary};
 pub use schema::MIGRATIONS;
 pub use settings::Setting;
 

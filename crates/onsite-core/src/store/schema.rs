@@ -53,6 +53,19 @@ pub const MIGRATIONS: &[&str] = &[
     -- The job list's order: scheduled jobs by start time, unscheduled last, then by number.
     CREATE INDEX jobs_by_schedule ON jobs(scheduled_start IS NULL, scheduled_start, number);
     "#,
+    // 2: each job's status history as HQ recorded it; an index for the past-jobs view, which
+    // walks scheduled jobs newest first.
+    r#"
+    CREATE TABLE job_history (
+        job_id BLOB NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        detail TEXT,
+        PRIMARY KEY (job_id, seq)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX jobs_by_start ON jobs(scheduled_start, number) WHERE scheduled_start IS NOT NULL;
+    "#,
 ];
 
 #[cfg(test)]

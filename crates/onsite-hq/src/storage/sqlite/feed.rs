@@ -88,6 +88,7 @@ pub fn page(
         if let Some(a) = job.asset_id.filter(|a| assets.insert(*a)) {
             page.assets.push(rows::asset(tx, a)?);
         }
+        page.history.extend(rows::status_history(tx, job.id)?);
     }
     Ok((page, last))
 }

@@ -157,7 +157,8 @@ fn save(
     job.version = old.version + 1;
     job.updated_at = now;
     write_job(tx, &job, false)?;
-    record_event(tx, job.id, event, detail.as_deref(), now)?;
+    let entered = (job.status != old.status).then_some(job.status);
+    record_event(tx, &job, event, detail.as_deref(), entered, now)?;
     stamp(tx, old.technician.as_deref(), &job)?;
     rows::view(tx, job)
 }
@@ -263,7 +264,15 @@ fn upsert(
     };
     let Some(old) = old else {
         write_job(tx, &job, true)?;
-        record_event(tx, job.id, "created", None, now)?;
+        let detail = job.technician.clone();
+        record_event(
+            tx,
+            &job,
+            "created",
+            detail.as_deref(),
+            Some(job.status),
+            now,
+        )?;
         stamp(tx, None, &job)?;
         return Ok(Upsert::Created(job));
     };
@@ -313,15 +322,25 @@ fn write_job(tx: &Transaction<'_>, job: &Job, insert: bool) -> Result<()> {
     Ok(())
 }
 
+/// Appends to the job's audit trail; `entered` is the status the job moved to, if it moved.
 fn record_event(
     tx: &Transaction<'_>,
-    job: JobId,
+    job: &Job,
     kind: &str,
     detail: Option<&str>,
+    entered: Option<JobStatus>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    tx.prepare_cached("INSERT INTO job_events (job_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![job.0, now, kind, detail])?;
+    tx.prepare_cached(
+        "INSERT INTO job_events (job_id, at, kind, detail, status) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        job.id.0,
+        now,
+        kind,
+        detail,
+        entered.map(JobStatus::as_str)
+    ])?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! Reading domain records from rows, and the read-only job queries.
 
 use super::*;
-use onsite_protocol::{Asset, AssetId, Customer, CustomerId, Job, Site, SiteId};
+use onsite_protocol::{Asset, AssetId, Customer, CustomerId, Job, Site, SiteId, StatusChange};
 pub use onsite_sqlite::parsed;
 use rusqlite::types::FromSql;
 use rusqlite::{OptionalExtension, Row, params};
@@ -109,6 +109,23 @@ pub fn asset(tx: &Transaction<'_>, id: AssetId) -> Result<Asset> {
             warranty_until: r.get(6)?,
         })
     })?)
+}
+
+/// The statuses a job went through, oldest first.
+pub fn status_history(tx: &Transaction<'_>, job_id: JobId) -> Result<Vec<StatusChange>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT at, status, detail FROM job_events \
+         WHERE job_id = ?1 AND status IS NOT NULL ORDER BY id",
+    )?;
+    let rows = stmt.query_map([job_id.0], |r| {
+        Ok(StatusChange {
+            job_id,
+            at: r.get(0)?,
+            status: onsite_sqlite::parsed(r, 1)?,
+            detail: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A job with the records it references.

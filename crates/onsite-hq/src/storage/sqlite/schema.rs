@@ -106,6 +106,11 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX job_events_job ON job_events(job_id);
     "#,
+    // 2: the status a job entered with an event, so technicians see a status history.
+    r#"
+    ALTER TABLE job_events ADD COLUMN status TEXT;
+    CREATE INDEX job_events_status ON job_events(job_id, id) WHERE status IS NOT NULL;
+    "#,
 ];
 
 #[cfg(test)]
