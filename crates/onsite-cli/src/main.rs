@@ -16,7 +16,8 @@ use std::process::ExitCode;
     about = "Onsite technician client (headless)"
 )]
 struct Cli {
-    /// Data folder of this device (database, session).
+    /// Data folder of this device (database, session); defaults to the desktop app's folder
+    /// (`~/.local/share/onsite-desktop` on Linux), so both share one store.
     #[arg(long, env = "ONSITE_DATA", global = true)]
     data: Option<PathBuf>,
     #[command(subcommand)]
@@ -98,6 +99,7 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<()> {
     let data = cli
         .data
+        .or_else(onsite_core::default_data_dir)
         .context("no data folder: pass --data DIR or set ONSITE_DATA")?;
     let device = Device::open(&data)?;
     match cli.command {

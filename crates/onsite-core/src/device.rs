@@ -39,6 +39,16 @@ pub struct DeviceStatus {
     pub jobs: u64,
 }
 
+/// The folder of the desktop app's data in the OS app-data location (e.g.
+/// `~/.local/share/onsite-desktop` on Linux), which the `onsite` CLI uses too unless told
+/// otherwise; `None` when the OS has no such location.
+pub fn default_data_dir() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join(APP_FOLDER))
+}
+
+/// Name of the app's folder in the OS app-data location; also the desktop app's identifier.
+pub const APP_FOLDER: &str = "onsite-desktop";
+
 /// One technician installation.
 pub struct Device {
     data_dir: PathBuf,

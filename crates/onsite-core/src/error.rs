@@ -116,5 +116,31 @@ impl From<onsite_sqlite::OpenError> for CoreError {
     }
 }
 
+/// An error as front ends show it: the stable code and the message for the technician. This is
+/// what crosses to the desktop UI.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ErrorReport {
+    /// [`CoreError::code`].
+    pub code: String,
+    /// The error's message.
+    pub message: String,
+}
+
+impl From<&CoreError> for ErrorReport {
+    fn from(e: &CoreError) -> Self {
+        Self {
+            code: e.code().to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<CoreError> for ErrorReport {
+    fn from(e: CoreError) -> Self {
+        Self::from(&e)
+    }
+}
+
 /// Result of device operations.
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;

@@ -48,6 +48,50 @@ pub fn normalise_url(url: &str) -> Result<String> {
     Ok(url.to_string())
 }
 
+/// What a first contact with HQ showed: the certificate to confirm before logging in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HqProbe {
+    /// HQ's address, normalised.
+    pub url: String,
+    /// Fingerprint of the certificate HQ presented (`sha256:…`).
+    pub fingerprint: String,
+    /// True when the operating system already trusts the certificate (a CA-issued one), so no
+    /// fingerprint needs confirming.
+    pub trusted: bool,
+    /// HQ's version, as it reported it over the connection pinned to `fingerprint`.
+    pub version: String,
+}
+
+/// Connects to HQ at `url` without trusting it yet, to show the technician which certificate
+/// it presents. The certificate is then pinned for one `GET /health`, which proves the address
+/// is an Onsite HQ.
+///
+/// # Errors
+/// [`CoreError::InvalidInput`] for a bad address, [`CoreError::HqUnreachable`], or
+/// [`CoreError::Protocol`] when the server answers but is not an Onsite HQ.
+pub async fn probe(url: &str) -> Result<HqProbe> {
+    let open = HqClient::new(url, None)?;
+    let (trusted, health) = match open.health().await {
+        Ok(h) => (true, Some(h)),
+        Err(CoreError::UntrustedCertificate { .. }) => (false, None),
+        Err(e) => return Err(e),
+    };
+    let fingerprint = open
+        .presented_fingerprint()
+        .ok_or_else(|| CoreError::Protocol("HQ presented no certificate".into()))?;
+    let health = match health {
+        Some(h) => h,
+        None => HqClient::new(url, Some(fingerprint))?.health().await?,
+    };
+    Ok(HqProbe {
+        url: open.url().to_string(),
+        fingerprint: fingerprint.to_string(),
+        trusted,
+        version: health.version,
+    })
+}
+
 impl HqClient {
     /// A client for HQ at `url`, trusting `pin` if given, else the system roots.
     ///
