@@ -5,6 +5,7 @@
 //! `server` wires them to a socket. The binary in `main.rs` is argument parsing only.
 
 pub mod auth;
+pub mod demo;
 pub mod error;
 pub mod import;
 pub mod job_input;

@@ -1,7 +1,7 @@
 //! `onsite-hq`: serve the HQ API, add users, import jobs.
 
 use anyhow::{Context, Result, bail};
-use chrono::Utc;
+use chrono::{Local, NaiveTime, Utc};
 use clap::{Parser, Subcommand};
 use onsite_hq::auth::{MIN_PASSWORD_LEN, hash_password};
 use onsite_hq::server::{self, CertSource, ServeConfig};
@@ -43,6 +43,12 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Fill a data folder with demo accounts and jobs around today (safe to run again).
+    Demo {
+        /// Data folder.
+        #[arg(long)]
+        data: PathBuf,
     },
     /// Import jobs from a JSON Lines file (see docs/IMPORT.md). All or nothing.
     Import {
@@ -117,6 +123,7 @@ async fn run(cli: Cli) -> Result<()> {
                 },
         } => add_user(data, username, role, name, skills),
         Command::Import { data, file } => import(data, file),
+        Command::Demo { data } => demo(data),
     }
 }
 
@@ -204,6 +211,27 @@ fn add_user(
         Utc::now(),
     )?;
     println!("created {} {} ({})", user.role, user.username, user.id);
+    Ok(())
+}
+
+fn demo(data: PathBuf) -> Result<()> {
+    let now = Local::now();
+    let today = now.date_naive();
+    let day_start = today
+        .and_time(NaiveTime::MIN)
+        .and_local_timezone(Local)
+        .earliest()
+        .map_or(now.to_utc(), |t| t.to_utc());
+    let storage = server::open_storage(&data)?;
+    let seeded = onsite_hq::demo::seed(&storage, day_start, today, now.to_utc())?;
+    println!(
+        "demo data: {} accounts created, {} jobs created, {} updated",
+        seeded.accounts_created, seeded.jobs.created, seeded.jobs.updated
+    );
+    for (username, name, role, _) in onsite_hq::demo::ACCOUNTS {
+        println!("  {role:<11} {username:<6} {name}");
+    }
+    println!("  password for all: {}", onsite_hq::demo::PASSWORD);
     Ok(())
 }
 
