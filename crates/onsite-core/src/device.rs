@@ -35,7 +35,6 @@ pub struct DeviceStatus {
     /// Start of the last successful sync.
     pub last_sync_at: Option<DateTime<Utc>>,
     /// Jobs held locally.
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub jobs: u64,
 }
 

@@ -101,6 +101,12 @@ impl CoreError {
     }
 }
 
+impl From<crate::fingerprint::BadFingerprint> for CoreError {
+    fn from(e: crate::fingerprint::BadFingerprint) -> Self {
+        CoreError::InvalidInput(e.to_string())
+    }
+}
+
 impl From<rusqlite::Error> for CoreError {
     fn from(e: rusqlite::Error) -> Self {
         CoreError::Store(e.to_string())

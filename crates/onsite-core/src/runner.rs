@@ -131,6 +131,21 @@ impl SyncRunner {
         self.state()
     }
 
+    /// Syncs every `every` for as long as the task lives, skipping turns while nobody is
+    /// logged in. `clock` gives the current time.
+    pub async fn run_periodically(
+        self: Arc<Self>,
+        every: std::time::Duration,
+        clock: impl Fn() -> DateTime<Utc>,
+    ) {
+        loop {
+            if self.device.status().is_ok_and(|s| s.logged_in) {
+                self.sync(clock()).await;
+            }
+            tokio::time::sleep(every).await;
+        }
+    }
+
     /// Forgets everything about earlier syncs, e.g. after logging out.
     pub fn reset(&self) {
         self.update(|s| {

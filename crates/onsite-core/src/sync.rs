@@ -30,10 +30,8 @@ pub struct SyncProgress {
     /// Current phase.
     pub phase: SyncPhase,
     /// Items handled so far in this phase.
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub done: u64,
     /// Items expected in this phase, when known.
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub total: Option<u64>,
 }
 

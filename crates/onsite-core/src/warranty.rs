@@ -13,7 +13,6 @@ pub enum Warranty {
         /// Last covered day.
         until: NaiveDate,
         /// Days from the date asked about to `until`.
-        #[cfg_attr(feature = "ts", ts(type = "number"))]
         days_left: i64,
     },
     /// Not covered since the day after `ended`.

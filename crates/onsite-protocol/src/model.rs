@@ -229,7 +229,6 @@ pub struct Job {
     /// Where the job is in its life cycle.
     pub status: JobStatus,
     /// Incremented by HQ on every change to the job.
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub version: i64,
     /// When HQ last changed the job.
     pub updated_at: DateTime<Utc>,

@@ -1,0 +1,100 @@
+//! The Onsite desktop shell: Tauri wiring and one-line commands over [`onsite_core`]. Behaviour
+//! lives in onsite-core; this crate only connects it to the window.
+//!
+//! [`app`] is generic over the Tauri runtime so the commands run under
+//! `tauri::test::mock_builder()` in tests, without a display.
+
+pub mod commands;
+
+use onsite_core::{Device, SyncRunner};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+use tauri::{Emitter, Manager, Runtime};
+
+/// Name of the event that carries every [`onsite_core::SyncState`] change to the UI.
+pub const SYNC_EVENT: &str = "sync-state";
+
+/// How the shell starts.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Data folder; the OS app-data folder of `onsite-desktop` when `None`.
+    pub data_dir: Option<PathBuf>,
+    /// Sync this often in the background (and once at start); never when `None`.
+    pub sync_every: Option<Duration>,
+}
+
+/// What the commands share: the sync runner (which holds the device) and start-up timing.
+pub struct Onsite {
+    runner: Arc<SyncRunner>,
+    launched: Instant,
+    painted: AtomicBool,
+}
+
+impl Onsite {
+    /// The device.
+    pub fn device(&self) -> &Device {
+        self.runner.device()
+    }
+
+    /// The sync runner.
+    pub fn runner(&self) -> &Arc<SyncRunner> {
+        &self.runner
+    }
+}
+
+/// Adds Onsite's commands and start-up to `builder`: opens the device in the data folder, and
+/// starts background sync when asked.
+pub fn app<R: Runtime>(builder: tauri::Builder<R>, options: Options) -> tauri::Builder<R> {
+    let launched = Instant::now();
+    builder
+        .invoke_handler(tauri::generate_handler![
+            commands::status,
+            commands::probe_hq,
+            commands::login,
+            commands::logout,
+            commands::jobs,
+            commands::job,
+            commands::sync_now,
+            commands::sync_state,
+            commands::ui_ready,
+        ])
+        .setup(move |app| {
+            let data_dir = match options.data_dir.clone() {
+                Some(dir) => dir,
+                None => app.path().app_data_dir()?,
+            };
+            tracing::info!(data = %data_dir.display(), "opening the local store");
+            let device = Arc::new(Device::open(&data_dir)?);
+            let handle = app.handle().clone();
+            let runner = Arc::new(SyncRunner::new(device, move |state| {
+                // A closed window cannot hear it; nothing else to do.
+                let _ = handle.emit(SYNC_EVENT, state);
+            }));
+            if let Some(every) = options.sync_every {
+                tauri::async_runtime::spawn(
+                    runner.clone().run_periodically(every, chrono::Utc::now),
+                );
+            }
+            app.manage(Onsite {
+                runner,
+                launched,
+                painted: AtomicBool::new(false),
+            });
+            Ok(())
+        })
+}
+
+/// Runs the desktop app until its window closes.
+///
+/// # Errors
+/// [`tauri::Error`] when the window system or the local store cannot start.
+pub fn run(options: Options) -> tauri::Result<()> {
+    app(tauri::Builder::default(), options).run(tauri::generate_context!())
+}
+
+#[cfg(test)]
+mod bindings;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,200 @@
+//! Every command through Tauri's mock runtime (no display), with the app's real context and
+//! capabilities, against a real HQ over HTTPS on loopback where the command needs one.
+
+use crate::{Options, app};
+use chrono::{Duration, Utc};
+use onsite_hq::server::{CertSource, RunningHq, ServeConfig};
+use serde_json::{Value, json};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow};
+use tempfile::TempDir;
+
+struct Shell {
+    window: WebviewWindow<MockRuntime>,
+    _app: tauri::App<MockRuntime>,
+    _data: TempDir,
+}
+
+impl Shell {
+    fn start() -> Self {
+        let data = tempfile::tempdir().unwrap();
+        let options = Options {
+            data_dir: Some(data.path().to_path_buf()),
+            sync_every: None,
+        };
+        let mut app = app(mock_builder(), options)
+            .build(tauri::generate_context!())
+            .unwrap();
+        // The first iteration runs the app's setup, which opens the device and creates the
+        // configured window, as a real start does. Called once, so the busy-loop concern behind
+        // its deprecation does not apply, and it is the only way to run setup under the mock.
+        #[allow(deprecated)]
+        app.run_iteration(|_, _| {});
+        let window = app.get_webview_window("main").expect("the main window");
+        Self {
+            window,
+            _app: app,
+            _data: data,
+        }
+    }
+
+    /// Invokes `cmd` as the UI would; `Err` holds the `{code, message}` the UI receives.
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.window, request).map(|b| b.deserialize::<Value>().unwrap())
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.call(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    fn code(&self, cmd: &str, args: Value) -> String {
+        let err = self.call(cmd, args).expect_err(cmd);
+        assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()), "{err}");
+        err["code"].as_str().unwrap().to_string()
+    }
+}
+
+struct Hq {
+    running: Option<RunningHq>,
+    _dir: TempDir,
+}
+
+impl Hq {
+    /// HQ on 127.0.0.1 with the demo data.
+    fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = onsite_hq::server::open_storage(dir.path()).unwrap();
+        let now = Utc::now();
+        onsite_hq::demo::seed(&storage, now - Duration::hours(8), now.date_naive(), now).unwrap();
+        drop(storage);
+        let running = tauri::async_runtime::block_on(onsite_hq::server::start(ServeConfig {
+            data_dir: dir.path().to_path_buf(),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            cert: CertSource::SelfSigned,
+        }))
+        .unwrap();
+        Self {
+            running: Some(running),
+            _dir: dir,
+        }
+    }
+
+    fn running(&self) -> &RunningHq {
+        self.running.as_ref().unwrap()
+    }
+
+    fn stop(&mut self) {
+        let running = self.running.take().unwrap();
+        tauri::async_runtime::block_on(running.shutdown());
+    }
+}
+
+fn all_jobs() -> Value {
+    json!({"query": {"search": null, "range": {"kind": "all"}, "limit": null, "offset": 0}})
+}
+
+#[test]
+fn a_fresh_device_is_logged_out_and_empty() {
+    let shell = Shell::start();
+    let status = shell.ok("status", json!({}));
+    assert_eq!(status["logged_in"], false);
+    assert_eq!(status["jobs"], 0);
+    assert_eq!(shell.ok("jobs", all_jobs()), json!([]));
+    let state = shell.ok("sync_state", json!({}));
+    assert_eq!(state["connection"], "unknown");
+    assert!(shell.ok("ui_ready", json!({})).as_u64().is_some());
+}
+
+#[test]
+fn bad_input_gets_codes_not_crashes() {
+    let shell = Shell::start();
+    let login = |fingerprint: Value| {
+        json!({"url": "https://127.0.0.1:1", "username": "tina", "password": "x",
+               "fingerprint": fingerprint})
+    };
+    assert_eq!(shell.code("login", login(json!("not-a-fingerprint"))), "invalid_input");
+    assert_eq!(shell.code("probe_hq", json!({"url": "http://hq"})), "invalid_input");
+    assert_eq!(shell.code("job", json!({"number": "J-404"})), "unknown_job");
+    // A malformed query is refused by the IPC layer before reaching the device.
+    assert!(shell.call("jobs", json!({"query": {"range": {"kind": "someday"}}})).is_err());
+    let state = shell.ok("sync_now", json!({}));
+    assert_eq!(state["last_error"]["code"], "not_logged_in");
+}
+
+#[test]
+fn a_technician_session_through_every_command() {
+    let mut hq = Hq::start();
+    let shell = Shell::start();
+    let url = hq.running().url();
+
+    let probe = shell.ok("probe_hq", json!({"url": url}));
+    assert_eq!(probe["fingerprint"], hq.running().fingerprint.as_str());
+    assert_eq!(probe["trusted"], false, "a self-signed HQ must be confirmed");
+
+    let creds = |password: &str| {
+        json!({"url": url, "username": "tina", "password": password,
+               "fingerprint": hq.running().fingerprint})
+    };
+    assert_eq!(shell.code("login", creds("wrong-password")), "invalid_credentials");
+    let user = shell.ok("login", creds(onsite_hq::demo::PASSWORD));
+    assert_eq!(user["username"], "tina");
+
+    let state = shell.ok("sync_now", json!({}));
+    assert_eq!(state["connection"], "online", "{state}");
+    assert_eq!(state["last_error"], Value::Null);
+    assert!(state["last_sync_at"].is_string());
+
+    let now = Utc::now();
+    let expected: Vec<_> = onsite_hq::demo::jobs(now - Duration::hours(8), now.date_naive())
+        .into_iter()
+        .filter(|j| j.technician.as_deref() == Some("tina"))
+        .map(|j| j.number.unwrap())
+        .collect();
+    let jobs = shell.ok("jobs", all_jobs());
+    let mut numbers: Vec<_> = jobs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["number"].as_str().unwrap().to_string())
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, expected, "exactly Tina's jobs");
+
+    let detail = shell.ok("job", json!({"number": expected[0]}));
+    assert_eq!(detail["job"]["number"], expected[0].as_str());
+    assert!(detail["warranty"]["state"].is_string());
+    assert_eq!(detail["history"][0]["status"], "assigned");
+
+    let status = shell.ok("status", json!({}));
+    assert_eq!(
+        (status["logged_in"].clone(), status["jobs"].as_u64()),
+        (json!(true), Some(expected.len() as u64))
+    );
+
+    hq.stop();
+    let state = shell.ok("sync_now", json!({}));
+    assert_eq!(state["connection"], "offline");
+    assert_eq!(state["last_error"]["code"], "hq_unreachable");
+    assert_eq!(
+        shell.ok("jobs", all_jobs()).as_array().unwrap().len(),
+        expected.len(),
+        "offline, the local store still answers"
+    );
+
+    assert_eq!(shell.ok("logout", json!({})), Value::Null);
+    let status = shell.ok("status", json!({}));
+    assert_eq!((status["logged_in"].clone(), status["jobs"].clone()), (json!(false), json!(0)));
+    assert_eq!(shell.ok("sync_state", json!({}))["connection"], "unknown");
+}

@@ -1,0 +1,114 @@
+// Dates and labels for display, in the technician's local time zone. Pure functions: the
+// current time is always passed in.
+import type { JobKind, JobStatus, JobSummary, Priority, Warranty } from "./bindings";
+
+const MS_PER_DAY = 86_400_000;
+
+/** Local midnight at the start of `now`'s day. */
+export function startOfDay(now: Date): Date {
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate());
+}
+
+/** `YYYY-MM-DD` of the local date of `d`. */
+export function dayKey(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** "Today · Mon 23 Nov", "Tomorrow · …", "Yesterday · …" or "Wed 25 Nov". */
+export function dayLabel(day: Date, now: Date): string {
+  const diff = Math.round((startOfDay(day).getTime() - startOfDay(now).getTime()) / MS_PER_DAY);
+  const date = day.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short" });
+  const relative = { [-1]: "Yesterday", 0: "Today", 1: "Tomorrow" }[diff];
+  return relative ? `${relative} · ${date}` : date;
+}
+
+export function time(iso: string): string {
+  return new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+}
+
+export function dateTime(iso: string): string {
+  const d = new Date(iso);
+  return `${d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" })} ${time(iso)}`;
+}
+
+/** A visit window: "08:00–10:00", or "Unscheduled". */
+export function window(start: string | null, end: string | null): string {
+  if (!start) return "Unscheduled";
+  return end ? `${time(start)}–${time(end)}` : time(start);
+}
+
+/** "just now", "5 min ago", "3 h ago", or a date. */
+export function ago(iso: string, now: Date): string {
+  const minutes = Math.floor((now.getTime() - new Date(iso).getTime()) / 60_000);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ago`;
+  return dateTime(iso);
+}
+
+export interface DayGroup {
+  key: string;
+  label: string;
+  jobs: JobSummary[];
+}
+
+/** Consecutive jobs of one local day share a group; unscheduled jobs form the last one. */
+export function groupByDay(jobs: JobSummary[], now: Date): DayGroup[] {
+  const groups: DayGroup[] = [];
+  for (const job of jobs) {
+    const start = job.scheduled_start ? new Date(job.scheduled_start) : null;
+    const key = start ? dayKey(start) : "unscheduled";
+    let group = groups[groups.length - 1];
+    if (!group || group.key !== key) {
+      group = { key, label: start ? dayLabel(start, now) : "Unscheduled", jobs: [] };
+      groups.push(group);
+    }
+    group.jobs.push(job);
+  }
+  return groups;
+}
+
+export const KIND_LABEL: Record<JobKind, string> = {
+  installation: "Installation",
+  debugging: "Debugging",
+  maintenance: "Maintenance",
+  repair: "Repair",
+};
+
+export const STATUS_LABEL: Record<JobStatus, string> = {
+  new: "New",
+  assigned: "Assigned",
+  en_route: "En route",
+  on_site: "On site",
+  waiting_parts: "Waiting for parts",
+  completed: "Completed",
+  cancelled: "Cancelled",
+};
+
+export const PRIORITY_LABEL: Record<Priority, string> = {
+  low: "Low",
+  normal: "Normal",
+  high: "High",
+  urgent: "Urgent",
+};
+
+function longDate(iso: string): string {
+  return new Date(`${iso}T00:00:00`).toLocaleDateString("en-GB", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  });
+}
+
+/** "In warranty until 1 January 2027 (39 days left)", "Warranty expired on …", or unknown. */
+export function warrantyText(w: Warranty): string {
+  switch (w.state) {
+    case "in_warranty":
+      return `In warranty until ${longDate(w.until)} (${w.days_left === 0 ? "last day" : `${w.days_left} days left`})`;
+    case "expired":
+      return `Warranty expired on ${longDate(w.ended)}`;
+    default:
+      return "Warranty end date unknown";
+  }
+}
