@@ -1,10 +1,12 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from "vite";
 import { svelte } from "@sveltejs/vite-plugin-svelte";
+import { svelteTesting } from "@testing-library/svelte/vite";
 
 // The Tauri shell embeds dist/; the dev server is only for working on the UI.
 export default defineConfig({
-  plugins: [svelte()],
+  // svelteTesting only acts under Vitest: browser builds of Svelte, cleanup after each test.
+  plugins: [svelte(), svelteTesting()],
   clearScreen: false,
   server: { port: 5173, strictPort: true },
   build: {
@@ -14,7 +16,6 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
   },
-  resolve: process.env.VITEST ? { conditions: ["browser"] } : undefined,
   test: {
     environment: "jsdom",
     setupFiles: ["./src/test-setup.ts"],

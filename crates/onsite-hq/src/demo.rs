@@ -169,8 +169,10 @@ pub fn jobs(day_start: DateTime<Utc>, today: NaiveDate) -> Vec<JobInput> {
                     summary.to_lowercase()
                 )),
                 priority: Some(priority),
-                technician: (n % 10 != 9)
-                    .then(|| technicians[n as usize % technicians.len()].to_string()),
+                // Every technician gets work on every day; every tenth job waits for dispatch.
+                technician: (n % 10 != 9).then(|| {
+                    technicians[(n + n / 9) as usize % technicians.len()].to_string()
+                }),
                 customer: CustomerInput {
                     name: name.to_string(),
                     phone: Some(format!("+44 20 7946 {:04}", 100 + c * 37)),

@@ -1,0 +1,56 @@
+import { render, screen } from "@testing-library/svelte";
+import { describe, expect, it, vi } from "vitest";
+import { ApiError } from "../lib/api";
+import * as api from "../lib/api";
+import { deferred, detail } from "../test/fixtures";
+import JobDetail from "./JobDetail.svelte";
+
+vi.mock("../lib/api", async (original) => {
+  const real = await original<typeof import("../lib/api")>();
+  return { ...real, job: vi.fn() };
+});
+const job = vi.mocked(api.job);
+
+describe("JobDetail", () => {
+  it("shows a loading state, then the job", async () => {
+    const pending = deferred<api.JobDetail>();
+    job.mockReturnValue(pending.promise);
+    render(JobDetail, { number: "J-000001" });
+    expect(screen.getByTestId("job-detail-loading")).toBeInTheDocument();
+    pending.resolve(detail());
+    expect(await screen.findByTestId("job-detail")).toHaveAttribute("data-number", "J-000001");
+    expect(job.mock.lastCall).toEqual(["J-000001"]);
+  });
+
+  it("shows customer, site, product, warranty, SLA and history", async () => {
+    job.mockResolvedValue(detail());
+    render(JobDetail, { number: "J-000001" });
+    await screen.findByTestId("job-detail");
+    expect(screen.getByTestId("job-customer")).toHaveTextContent("Ada Lovelace");
+    expect(screen.getByText("+44 20 7946 0100")).toBeInTheDocument();
+    expect(screen.getByText("Gate code 1843")).toBeInTheDocument();
+    expect(screen.getByText("HM3-00042")).toBeInTheDocument();
+    const warranty = screen.getByTestId("job-warranty");
+    expect(warranty).toHaveAttribute("data-state", "in_warranty");
+    expect(warranty).toHaveTextContent("In warranty until 1 January 2027 (39 days left)");
+    expect(screen.getByText("SLA due soon")).toBeInTheDocument();
+    expect(screen.getByText("Urgent priority")).toBeInTheDocument();
+    const history = screen.getByTestId("job-history");
+    expect(history.querySelectorAll("li")).toHaveLength(2);
+    expect(history).toHaveTextContent("tina");
+  });
+
+  it("says when the warranty has expired", async () => {
+    job.mockResolvedValue(detail({ warranty: { state: "expired", ended: "2026-11-01" } }));
+    render(JobDetail, { number: "J-000001" });
+    expect(await screen.findByTestId("job-warranty")).toHaveTextContent("Warranty expired on 1 November 2026");
+  });
+
+  it("shows the error instead of an empty page", async () => {
+    job.mockImplementation(async () => {
+      throw new ApiError({ code: "unknown_job", message: "no job numbered J-9 on this device" });
+    });
+    render(JobDetail, { number: "J-9" });
+    expect(await screen.findByTestId("job-detail-error")).toHaveTextContent("no job numbered J-9");
+  });
+});

@@ -1,0 +1,102 @@
+import { render, screen, waitFor } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { ApiError } from "../lib/api";
+import * as api from "../lib/api";
+import { deferred } from "../test/fixtures";
+import Login from "./Login.svelte";
+
+vi.mock("../lib/api", async (original) => {
+  const real = await original<typeof import("../lib/api")>();
+  return { ...real, probeHq: vi.fn(), login: vi.fn() };
+});
+const probeHq = vi.mocked(api.probeHq);
+const login = vi.mocked(api.login);
+
+const FP = "sha256:" + "ab".repeat(32);
+const user = { id: "u1", username: "tina", display_name: "Tina", role: "technician" as const, skills: [] };
+
+beforeEach(() => {
+  probeHq.mockClear();
+  login.mockClear();
+});
+
+async function fill(url: string, username: string, password: string) {
+  if (url) await userEvent.type(screen.getByTestId("login-url"), url);
+  if (username) await userEvent.type(screen.getByTestId("login-username"), username);
+  if (password) await userEvent.type(screen.getByTestId("login-password"), password);
+}
+
+describe("Login", () => {
+  it("asks for every field before contacting HQ", async () => {
+    render(Login, { onLoggedIn: () => {} });
+    await fill("https://hq:8443", "", "secret-pw");
+    await userEvent.click(screen.getByTestId("login-submit"));
+    expect(screen.getByTestId("login-error")).toHaveTextContent("Enter the HQ address, your username and your password");
+    expect(probeHq).not.toHaveBeenCalled();
+  });
+
+  it("shows HQ's fingerprint for confirmation, then logs in pinned to it", async () => {
+    probeHq.mockResolvedValue({ url: "https://hq:8443", fingerprint: FP, trusted: false, version: "0.1.0" });
+    login.mockResolvedValue(user);
+    const onLoggedIn = vi.fn();
+    render(Login, { onLoggedIn });
+    await fill("https://hq:8443", "tina", "secret-pw");
+    await userEvent.click(screen.getByTestId("login-submit"));
+    const shown = await screen.findByTestId("fingerprint-value");
+    expect(shown).toHaveAttribute("data-fingerprint", FP);
+    expect(shown).toHaveTextContent("abab abab abab abab");
+    expect(login).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByTestId("fingerprint-accept"));
+    await waitFor(() => expect(onLoggedIn).toHaveBeenCalled());
+    expect(login).toHaveBeenCalledWith("https://hq:8443", "tina", "secret-pw", FP);
+  });
+
+  it("refusing the fingerprint logs nobody in and says what to do", async () => {
+    probeHq.mockResolvedValue({ url: "https://hq:8443", fingerprint: FP, trusted: false, version: "0.1.0" });
+    render(Login, { onLoggedIn: () => {} });
+    await fill("https://hq:8443", "tina", "secret-pw");
+    await userEvent.click(screen.getByTestId("login-submit"));
+    await userEvent.click(await screen.findByTestId("fingerprint-reject"));
+    expect(screen.getByTestId("login-error")).toHaveTextContent("did not match");
+    expect(login).not.toHaveBeenCalled();
+    expect(screen.getByTestId("login-password")).toHaveValue("secret-pw");
+  });
+
+  it("with a typed fingerprint logs in directly and shows a wrong password in the form", async () => {
+    login.mockImplementation(async () => {
+      throw new ApiError({ code: "invalid_credentials", message: "wrong username or password" });
+    });
+    render(Login, { onLoggedIn: () => {} });
+    await fill("https://hq:8443", "tina", "bad-password");
+    await userEvent.type(screen.getByTestId("login-fingerprint"), FP);
+    await userEvent.click(screen.getByTestId("login-submit"));
+    expect(await screen.findByTestId("login-error")).toHaveTextContent("wrong username or password");
+    expect(probeHq).not.toHaveBeenCalled();
+    expect(login).toHaveBeenCalledWith("https://hq:8443", "tina", "bad-password", FP);
+    expect(screen.getByTestId("login-submit")).toBeEnabled();
+  });
+
+  it("says HQ is unreachable and keeps the form usable", async () => {
+    probeHq.mockImplementation(async () => {
+      throw new ApiError({ code: "hq_unreachable", message: "HQ at https://hq:8443 is unreachable (connection refused)" });
+    });
+    render(Login, { onLoggedIn: () => {} });
+    await fill("https://hq:8443", "tina", "secret-pw");
+    await userEvent.click(screen.getByTestId("login-submit"));
+    expect(await screen.findByTestId("login-error")).toHaveTextContent("unreachable");
+    expect(screen.getByTestId("login-submit")).toBeEnabled();
+  });
+
+  it("shows that it is working while HQ answers", async () => {
+    const pending = deferred<api.HqProbe>();
+    probeHq.mockReturnValue(pending.promise);
+    render(Login, { onLoggedIn: () => {}, initialUrl: "https://hq:8443", initialUsername: "tina" });
+    await fill("", "", "secret-pw");
+    await userEvent.click(screen.getByTestId("login-submit"));
+    expect(screen.getByTestId("login-submit")).toBeDisabled();
+    expect(screen.getByTestId("login-submit")).toHaveTextContent("Connecting");
+    pending.resolve({ url: "https://hq:8443", fingerprint: FP, trusted: false, version: "0.1.0" });
+    await screen.findByTestId("fingerprint-confirm");
+  });
+});
