@@ -40,9 +40,10 @@ fn generate() -> Declarations {
     let mut d = Declarations {
         // Every integer that crosses IPC fits a JavaScript number.
         cfg: Config::new().with_large_int("number"),
-        text: "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p onsite-desktop \
+        text:
+            "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p onsite-desktop \
                bindings`.\n// Do not edit: change the Rust type and regenerate.\n\n"
-            .to_string(),
+                .to_string(),
         declared: BTreeSet::new(),
         referenced: BTreeSet::new(),
     };
@@ -87,7 +88,10 @@ fn bindings_are_complete_and_current() {
         .filter(|(_, id)| !d.declared.contains(id))
         .map(|(name, _)| name.as_str())
         .collect();
-    assert!(missing.is_empty(), "add these types to the bindings: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "add these types to the bindings: {missing:?}"
+    );
     if std::env::var_os("UPDATE_BINDINGS").is_some() {
         std::fs::write(PATH, &d.text).expect("write bindings.ts");
     }

@@ -61,7 +61,10 @@ impl Shell {
 
     fn code(&self, cmd: &str, args: Value) -> String {
         let err = self.call(cmd, args).expect_err(cmd);
-        assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()), "{err}");
+        assert!(
+            err["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{err}"
+        );
         err["code"].as_str().unwrap().to_string()
     }
 }
@@ -124,11 +127,21 @@ fn bad_input_gets_codes_not_crashes() {
         json!({"url": "https://127.0.0.1:1", "username": "tina", "password": "x",
                "fingerprint": fingerprint})
     };
-    assert_eq!(shell.code("login", login(json!("not-a-fingerprint"))), "invalid_input");
-    assert_eq!(shell.code("probe_hq", json!({"url": "http://hq"})), "invalid_input");
+    assert_eq!(
+        shell.code("login", login(json!("not-a-fingerprint"))),
+        "invalid_input"
+    );
+    assert_eq!(
+        shell.code("probe_hq", json!({"url": "http://hq"})),
+        "invalid_input"
+    );
     assert_eq!(shell.code("job", json!({"number": "J-404"})), "unknown_job");
     // A malformed query is refused by the IPC layer before reaching the device.
-    assert!(shell.call("jobs", json!({"query": {"range": {"kind": "someday"}}})).is_err());
+    assert!(
+        shell
+            .call("jobs", json!({"query": {"range": {"kind": "someday"}}}))
+            .is_err()
+    );
     let state = shell.ok("sync_now", json!({}));
     assert_eq!(state["last_error"]["code"], "not_logged_in");
 }
@@ -141,13 +154,19 @@ fn a_technician_session_through_every_command() {
 
     let probe = shell.ok("probe_hq", json!({"url": url}));
     assert_eq!(probe["fingerprint"], hq.running().fingerprint.as_str());
-    assert_eq!(probe["trusted"], false, "a self-signed HQ must be confirmed");
+    assert_eq!(
+        probe["trusted"], false,
+        "a self-signed HQ must be confirmed"
+    );
 
     let creds = |password: &str| {
         json!({"url": url, "username": "tina", "password": password,
                "fingerprint": hq.running().fingerprint})
     };
-    assert_eq!(shell.code("login", creds("wrong-password")), "invalid_credentials");
+    assert_eq!(
+        shell.code("login", creds("wrong-password")),
+        "invalid_credentials"
+    );
     let user = shell.ok("login", creds(onsite_hq::demo::PASSWORD));
     assert_eq!(user["username"], "tina");
 
@@ -195,6 +214,9 @@ fn a_technician_session_through_every_command() {
 
     assert_eq!(shell.ok("logout", json!({})), Value::Null);
     let status = shell.ok("status", json!({}));
-    assert_eq!((status["logged_in"].clone(), status["jobs"].clone()), (json!(false), json!(0)));
+    assert_eq!(
+        (status["logged_in"].clone(), status["jobs"].clone()),
+        (json!(false), json!(0))
+    );
     assert_eq!(shell.ok("sync_state", json!({}))["connection"], "unknown");
 }

@@ -114,11 +114,26 @@ impl HqProcess {
         out
     }
 
+    /// `onsite-hq demo`: the demo accounts (password [`onsite_hq::demo::PASSWORD`]) and jobs.
+    pub fn seed_demo(&self) {
+        let out = admin(self.data.path(), &["demo"], None);
+        assert!(
+            out.status.success(),
+            "demo: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// A logged-in dispatcher client (the user must exist).
     pub async fn dispatcher(&self, username: &str) -> Dispatcher {
+        self.dispatcher_with(username, PASSWORD).await
+    }
+
+    /// A logged-in dispatcher client for a user with another password (e.g. the demo's).
+    pub async fn dispatcher_with(&self, username: &str, password: &str) -> Dispatcher {
         let client = HqClient::new(&self.url, Some(self.pin())).expect("client");
         let tokens: Tokens = client
-            .login(username, PASSWORD, DeviceId::new())
+            .login(username, password, DeviceId::new())
             .await
             .expect("dispatcher login");
         Dispatcher {
@@ -232,6 +247,24 @@ impl Dispatcher {
             .into_iter()
             .find(|j| j.job.number == number)
             .unwrap_or_else(|| panic!("job {number} not at HQ"))
+    }
+
+    /// Numbers of the jobs assigned to `technician`, as HQ has them.
+    pub async fn numbers_of(&self, technician: &str) -> Vec<String> {
+        let list: onsite_protocol::api::JobList = self
+            .client
+            .call::<(), _>(
+                Method::GET,
+                &format!("/jobs?technician={technician}&limit=500"),
+                &self.token,
+                None,
+            )
+            .await
+            .expect("list jobs");
+        assert!(list.next.is_none(), "more than one page");
+        let mut numbers: Vec<_> = list.jobs.into_iter().map(|j| j.job.number).collect();
+        numbers.sort();
+        numbers
     }
 
     /// Assigns `number` to `technician` (or unassigns).

@@ -17,9 +17,24 @@ pub type Account = (&'static str, &'static str, Role, &'static [&'static str]);
 /// The demo accounts; the first technician is the one the demo logs in as.
 pub const ACCOUNTS: &[Account] = &[
     ("dora", "Dora Dispatch", Role::Dispatcher, &[]),
-    ("tina", "Tina Fischer", Role::Technician, &["boilers", "heat-pumps"]),
-    ("tom", "Tom Okafor", Role::Technician, &["appliances", "air-conditioning"]),
-    ("sara", "Sara Lindqvist", Role::Technician, &["solar", "boilers"]),
+    (
+        "tina",
+        "Tina Fischer",
+        Role::Technician,
+        &["boilers", "heat-pumps"],
+    ),
+    (
+        "tom",
+        "Tom Okafor",
+        Role::Technician,
+        &["appliances", "air-conditioning"],
+    ),
+    (
+        "sara",
+        "Sara Lindqvist",
+        Role::Technician,
+        &["solar", "boilers"],
+    ),
 ];
 
 const CUSTOMERS: &[(&str, &str)] = &[
@@ -170,9 +185,8 @@ pub fn jobs(day_start: DateTime<Utc>, today: NaiveDate) -> Vec<JobInput> {
                 )),
                 priority: Some(priority),
                 // Every technician gets work on every day; every tenth job waits for dispatch.
-                technician: (n % 10 != 9).then(|| {
-                    technicians[(n + n / 9) as usize % technicians.len()].to_string()
-                }),
+                technician: (n % 10 != 9)
+                    .then(|| technicians[(n + n / 9) as usize % technicians.len()].to_string()),
                 customer: CustomerInput {
                     name: name.to_string(),
                     phone: Some(format!("+44 20 7946 {:04}", 100 + c * 37)),
@@ -272,7 +286,10 @@ mod tests {
             .map(|j| j.asset.as_ref().unwrap().warranty_until.unwrap() >= today)
             .collect();
         assert_eq!(warranties.len(), 2, "assets both in and out of warranty");
-        assert!(jobs.iter().any(|j| j.technician.is_none()), "some unassigned");
+        assert!(
+            jobs.iter().any(|j| j.technician.is_none()),
+            "some unassigned"
+        );
         assert!(jobs.iter().any(|j| j.scheduled_start.unwrap() < day_start));
         assert!(jobs.iter().any(|j| j.scheduled_start.unwrap() > day_start));
 

@@ -1,0 +1,178 @@
+//! The real desktop app (`onsite-desktop`) on a virtual X display, driven over WebDriver through
+//! tauri-driver and WebKitWebDriver. Each [`Desktop`] has its own display, driver ports and data
+//! folder, so tests run side by side.
+
+use crate::bin;
+use crate::webdriver::Session;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A display, a driver and a data folder for one app.
+pub struct Desktop {
+    xvfb: Child,
+    driver: Child,
+    driver_url: String,
+    data: tempfile::TempDir,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn tool(name: &str) -> PathBuf {
+    let candidates = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .chain(std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo/bin")));
+    for dir in candidates {
+        let path = dir.join(name);
+        if path.is_file() {
+            return path;
+        }
+    }
+    panic!(
+        "{name} is not installed; the README's test command installs it \
+         (xvfb, webkit2gtk-driver, and `cargo install tauri-driver --locked`)"
+    );
+}
+
+impl Desktop {
+    /// Starts Xvfb (1280×800) and tauri-driver for a new, empty data folder.
+    pub fn start() -> Self {
+        let data = tempfile::tempdir().expect("tempdir");
+        let mut xvfb = Command::new(tool("Xvfb"))
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb");
+        let mut line = String::new();
+        BufReader::new(xvfb.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("Xvfb display number");
+        let display = format!(":{}", line.trim());
+        let (port, native) = (free_port(), free_port());
+        let driver = Command::new(tool("tauri-driver"))
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .arg("--native-driver")
+            .arg(tool("WebKitWebDriver"))
+            .env("DISPLAY", &display)
+            .env_remove("WAYLAND_DISPLAY")
+            .env("ONSITE_DATA", data.path())
+            .env("ONSITE_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start tauri-driver");
+        let driver_url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self {
+            xvfb,
+            driver,
+            driver_url,
+            data,
+        }
+    }
+
+    /// The app's data folder (what `ONSITE_DATA` points at).
+    pub fn data_dir(&self) -> &Path {
+        self.data.path()
+    }
+
+    /// Launches the app; `name` names the screenshot kept if the test fails while it runs.
+    pub fn launch(&self, name: &str) -> App {
+        let session = Session::start(&self.driver_url, &bin("onsite-desktop"))
+            .unwrap_or_else(|e| panic!("launching onsite-desktop: {e}"));
+        App {
+            session: Some(session),
+            name: name.to_string(),
+        }
+    }
+}
+
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        for child in [&mut self.driver, &mut self.xvfb] {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A running app. Closing it (or dropping it) ends the WebDriver session; if the test is
+/// failing at that moment, a screenshot is kept under `target/ui-failures/`.
+pub struct App {
+    session: Option<Session>,
+    name: String,
+}
+
+impl std::ops::Deref for App {
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        self.session.as_ref().expect("open session")
+    }
+}
+
+/// `target/` of this workspace.
+pub fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target")
+}
+
+impl App {
+    /// Saves a screenshot of the window as `target/<folder>/<file>.png`; returns its path.
+    pub fn keep_screenshot(&self, folder: &str, file: &str) -> PathBuf {
+        let dir = target_dir().join(folder);
+        std::fs::create_dir_all(&dir).expect("screenshot folder");
+        let path = dir.join(format!("{file}.png"));
+        let png = self.screenshot().expect("screenshot");
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Closes the app.
+    pub fn close(mut self) {
+        if let Some(s) = self.session.take() {
+            s.quit();
+        }
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(session) = self.session.take() {
+            if std::thread::panicking() {
+                let dir = target_dir().join("ui-failures");
+                if let (Ok(()), Ok(png)) = (std::fs::create_dir_all(&dir), session.screenshot()) {
+                    let path = dir.join(format!("{}.png", self.name));
+                    if std::fs::write(&path, png).is_ok() {
+                        eprintln!("screenshot of the failure: {}", path.display());
+                    }
+                }
+            }
+            session.quit();
+        }
+    }
+}

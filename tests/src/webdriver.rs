@@ -1,0 +1,171 @@
+//! A small W3C WebDriver client: just the commands the desktop tests use, over HTTP to
+//! tauri-driver on loopback. Waiting is always for a condition, with a deadline.
+
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+/// How long a condition may take before the test fails.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+const POLL: Duration = Duration::from_millis(100);
+/// The W3C key under which an element reference travels.
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// An open WebDriver session: one running app.
+pub struct Session {
+    base: String,
+    http: reqwest::blocking::Client,
+}
+
+/// An element of the page.
+#[derive(Clone, Debug)]
+pub struct Element(String);
+
+impl Session {
+    /// Starts `application` through the driver at `driver` (`http://127.0.0.1:PORT`).
+    pub fn start(driver: &str, application: &std::path::Path) -> Result<Self, String> {
+        // reqwest is built without a default TLS provider; plain HTTP still needs one installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(120))
+            .no_proxy()
+            .build()
+            .map_err(|e| e.to_string())?;
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "wry",
+            "tauri:options": {"application": application},
+        }}});
+        let res: Value = http
+            .post(format!("{driver}/session"))
+            .json(&caps)
+            .send()
+            .and_then(|r| r.json())
+            .map_err(|e| format!("new session: {e}"))?;
+        let id = res["value"]["sessionId"]
+            .as_str()
+            .ok_or_else(|| format!("new session refused: {res}"))?;
+        Ok(Self {
+            base: format!("{driver}/session/{id}"),
+            http,
+        })
+    }
+
+    fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let res: Value = req
+            .send()
+            .and_then(|r| r.json())
+            .map_err(|e| format!("{path}: {e}"))?;
+        match res["value"].get("error") {
+            Some(err) => Err(format!("{path}: {err} {}", res["value"]["message"])),
+            None => Ok(res["value"].clone()),
+        }
+    }
+
+    fn post(&self, path: &str, body: Value) -> Result<Value, String> {
+        self.send(reqwest::Method::POST, path, Some(body))
+    }
+
+    fn get(&self, path: &str) -> Result<Value, String> {
+        self.send(reqwest::Method::GET, path, None)
+    }
+
+    /// Every element matching a CSS selector, now.
+    pub fn all(&self, css: &str) -> Vec<Element> {
+        self.post("/elements", json!({"using": "css selector", "value": css}))
+            .ok()
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| e[ELEMENT].as_str().map(|id| Element(id.to_string())))
+            .collect()
+    }
+
+    /// Waits until `probe` answers `Some`, or panics after [`PATIENCE`] saying what it waited for.
+    pub fn wait<T>(&self, what: &str, mut probe: impl FnMut(&Self) -> Option<T>) -> T {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(v) = probe(self) {
+                return v;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Waits for the first element matching `css`.
+    pub fn find(&self, css: &str) -> Element {
+        self.wait(css, |s| s.all(css).into_iter().next())
+    }
+
+    /// Waits for an element with `data-testid`.
+    pub fn by_id(&self, test_id: &str) -> Element {
+        self.find(&format!("[data-testid='{test_id}']"))
+    }
+
+    /// Clicks.
+    pub fn click(&self, e: &Element) {
+        self.post(&format!("/element/{}/click", e.0), json!({}))
+            .expect("click");
+    }
+
+    /// Replaces the text of an input. WebDriver's "clear" fires no input event, so the page is
+    /// told, as a person's deleting would.
+    pub fn fill(&self, e: &Element, text: &str) {
+        self.post(&format!("/element/{}/clear", e.0), json!({}))
+            .expect("clear");
+        let element = json!({ELEMENT: e.0});
+        self.post(
+            "/execute/sync",
+            json!({"script": "arguments[0].dispatchEvent(new Event('input', {bubbles: true}))",
+                   "args": [element]}),
+        )
+        .expect("input event");
+        if !text.is_empty() {
+            self.post(&format!("/element/{}/value", e.0), json!({"text": text}))
+                .expect("type");
+        }
+    }
+
+    /// Visible text; empty when the element went away.
+    pub fn text(&self, e: &Element) -> String {
+        self.get(&format!("/element/{}/text", e.0))
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// An attribute, if present.
+    pub fn attr(&self, e: &Element, name: &str) -> Option<String> {
+        self.get(&format!("/element/{}/attribute/{name}", e.0))
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+    }
+
+    /// Sets the window's size.
+    pub fn resize(&self, width: u32, height: u32) {
+        self.post("/window/rect", json!({"width": width, "height": height}))
+            .expect("resize");
+    }
+
+    /// A PNG of the window.
+    pub fn screenshot(&self) -> Result<Vec<u8>, String> {
+        use base64::Engine;
+        let b64 = self.get("/screenshot")?;
+        base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().unwrap_or_default())
+            .map_err(|e| e.to_string())
+    }
+
+    /// Ends the session, which closes the app.
+    pub fn quit(self) {
+        let _ = self.send(reqwest::Method::DELETE, "", None);
+    }
+}
