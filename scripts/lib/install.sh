@@ -32,3 +32,35 @@ need_rust() {
     done
   fi
 }
+
+# What the desktop app needs to build (Tauri 2 on WebKitGTK 4.1).
+DESKTOP_BUILD_PACKAGES=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libsoup-3.0-dev
+  librsvg2-dev libayatana-appindicator3-dev)
+# What the desktop UI tests need on top: a virtual display and WebKit's WebDriver.
+DESKTOP_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver)
+
+# need_node: node and npm must exist (the UI is built with them).
+need_node() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && return 0
+  echo "error: Node.js 20 or newer with npm is required to build the UI: https://nodejs.org" >&2
+  exit 1
+}
+
+# need_tauri_driver: the WebDriver bridge for the desktop app's UI tests.
+need_tauri_driver() {
+  command -v tauri-driver >/dev/null 2>&1 && return 0
+  [ -x "$HOME/.cargo/bin/tauri-driver" ] && return 0
+  echo "== installing tauri-driver"
+  cargo install tauri-driver --locked --version '^2'
+}
+
+# build_ui: installs the UI's npm packages (exactly as locked) when needed, then builds ui/dist,
+# which the desktop binary embeds.
+build_ui() {
+  if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+    echo "== installing UI packages"
+    (cd ui && npm ci --no-audit --no-fund)
+  fi
+  echo "== building the UI"
+  (cd ui && npm run build --silent)
+}

@@ -7,6 +7,7 @@
 
 use chrono::Utc;
 use onsite_core::{Device, JobQuery};
+use onsite_e2e::bench::{median_ms, report};
 use onsite_e2e::fixtures;
 use onsite_e2e::proxy::Proxy;
 use onsite_hq::auth::hash_password;
@@ -16,26 +17,9 @@ use onsite_protocol::api::PullPage;
 use onsite_protocol::{
     Customer, CustomerId, Job, JobId, JobKind, JobStatus, Priority, Role, Site, SiteId,
 };
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const PASSWORD: &str = "password-123";
-
-fn report(name: &str, value: String, target: &str) {
-    println!("{name:<48} {value:>26}   target {target}");
-}
-
-/// Median wall time in milliseconds of `runs` calls of `f` (given the run index).
-fn median_ms(runs: usize, mut f: impl FnMut(usize)) -> f64 {
-    let mut samples: Vec<Duration> = (0..runs)
-        .map(|i| {
-            let t = Instant::now();
-            f(i);
-            t.elapsed()
-        })
-        .collect();
-    samples.sort();
-    samples[runs / 2].as_secs_f64() * 1e3
-}
 
 #[tokio::main]
 async fn main() {

@@ -5,14 +5,57 @@
 use crate::bin;
 use crate::webdriver::Session;
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// A virtual X display (Xvfb, 1280×800) of its own; stopped when dropped.
+pub struct Display {
+    xvfb: Child,
+    /// `:N`, for `DISPLAY`.
+    pub name: String,
+}
+
+impl Display {
+    /// Starts Xvfb on the first free display number.
+    pub fn start() -> Self {
+        let mut xvfb = Command::new(tool("Xvfb"))
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb");
+        let mut line = String::new();
+        BufReader::new(xvfb.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("Xvfb display number");
+        Self {
+            xvfb,
+            name: format!(":{}", line.trim()),
+        }
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
+    }
+}
+
 /// A display, a driver and a data folder for one app.
 pub struct Desktop {
-    xvfb: Child,
     driver: Child,
+    display: Display,
     driver_url: String,
     data: tempfile::TempDir,
 }
@@ -24,7 +67,8 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-fn tool(name: &str) -> PathBuf {
+/// A program on `PATH` (or in `~/.cargo/bin`); panics saying how to install it.
+pub fn tool(name: &str) -> PathBuf {
     let candidates = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
         .unwrap_or_default()
@@ -46,25 +90,7 @@ impl Desktop {
     /// Starts Xvfb (1280×800) and tauri-driver for a new, empty data folder.
     pub fn start() -> Self {
         let data = tempfile::tempdir().expect("tempdir");
-        let mut xvfb = Command::new(tool("Xvfb"))
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start Xvfb");
-        let mut line = String::new();
-        BufReader::new(xvfb.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("Xvfb display number");
-        let display = format!(":{}", line.trim());
+        let display = Display::start();
         let (port, native) = (free_port(), free_port());
         let driver = Command::new(tool("tauri-driver"))
             .args([
@@ -75,12 +101,14 @@ impl Desktop {
             ])
             .arg("--native-driver")
             .arg(tool("WebKitWebDriver"))
-            .env("DISPLAY", &display)
+            .env("DISPLAY", &display.name)
             .env_remove("WAYLAND_DISPLAY")
             .env("ONSITE_DATA", data.path())
             .env("ONSITE_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            // Its own process group, so WebKitWebDriver and the app go with it.
+            .process_group(0)
             .spawn()
             .expect("start tauri-driver");
         let driver_url = format!("http://127.0.0.1:{port}");
@@ -90,8 +118,8 @@ impl Desktop {
             std::thread::sleep(Duration::from_millis(50));
         }
         Self {
-            xvfb,
             driver,
+            display,
             driver_url,
             data,
         }
@@ -115,11 +143,19 @@ impl Desktop {
 
 impl Drop for Desktop {
     fn drop(&mut self) {
-        for child in [&mut self.driver, &mut self.xvfb] {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        // The driver, WebKitWebDriver and the app go before the display they draw on.
+        kill_group(&mut self.driver);
+        let _ = &self.display;
     }
+}
+
+/// Kills `child`'s whole process group (it was started as the group's leader).
+pub fn kill_group(child: &mut Child) {
+    let _ = Command::new("kill")
+        .args(["-KILL", &format!("-{}", child.id())])
+        .stderr(Stdio::null())
+        .status();
+    let _ = child.wait();
 }
 
 /// A running app. Closing it (or dropping it) ends the WebDriver session; if the test is

@@ -1,6 +1,7 @@
 //! Test harness shared by the end-to-end tests and benchmarks: a real HQ process, a TCP proxy
 //! that can cut, slow down and count traffic, and job fixtures.
 
+pub mod bench;
 pub mod desktop;
 pub mod fixtures;
 pub mod hq;

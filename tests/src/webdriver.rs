@@ -149,6 +149,14 @@ impl Session {
             .and_then(|v| v.as_str().map(str::to_string))
     }
 
+    /// Whether the element is shown (in the layout, not hidden).
+    pub fn displayed(&self, e: &Element) -> bool {
+        self.get(&format!("/element/{}/displayed", e.0))
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
+    }
+
     /// Sets the window's size.
     pub fn resize(&self, width: u32, height: u32) {
         self.post("/window/rect", json!({"width": width, "height": height}))

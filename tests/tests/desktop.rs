@@ -124,6 +124,13 @@ fn log_in_see_my_jobs_read_a_warranty_and_keep_working_offline() {
         "{text} vs {state} {date}"
     );
     app.keep_screenshot("ui-screenshots", "job-detail");
+
+    // Narrowed to 900 px, the list and the job are both still there.
+    app.resize(900, 700);
+    app.wait("the narrow layout", |a| {
+        (a.displayed(&a.by_id("job-warranty")) && a.displayed(&row)).then_some(())
+    });
+    app.keep_screenshot("ui-screenshots", "job-detail-900");
     app.close();
 
     // HQ goes away; the app restarts from its local store and says it is offline.

@@ -97,4 +97,17 @@ describe("JobList", () => {
     expect(jobs.mock.calls[before + 1][0].offset).toBe(100);
     expect(screen.queryByTestId("job-list-more")).not.toBeInTheDocument();
   });
+
+  it("moves through the rows with the arrow keys and focuses search with /", async () => {
+    jobs.mockResolvedValue([summary("J-1", "2026-11-23T08:00:00Z"), summary("J-2", "2026-11-23T09:00:00Z")]);
+    render(JobList, { onSelect: () => {} });
+    const rows = await screen.findAllByTestId("job-row");
+    rows[0].focus();
+    await userEvent.keyboard("{ArrowDown}");
+    expect(document.activeElement).toBe(rows[1]);
+    await userEvent.keyboard("{ArrowUp}");
+    expect(document.activeElement).toBe(rows[0]);
+    await userEvent.keyboard("/");
+    expect(document.activeElement).toBe(screen.getByTestId("job-search"));
+  });
 });

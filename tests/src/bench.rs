@@ -1,0 +1,27 @@
+//! Helpers shared by the benchmarks: one line per figure, medians of repeated runs.
+
+use std::time::{Duration, Instant};
+
+/// Prints one figure beside its target.
+pub fn report(name: &str, value: String, target: &str) {
+    println!("{name:<52} {value:>26}   target {target}");
+}
+
+/// Median wall time in milliseconds of `runs` calls of `f` (given the run index).
+pub fn median_ms(runs: usize, mut f: impl FnMut(usize)) -> f64 {
+    let mut samples: Vec<Duration> = (0..runs)
+        .map(|i| {
+            let t = Instant::now();
+            f(i);
+            t.elapsed()
+        })
+        .collect();
+    samples.sort();
+    samples[runs / 2].as_secs_f64() * 1e3
+}
+
+/// The median of `samples` (which it sorts).
+pub fn median<T: Ord + Copy>(samples: &mut [T]) -> T {
+    samples.sort();
+    samples[samples.len() / 2]
+}
