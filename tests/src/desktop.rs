@@ -5,7 +5,6 @@
 use crate::bin;
 use crate::webdriver::Session;
 use std::io::{BufRead, BufReader};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -107,8 +106,6 @@ impl Desktop {
             .env("ONSITE_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            // Its own process group, so WebKitWebDriver and the app go with it.
-            .process_group(0)
             .spawn()
             .expect("start tauri-driver");
         let driver_url = format!("http://127.0.0.1:{port}");
@@ -144,17 +141,58 @@ impl Desktop {
 impl Drop for Desktop {
     fn drop(&mut self) {
         // The driver, WebKitWebDriver and the app go before the display they draw on.
-        kill_group(&mut self.driver);
+        kill_tree(&mut self.driver);
         let _ = &self.display;
     }
 }
 
-/// Kills `child`'s whole process group (it was started as the group's leader).
-pub fn kill_group(child: &mut Child) {
-    let _ = Command::new("kill")
-        .args(["-KILL", &format!("-{}", child.id())])
-        .stderr(Stdio::null())
-        .status();
+/// `root` and every process descending from it, read from `/proc`, root first.
+pub fn process_tree(root: u32) -> Vec<u32> {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // The command name may hold spaces; the parent pid is the 2nd field after its ')'.
+        let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+        if let Some(ppid) = after.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
+            parents.push((pid, ppid));
+        }
+    }
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(
+            parents
+                .iter()
+                .filter(|(_, p)| *p == parent)
+                .map(|(c, _)| *c),
+        );
+        i += 1;
+    }
+    tree
+}
+
+/// Kills `child` and everything it started (the tree is read first: once the parent dies its
+/// children are re-parented and could no longer be found).
+pub fn kill_tree(child: &mut Child) {
+    let descendants: Vec<String> = process_tree(child.id())
+        .into_iter()
+        .skip(1)
+        .map(|pid| pid.to_string())
+        .collect();
+    let _ = child.kill();
+    if !descendants.is_empty() {
+        let _ = Command::new("kill")
+            .args(["-s", "KILL", "--"])
+            .args(&descendants)
+            .stderr(Stdio::null())
+            .status();
+    }
     let _ = child.wait();
 }
 

@@ -233,3 +233,43 @@ fn reopening_a_file_keeps_instance_and_data() {
     assert_eq!(s.instance_id(), instance);
     assert_eq!(instance.len(), 32);
 }
+
+#[test]
+fn pulled_jobs_carry_their_status_history() {
+    use onsite_protocol::JobStatus::{Assigned, Cancelled, New};
+    let (s, _dir) = storage();
+    let t0 = Utc::now();
+    let input: JobInput = serde_json::from_value(job("J-1", None, "1")).unwrap();
+    let view = s.create_job(&input, t0).unwrap();
+    let id = view.job.id;
+    s.assign_job(id, Some("tina"), t0 + chrono::Duration::minutes(1))
+        .unwrap();
+    // An edit that leaves the status alone adds nothing to the history.
+    let patch = onsite_protocol::api::JobPatch {
+        summary: Some("Leak, second visit".into()),
+        ..Default::default()
+    };
+    s.update_job(id, &patch, t0 + chrono::Duration::minutes(2))
+        .unwrap();
+    s.cancel_job(
+        id,
+        Some("customer moved"),
+        t0 + chrono::Duration::minutes(3),
+    )
+    .unwrap();
+    let (page, _) = pull_all(&s, "tina", None);
+    let steps: Vec<_> = page
+        .history
+        .iter()
+        .map(|h| (h.job_id, h.status, h.detail.as_deref()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (id, New, None),
+            (id, Assigned, Some("tina")),
+            (id, Cancelled, Some("customer moved"))
+        ]
+    );
+    assert!(page.history.windows(2).all(|w| w[0].at <= w[1].at));
+}
