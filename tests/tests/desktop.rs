@@ -19,8 +19,9 @@ fn listed(app: &Session) -> Vec<String> {
         .collect()
 }
 
-/// Every job number on both tabs, once the list has settled after a sync.
-fn all_listed(app: &App) -> BTreeSet<String> {
+/// The job numbers on the upcoming tab and on both tabs together, once the list has settled
+/// after a sync; the upcoming tab is shown again at the end.
+fn all_listed(app: &App) -> (Vec<String>, BTreeSet<String>) {
     app.click(&app.by_id("job-tab-upcoming"));
     let upcoming = app.wait("upcoming jobs", |a| {
         let rows = listed(a);
@@ -34,7 +35,11 @@ fn all_listed(app: &App) -> BTreeSet<String> {
         (settled && !still_upcoming).then_some(rows)
     });
     app.click(&app.by_id("job-tab-upcoming"));
-    upcoming.into_iter().chain(past).collect()
+    app.wait("the upcoming tab again", |a| {
+        (listed(a) == upcoming).then_some(())
+    });
+    let all = upcoming.iter().cloned().chain(past).collect();
+    (upcoming, all)
 }
 
 fn sync_settled(app: &Session, connection: &str) {
@@ -86,8 +91,8 @@ fn log_in_see_my_jobs_read_a_warranty_and_keep_working_offline() {
     app.click(&app.by_id("fingerprint-accept"));
 
     sync_settled(&app, "online");
-    assert_eq!(all_listed(&app), expected, "exactly Tina's jobs");
-    let upcoming = listed(&app);
+    let (upcoming, all) = all_listed(&app);
+    assert_eq!(all, expected, "exactly Tina's jobs");
     app.keep_screenshot("ui-screenshots", "job-list");
 
     // Open a job: its asset's warranty on today's date, as the device store judges it.
