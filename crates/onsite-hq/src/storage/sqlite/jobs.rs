@@ -157,7 +157,9 @@ fn save(
     job.version = old.version + 1;
     job.updated_at = now;
     write_job(tx, &job, false)?;
-    let entered = (job.status != old.status).then_some(job.status);
+    // The history shows status changes and who holds the job; other edits stay out of it.
+    let moved = job.status != old.status || job.technician != old.technician;
+    let entered = moved.then_some(job.status);
     record_event(tx, &job, event, detail.as_deref(), entered, now)?;
     stamp(tx, old.technician.as_deref(), &job)?;
     rows::view(tx, job)

@@ -244,19 +244,17 @@ fn pulled_jobs_carry_their_status_history() {
     let id = view.job.id;
     s.assign_job(id, Some("tina"), t0 + chrono::Duration::minutes(1))
         .unwrap();
-    // An edit that leaves the status alone adds nothing to the history.
+    // An edit that leaves status and technician alone adds nothing to the history.
     let patch = onsite_protocol::api::JobPatch {
         summary: Some("Leak, second visit".into()),
         ..Default::default()
     };
     s.update_job(id, &patch, t0 + chrono::Duration::minutes(2))
         .unwrap();
-    s.cancel_job(
-        id,
-        Some("customer moved"),
-        t0 + chrono::Duration::minutes(3),
-    )
-    .unwrap();
+    let later = |m| t0 + chrono::Duration::minutes(m);
+    s.assign_job(id, Some("tom"), later(3)).unwrap();
+    s.assign_job(id, Some("tina"), later(4)).unwrap();
+    s.cancel_job(id, Some("customer moved"), later(5)).unwrap();
     let (page, _) = pull_all(&s, "tina", None);
     let steps: Vec<_> = page
         .history
@@ -267,6 +265,8 @@ fn pulled_jobs_carry_their_status_history() {
         steps,
         [
             (id, New, None),
+            (id, Assigned, Some("tina")),
+            (id, Assigned, Some("tom")),
             (id, Assigned, Some("tina")),
             (id, Cancelled, Some("customer moved"))
         ]
