@@ -27,5 +27,22 @@ pub fn bin(name: &str) -> PathBuf {
     path
 }
 
+/// Runs `onsite --data DATA ARGS…` to completion and returns its output, after checking it
+/// succeeded (the failure shows its standard error).
+pub fn onsite_ok(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let out = std::process::Command::new(bin("onsite"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .output()
+        .expect("run onsite");
+    assert!(
+        out.status.success(),
+        "onsite {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// The password every test user gets.
 pub const PASSWORD: &str = "password-123";

@@ -2,12 +2,11 @@
 //! against a real `onsite-hq` on loopback with the demo data.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use onsite_e2e::bin;
 use onsite_e2e::desktop::{App, Desktop};
 use onsite_e2e::hq::HqProcess;
+use onsite_e2e::onsite_ok;
 use onsite_e2e::webdriver::Session;
 use std::collections::BTreeSet;
-use std::process::Command;
 
 const DEMO_PASSWORD: &str = onsite_hq::demo::PASSWORD;
 
@@ -104,17 +103,7 @@ fn log_in_see_my_jobs_read_a_warranty_and_keep_working_offline() {
     ));
     assert!(app.text(&detail).contains(&number));
     let warranty = app.by_id("job-warranty");
-    let out = Command::new(bin("onsite"))
-        .arg("--data")
-        .arg(desktop.data_dir())
-        .args(["job", "show", &number, "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = onsite_ok(desktop.data_dir(), &["job", "show", &number, "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let state = json["warranty"]["state"].as_str().unwrap();
     assert_eq!(app.attr(&warranty, "data-state").as_deref(), Some(state));

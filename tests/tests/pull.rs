@@ -7,7 +7,7 @@ use onsite_core::{CoreError, Device, JobQuery};
 use onsite_e2e::fixtures;
 use onsite_e2e::hq::HqProcess;
 use onsite_e2e::proxy::Proxy;
-use onsite_e2e::{PASSWORD, bin};
+use onsite_e2e::{PASSWORD, bin, onsite_ok};
 use std::collections::BTreeSet;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -195,17 +195,7 @@ async fn a_killed_sync_process_resumes() {
     store.check_integrity().unwrap();
 
     proxy.delay(Duration::ZERO);
-    let out = Command::new(bin("onsite"))
-        .arg("--data")
-        .arg(data.path())
-        .arg("sync")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = onsite_ok(data.path(), &["sync"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains(&format!("{} jobs received", 4000 - kept)),
