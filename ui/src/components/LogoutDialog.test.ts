@@ -1,0 +1,25 @@
+import { render, screen } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import LogoutDialog from "./LogoutDialog.svelte";
+
+describe("LogoutDialog", () => {
+  it("warns that local data goes, starts on the safe choice, and Escape keeps the session", async () => {
+    const onConfirm = vi.fn();
+    const onCancel = vi.fn();
+    render(LogoutDialog, { onConfirm, onCancel });
+    expect(screen.getByRole("alertdialog")).toHaveTextContent("removes your jobs");
+    expect(document.activeElement).toHaveTextContent("Stay logged in");
+    await userEvent.keyboard("{Escape}");
+    expect(onCancel).toHaveBeenCalledTimes(1);
+    expect(onConfirm).not.toHaveBeenCalled();
+  });
+
+  it("logs out on request and shows a failure inside the dialog", async () => {
+    const onConfirm = vi.fn();
+    render(LogoutDialog, { onConfirm, onCancel: () => {}, error: "local database error: disk full" });
+    await userEvent.click(screen.getByTestId("logout-confirm"));
+    expect(onConfirm).toHaveBeenCalledTimes(1);
+    expect(screen.getByTestId("logout-error")).toHaveTextContent("disk full");
+  });
+});
