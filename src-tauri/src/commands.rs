@@ -18,7 +18,7 @@ pub type Reply<T> = Result<T, ErrorReport>;
 /// Who is logged in, HQ settings, last sync, jobs held.
 #[tauri::command]
 pub async fn status(app: State<'_, Onsite>) -> Reply<DeviceStatus> {
-    Ok(app.device().status()?)
+    Ok(app.device()?.status()?)
 }
 
 /// First contact with HQ: the certificate fingerprint to confirm before logging in.
@@ -38,8 +38,8 @@ pub async fn login(
 ) -> Reply<User> {
     let pin = fingerprint.as_deref().map(str::parse::<Fingerprint>);
     let pin = pin.transpose().map_err(CoreError::from)?;
-    let user = app.device().login(&url, &username, &password, pin).await?;
-    let runner = app.runner().clone();
+    let user = app.device()?.login(&url, &username, &password, pin).await?;
+    let runner = app.runner()?.clone();
     tauri::async_runtime::spawn(async move { runner.sync(Utc::now()).await });
     Ok(user)
 }
@@ -47,34 +47,34 @@ pub async fn login(
 /// Forgets the session and every HQ record on this device.
 #[tauri::command]
 pub async fn logout(app: State<'_, Onsite>) -> Reply<()> {
-    app.device().logout()?;
-    app.runner().reset();
+    app.device()?.logout()?;
+    app.runner()?.reset();
     Ok(())
 }
 
 /// A page of the local job list.
 #[tauri::command]
 pub async fn jobs(app: State<'_, Onsite>, query: JobQuery) -> Reply<Vec<JobSummary>> {
-    Ok(app.device().jobs(&query, Utc::now())?)
+    Ok(app.device()?.jobs(&query, Utc::now())?)
 }
 
 /// One job in full, warranty judged on the local date.
 #[tauri::command]
 pub async fn job(app: State<'_, Onsite>, number: String) -> Reply<JobDetail> {
     let now = Local::now();
-    Ok(app.device().job(&number, now.to_utc(), now.date_naive())?)
+    Ok(app.device()?.job(&number, now.to_utc(), now.date_naive())?)
 }
 
 /// Syncs now (or waits for the sync already running) and answers the resulting state.
 #[tauri::command]
 pub async fn sync_now(app: State<'_, Onsite>) -> Reply<SyncState> {
-    Ok(app.runner().sync(Utc::now()).await)
+    Ok(app.runner()?.sync(Utc::now()).await)
 }
 
 /// The current sync state (changes also arrive as `sync-state` events).
 #[tauri::command]
 pub async fn sync_state(app: State<'_, Onsite>) -> Reply<SyncState> {
-    Ok(app.runner().state())
+    Ok(app.runner()?.state())
 }
 
 /// The UI painted its first job list: logged once, as the start-up time.

@@ -6,7 +6,7 @@
 
 pub mod commands;
 
-use onsite_core::{Device, SyncRunner};
+use onsite_core::{Device, ErrorReport, SyncRunner};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -26,21 +26,29 @@ pub struct Options {
 }
 
 /// What the commands share: the sync runner (which holds the device) and start-up timing.
+/// When the device could not be opened, the window still starts and every command answers
+/// why, so the technician sees the reason instead of an app that never appears.
 pub struct Onsite {
-    runner: Arc<SyncRunner>,
+    runner: Result<Arc<SyncRunner>, ErrorReport>,
     launched: Instant,
     painted: AtomicBool,
 }
 
 impl Onsite {
-    /// The device.
-    pub fn device(&self) -> &Device {
-        self.runner.device()
+    /// The device, or why it could not be opened.
+    ///
+    /// # Errors
+    /// The error from opening the data folder at start.
+    pub fn device(&self) -> Result<&Device, ErrorReport> {
+        Ok(self.runner()?.device())
     }
 
-    /// The sync runner.
-    pub fn runner(&self) -> &Arc<SyncRunner> {
-        &self.runner
+    /// The sync runner, or why the device could not be opened.
+    ///
+    /// # Errors
+    /// The error from opening the data folder at start.
+    pub fn runner(&self) -> Result<&Arc<SyncRunner>, ErrorReport> {
+        self.runner.as_ref().map_err(Clone::clone)
     }
 }
 
@@ -65,21 +73,21 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, options: Options) -> tauri::B
             if let Some(window) = app.get_webview_window("main") {
                 plain_rendering(&window);
             }
-            let data_dir = match options.data_dir.clone() {
-                Some(dir) => dir,
-                None => app.path().app_data_dir()?,
-            };
-            tracing::info!(data = %data_dir.display(), "opening the local store");
-            let device = Arc::new(Device::open(&data_dir)?);
             let handle = app.handle().clone();
-            let runner = Arc::new(SyncRunner::new(device, move |state| {
-                // A closed window cannot hear it; nothing else to do.
-                let _ = handle.emit(SYNC_EVENT, state);
-            }));
-            if let Some(every) = options.sync_every {
-                tauri::async_runtime::spawn(
-                    runner.clone().run_periodically(every, chrono::Utc::now),
-                );
+            let runner = open_device(app.handle(), options.data_dir.clone()).map(|device| {
+                Arc::new(SyncRunner::new(device, move |state| {
+                    // A closed window cannot hear it; nothing else to do.
+                    let _ = handle.emit(SYNC_EVENT, state);
+                }))
+            });
+            match (&runner, options.sync_every) {
+                (Ok(runner), Some(every)) => {
+                    tauri::async_runtime::spawn(
+                        runner.clone().run_periodically(every, chrono::Utc::now),
+                    );
+                }
+                (Err(e), _) => tracing::error!(code = %e.code, "{}", e.message),
+                _ => {}
             }
             app.manage(Onsite {
                 runner,
@@ -88,6 +96,22 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, options: Options) -> tauri::B
             });
             Ok(())
         })
+}
+
+/// Opens the device in `data_dir`, or in the OS app-data folder when `None`.
+fn open_device<R: Runtime>(
+    app: &tauri::AppHandle<R>,
+    data_dir: Option<PathBuf>,
+) -> Result<Arc<Device>, ErrorReport> {
+    let dir = match data_dir {
+        Some(dir) => dir,
+        None => app.path().app_data_dir().map_err(|e| ErrorReport {
+            code: "io".into(),
+            message: format!("no app-data folder for Onsite on this system: {e}"),
+        })?,
+    };
+    tracing::info!(data = %dir.display(), "opening the local store");
+    Ok(Arc::new(Device::open(&dir)?))
 }
 
 /// WebKitGTK composites pages with OpenGL by default. On laptops without a usable GPU that

@@ -19,7 +19,10 @@ struct Shell {
 
 impl Shell {
     fn start() -> Self {
-        let data = tempfile::tempdir().unwrap();
+        Self::start_in(tempfile::tempdir().unwrap())
+    }
+
+    fn start_in(data: TempDir) -> Self {
         let options = Options {
             data_dir: Some(data.path().to_path_buf()),
             sync_every: None,
@@ -117,6 +120,18 @@ fn a_fresh_device_is_logged_out_and_empty() {
     assert_eq!(shell.ok("jobs", all_jobs()), json!([]));
     let state = shell.ok("sync_state", json!({}));
     assert_eq!(state["connection"], "unknown");
+    assert!(shell.ok("ui_ready", json!({})).as_u64().is_some());
+}
+
+#[test]
+fn an_unreadable_store_is_reported_by_every_command() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("onsite.db"), b"this is not a database").unwrap();
+    let shell = Shell::start_in(data);
+    let err = shell.call("status", json!({})).unwrap_err();
+    assert_eq!(err["code"], "store", "{err}");
+    assert_eq!(shell.code("jobs", all_jobs()), "store");
+    assert_eq!(shell.code("sync_state", json!({})), "store");
     assert!(shell.ok("ui_ready", json!({})).as_u64().is_some());
 }
 
