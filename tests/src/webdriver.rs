@@ -110,28 +110,42 @@ impl Session {
         self.find(&format!("[data-testid='{test_id}']"))
     }
 
-    /// Clicks.
-    pub fn click(&self, e: &Element) {
-        self.post(&format!("/element/{}/click", e.0), json!({}))
-            .expect("click");
+    /// Replaces the text of the input with `data-testid` `test_id`. WebDriver's "clear" fires no
+    /// input event, so the page is told, as a person's deleting would. The element is looked up
+    /// afresh on each try: while the page settles, one found a moment ago may be replaced.
+    pub fn fill(&self, test_id: &str, text: &str) {
+        self.wait(&format!("typing into {test_id}"), |s| {
+            let e = s
+                .all(&format!("[data-testid='{test_id}']"))
+                .into_iter()
+                .next()?;
+            s.post(&format!("/element/{}/clear", e.0), json!({})).ok()?;
+            let element = json!({ELEMENT: e.0});
+            let script = "arguments[0].dispatchEvent(new Event('input', {bubbles: true}))";
+            s.post(
+                "/execute/sync",
+                json!({"script": script, "args": [element]}),
+            )
+            .ok()?;
+            if !text.is_empty() {
+                s.post(&format!("/element/{}/value", e.0), json!({"text": text}))
+                    .ok()?;
+            }
+            Some(())
+        });
     }
 
-    /// Replaces the text of an input. WebDriver's "clear" fires no input event, so the page is
-    /// told, as a person's deleting would.
-    pub fn fill(&self, e: &Element, text: &str) {
-        self.post(&format!("/element/{}/clear", e.0), json!({}))
-            .expect("clear");
-        let element = json!({ELEMENT: e.0});
-        self.post(
-            "/execute/sync",
-            json!({"script": "arguments[0].dispatchEvent(new Event('input', {bubbles: true}))",
-                   "args": [element]}),
-        )
-        .expect("input event");
-        if !text.is_empty() {
-            self.post(&format!("/element/{}/value", e.0), json!({"text": text}))
-                .expect("type");
-        }
+    /// Clicks the element with `data-testid` `test_id`, looking it up afresh on each try.
+    pub fn click_id(&self, test_id: &str) {
+        self.click_css(&format!("[data-testid='{test_id}']"));
+    }
+
+    /// Clicks the first element matching `css`, looking it up afresh on each try.
+    pub fn click_css(&self, css: &str) {
+        self.wait(&format!("clicking {css}"), |s| {
+            let e = s.all(css).into_iter().next()?;
+            s.post(&format!("/element/{}/click", e.0), json!({})).ok()
+        });
     }
 
     /// Visible text; empty when the element went away.

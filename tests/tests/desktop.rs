@@ -21,19 +21,19 @@ fn listed(app: &Session) -> Vec<String> {
 /// The job numbers on the upcoming tab and on both tabs together, once the list has settled
 /// after a sync; the upcoming tab is shown again at the end.
 fn all_listed(app: &App) -> (Vec<String>, BTreeSet<String>) {
-    app.click(&app.by_id("job-tab-upcoming"));
+    app.click_id("job-tab-upcoming");
     let upcoming = app.wait("upcoming jobs", |a| {
         let rows = listed(a);
         (!rows.is_empty()).then_some(rows)
     });
-    app.click(&app.by_id("job-tab-past"));
+    app.click_id("job-tab-past");
     let past = app.wait("past jobs or the empty state", |a| {
         let rows = listed(a);
         let settled = !rows.is_empty() || !a.all("[data-testid='job-list-empty']").is_empty();
         let still_upcoming = rows.iter().any(|n| upcoming.contains(n));
         (settled && !still_upcoming).then_some(rows)
     });
-    app.click(&app.by_id("job-tab-upcoming"));
+    app.click_id("job-tab-upcoming");
     app.wait("the upcoming tab again", |a| {
         (listed(a) == upcoming).then_some(())
     });
@@ -66,11 +66,11 @@ fn log_in_see_my_jobs_read_a_warranty_and_keep_working_offline() {
     let app = desktop.launch("login-and-jobs");
 
     // A wrong password, with the fingerprint typed in: a clear message in the form.
-    app.fill(&app.by_id("login-url"), &hq.url);
-    app.fill(&app.by_id("login-username"), "tina");
-    app.fill(&app.by_id("login-password"), "not-the-password");
-    app.fill(&app.by_id("login-fingerprint"), &hq.fingerprint);
-    app.click(&app.by_id("login-submit"));
+    app.fill("login-url", &hq.url);
+    app.fill("login-username", "tina");
+    app.fill("login-password", "not-the-password");
+    app.fill("login-fingerprint", &hq.fingerprint);
+    app.click_id("login-submit");
     let error = app.by_id("login-error");
     assert!(
         app.text(&error).contains("wrong username or password"),
@@ -79,15 +79,15 @@ fn log_in_see_my_jobs_read_a_warranty_and_keep_working_offline() {
     );
 
     // The right password, confirming the fingerprint HQ presents.
-    app.fill(&app.by_id("login-fingerprint"), "");
-    app.fill(&app.by_id("login-password"), DEMO_PASSWORD);
-    app.click(&app.by_id("login-submit"));
+    app.fill("login-fingerprint", "");
+    app.fill("login-password", DEMO_PASSWORD);
+    app.click_id("login-submit");
     let shown = app.by_id("fingerprint-value");
     assert_eq!(
         app.attr(&shown, "data-fingerprint"),
         Some(hq.fingerprint.clone())
     );
-    app.click(&app.by_id("fingerprint-accept"));
+    app.click_id("fingerprint-accept");
 
     sync_settled(&app, "online");
     let (upcoming, all) = all_listed(&app);
@@ -96,8 +96,8 @@ fn log_in_see_my_jobs_read_a_warranty_and_keep_working_offline() {
 
     // Open a job: its asset's warranty on today's date, as the device store judges it.
     let number = upcoming[0].clone();
-    let row = app.find(&format!("[data-testid='job-row'][data-number='{number}']"));
-    app.click(&row);
+    let row_css = format!("[data-testid='job-row'][data-number='{number}']");
+    app.click_css(&row_css);
     let detail = app.find(&format!(
         "[data-testid='job-detail'][data-number='{number}']"
     ));
@@ -122,7 +122,7 @@ fn log_in_see_my_jobs_read_a_warranty_and_keep_working_offline() {
     // Narrowed to 900 px, the list and the job are both still there.
     app.resize(900, 700);
     app.wait("the narrow layout", |a| {
-        (a.displayed(&a.by_id("job-warranty")) && a.displayed(&row)).then_some(())
+        (a.displayed(&a.by_id("job-warranty")) && a.displayed(&a.find(&row_css))).then_some(())
     });
     app.keep_screenshot("ui-screenshots", "job-detail-900");
     app.close();
