@@ -1,0 +1,54 @@
+import { render, screen } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import type { SyncState } from "../lib/bindings";
+import SyncStatus from "./SyncStatus.svelte";
+
+function state(extra: Partial<SyncState>): SyncState {
+  return {
+    running: false,
+    connection: "online",
+    progress: null,
+    last_error: null,
+    last_sync_at: new Date(Date.now() - 5 * 60_000).toISOString(),
+    last_attempt_at: null,
+    ...extra,
+  };
+}
+
+describe("SyncStatus", () => {
+  it("says online with the last sync, and syncs on request", async () => {
+    const onSyncNow = vi.fn();
+    render(SyncStatus, { sync: state({}), onSyncNow });
+    const status = screen.getByTestId("sync-status");
+    expect(status).toHaveAttribute("data-connection", "online");
+    expect(status).toHaveTextContent("Online");
+    expect(screen.getByTestId("sync-last")).toHaveTextContent("Last sync 5 min ago");
+    await userEvent.click(screen.getByTestId("sync-now"));
+    expect(onSyncNow).toHaveBeenCalledTimes(1);
+  });
+
+  it("says offline, working from the laptop, without an alarming error", () => {
+    const last_error = { code: "hq_unreachable", message: "HQ at https://hq is unreachable" };
+    render(SyncStatus, { sync: state({ connection: "offline", last_error }), onSyncNow: () => {} });
+    expect(screen.getByTestId("sync-status")).toHaveTextContent("Offline");
+    expect(screen.getByTestId("sync-status")).toHaveTextContent("working from this laptop");
+    expect(screen.queryByTestId("sync-error")).not.toBeInTheDocument();
+  });
+
+  it("shows progress while syncing and disables Sync now", () => {
+    const progress = { phase: "pulling" as const, done: 200, total: null };
+    render(SyncStatus, { sync: state({ running: true, progress }), onSyncNow: () => {} });
+    expect(screen.getByTestId("sync-status")).toHaveTextContent("Syncing…");
+    expect(screen.getByTestId("sync-progress")).toBeInTheDocument();
+    expect(screen.getByText("200 received")).toBeInTheDocument();
+    expect(screen.getByTestId("sync-now")).toBeDisabled();
+  });
+
+  it("words a failure other than being offline, and a device that never synced", () => {
+    const last_error = { code: "session_expired", message: "your session has ended; log in again" };
+    render(SyncStatus, { sync: state({ last_error, last_sync_at: null }), onSyncNow: () => {} });
+    expect(screen.getByTestId("sync-error")).toHaveTextContent("your session has ended");
+    expect(screen.getByTestId("sync-last")).toHaveTextContent("Never synced");
+  });
+});
