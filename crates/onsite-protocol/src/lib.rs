@@ -7,11 +7,13 @@
 
 pub mod api;
 pub mod error;
+pub mod hlc;
 pub mod ids;
 pub mod model;
 pub mod status;
 
 pub use error::{ApiError, ErrorCode};
+pub use hlc::{Hlc, HlcClock};
 pub use ids::{AssetId, CustomerId, DeviceId, JobId, SiteId, UserId};
 pub use model::{Asset, Customer, Job, JobKind, Priority, Role, Site, StatusChange, User};
 pub use status::{Actor, JobStatus, TransitionError};
