@@ -347,3 +347,84 @@ fn dispatcher_bodies() {
         json!({"status": "new", "technician": null, "after": null, "limit": 10}),
     );
 }
+
+#[test]
+fn op_with_each_kind_of_change() {
+    let op = |change: Change| Op {
+        op_id: OpId(uuid(9)),
+        device_id: DeviceId(uuid(8)),
+        job_id: JobId(uuid(1)),
+        hlc: Hlc {
+            wall: 1_763_900_000_000,
+            counter: 2,
+            node: DeviceId(uuid(8)),
+        },
+        change,
+    };
+    let head = json!({
+        "op_id": "0190a6e0-0000-7000-8000-000000000009",
+        "device_id": "0190a6e0-0000-7000-8000-000000000008",
+        "job_id": "0190a6e0-0000-7000-8000-000000000001",
+        "hlc": "001763900000000-0000000002-0190a6e0-0000-7000-8000-000000000008",
+    });
+    let with = |fields: Value| {
+        let mut v = head.clone();
+        v.as_object_mut()
+            .unwrap()
+            .extend(fields.as_object().unwrap().clone());
+        v
+    };
+    pinned(
+        op(Change::Status {
+            to: JobStatus::Completed,
+        }),
+        with(json!({"kind": "status", "to": "completed"})),
+    );
+    pinned(
+        op(Change::Note {
+            text: "Replaced the pump seal".into(),
+        }),
+        with(json!({"kind": "note", "text": "Replaced the pump seal"})),
+    );
+    pinned(
+        op(Change::Attachment {
+            sha256: "ab".repeat(32),
+            file_name: "boiler.jpg".into(),
+            media_type: "image/jpeg".into(),
+            bytes: 3_000_000,
+        }),
+        with(
+            json!({"kind": "attachment", "sha256": "ab".repeat(32), "file_name": "boiler.jpg",
+                    "media_type": "image/jpeg", "bytes": 3_000_000}),
+        ),
+    );
+    pinned(
+        op(Change::WorkStarted {
+            at: at("2026-11-23T09:05:00Z"),
+        }),
+        with(json!({"kind": "work_started", "at": "2026-11-23T09:05:00Z"})),
+    );
+    pinned(
+        op(Change::WorkStopped {
+            at: at("2026-11-23T10:40:00Z"),
+        }),
+        with(json!({"kind": "work_stopped", "at": "2026-11-23T10:40:00Z"})),
+    );
+    pinned(
+        op(Change::ContactPhone {
+            phone: "+44 20 7946 0999".into(),
+        }),
+        with(json!({"kind": "contact_phone", "phone": "+44 20 7946 0999"})),
+    );
+    pinned(
+        op(Change::AssetSerial {
+            serial: "HM3-00043".into(),
+        }),
+        with(json!({"kind": "asset_serial", "serial": "HM3-00043"})),
+    );
+    let unknown = with(json!({"kind": "discount", "percent": 50}));
+    assert!(
+        serde_json::from_value::<Op>(unknown).is_err(),
+        "unknown kinds are refused"
+    );
+}

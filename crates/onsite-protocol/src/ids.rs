@@ -72,3 +72,7 @@ id_type!(
     /// Identifies one installation of the device app; sessions are bound to it.
     DeviceId
 );
+id_type!(
+    /// Identifies one operation recorded on a device; HQ applies each at most once by it.
+    OpId
+);
