@@ -110,4 +110,21 @@ describe("JobList", () => {
     await userEvent.keyboard("/");
     expect(document.activeElement).toBe(screen.getByTestId("job-search"));
   });
+
+  it("after a sync, reads again every row on screen instead of dropping back to the first page", async () => {
+    const page = (from: number, count: number) =>
+      Array.from({ length: count }, (_, i) => summary(`J-${from + i}`, "2026-11-24T08:00:00Z"));
+    jobs.mockResolvedValueOnce(page(0, 100)).mockResolvedValueOnce(page(100, 50)).mockResolvedValueOnce(page(0, 150));
+    const before = jobs.mock.calls.length;
+    const view = render(JobList, { onSelect: () => {}, version: "2026-11-23T10:00:00Z" });
+    await screen.findAllByTestId("job-row");
+    await userEvent.click(screen.getByTestId("job-list-more"));
+    await waitFor(() => expect(screen.getAllByTestId("job-row")).toHaveLength(150));
+
+    await view.rerender({ onSelect: () => {}, version: "2026-11-23T10:01:00Z" });
+    await waitFor(() => expect(jobs.mock.calls.length).toBe(before + 3));
+    const refresh = jobs.mock.calls[before + 2][0];
+    expect([refresh.offset, refresh.limit]).toEqual([0, 150]);
+    await waitFor(() => expect(screen.getAllByTestId("job-row")).toHaveLength(150));
+  });
 });
