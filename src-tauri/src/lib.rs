@@ -19,7 +19,8 @@ pub const SYNC_EVENT: &str = "sync-state";
 /// How the shell starts.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
-    /// Data folder; the OS app-data folder of `onsite-desktop` when `None`.
+    /// Data folder; [`onsite_core::default_data_dir`] (the OS app-data folder of
+    /// `onsite-desktop`) when `None`.
     pub data_dir: Option<PathBuf>,
     /// Sync this often in the background (and once at start); never when `None`.
     pub sync_every: Option<Duration>,
@@ -74,7 +75,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, options: Options) -> tauri::B
                 plain_rendering(&window);
             }
             let handle = app.handle().clone();
-            let runner = open_device(app.handle(), options.data_dir.clone()).map(|device| {
+            let runner = open_device(options.data_dir.clone()).map(|device| {
                 Arc::new(SyncRunner::new(device, move |state| {
                     // A closed window cannot hear it; nothing else to do.
                     let _ = handle.emit(SYNC_EVENT, state);
@@ -98,18 +99,15 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, options: Options) -> tauri::B
         })
 }
 
-/// Opens the device in `data_dir`, or in the OS app-data folder when `None`.
-fn open_device<R: Runtime>(
-    app: &tauri::AppHandle<R>,
-    data_dir: Option<PathBuf>,
-) -> Result<Arc<Device>, ErrorReport> {
-    let dir = match data_dir {
-        Some(dir) => dir,
-        None => app.path().app_data_dir().map_err(|e| ErrorReport {
+/// Opens the device in `data_dir`, or, when `None`, in the folder the `onsite` CLI also uses
+/// by default ([`onsite_core::default_data_dir`]), so the two share one store.
+fn open_device(data_dir: Option<PathBuf>) -> Result<Arc<Device>, ErrorReport> {
+    let dir = data_dir
+        .or_else(onsite_core::default_data_dir)
+        .ok_or_else(|| ErrorReport {
             code: "io".into(),
-            message: format!("no app-data folder for Onsite on this system: {e}"),
-        })?,
-    };
+            message: "this system has no app-data folder; set ONSITE_DATA to choose one".into(),
+        })?;
     tracing::info!(data = %dir.display(), "opening the local store");
     Ok(Arc::new(Device::open(&dir)?))
 }

@@ -10,19 +10,16 @@
 
 use chrono::Utc;
 use onsite_core::Device;
-use onsite_e2e::bench::{median, report};
+use onsite_e2e::bench::{add_technician, median, report};
 use onsite_e2e::desktop::{Display, kill_tree, process_tree};
-use onsite_e2e::{bin, fixtures};
-use onsite_hq::auth::hash_password;
+use onsite_e2e::{PASSWORD, bin, fixtures};
 use onsite_hq::server::{self, CertSource, ServeConfig};
-use onsite_hq::storage::{NewUser, Storage};
-use onsite_protocol::Role;
+use onsite_hq::storage::Storage;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const PASSWORD: &str = "password-123";
 const RUNS: usize = 5;
 
 /// A device data folder holding `jobs` jobs, synced from a real HQ that is then stopped (so
@@ -30,18 +27,7 @@ const RUNS: usize = 5;
 async fn device_with(jobs: usize) -> tempfile::TempDir {
     let hq_dir = tempfile::tempdir().unwrap();
     let storage = server::open_storage(hq_dir.path()).unwrap();
-    storage
-        .add_user(
-            NewUser {
-                username: "tech".into(),
-                display_name: "Bench Technician".into(),
-                role: Role::Technician,
-                skills: vec![],
-                password_hash: hash_password(PASSWORD).unwrap(),
-            },
-            Utc::now(),
-        )
-        .unwrap();
+    add_technician(&storage, "tech");
     let (file, _) = fixtures::jobs(jobs, &["tech"]);
     let lines = onsite_hq::import::parse(file.as_bytes()).unwrap();
     storage.import_jobs(&lines, Utc::now()).unwrap();

@@ -7,19 +7,16 @@
 
 use chrono::Utc;
 use onsite_core::{Device, JobQuery};
-use onsite_e2e::bench::{median_ms, report};
-use onsite_e2e::fixtures;
+use onsite_e2e::bench::{add_technician, median_ms, report};
 use onsite_e2e::proxy::Proxy;
-use onsite_hq::auth::hash_password;
+use onsite_e2e::{PASSWORD, fixtures};
 use onsite_hq::server::{self, CertSource, ServeConfig};
-use onsite_hq::storage::{NewUser, Storage};
+use onsite_hq::storage::Storage;
 use onsite_protocol::api::PullPage;
 use onsite_protocol::{
-    Customer, CustomerId, Job, JobId, JobKind, JobStatus, Priority, Role, Site, SiteId,
+    Customer, CustomerId, Job, JobId, JobKind, JobStatus, Priority, Site, SiteId,
 };
 use std::time::Instant;
-
-const PASSWORD: &str = "password-123";
 
 #[tokio::main]
 async fn main() {
@@ -29,20 +26,8 @@ async fn main() {
     );
     let data = tempfile::tempdir().unwrap();
     let storage = server::open_storage(data.path()).unwrap();
-    let hash = hash_password(PASSWORD).unwrap();
     for name in ["big", "small"] {
-        storage
-            .add_user(
-                NewUser {
-                    username: name.into(),
-                    display_name: name.into(),
-                    role: Role::Technician,
-                    skills: vec![],
-                    password_hash: hash.clone(),
-                },
-                Utc::now(),
-            )
-            .unwrap();
+        add_technician(&storage, name);
     }
 
     // 1. Import of 50,000 jobs (parse + match references + write, one transaction).

@@ -1,6 +1,25 @@
 //! Helpers shared by the benchmarks: one line per figure, medians of repeated runs.
 
+use crate::PASSWORD;
+use onsite_hq::storage::{NewUser, Storage};
 use std::time::{Duration, Instant};
+
+/// Adds technician `username` (password [`PASSWORD`]) straight into HQ's storage.
+pub fn add_technician(storage: &dyn Storage, username: &str) {
+    let password_hash = onsite_hq::auth::hash_password(PASSWORD).expect("hash the password");
+    storage
+        .add_user(
+            NewUser {
+                username: username.into(),
+                display_name: username.into(),
+                role: onsite_protocol::Role::Technician,
+                skills: vec![],
+                password_hash,
+            },
+            chrono::Utc::now(),
+        )
+        .expect("add a technician");
+}
 
 /// Prints one figure beside its target.
 pub fn report(name: &str, value: String, target: &str) {

@@ -54,7 +54,8 @@ impl Drop for Display {
 /// A display, a driver and a data folder for one app.
 pub struct Desktop {
     driver: Child,
-    display: Display,
+    /// Held for its drop, which stops Xvfb after the driver.
+    _display: Display,
     driver_url: String,
     data: tempfile::TempDir,
 }
@@ -116,7 +117,7 @@ impl Desktop {
         }
         Self {
             driver,
-            display,
+            _display: display,
             driver_url,
             data,
         }
@@ -140,9 +141,9 @@ impl Desktop {
 
 impl Drop for Desktop {
     fn drop(&mut self) {
-        // The driver, WebKitWebDriver and the app go before the display they draw on.
+        // The driver, WebKitWebDriver and the app go first; the display they draw on is
+        // dropped after this, with the struct's fields.
         kill_tree(&mut self.driver);
-        let _ = &self.display;
     }
 }
 

@@ -245,19 +245,35 @@ impl Device {
     /// [`CoreError::Store`] or [`CoreError::Io`].
     pub fn status(&self) -> Result<DeviceStatus> {
         Ok(DeviceStatus {
-            logged_in: self.session.load()?.is_some(),
+            logged_in: self.logged_in()?,
             username: self.store.setting(Setting::Username)?,
             display_name: self.store.setting(Setting::DisplayName)?,
             hq_url: self.store.setting(Setting::HqUrl)?,
             fingerprint: self.store.setting(Setting::Fingerprint)?,
             device_id: self.device_id,
-            last_sync_at: self
-                .store
-                .setting(Setting::LastSyncAt)?
-                .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-                .map(|t| t.with_timezone(&Utc)),
+            last_sync_at: self.last_sync_at()?,
             jobs: self.store.job_count()?,
         })
+    }
+
+    /// Whether a session is stored (reads only the session file).
+    ///
+    /// # Errors
+    /// [`CoreError::Io`] when the session file cannot be read.
+    pub fn logged_in(&self) -> Result<bool> {
+        Ok(self.session.load()?.is_some())
+    }
+
+    /// Start of the last successful sync, if any.
+    ///
+    /// # Errors
+    /// [`CoreError::Store`].
+    pub fn last_sync_at(&self) -> Result<Option<DateTime<Utc>>> {
+        Ok(self
+            .store
+            .setting(Setting::LastSyncAt)?
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc)))
     }
 }
 

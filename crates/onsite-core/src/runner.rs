@@ -53,7 +53,7 @@ pub struct SyncRunner {
 impl SyncRunner {
     /// A runner for `device`; `listener` hears every state change.
     pub fn new(device: Arc<Device>, listener: impl Fn(&SyncState) + Send + Sync + 'static) -> Self {
-        let last_sync_at = device.status().ok().and_then(|s| s.last_sync_at);
+        let last_sync_at = device.last_sync_at().ok().flatten();
         Self {
             device,
             state: Mutex::new(SyncState {
@@ -139,7 +139,7 @@ impl SyncRunner {
         clock: impl Fn() -> DateTime<Utc>,
     ) {
         loop {
-            if self.device.status().is_ok_and(|s| s.logged_in) {
+            if self.device.logged_in().unwrap_or(false) {
                 self.sync(clock()).await;
             }
             tokio::time::sleep(every).await;

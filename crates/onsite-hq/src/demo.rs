@@ -154,8 +154,8 @@ pub fn jobs(day_start: DateTime<Utc>, today: NaiveDate) -> Vec<JobInput> {
         .collect();
     (0..60u32)
         .map(|n| {
-            let (name, town) = CUSTOMERS[n as usize % CUSTOMERS.len()];
             let c = n as usize % CUSTOMERS.len();
+            let (name, town) = CUSTOMERS[c];
             let (model, line) = PRODUCTS[c % PRODUCTS.len()];
             let (kind, summary) = *rng.pick(WORK);
             let day = i64::from(n % 9) - 2;

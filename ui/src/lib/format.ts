@@ -33,7 +33,7 @@ export function dateTime(iso: string): string {
 }
 
 /** A visit window: "08:00–10:00", or "Unscheduled". */
-export function window(start: string | null, end: string | null): string {
+export function visitWindow(start: string | null, end: string | null): string {
   if (!start) return "Unscheduled";
   return end ? `${time(start)}–${time(end)}` : time(start);
 }
