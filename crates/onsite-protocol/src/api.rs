@@ -1,6 +1,8 @@
 //! Request and response bodies of the HQ API (`/api/v1`).
 
+use crate::hlc::Hlc;
 use crate::ids::{DeviceId, JobId};
+use crate::push::RecordedOp;
 use crate::model::{Asset, Customer, Job, JobKind, Priority, Site, StatusChange, User};
 use crate::status::JobStatus;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -82,6 +84,13 @@ pub struct PullPage {
     /// what the device held for those jobs.
     #[serde(default)]
     pub history: Vec<StatusChange>,
+    /// Every op HQ recorded against the jobs in `jobs` (applied ones and conflicts, from any
+    /// device), in the order HQ received them; it replaces what the device held for those jobs.
+    #[serde(default)]
+    pub ops: Vec<RecordedOp>,
+    /// HQ's clock when the page was read; the device observes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hlc: Option<Hlc>,
     /// Where to continue from; opaque.
     pub cursor: String,
     /// True when the device's cursor came from another HQ database: drop every HQ-owned record
@@ -204,6 +213,13 @@ pub struct JobPatch {
     /// New SLA deadline, or `null` to clear.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "nullable")]
     pub sla_due: Option<Option<DateTime<Utc>>>,
+    /// The customer's contact phone, corrected at HQ (competes last-writer-wins with
+    /// technicians' corrections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_phone: Option<String>,
+    /// The asset's serial, corrected at HQ (last-writer-wins, like the phone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_serial: Option<String>,
 }
 
 /// `POST /jobs/{id}/assign`: assign, reassign, or (with `null`) unassign.

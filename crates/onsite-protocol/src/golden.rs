@@ -2,6 +2,7 @@
 //! means the protocol changed; that needs a new API version or a compatible, deliberate change.
 
 use crate::api::*;
+use crate::push::*;
 use crate::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -215,6 +216,8 @@ fn pull_page() {
                 status: JobStatus::Assigned,
                 detail: Some("tech1".into()),
             }],
+            ops: vec![recorded()],
+            hlc: Some(hlc()),
             cursor: "c1.42".into(),
             reset: false,
             more: false,
@@ -223,6 +226,8 @@ fn pull_page() {
                "customers": [customer_json()], "sites": [site_json()], "assets": [asset_json()],
                "history": [{"job_id": "0190a6e0-0000-7000-8000-000000000001",
                             "at": "2026-11-23T09:00:00Z", "status": "assigned", "detail": "tech1"}],
+               "ops": [recorded_json()],
+               "hlc": "001763900000000-0000000002-0190a6e0-0000-7000-8000-000000000008",
                "cursor": "c1.42", "reset": false, "more": false}),
     );
     pinned(
@@ -426,5 +431,113 @@ fn op_with_each_kind_of_change() {
     assert!(
         serde_json::from_value::<Op>(unknown).is_err(),
         "unknown kinds are refused"
+    );
+}
+
+fn hlc() -> Hlc {
+    Hlc {
+        wall: 1_763_900_000_000,
+        counter: 2,
+        node: DeviceId(uuid(8)),
+    }
+}
+
+fn recorded() -> RecordedOp {
+    RecordedOp {
+        op: Op {
+            op_id: OpId(uuid(9)),
+            device_id: DeviceId(uuid(8)),
+            job_id: JobId(uuid(1)),
+            hlc: hlc(),
+            change: Change::Status {
+                to: JobStatus::Completed,
+            },
+        },
+        by: "tech1".into(),
+        received_at: at("2026-11-23T11:00:00Z"),
+        outcome: Outcome::Conflict,
+        reason: Some(Reason::StatusConflict),
+        message: Some("job is cancelled at HQ".into()),
+        settled: Some(Settlement {
+            resolution: Resolution::KeepHq,
+            by: "disp".into(),
+            at: at("2026-11-23T12:00:00Z"),
+        }),
+    }
+}
+
+fn recorded_json() -> Value {
+    json!({
+        "op_id": "0190a6e0-0000-7000-8000-000000000009",
+        "device_id": "0190a6e0-0000-7000-8000-000000000008",
+        "job_id": "0190a6e0-0000-7000-8000-000000000001",
+        "hlc": "001763900000000-0000000002-0190a6e0-0000-7000-8000-000000000008",
+        "kind": "status", "to": "completed",
+        "by": "tech1", "received_at": "2026-11-23T11:00:00Z",
+        "outcome": "conflict", "reason": "status_conflict", "message": "job is cancelled at HQ",
+        "settled": {"resolution": "keep_hq", "by": "disp", "at": "2026-11-23T12:00:00Z"},
+    })
+}
+
+#[test]
+fn push_bodies() {
+    let request = PushRequest {
+        ops: vec![json!({"op_id": "x"})],
+    };
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({"ops": [{"op_id": "x"}]})
+    );
+    pinned(
+        PushResponse {
+            results: vec![
+                OpResult {
+                    op_id: Some(OpId(uuid(9))),
+                    outcome: Outcome::Applied,
+                    first: None,
+                    reason: None,
+                    message: None,
+                },
+                OpResult {
+                    op_id: Some(OpId(uuid(10))),
+                    outcome: Outcome::Duplicate,
+                    first: Some(Outcome::Conflict),
+                    reason: Some(Reason::StatusConflict),
+                    message: Some("job is cancelled at HQ".into()),
+                },
+                OpResult {
+                    op_id: None,
+                    outcome: Outcome::Rejected,
+                    first: None,
+                    reason: Some(Reason::MalformedOp),
+                    message: Some("missing field `op_id`".into()),
+                },
+            ],
+            hlc: hlc(),
+        },
+        json!({"results": [
+            {"op_id": "0190a6e0-0000-7000-8000-000000000009", "outcome": "applied"},
+            {"op_id": "0190a6e0-0000-7000-8000-00000000000a", "outcome": "duplicate",
+             "first": "conflict", "reason": "status_conflict", "message": "job is cancelled at HQ"},
+            {"op_id": null, "outcome": "rejected", "reason": "malformed_op",
+             "message": "missing field `op_id`"},
+        ], "hlc": "001763900000000-0000000002-0190a6e0-0000-7000-8000-000000000008"}),
+    );
+    pinned(
+        ResolveRequest {
+            resolution: Resolution::AcceptDevice,
+        },
+        json!({"resolution": "accept_device"}),
+    );
+    pinned(recorded(), recorded_json());
+    pinned(
+        ConflictView {
+            op: recorded(),
+            job_number: "J-1".into(),
+            job_status: JobStatus::Cancelled,
+            technician: Some("tech1".into()),
+        },
+        json!({"op": recorded_json(), "job_number": "J-1", "job_status": "cancelled",
+               "technician": "tech1"}),
     );
 }

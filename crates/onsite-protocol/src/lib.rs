@@ -11,13 +11,15 @@ pub mod hlc;
 pub mod ids;
 pub mod model;
 pub mod op;
+pub mod push;
 pub mod status;
 
 pub use error::{ApiError, ErrorCode};
 pub use hlc::{Hlc, HlcClock};
 pub use ids::{AssetId, CustomerId, DeviceId, JobId, OpId, SiteId, UserId};
 pub use model::{Asset, Customer, Job, JobKind, Priority, Role, Site, StatusChange, User};
-pub use op::{Change, MERGE_RULES, Merge, Op, OpKind};
+pub use op::{Change, MERGE_RULES, Merge, Op, OpKind, OpRejection};
+pub use push::{Outcome, Reason, Resolution};
 pub use status::{Actor, JobStatus, TransitionError};
 
 /// The API version segment every HQ route lives under.

@@ -5,7 +5,8 @@
 use crate::hlc::Hlc;
 use crate::ids::{DeviceId, JobId, OpId};
 use crate::model::string_enum;
-use crate::status::JobStatus;
+use crate::push::Reason;
+use crate::status::{Actor, JobStatus, TRANSITIONS};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +33,7 @@ string_enum!(
 /// What an op changes. On the wire the variant is the `kind` field beside its own fields.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Change {
     /// The technician moves the job to `to`.
     Status {
@@ -76,7 +78,154 @@ pub enum Change {
     },
 }
 
+/// Longest note, in characters.
+pub const MAX_NOTE_CHARS: usize = 10_000;
+/// Largest attachment, in bytes. Phone photos are a few MB; this leaves room for a PDF.
+pub const MAX_ATTACHMENT_BYTES: u64 = 25 * 1024 * 1024;
+/// Media types an attachment may have.
+pub const ATTACHMENT_TYPES: &[&str] = &[
+    "image/jpeg",
+    "image/png",
+    "image/heic",
+    "image/webp",
+    "application/pdf",
+];
+/// Longest corrected value (phone, serial), in characters.
+pub const MAX_VALUE_CHARS: usize = 64;
+
+/// Why an op cannot be accepted as it stands: its reason code and words for people.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct OpRejection {
+    /// Stable reason code.
+    pub reason: Reason,
+    /// What is wrong, for people.
+    pub message: String,
+}
+
+impl OpRejection {
+    /// A rejection with `reason` and `message`.
+    pub fn new(reason: Reason, message: impl Into<String>) -> Self {
+        Self {
+            reason,
+            message: message.into(),
+        }
+    }
+}
+
+fn invalid(message: impl Into<String>) -> OpRejection {
+    OpRejection::new(Reason::InvalidValue, message)
+}
+
+/// The media type for a file name's extension, if attachments may have it.
+pub fn media_type_for(file_name: &str) -> Option<&'static str> {
+    let ext = file_name.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "heic" => "image/heic",
+        "webp" => "image/webp",
+        "pdf" => "application/pdf",
+        _ => return None,
+    })
+}
+
+/// Whether `s` is a lower-case hex SHA-256.
+pub fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 impl Change {
+    /// Checks the values the change carries, the same way on the device (before recording it)
+    /// and at HQ (before merging it). Whether it fits the job's current state is judged
+    /// separately.
+    ///
+    /// # Errors
+    /// [`OpRejection`] with [`Reason::InvalidValue`] naming the field, or
+    /// [`Reason::AttachmentTooLarge`].
+    pub fn validate(&self) -> Result<(), OpRejection> {
+        match self {
+            Change::Status { to } => {
+                let reachable = TRANSITIONS
+                    .iter()
+                    .any(|(_, t, actor)| t == to && *actor == Actor::Technician);
+                if !reachable {
+                    return Err(invalid(format!("a technician cannot set a job to {to}")));
+                }
+            }
+            Change::Note { text } => {
+                if text.trim().is_empty() {
+                    return Err(invalid("the note is empty"));
+                }
+                let chars = text.chars().count();
+                if chars > MAX_NOTE_CHARS {
+                    return Err(invalid(format!(
+                        "the note has {chars} characters; at most {MAX_NOTE_CHARS} are allowed"
+                    )));
+                }
+            }
+            Change::Attachment {
+                sha256,
+                file_name,
+                media_type,
+                bytes,
+            } => {
+                if !is_sha256(sha256) {
+                    return Err(invalid("sha256 must be 64 lower-case hex digits"));
+                }
+                if file_name.trim().is_empty()
+                    || file_name.len() > 255
+                    || file_name.chars().any(|c| c.is_control() || c == '/' || c == '\\')
+                {
+                    return Err(invalid(
+                        "file_name must be a plain file name of at most 255 bytes",
+                    ));
+                }
+                if !ATTACHMENT_TYPES.contains(&media_type.as_str()) {
+                    return Err(invalid(format!(
+                        "media type {media_type:?} is not accepted; expected one of: {}",
+                        ATTACHMENT_TYPES.join(", ")
+                    )));
+                }
+                if *bytes == 0 {
+                    return Err(invalid("the file is empty"));
+                }
+                if *bytes > MAX_ATTACHMENT_BYTES {
+                    return Err(OpRejection::new(
+                        Reason::AttachmentTooLarge,
+                        format!(
+                            "the file has {bytes} bytes; at most {MAX_ATTACHMENT_BYTES} are accepted"
+                        ),
+                    ));
+                }
+            }
+            Change::WorkStarted { .. } | Change::WorkStopped { .. } => {}
+            Change::ContactPhone { phone } => {
+                let phone = phone.trim();
+                let digits = phone.chars().filter(char::is_ascii_digit).count();
+                let allowed = |c: char| c.is_ascii_digit() || " +-()./".contains(c);
+                if digits < 3 || phone.chars().count() > MAX_VALUE_CHARS || !phone.chars().all(allowed)
+                {
+                    return Err(invalid(format!(
+                        "{phone:?} is not a phone number (digits, spaces and + - ( ) . / only)"
+                    )));
+                }
+            }
+            Change::AssetSerial { serial } => {
+                let serial = serial.trim();
+                if serial.is_empty()
+                    || serial.chars().count() > MAX_VALUE_CHARS
+                    || serial.chars().any(char::is_control)
+                {
+                    return Err(invalid(format!(
+                        "the serial must be 1 to {MAX_VALUE_CHARS} printable characters"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The kind of this change.
     pub fn kind(&self) -> OpKind {
         match self {
@@ -177,5 +326,108 @@ mod tests {
             let json = serde_json::to_value(&change).unwrap();
             assert_eq!(json["kind"], change.kind().as_str());
         }
+    }
+
+    #[test]
+    fn values_are_checked_the_same_way_everywhere() {
+        let ok = [
+            Change::Status {
+                to: JobStatus::Completed,
+            },
+            Change::Note {
+                text: "Replaced seal".into(),
+            },
+            Change::ContactPhone {
+                phone: "+44 (20) 7946-0999".into(),
+            },
+            Change::AssetSerial {
+                serial: "HM3-42".into(),
+            },
+            Change::Attachment {
+                sha256: "ab".repeat(32),
+                file_name: "boiler.jpg".into(),
+                media_type: "image/jpeg".into(),
+                bytes: MAX_ATTACHMENT_BYTES,
+            },
+        ];
+        for change in ok {
+            assert_eq!(change.validate(), Ok(()), "{change:?}");
+        }
+        let bad = [
+            (
+                Change::Status {
+                    to: JobStatus::Cancelled,
+                },
+                Reason::InvalidValue,
+            ),
+            (Change::Note { text: " \n".into() }, Reason::InvalidValue),
+            (
+                Change::Note {
+                    text: "x".repeat(MAX_NOTE_CHARS + 1),
+                },
+                Reason::InvalidValue,
+            ),
+            (
+                Change::ContactPhone {
+                    phone: "call me".into(),
+                },
+                Reason::InvalidValue,
+            ),
+            (
+                Change::AssetSerial {
+                    serial: "  ".into(),
+                },
+                Reason::InvalidValue,
+            ),
+            (
+                Change::Attachment {
+                    sha256: "AB".repeat(32),
+                    file_name: "a.jpg".into(),
+                    media_type: "image/jpeg".into(),
+                    bytes: 1,
+                },
+                Reason::InvalidValue,
+            ),
+            (
+                Change::Attachment {
+                    sha256: "ab".repeat(32),
+                    file_name: "../a.jpg".into(),
+                    media_type: "image/jpeg".into(),
+                    bytes: 1,
+                },
+                Reason::InvalidValue,
+            ),
+            (
+                Change::Attachment {
+                    sha256: "ab".repeat(32),
+                    file_name: "a.exe".into(),
+                    media_type: "application/x-msdownload".into(),
+                    bytes: 1,
+                },
+                Reason::InvalidValue,
+            ),
+            (
+                Change::Attachment {
+                    sha256: "ab".repeat(32),
+                    file_name: "a.jpg".into(),
+                    media_type: "image/jpeg".into(),
+                    bytes: MAX_ATTACHMENT_BYTES + 1,
+                },
+                Reason::AttachmentTooLarge,
+            ),
+        ];
+        for (change, reason) in bad {
+            let err = change.validate().unwrap_err();
+            assert_eq!(err.reason, reason, "{change:?}");
+            assert!(!err.message.is_empty());
+        }
+    }
+
+    #[test]
+    fn media_types_come_from_the_extension() {
+        assert_eq!(media_type_for("IMG_001.JPG"), Some("image/jpeg"));
+        assert_eq!(media_type_for("report.pdf"), Some("application/pdf"));
+        assert_eq!(media_type_for("notes.txt"), None);
+        assert_eq!(media_type_for("noextension"), None);
     }
 }

@@ -1,0 +1,241 @@
+//! Pushing ops to HQ and what HQ answers: per-op outcomes with reason codes, the ops HQ
+//! recorded for a job, conflicts and their resolution, and HQ's log of every op received.
+
+use crate::hlc::Hlc;
+use crate::ids::{DeviceId, JobId, OpId};
+use crate::model::string_enum;
+use crate::op::Op;
+use crate::status::JobStatus;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Most ops HQ takes in one push.
+pub const MAX_PUSH_OPS: usize = 1000;
+
+string_enum!(
+    /// What HQ did with one pushed op.
+    Outcome {
+        /// Merged into HQ's state (for a correctable value, possibly superseded by a later one:
+        /// see the reason).
+        Applied => "applied",
+        /// HQ already had this op id; `first` says what happened to it then.
+        Duplicate => "duplicate",
+        /// Recorded, but it clashes with HQ's state; kept for a dispatcher to resolve.
+        Conflict => "conflict",
+        /// Recorded, and refused: not allowed or not valid (see the reason).
+        Rejected => "rejected",
+    }
+);
+
+string_enum!(
+    /// Why an op was rejected or conflicted, or how it was applied. Stable, like error codes.
+    Reason {
+        /// Not an op: a field is missing or has the wrong type.
+        MalformedOp => "malformed_op",
+        /// An op kind this HQ does not accept.
+        UnknownKind => "unknown_kind",
+        /// The op says it comes from another device than the session's.
+        WrongDevice => "wrong_device",
+        /// An op id already used by another device's op.
+        OpIdReused => "op_id_reused",
+        /// No such job at HQ.
+        UnknownJob => "unknown_job",
+        /// The job is not, and never was, the caller's.
+        NotYourJob => "not_your_job",
+        /// A value breaks a rule (the message names it), or the change is not one a
+        /// technician may make.
+        InvalidValue => "invalid_value",
+        /// A serial correction on a job without an asset.
+        NoAsset => "no_asset",
+        /// An attachment whose content HQ has not received in full.
+        AttachmentMissing => "attachment_missing",
+        /// An attachment over the size limit.
+        AttachmentTooLarge => "attachment_too_large",
+        /// A status change HQ's current status does not allow (e.g. completed on site, cancelled
+        /// at HQ).
+        StatusConflict => "status_conflict",
+        /// A status change on a job that was given to another technician meanwhile.
+        JobReassigned => "job_reassigned",
+        /// A correction that lost to a later one (by HLC); it is kept in the history.
+        Superseded => "superseded",
+    }
+);
+
+string_enum!(
+    /// How a dispatcher settles a conflict.
+    Resolution {
+        /// The technician's change is applied.
+        AcceptDevice => "accept_device",
+        /// HQ's state stays; the technician's change is kept on record only.
+        KeepHq => "keep_hq",
+    }
+);
+
+/// `POST /sync/push`: ops in the order the device recorded them. Each op is judged on its own,
+/// so one malformed op never costs the others; that is why they travel as raw JSON.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// The ops; at most [`MAX_PUSH_OPS`].
+    pub ops: Vec<serde_json::Value>,
+}
+
+/// HQ's answer about one op.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpResult {
+    /// The op's id, when it had a readable one.
+    pub op_id: Option<OpId>,
+    /// What HQ did.
+    pub outcome: Outcome,
+    /// For a duplicate: the outcome the op received when HQ first recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first: Option<Outcome>,
+    /// Why (for rejected and conflict; `superseded` for an applied correction that lost).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+    /// Words for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl OpResult {
+    /// The outcome that counts: for a duplicate, the first one.
+    pub fn settled(&self) -> Outcome {
+        match (self.outcome, self.first) {
+            (Outcome::Duplicate, Some(first)) => first,
+            (outcome, _) => outcome,
+        }
+    }
+}
+
+/// Answer of `POST /sync/push`: one result per op, in the request's order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// One per pushed op, same order.
+    pub results: Vec<OpResult>,
+    /// HQ's clock after the push; the device observes it so its next stamps follow HQ's.
+    pub hlc: Hlc,
+}
+
+/// A conflict's state: open, or settled by a dispatcher.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Settlement {
+    /// What was decided.
+    pub resolution: Resolution,
+    /// The dispatcher who decided.
+    pub by: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// An op as HQ recorded it against a job: sent to devices with the job, shown to dispatchers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedOp {
+    /// The op as the device sent it.
+    #[serde(flatten)]
+    pub op: Op,
+    /// Username of the technician who sent it.
+    pub by: String,
+    /// When HQ received it.
+    pub received_at: DateTime<Utc>,
+    /// `applied`, `conflict` or `rejected`.
+    pub outcome: Outcome,
+    /// Why, when there is a reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+    /// Words for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// For a conflict: how a dispatcher settled it, once they have.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled: Option<Settlement>,
+}
+
+/// `GET /conflicts`: one conflict with what a dispatcher needs to decide.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictView {
+    /// The conflicting op.
+    pub op: RecordedOp,
+    /// The job's number.
+    pub job_number: String,
+    /// The job's status at HQ now.
+    pub job_status: JobStatus,
+    /// Who holds the job now.
+    pub technician: Option<String>,
+}
+
+/// Query of `GET /conflicts`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictQuery {
+    /// Include settled conflicts too (default: open ones only).
+    #[serde(default)]
+    pub all: bool,
+}
+
+/// `POST /conflicts/{op_id}/resolve`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveRequest {
+    /// The decision.
+    pub resolution: Resolution,
+}
+
+/// One entry of HQ's log of received ops, whatever became of them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceivedOp {
+    /// Receive order at HQ; strictly increasing.
+    pub seq: i64,
+    /// The op id, if the op had a readable one.
+    pub op_id: Option<OpId>,
+    /// The session's device.
+    pub device_id: DeviceId,
+    /// The session's user.
+    pub username: String,
+    /// The job the op names, if readable.
+    pub job_id: Option<JobId>,
+    /// The device's clock stamp, if readable.
+    pub hlc: Option<Hlc>,
+    /// HQ's clock when it recorded the op.
+    pub hq_hlc: Hlc,
+    /// HQ's wall clock when it recorded the op.
+    pub received_at: DateTime<Utc>,
+    /// `applied`, `conflict` or `rejected`.
+    pub outcome: Outcome,
+    /// Why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+    /// The op exactly as received.
+    pub body: serde_json::Value,
+}
+
+/// Query of `GET /ops`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceivedOpsQuery {
+    /// Continue after this `seq`.
+    pub after: Option<i64>,
+    /// Page size; HQ caps it.
+    pub limit: Option<u32>,
+}
+
+/// Answer of `GET /ops`, in receive order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceivedOps {
+    /// This page.
+    pub ops: Vec<ReceivedOp>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next: Option<i64>,
+}
+
+/// Headers of the attachment upload (`HEAD`/`PUT /blobs/{sha256}`).
+pub mod blob {
+    /// Bytes HQ holds of the content, contiguous from the start (answer to `HEAD`/`PUT`).
+    pub const RECEIVED: &str = "onsite-blob-received";
+    /// `true` when HQ holds the whole content, checked against its hash.
+    pub const COMPLETE: &str = "onsite-blob-complete";
+    /// Total size of the content (`PUT`), so HQ can refuse an oversize file at once.
+    pub const TOTAL: &str = "onsite-blob-total";
+    /// Where in the content this `PUT`'s body starts.
+    pub const OFFSET: &str = "onsite-blob-offset";
+    /// Largest body of one `PUT`.
+    pub const MAX_CHUNK: usize = 512 * 1024;
+}
