@@ -89,6 +89,28 @@ impl From<StorageError> for AppError {
     }
 }
 
+impl From<crate::blobs::BlobError> for AppError {
+    fn from(e: crate::blobs::BlobError) -> Self {
+        use crate::blobs::BlobError as B;
+        let message = e.to_string();
+        match e {
+            B::BadHash(_) | B::PastEnd { .. } => Self::bad_request(message),
+            B::TooLarge(_) => Self::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::PayloadTooLarge,
+                message,
+            ),
+            B::Gap { .. } => Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, message),
+            B::HashMismatch => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::ValidationFailed,
+                message,
+            ),
+            B::Io(io) => Self::internal(io),
+        }
+    }
+}
+
 impl From<JsonRejection> for AppError {
     fn from(r: JsonRejection) -> Self {
         let status = r.status();

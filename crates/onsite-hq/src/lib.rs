@@ -5,10 +5,12 @@
 //! `server` wires them to a socket. The binary in `main.rs` is argument parsing only.
 
 pub mod auth;
+pub mod blobs;
 pub mod demo;
 pub mod error;
 pub mod import;
 pub mod job_input;
+pub mod merge;
 pub mod routes;
 pub mod server;
 pub mod storage;

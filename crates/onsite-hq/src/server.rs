@@ -1,5 +1,6 @@
 //! Starting and stopping HQ: data folder, storage, TLS, and the HTTPS listener.
 
+use crate::blobs::BlobStore;
 use crate::routes::{AppState, router};
 use crate::storage::StorageError;
 use crate::storage::sqlite::SqliteStorage;
@@ -11,6 +12,8 @@ use std::time::Duration;
 
 /// The database file inside the data folder.
 pub const DATABASE_FILE: &str = "onsite-hq.db";
+/// The folder of attachment content inside the data folder.
+pub const BLOBS_DIR: &str = "blobs";
 /// The folder for the self-signed certificate inside the data folder.
 pub const TLS_DIR: &str = "tls";
 /// How long in-flight requests get to finish on shutdown.
@@ -125,7 +128,13 @@ pub async fn start(config: ServeConfig) -> Result<RunningHq, ServeError> {
     let listener = std::net::TcpListener::bind(config.listen).map_err(bind)?;
     listener.set_nonblocking(true).map_err(bind)?;
     let addr = listener.local_addr().map_err(bind)?;
-    let app = router(AppState::new(Arc::new(storage)));
+    let blobs = BlobStore::open(&config.data_dir.join(BLOBS_DIR)).map_err(|source| {
+        ServeError::DataDir {
+            path: config.data_dir.join(BLOBS_DIR),
+            source,
+        }
+    })?;
+    let app = router(AppState::new(Arc::new(storage), Arc::new(blobs)));
     let handle = axum_server::Handle::new();
     let server = axum_server::from_tcp_rustls(listener, rustls)
         .map_err(bind)?

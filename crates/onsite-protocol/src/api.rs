@@ -2,8 +2,8 @@
 
 use crate::hlc::Hlc;
 use crate::ids::{DeviceId, JobId};
-use crate::push::RecordedOp;
 use crate::model::{Asset, Customer, Job, JobKind, Priority, Site, StatusChange, User};
+use crate::push::RecordedOp;
 use crate::status::JobStatus;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

@@ -132,7 +132,9 @@ pub fn media_type_for(file_name: &str) -> Option<&'static str> {
 
 /// Whether `s` is a lower-case hex SHA-256.
 pub fn is_sha256(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 impl Change {
@@ -175,7 +177,9 @@ impl Change {
                 }
                 if file_name.trim().is_empty()
                     || file_name.len() > 255
-                    || file_name.chars().any(|c| c.is_control() || c == '/' || c == '\\')
+                    || file_name
+                        .chars()
+                        .any(|c| c.is_control() || c == '/' || c == '\\')
                 {
                     return Err(invalid(
                         "file_name must be a plain file name of at most 255 bytes",
@@ -204,7 +208,9 @@ impl Change {
                 let phone = phone.trim();
                 let digits = phone.chars().filter(char::is_ascii_digit).count();
                 let allowed = |c: char| c.is_ascii_digit() || " +-()./".contains(c);
-                if digits < 3 || phone.chars().count() > MAX_VALUE_CHARS || !phone.chars().all(allowed)
+                if digits < 3
+                    || phone.chars().count() > MAX_VALUE_CHARS
+                    || !phone.chars().all(allowed)
                 {
                     return Err(invalid(format!(
                         "{phone:?} is not a phone number (digits, spaces and + - ( ) . / only)"

@@ -151,6 +151,31 @@ pub struct RecordedOp {
     pub settled: Option<Settlement>,
 }
 
+/// A value that lost a last-writer-wins merge (or was overwritten), kept for the record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplacedValue {
+    /// `contact_phone` or `asset_serial`.
+    pub field: String,
+    /// The value that lost.
+    pub value: Option<String>,
+    /// Its clock stamp, when it had one.
+    pub hlc: Option<Hlc>,
+    /// Who had set it, when known.
+    pub by: Option<String>,
+    /// When it was replaced or lost.
+    pub replaced_at: DateTime<Utc>,
+}
+
+/// `GET /jobs/{id}/ops`: everything devices sent about a job, and the corrected values that
+/// lost.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobOps {
+    /// Every op HQ could read that names the job, in receive order, whatever its outcome.
+    pub ops: Vec<RecordedOp>,
+    /// Values of the job's customer phone and asset serial that lost, oldest first.
+    pub replaced: Vec<ReplacedValue>,
+}
+
 /// `GET /conflicts`: one conflict with what a dispatcher needs to decide.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConflictView {
@@ -224,6 +249,15 @@ pub struct ReceivedOps {
     pub ops: Vec<ReceivedOp>,
     /// Pass as `after` for the next page; absent on the last page.
     pub next: Option<i64>,
+}
+
+/// Answer of `PUT /blobs/{sha256}` (also in the headers of `HEAD`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobStatus {
+    /// Bytes HQ holds, contiguous from the start.
+    pub received: u64,
+    /// HQ holds the whole content and it matches its hash.
+    pub complete: bool,
 }
 
 /// Headers of the attachment upload (`HEAD`/`PUT /blobs/{sha256}`).

@@ -2,20 +2,23 @@
 //! drive it with `oneshot` and the server binds it to TLS.
 
 mod auth;
+mod blobs;
 mod cursor;
 mod extract;
 mod jobs;
+mod push;
 mod sync;
 #[cfg(test)]
 mod tests;
 
 use crate::auth::LoginThrottle;
+use crate::blobs::BlobStore;
 use crate::error::AppError;
 use crate::storage::{Storage, StorageError};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, head, post};
 use onsite_protocol::{API_PREFIX, ErrorCode};
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -35,15 +38,18 @@ pub const MAX_LIST_PAGE: u32 = 500;
 pub struct AppState {
     /// Where everything is stored.
     pub storage: Arc<dyn Storage>,
+    /// Attachment content.
+    pub blobs: Arc<BlobStore>,
     /// Failed-login counter.
     pub throttle: Arc<LoginThrottle>,
 }
 
 impl AppState {
-    /// State over `storage` with a fresh throttle.
-    pub fn new(storage: Arc<dyn Storage>) -> Self {
+    /// State over `storage` and `blobs` with a fresh throttle.
+    pub fn new(storage: Arc<dyn Storage>, blobs: Arc<BlobStore>) -> Self {
         Self {
             storage,
+            blobs,
             throttle: Arc::default(),
         }
     }
@@ -73,7 +79,16 @@ pub fn router(state: AppState) -> Router {
         .route("/jobs/{id}", get(jobs::get).patch(jobs::update))
         .route("/jobs/{id}/assign", post(jobs::assign))
         .route("/jobs/{id}/cancel", post(jobs::cancel))
-        .route("/sync/pull", get(sync::pull));
+        .route("/jobs/{id}/ops", get(push::job_ops))
+        .route("/sync/pull", get(sync::pull))
+        .route("/sync/push", post(push::push))
+        .route("/conflicts", get(push::conflicts))
+        .route("/conflicts/{op_id}/resolve", post(push::resolve))
+        .route("/ops", get(push::received))
+        .route(
+            "/blobs/{sha256}",
+            head(blobs::head).put(blobs::put).get(blobs::get),
+        );
     Router::new()
         .nest(API_PREFIX, api)
         .fallback(|| async { AppError::not_found("route") })

@@ -13,6 +13,8 @@ use onsite_protocol::{DeviceId, Role};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+mod push;
+
 struct Hq {
     app: Router,
     _dir: tempfile::TempDir,
@@ -44,7 +46,10 @@ impl Hq {
                 .unwrap();
         }
         Self {
-            app: router(AppState::new(Arc::new(storage))),
+            app: router(AppState::new(
+                Arc::new(storage),
+                Arc::new(BlobStore::open(&dir.path().join("blobs")).unwrap()),
+            )),
             _dir: dir,
         }
     }
@@ -85,12 +90,16 @@ impl Hq {
     }
 
     async fn login(&self, username: &str) -> Tokens {
+        self.login_on(username, DeviceId::new()).await
+    }
+
+    async fn login_on(&self, username: &str, device: DeviceId) -> Tokens {
         let (status, body) = self
             .call(
                 Method::POST,
                 "/auth/login",
                 None,
-                Some(json!({"username": username, "password": PASSWORD, "device_id": DeviceId::new()})),
+                Some(json!({"username": username, "password": PASSWORD, "device_id": device})),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");

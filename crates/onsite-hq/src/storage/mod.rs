@@ -9,7 +9,8 @@ pub mod sqlite;
 
 use chrono::{DateTime, Utc};
 use onsite_protocol::api::{JobInput, JobList, JobListQuery, JobPatch, JobView, PullPage};
-use onsite_protocol::{DeviceId, JobId, TransitionError, User};
+use onsite_protocol::push::{ConflictView, JobOps, PushResponse, ReceivedOps};
+use onsite_protocol::{DeviceId, JobId, OpId, Resolution, TransitionError, User};
 
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -129,6 +130,18 @@ pub struct FeedPosition {
     pub seq: i64,
 }
 
+/// Who is pushing ops: from the session, never from the ops.
+#[derive(Clone, Debug)]
+pub struct Pusher {
+    /// The technician's username.
+    pub username: String,
+    /// The session's device.
+    pub device_id: DeviceId,
+}
+
+/// Size of the attachment content HQ holds in full for a SHA-256, if it does.
+pub type BlobSizes<'a> = &'a dyn Fn(&str) -> Option<u64>;
+
 /// HQ's storage operations. See the module docs for the guarantees every implementation keeps.
 pub trait Storage: Send + Sync + 'static {
     /// Id of this database, stable for its life.
@@ -190,4 +203,29 @@ pub trait Storage: Send + Sync + 'static {
         after: Option<i64>,
         limit: u32,
     ) -> Result<(PullPage, FeedPosition)>;
+
+    /// Judges and records a batch of pushed ops in one transaction: every op gets a result,
+    /// in the batch's order, and is stored whatever its outcome. An op id seen before answers
+    /// `duplicate` with its first outcome and changes nothing.
+    fn push(
+        &self,
+        pusher: &Pusher,
+        ops: &[serde_json::Value],
+        blobs: BlobSizes<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<PushResponse>;
+    /// Every op recorded against a job and the corrected values that lost.
+    fn job_ops(&self, id: JobId) -> Result<JobOps>;
+    /// Conflicts, oldest first: open ones, or all with `all`.
+    fn conflicts(&self, all: bool) -> Result<Vec<ConflictView>>;
+    /// Settles a conflict. Errors: `NotFound`, or `Conflict` when it is already settled.
+    fn resolve_conflict(
+        &self,
+        op_id: OpId,
+        resolution: Resolution,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ConflictView>;
+    /// HQ's log of received ops after `after`, in receive order.
+    fn received_ops(&self, after: Option<i64>, limit: u32) -> Result<ReceivedOps>;
 }

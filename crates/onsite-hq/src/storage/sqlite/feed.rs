@@ -89,6 +89,8 @@ pub fn page(
             page.assets.push(rows::asset(tx, a)?);
         }
         page.history.extend(rows::status_history(tx, job.id)?);
+        page.ops.extend(super::ops::of_job(tx, job.id, false)?);
     }
+    page.hlc = Some(super::clock::current(tx)?);
     Ok((page, last))
 }

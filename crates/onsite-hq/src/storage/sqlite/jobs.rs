@@ -106,7 +106,46 @@ pub fn update(
         job.sla_due = due;
     }
     job_input::validate_job(&job).map_err(StorageError::Invalid)?;
+    correct(tx, &old, patch, now)?;
     save(tx, old, job, "updated", None, now)
+}
+
+/// A dispatcher's corrections of the contact phone and asset serial: stamped by HQ's clock,
+/// so they compete last-writer-wins with technicians' corrections.
+fn correct(tx: &Transaction<'_>, job: &Job, patch: &JobPatch, now: DateTime<Utc>) -> Result<()> {
+    use onsite_protocol::Change;
+    let check = |change: Change| {
+        change
+            .validate()
+            .map_err(|e| StorageError::Invalid(e.message))
+    };
+    if let Some(phone) = &patch.contact_phone {
+        check(Change::ContactPhone {
+            phone: phone.clone(),
+        })?;
+        let old = rows::customer(tx, job.customer_id)?.phone;
+        let stamp = super::clock::tick(tx, now)?;
+        super::ops::set_phone(
+            tx,
+            job.customer_id,
+            old.as_deref(),
+            phone.trim(),
+            stamp,
+            now,
+        )?;
+    }
+    if let Some(serial) = &patch.asset_serial {
+        check(Change::AssetSerial {
+            serial: serial.clone(),
+        })?;
+        let asset = job
+            .asset_id
+            .ok_or_else(|| StorageError::Invalid("asset_serial: this job has no asset".into()))?;
+        let old = rows::asset(tx, asset)?.serial;
+        let stamp = super::clock::tick(tx, now)?;
+        super::ops::set_serial(tx, asset, old.as_deref(), serial.trim(), stamp, now)?;
+    }
+    Ok(())
 }
 
 pub fn assign(
@@ -143,7 +182,7 @@ pub fn cancel(
 
 /// Writes `job` over `old` if anything differs: bumps the version, records an event and
 /// stamps the feed of the technician(s) concerned.
-fn save(
+pub(super) fn save(
     tx: &Transaction<'_>,
     old: Job,
     mut job: Job,
@@ -233,12 +272,12 @@ fn upsert(
     if let Some(t) = technician {
         check_technician(tx, t)?;
     }
-    let customer_id = customer(tx, &input.customer)?;
+    let customer_id = customer(tx, &input.customer, now)?;
     let site_id = site(tx, customer_id, &input.site)?;
     let asset_id = input
         .asset
         .as_ref()
-        .map(|a| asset(tx, customer_id, site_id, a))
+        .map(|a| asset(tx, customer_id, site_id, a, now))
         .transpose()?;
 
     let old = rows::job_by_number(tx, number)?;
@@ -358,7 +397,7 @@ fn trimmed(s: &Option<String>) -> Option<String> {
         .map(str::to_string)
 }
 
-fn customer(tx: &Transaction<'_>, c: &CustomerInput) -> Result<CustomerId> {
+fn customer(tx: &Transaction<'_>, c: &CustomerInput, now: DateTime<Utc>) -> Result<CustomerId> {
     let key = matching::customer(c);
     let (name, phone, email) = (
         c.name.trim().to_string(),
@@ -385,6 +424,21 @@ fn customer(tx: &Transaction<'_>, c: &CustomerInput) -> Result<CustomerId> {
         }
         Some((id, old_name, old_phone, old_email)) => {
             let (phone, email) = (keep(&old_phone, &phone), keep(&old_email, &email));
+            if let Some(p) = phone
+                .as_deref()
+                .filter(|p| old_phone.as_deref() != Some(*p))
+            {
+                let stamp = super::clock::tick(tx, now)?;
+                super::corrections::overwrite(
+                    tx,
+                    id,
+                    super::corrections::PHONE,
+                    old_phone.as_deref(),
+                    p,
+                    stamp,
+                    now,
+                )?;
+            }
             if (&old_name, &old_phone, &old_email) != (&name, &phone, &email) {
                 tx.prepare_cached(
                     "UPDATE customers SET name = ?2, phone = ?3, email = ?4 WHERE id = ?1",
@@ -451,6 +505,7 @@ fn asset(
     customer_id: CustomerId,
     site_id: SiteId,
     a: &AssetInput,
+    now: DateTime<Utc>,
 ) -> Result<AssetId> {
     let key = matching::asset(site_id, a);
     let found = tx
@@ -487,6 +542,18 @@ fn asset(
                 keep(&old.3, &given.3),
                 keep(&old.4, &given.4),
             );
+            if let Some(serial) = new.1.as_deref().filter(|s| old.1.as_deref() != Some(*s)) {
+                let stamp = super::clock::tick(tx, now)?;
+                super::corrections::overwrite(
+                    tx,
+                    id,
+                    super::corrections::SERIAL,
+                    old.1.as_deref(),
+                    serial,
+                    stamp,
+                    now,
+                )?;
+            }
             if new != old {
                 tx.prepare_cached(
                     "UPDATE assets SET model = ?2, serial = ?3, purchased_on = ?4, installed_on = ?5, \

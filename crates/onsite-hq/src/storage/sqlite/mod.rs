@@ -3,9 +3,12 @@
 //! One writer connection behind a mutex, with every write in a `BEGIN IMMEDIATE`
 //! transaction; a small pool of reader connections, each read in its own snapshot.
 
+mod clock;
+mod corrections;
 mod feed;
 mod jobs;
 mod matching;
+mod ops;
 mod rows;
 mod schema;
 mod sessions;
@@ -38,6 +41,9 @@ impl SqliteStorage {
     /// [`StorageError::Open`] when the file cannot be opened or is from a newer build.
     pub fn open(path: &Path) -> Result<Self> {
         let writer = onsite_sqlite::open(path, MIGRATIONS)?;
+        // An answer to a push lets the device delete its copy of the ops: a commit must
+        // survive a power cut, not only a crash.
+        writer.pragma_update(None, "synchronous", "FULL")?;
         let instance =
             writer.query_row("SELECT value FROM meta WHERE key = 'instance'", [], |r| {
                 r.get(0)
@@ -176,5 +182,37 @@ impl Storage for SqliteStorage {
                 seq,
             },
         ))
+    }
+
+    fn push(
+        &self,
+        pusher: &Pusher,
+        ops: &[serde_json::Value],
+        blobs: BlobSizes<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<PushResponse> {
+        self.write(|tx| ops::push(tx, pusher, ops, blobs, now))
+    }
+
+    fn job_ops(&self, id: JobId) -> Result<JobOps> {
+        self.read(|tx| ops::job_ops(tx, id))
+    }
+
+    fn conflicts(&self, all: bool) -> Result<Vec<ConflictView>> {
+        self.read(|tx| ops::conflicts(tx, all))
+    }
+
+    fn resolve_conflict(
+        &self,
+        op_id: OpId,
+        resolution: Resolution,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ConflictView> {
+        self.write(|tx| ops::resolve(tx, op_id, resolution, by, now))
+    }
+
+    fn received_ops(&self, after: Option<i64>, limit: u32) -> Result<ReceivedOps> {
+        self.read(|tx| ops::received(tx, after, limit))
     }
 }

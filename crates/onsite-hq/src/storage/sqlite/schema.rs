@@ -111,6 +111,52 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE job_events ADD COLUMN status TEXT;
     CREATE INDEX job_events_status ON job_events(job_id, id) WHERE status IS NOT NULL;
     "#,
+    // 3: every op devices pushed, whatever became of it; HQ's hybrid logical clock; the
+    // clock stamp of each correctable value and the values that lost.
+    r#"
+    INSERT INTO meta (key, value) VALUES ('hlc', '');
+
+    CREATE TABLE ops (
+        seq INTEGER PRIMARY KEY,
+        op_id BLOB UNIQUE,
+        device_id BLOB NOT NULL,
+        username TEXT NOT NULL,
+        job_id BLOB,
+        hlc TEXT,
+        body TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        hq_hlc TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'conflict', 'rejected')),
+        reason TEXT,
+        message TEXT,
+        resolution TEXT CHECK (resolution IN ('accept_device', 'keep_hq')),
+        resolved_by TEXT,
+        resolved_at TEXT
+    ) STRICT;
+    CREATE INDEX ops_job ON ops(job_id, seq);
+    CREATE INDEX ops_open_conflicts ON ops(seq) WHERE outcome = 'conflict' AND resolution IS NULL;
+
+    -- Last-writer-wins registers: the clock stamp of the value each field holds now.
+    CREATE TABLE field_clocks (
+        entity BLOB NOT NULL,
+        field TEXT NOT NULL,
+        hlc TEXT NOT NULL,
+        PRIMARY KEY (entity, field)
+    ) STRICT, WITHOUT ROWID;
+
+    -- Values that lost a last-writer-wins merge, kept for the record.
+    CREATE TABLE field_history (
+        id INTEGER PRIMARY KEY,
+        entity BLOB NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT,
+        hlc TEXT,
+        by TEXT,
+        replaced_at TEXT NOT NULL,
+        op_id BLOB
+    ) STRICT;
+    CREATE INDEX field_history_entity ON field_history(entity, id);
+    "#,
 ];
 
 #[cfg(test)]

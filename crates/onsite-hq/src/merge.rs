@@ -1,0 +1,377 @@
+//! How HQ judges one op against what it holds: a pure function of the op and the facts HQ
+//! looked up, following `onsite_protocol::MERGE_RULES`. Storage looks up the facts, calls
+//! [`judge`], and carries out the [`Effect`].
+
+use onsite_protocol::{
+    Actor, Change, DeviceId, Hlc, JobStatus, MERGE_RULES, Merge, Op, OpRejection, Outcome, Reason,
+};
+
+/// The job as HQ holds it when the op arrives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobFacts {
+    /// Current status.
+    pub status: JobStatus,
+    /// Current technician.
+    pub technician: Option<String>,
+    /// Whether the job has an asset (a serial can be corrected).
+    pub has_asset: bool,
+}
+
+/// What HQ knows that bears on one op.
+#[derive(Clone, Debug)]
+pub struct Facts<'a> {
+    /// Username of the session that pushed it.
+    pub caller: &'a str,
+    /// Device of the session that pushed it.
+    pub device: DeviceId,
+    /// The job the op names, if it exists.
+    pub job: Option<JobFacts>,
+    /// Whether the caller ever held the job (it is or was assigned to them).
+    pub held_by_caller: bool,
+    /// For a correction: the clock stamp of the value HQ holds now, if it was ever stamped.
+    pub register: Option<Hlc>,
+    /// For an attachment: the size of the content HQ holds in full, if it does.
+    pub blob_bytes: Option<u64>,
+}
+
+/// What HQ must do to its state when recording the op.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Nothing beyond recording the op (a fact, a conflict, a rejection, or a no-op).
+    Record,
+    /// Move the job to this status.
+    SetStatus(JobStatus),
+    /// The customer's phone takes this value; the value it replaces goes to history.
+    SetPhone(String),
+    /// The asset's serial takes this value; the value it replaces goes to history.
+    SetSerial(String),
+    /// The op's value lost to a later one: record it in history only.
+    KeepAsLoser,
+}
+
+/// The verdict on one op.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Judgement {
+    /// `Applied`, `Conflict` or `Rejected`.
+    pub outcome: Outcome,
+    /// Why, when there is a reason.
+    pub reason: Option<Reason>,
+    /// Words for people.
+    pub message: Option<String>,
+    /// What to change.
+    pub effect: Effect,
+}
+
+impl Judgement {
+    fn applied(effect: Effect) -> Self {
+        Self {
+            outcome: Outcome::Applied,
+            reason: None,
+            message: None,
+            effect,
+        }
+    }
+
+    fn rejected(r: OpRejection) -> Self {
+        Self {
+            outcome: Outcome::Rejected,
+            reason: Some(r.reason),
+            message: Some(r.message),
+            effect: Effect::Record,
+        }
+    }
+
+    fn conflict(reason: Reason, message: String) -> Self {
+        Self {
+            outcome: Outcome::Conflict,
+            reason: Some(reason),
+            message: Some(message),
+            effect: Effect::Record,
+        }
+    }
+}
+
+fn rule(op: &Op) -> Merge {
+    let kind = op.change.kind();
+    MERGE_RULES
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(Merge::AppendOnly, |(_, m)| *m)
+}
+
+/// Judges `op` given `facts`. Never fails: every op gets an outcome that is recorded.
+pub fn judge(op: &Op, facts: &Facts<'_>) -> Judgement {
+    if op.device_id != facts.device {
+        return Judgement::rejected(OpRejection::new(
+            Reason::WrongDevice,
+            format!(
+                "the op names device {}, but this session belongs to device {}",
+                op.device_id, facts.device
+            ),
+        ));
+    }
+    if let Err(r) = op.change.validate() {
+        return Judgement::rejected(r);
+    }
+    let Some(job) = &facts.job else {
+        return Judgement::rejected(OpRejection::new(Reason::UnknownJob, "no such job at HQ"));
+    };
+    let holds = job.technician.as_deref() == Some(facts.caller);
+    if !holds && !facts.held_by_caller {
+        return Judgement::rejected(OpRejection::new(
+            Reason::NotYourJob,
+            "this job is not assigned to you",
+        ));
+    }
+    match (rule(op), &op.change) {
+        (Merge::AppendOnly, Change::Attachment { bytes, .. }) => match facts.blob_bytes {
+            None => Judgement::rejected(OpRejection::new(
+                Reason::AttachmentMissing,
+                "HQ has not received this file in full; upload it before sending the op",
+            )),
+            Some(held) if held != *bytes => Judgement::rejected(OpRejection::new(
+                Reason::InvalidValue,
+                format!("the op says {bytes} bytes, but the uploaded file has {held}"),
+            )),
+            Some(_) => Judgement::applied(Effect::Record),
+        },
+        (Merge::AppendOnly, _) => Judgement::applied(Effect::Record),
+        (Merge::StateMachine, Change::Status { to }) => {
+            if !holds {
+                return Judgement::conflict(
+                    Reason::JobReassigned,
+                    format!(
+                        "the job was given to {} before this change reached HQ",
+                        job.technician.as_deref().unwrap_or("nobody")
+                    ),
+                );
+            }
+            if job.status == *to {
+                return Judgement::applied(Effect::Record);
+            }
+            match job.status.transition(*to, Actor::Technician) {
+                Ok(()) => Judgement::applied(Effect::SetStatus(*to)),
+                Err(e) => Judgement::conflict(
+                    Reason::StatusConflict,
+                    format!("HQ has the job {}: {e}", job.status),
+                ),
+            }
+        }
+        (Merge::LastWriterWins, change) => {
+            if matches!(change, Change::AssetSerial { .. }) && !job.has_asset {
+                return Judgement::rejected(OpRejection::new(
+                    Reason::NoAsset,
+                    "this job has no asset whose serial could be corrected",
+                ));
+            }
+            if facts.register.is_some_and(|r| r > op.hlc) {
+                return Judgement {
+                    outcome: Outcome::Applied,
+                    reason: Some(Reason::Superseded),
+                    message: Some(
+                        "a later correction of this value wins; yours is kept in the history"
+                            .into(),
+                    ),
+                    effect: Effect::KeepAsLoser,
+                };
+            }
+            Judgement::applied(match change {
+                Change::ContactPhone { phone } => Effect::SetPhone(phone.trim().to_string()),
+                Change::AssetSerial { serial } => Effect::SetSerial(serial.trim().to_string()),
+                _ => Effect::Record,
+            })
+        }
+        // A kind whose rule does not fit its change cannot come from MERGE_RULES (tested);
+        // refuse rather than guess.
+        (rule, _) => Judgement::rejected(OpRejection::new(
+            Reason::UnknownKind,
+            format!("no merge for {} under {rule:?}", op.change.kind()),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use onsite_protocol::{JobId, OpId};
+
+    const DEVICE: DeviceId = DeviceId(uuid::Uuid::from_u128(8));
+
+    fn op(change: Change, wall: i64) -> Op {
+        Op {
+            op_id: OpId::new(),
+            device_id: DEVICE,
+            job_id: JobId::new(),
+            hlc: Hlc {
+                wall,
+                counter: 0,
+                node: DEVICE,
+            },
+            change,
+        }
+    }
+
+    fn facts(status: JobStatus, technician: &str) -> Facts<'static> {
+        Facts {
+            caller: "tina",
+            device: DEVICE,
+            job: Some(JobFacts {
+                status,
+                technician: Some(technician.to_string()),
+                has_asset: true,
+            }),
+            held_by_caller: technician == "tina",
+            register: None,
+            blob_bytes: None,
+        }
+    }
+
+    fn verdict(j: &Judgement) -> (Outcome, Option<Reason>) {
+        (j.outcome, j.reason)
+    }
+
+    use JobStatus::*;
+    use Outcome::*;
+
+    /// The merge rules as a table of cases: (op, HQ's state) → outcome.
+    #[test]
+    fn status_follows_the_state_machine() {
+        let cases = [
+            (Assigned, OnSite, (Applied, None), Effect::SetStatus(OnSite)),
+            (
+                OnSite,
+                Completed,
+                (Applied, None),
+                Effect::SetStatus(Completed),
+            ),
+            // Two devices of one technician both arrive: the second changes nothing.
+            (OnSite, OnSite, (Applied, None), Effect::Record),
+            // Completed on site while HQ cancelled: kept for a dispatcher.
+            (
+                Cancelled,
+                Completed,
+                (Conflict, Some(Reason::StatusConflict)),
+                Effect::Record,
+            ),
+            (
+                Assigned,
+                Completed,
+                (Conflict, Some(Reason::StatusConflict)),
+                Effect::Record,
+            ),
+        ];
+        for (hq, to, expected, effect) in cases {
+            let j = judge(&op(Change::Status { to }, 1), &facts(hq, "tina"));
+            assert_eq!((verdict(&j), &j.effect), (expected, &effect), "{hq} → {to}");
+        }
+    }
+
+    #[test]
+    fn a_status_only_hq_sets_is_rejected_not_conflicted() {
+        let j = judge(
+            &op(Change::Status { to: Cancelled }, 1),
+            &facts(Assigned, "tina"),
+        );
+        assert_eq!(verdict(&j), (Rejected, Some(Reason::InvalidValue)));
+    }
+
+    #[test]
+    fn facts_never_conflict_even_on_a_closed_or_reassigned_job() {
+        let note = || Change::Note {
+            text: "Boiler serviced".into(),
+        };
+        for f in [facts(Cancelled, "tina"), {
+            let mut f = facts(Assigned, "tom");
+            f.held_by_caller = true;
+            f
+        }] {
+            let j = judge(&op(note(), 1), &f);
+            assert_eq!(verdict(&j), (Applied, None));
+        }
+    }
+
+    #[test]
+    fn ops_on_a_job_reassigned_away() {
+        let mut f = facts(Assigned, "tom");
+        f.held_by_caller = true;
+        let j = judge(&op(Change::Status { to: OnSite }, 1), &f);
+        assert_eq!(verdict(&j), (Conflict, Some(Reason::JobReassigned)));
+        let j = judge(
+            &op(
+                Change::ContactPhone {
+                    phone: "555 0100".into(),
+                },
+                1,
+            ),
+            &f,
+        );
+        assert_eq!(j.effect, Effect::SetPhone("555 0100".into()));
+    }
+
+    #[test]
+    fn someone_elses_job_or_no_job_is_rejected() {
+        let j = judge(
+            &op(Change::Note { text: "x".into() }, 1),
+            &facts(Assigned, "tom"),
+        );
+        assert_eq!(verdict(&j), (Rejected, Some(Reason::NotYourJob)));
+        let mut f = facts(Assigned, "tina");
+        f.job = None;
+        let j = judge(&op(Change::Note { text: "x".into() }, 1), &f);
+        assert_eq!(verdict(&j), (Rejected, Some(Reason::UnknownJob)));
+        let mut f = facts(Assigned, "tina");
+        f.device = DeviceId(uuid::Uuid::from_u128(9));
+        let j = judge(&op(Change::Note { text: "x".into() }, 1), &f);
+        assert_eq!(verdict(&j), (Rejected, Some(Reason::WrongDevice)));
+    }
+
+    #[test]
+    fn corrections_merge_last_writer_wins_by_hlc() {
+        let phone = || Change::ContactPhone {
+            phone: " 555 0100 ".into(),
+        };
+        let mut f = facts(OnSite, "tina");
+        f.register = Some(Hlc {
+            wall: 100,
+            counter: 0,
+            node: DeviceId(uuid::Uuid::from_u128(1)),
+        });
+        let later = judge(&op(phone(), 200), &f);
+        assert_eq!(later.effect, Effect::SetPhone("555 0100".into()));
+        let earlier = judge(&op(phone(), 50), &f);
+        assert_eq!(verdict(&earlier), (Applied, Some(Reason::Superseded)));
+        assert_eq!(earlier.effect, Effect::KeepAsLoser);
+        let mut f = facts(OnSite, "tina");
+        f.job.as_mut().unwrap().has_asset = false;
+        let j = judge(
+            &op(
+                Change::AssetSerial {
+                    serial: "S1".into(),
+                },
+                1,
+            ),
+            &f,
+        );
+        assert_eq!(verdict(&j), (Rejected, Some(Reason::NoAsset)));
+    }
+
+    #[test]
+    fn attachments_need_their_content_first() {
+        let photo = || Change::Attachment {
+            sha256: "ab".repeat(32),
+            file_name: "a.jpg".into(),
+            media_type: "image/jpeg".into(),
+            bytes: 10,
+        };
+        let mut f = facts(OnSite, "tina");
+        let j = judge(&op(photo(), 1), &f);
+        assert_eq!(verdict(&j), (Rejected, Some(Reason::AttachmentMissing)));
+        f.blob_bytes = Some(9);
+        assert_eq!(
+            verdict(&judge(&op(photo(), 1), &f)),
+            (Rejected, Some(Reason::InvalidValue))
+        );
+        f.blob_bytes = Some(10);
+        assert_eq!(verdict(&judge(&op(photo(), 1), &f)), (Applied, None));
+    }
+}

@@ -1,0 +1,85 @@
+//! Attachment content: `HEAD` says how much HQ holds, `PUT` appends a chunk, `GET` downloads.
+
+use super::AppState;
+use super::extract::Path;
+use crate::auth::Caller;
+use crate::blobs::BlobState;
+use crate::error::AppError;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use onsite_protocol::Role;
+use onsite_protocol::push::{BlobStatus, blob};
+
+fn with_state(state: BlobState, mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(blob::RECEIVED, HeaderValue::from(state.received));
+    headers.insert(
+        blob::COMPLETE,
+        HeaderValue::from_static(if state.complete { "true" } else { "false" }),
+    );
+    response
+}
+
+pub async fn head(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(sha256): Path<String>,
+) -> Result<Response, AppError> {
+    caller.require(&[Role::Technician, Role::Dispatcher, Role::Admin])?;
+    let blobs = state.blobs.clone();
+    let held = tokio::task::spawn_blocking(move || blobs.state(&sha256)).await??;
+    Ok(with_state(held, StatusCode::OK.into_response()))
+}
+
+fn number(headers: &HeaderMap, name: &str) -> Result<u64, AppError> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| AppError::bad_request(format!("header {name} must be a byte count")))
+}
+
+pub async fn put(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(sha256): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    caller.require(&[Role::Technician])?;
+    let offset = number(&headers, blob::OFFSET)?;
+    let total = number(&headers, blob::TOTAL)?;
+    let blobs = state.blobs.clone();
+    let held =
+        tokio::task::spawn_blocking(move || blobs.write(&sha256, offset, total, &body)).await??;
+    let status = BlobStatus {
+        received: held.received,
+        complete: held.complete,
+    };
+    Ok(with_state(held, axum::Json(status).into_response()))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(sha256): Path<String>,
+) -> Result<Response, AppError> {
+    caller.require(&[Role::Dispatcher, Role::Admin])?;
+    let blobs = state.blobs.clone();
+    let bytes = tokio::task::spawn_blocking(move || -> Result<Option<Vec<u8>>, AppError> {
+        if blobs.size(&sha256).is_none() {
+            return Ok(None);
+        }
+        let path = blobs.path(&sha256)?;
+        Ok(Some(std::fs::read(path).map_err(AppError::internal)?))
+    })
+    .await??
+    .ok_or_else(|| AppError::not_found("attachment"))?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/octet-stream")],
+        Body::from(bytes),
+    )
+        .into_response())
+}

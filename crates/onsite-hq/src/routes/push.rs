@@ -1,0 +1,99 @@
+//! The technician's push, and the dispatcher's view of what devices sent: conflicts and their
+//! settlement, each job's ops, and the log of every op received.
+
+use super::extract::{Json, Path, Query};
+use super::{AppState, MAX_LIST_PAGE};
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::storage::Pusher;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use onsite_protocol::push::{
+    ConflictQuery, ConflictView, JobOps, MAX_PUSH_OPS, PushRequest, PushResponse, ReceivedOps,
+    ReceivedOpsQuery, ResolveRequest,
+};
+use onsite_protocol::{ErrorCode, JobId, OpId, Role};
+
+const DISPATCH: &[Role] = &[Role::Dispatcher, Role::Admin];
+
+type Reply<T> = Result<axum::Json<T>, AppError>;
+
+pub async fn push(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(req): Json<PushRequest>,
+) -> Reply<PushResponse> {
+    caller.require(&[Role::Technician])?;
+    if req.ops.len() > MAX_PUSH_OPS {
+        return Err(AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            format!(
+                "{} ops in one push; at most {MAX_PUSH_OPS} are accepted",
+                req.ops.len()
+            ),
+        ));
+    }
+    let pusher = Pusher {
+        username: caller.user.username,
+        device_id: caller.device_id,
+    };
+    let blobs = state.blobs.clone();
+    let now = Utc::now();
+    Ok(axum::Json(
+        state
+            .blocking(move |s| s.push(&pusher, &req.ops, &|sha| blobs.size(sha), now))
+            .await?,
+    ))
+}
+
+pub async fn conflicts(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<ConflictQuery>,
+) -> Reply<Vec<ConflictView>> {
+    caller.require(DISPATCH)?;
+    Ok(axum::Json(
+        state.blocking(move |s| s.conflicts(q.all)).await?,
+    ))
+}
+
+pub async fn resolve(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(op_id): Path<OpId>,
+    Json(req): Json<ResolveRequest>,
+) -> Reply<ConflictView> {
+    caller.require(DISPATCH)?;
+    let now = Utc::now();
+    let by = caller.user.username;
+    Ok(axum::Json(
+        state
+            .blocking(move |s| s.resolve_conflict(op_id, req.resolution, &by, now))
+            .await?,
+    ))
+}
+
+pub async fn job_ops(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<JobId>,
+) -> Reply<JobOps> {
+    caller.require(DISPATCH)?;
+    Ok(axum::Json(state.blocking(move |s| s.job_ops(id)).await?))
+}
+
+pub async fn received(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<ReceivedOpsQuery>,
+) -> Reply<ReceivedOps> {
+    caller.require(DISPATCH)?;
+    let limit = q.limit.unwrap_or(MAX_LIST_PAGE).clamp(1, MAX_LIST_PAGE);
+    Ok(axum::Json(
+        state
+            .blocking(move |s| s.received_ops(q.after, limit))
+            .await?,
+    ))
+}

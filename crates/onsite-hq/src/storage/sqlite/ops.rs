@@ -1,0 +1,547 @@
+//! Recording pushed ops: each is judged by `crate::merge`, its effect carried out, and the op
+//! stored with its outcome — all of a push in one transaction, so HQ answers only once the
+//! whole batch is durable, and a replay finds every op already there.
+
+use super::corrections::{self, Loser, PHONE, SERIAL};
+use super::feed::{bump, bump_referencing};
+use super::rows::{self, parsed};
+use super::*;
+use crate::merge::{self, Effect, Facts, JobFacts};
+use onsite_protocol::push::{
+    ConflictView, JobOps, OpResult, PushResponse, ReceivedOp, ReceivedOps, RecordedOp, Settlement,
+};
+use onsite_protocol::{
+    Change, Hlc, HlcClock, Job, Op, OpId, OpKind, OpRejection, Outcome, Reason, Resolution,
+};
+use rusqlite::{OptionalExtension, Row, params};
+use serde_json::Value;
+
+/// Reads one raw op; a rejection says why it is not an op.
+fn parse(raw: &Value) -> Result<Op, OpRejection> {
+    serde_json::from_value::<Op>(raw.clone()).map_err(|e| {
+        let kind = raw.get("kind").and_then(Value::as_str);
+        match kind {
+            Some(k) if k.parse::<OpKind>().is_err() => OpRejection::new(
+                Reason::UnknownKind,
+                format!(
+                    "unknown op kind {k:?}; accepted: {}",
+                    OpKind::ALL
+                        .iter()
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+            _ => OpRejection::new(Reason::MalformedOp, e.to_string()),
+        }
+    })
+}
+
+/// The op id of a raw op, when it has a readable one.
+fn raw_op_id(raw: &Value) -> Option<OpId> {
+    raw.get("op_id")?.as_str()?.parse().ok()
+}
+
+fn raw_field<T: std::str::FromStr>(raw: &Value, field: &str) -> Option<T> {
+    raw.get(field)?.as_str()?.parse().ok()
+}
+
+pub fn push(
+    tx: &Transaction<'_>,
+    pusher: &Pusher,
+    raw: &[Value],
+    blobs: &dyn Fn(&str) -> Option<u64>,
+    now: DateTime<Utc>,
+) -> Result<PushResponse> {
+    let mut clock = super::clock::load(tx)?;
+    let parsed: Vec<Result<Op, OpRejection>> = raw.iter().map(parse).collect();
+    // One device's ops are merged in its clock's order, whatever order the batch arrived in;
+    // unreadable ops come first (they change nothing).
+    let mut order: Vec<usize> = (0..raw.len()).collect();
+    order.sort_by_key(|&i| parsed[i].as_ref().ok().map(|op| op.hlc));
+    let mut results: Vec<Option<OpResult>> = vec![None; raw.len()];
+    for i in order {
+        results[i] = Some(judge_one(
+            tx, &mut clock, pusher, &raw[i], &parsed[i], blobs, now,
+        )?);
+    }
+    super::clock::save(tx, &clock)?;
+    Ok(PushResponse {
+        results: results
+            .into_iter()
+            .map(|r| r.expect("every op was judged"))
+            .collect(),
+        hlc: clock.last(),
+    })
+}
+
+struct Recorded {
+    outcome: Outcome,
+    reason: Option<Reason>,
+    message: Option<String>,
+}
+
+impl Recorded {
+    fn result(self, op_id: Option<OpId>) -> OpResult {
+        OpResult {
+            op_id,
+            outcome: self.outcome,
+            first: None,
+            reason: self.reason,
+            message: self.message,
+        }
+    }
+}
+
+fn judge_one(
+    tx: &Transaction<'_>,
+    clock: &mut HlcClock,
+    pusher: &Pusher,
+    raw: &Value,
+    reading: &Result<Op, OpRejection>,
+    blobs: &dyn Fn(&str) -> Option<u64>,
+    now: DateTime<Utc>,
+) -> Result<OpResult> {
+    let mut op_id = reading
+        .as_ref()
+        .ok()
+        .map(|o| o.op_id)
+        .or_else(|| raw_op_id(raw));
+    if let Some(id) = op_id {
+        let first = tx
+            .prepare_cached("SELECT device_id, outcome, reason, message FROM ops WHERE op_id = ?1")?
+            .query_row([id.0], |r| {
+                Ok((
+                    DeviceId(r.get(0)?),
+                    parsed::<Outcome>(r, 1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
+            })
+            .optional()?;
+        match first {
+            Some((device, outcome, reason, message)) if device == pusher.device_id => {
+                return Ok(OpResult {
+                    op_id: Some(id),
+                    outcome: Outcome::Duplicate,
+                    first: Some(outcome),
+                    reason: reason.and_then(|r| r.parse().ok()),
+                    message,
+                });
+            }
+            Some(_) => {
+                // Another device's op id: record this one without it, and refuse it.
+                let rejection = OpRejection::new(
+                    Reason::OpIdReused,
+                    "this op id belongs to another device's op",
+                );
+                let stamp = clock.tick(now.timestamp_millis());
+                let recorded = record_rejection(tx, pusher, None, raw, stamp, &rejection, now)?;
+                return Ok(recorded.result(Some(id)));
+            }
+            None => {}
+        }
+    }
+    let op = match reading {
+        Ok(op) => op,
+        Err(rejection) => {
+            let stamp = clock.tick(now.timestamp_millis());
+            let recorded = record_rejection(tx, pusher, op_id.take(), raw, stamp, rejection, now)?;
+            return Ok(recorded.result(op_id.or_else(|| raw_op_id(raw))));
+        }
+    };
+    let stamp = clock.observe(op.hlc, now.timestamp_millis());
+    let job = rows::job_by_id(tx, op.job_id)?;
+    let held_by_caller: bool = tx
+        .prepare_cached("SELECT 1 FROM job_feed WHERE technician = ?1 AND job_id = ?2")?
+        .exists(params![pusher.username, op.job_id.0])?;
+    let register = match (&op.change, &job) {
+        (Change::ContactPhone { .. }, Some(j)) => {
+            corrections::register(tx, j.customer_id.0, PHONE)?
+        }
+        (
+            Change::AssetSerial { .. },
+            Some(Job {
+                asset_id: Some(a), ..
+            }),
+        ) => corrections::register(tx, a.0, SERIAL)?,
+        _ => None,
+    };
+    let blob_bytes = match &op.change {
+        Change::Attachment { sha256, .. } => blobs(sha256),
+        _ => None,
+    };
+    let judgement = merge::judge(
+        op,
+        &Facts {
+            caller: &pusher.username,
+            device: pusher.device_id,
+            job: job.as_ref().map(|j| JobFacts {
+                status: j.status,
+                technician: j.technician.clone(),
+                has_asset: j.asset_id.is_some(),
+            }),
+            held_by_caller,
+            register,
+            blob_bytes,
+        },
+    );
+    if let Some(job) = &job {
+        carry_out(tx, job, op, &judgement.effect, &pusher.username, now)?;
+    }
+    insert(
+        tx,
+        pusher,
+        Some(op.op_id),
+        Some(op.job_id),
+        Some(op.hlc),
+        raw,
+        stamp,
+        judgement.outcome,
+        judgement.reason,
+        judgement.message.as_deref(),
+        now,
+    )?;
+    // Devices holding the job (and the sender, if it held it) must see what was recorded.
+    if let Some(job) = job.filter(|_| judgement.outcome != Outcome::Rejected) {
+        let current = rows::job_by_id(tx, job.id)?.unwrap_or(job);
+        if let Some(t) = &current.technician {
+            bump(tx, t, current.id)?;
+        }
+        if held_by_caller && current.technician.as_deref() != Some(&pusher.username) {
+            bump(tx, &pusher.username, current.id)?;
+        }
+    }
+    Ok(Recorded {
+        outcome: judgement.outcome,
+        reason: judgement.reason,
+        message: judgement.message,
+    }
+    .result(Some(op.op_id)))
+}
+
+fn record_rejection(
+    tx: &Transaction<'_>,
+    pusher: &Pusher,
+    op_id: Option<OpId>,
+    raw: &Value,
+    stamp: Hlc,
+    rejection: &OpRejection,
+    now: DateTime<Utc>,
+) -> Result<Recorded> {
+    insert(
+        tx,
+        pusher,
+        op_id,
+        raw_field(raw, "job_id").map(JobId),
+        raw_field(raw, "hlc"),
+        raw,
+        stamp,
+        Outcome::Rejected,
+        Some(rejection.reason),
+        Some(&rejection.message),
+        now,
+    )?;
+    Ok(Recorded {
+        outcome: Outcome::Rejected,
+        reason: Some(rejection.reason),
+        message: Some(rejection.message.clone()),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert(
+    tx: &Transaction<'_>,
+    pusher: &Pusher,
+    op_id: Option<OpId>,
+    job_id: Option<JobId>,
+    hlc: Option<Hlc>,
+    raw: &Value,
+    hq_hlc: Hlc,
+    outcome: Outcome,
+    reason: Option<Reason>,
+    message: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO ops (op_id, device_id, username, job_id, hlc, body, received_at, hq_hlc, \
+         outcome, reason, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        op_id.map(|o| o.0),
+        pusher.device_id.0,
+        pusher.username,
+        job_id.map(|j| j.0),
+        hlc.map(|h| h.to_string()),
+        raw.to_string(),
+        now,
+        hq_hlc.to_string(),
+        outcome.as_str(),
+        reason.map(Reason::as_str),
+        message,
+    ])?;
+    Ok(())
+}
+
+/// Changes HQ's state as the judgement says.
+fn carry_out(
+    tx: &Transaction<'_>,
+    job: &Job,
+    op: &Op,
+    effect: &Effect,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    match effect {
+        Effect::Record => {}
+        Effect::SetStatus(to) => {
+            let mut moved = job.clone();
+            moved.status = *to;
+            super::jobs::save(tx, job.clone(), moved, "status", Some(by.to_string()), now)?;
+        }
+        Effect::SetPhone(phone) => {
+            let old = rows::customer(tx, job.customer_id)?.phone;
+            set_phone(tx, job.customer_id, old.as_deref(), phone, op.hlc, now)?;
+        }
+        Effect::SetSerial(serial) => {
+            if let Some(asset) = job.asset_id {
+                let old = rows::asset(tx, asset)?.serial;
+                set_serial(tx, asset, old.as_deref(), serial, op.hlc, now)?;
+            }
+        }
+        Effect::KeepAsLoser => {
+            let (entity, field, value) = match (&op.change, job.asset_id) {
+                (Change::ContactPhone { phone }, _) => (job.customer_id.0, PHONE, phone),
+                (Change::AssetSerial { serial }, Some(a)) => (a.0, SERIAL, serial),
+                _ => return Ok(()),
+            };
+            corrections::keep_loser(
+                tx,
+                entity,
+                field,
+                &Loser {
+                    value: Some(value.trim()),
+                    hlc: Some(op.hlc),
+                    by: Some(by),
+                    op_id: Some(op.op_id),
+                },
+                now,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes a customer's phone stamped `stamp`; the old value goes to history and every job of
+/// the customer is re-sent to its technician.
+pub fn set_phone(
+    tx: &Transaction<'_>,
+    customer: onsite_protocol::CustomerId,
+    old: Option<&str>,
+    phone: &str,
+    stamp: Hlc,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    corrections::overwrite(tx, customer.0, PHONE, old, phone, stamp, now)?;
+    if old != Some(phone) {
+        tx.prepare_cached("UPDATE customers SET phone = ?2 WHERE id = ?1")?
+            .execute(params![customer.0, phone])?;
+        bump_referencing(tx, "customer_id", customer.0)?;
+    }
+    Ok(())
+}
+
+/// Writes an asset's serial stamped `stamp`, like [`set_phone`].
+pub fn set_serial(
+    tx: &Transaction<'_>,
+    asset: onsite_protocol::AssetId,
+    old: Option<&str>,
+    serial: &str,
+    stamp: Hlc,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    corrections::overwrite(tx, asset.0, SERIAL, old, serial, stamp, now)?;
+    if old != Some(serial) {
+        tx.prepare_cached("UPDATE assets SET serial = ?2 WHERE id = ?1")?
+            .execute(params![asset.0, serial])?;
+        bump_referencing(tx, "asset_id", asset.0)?;
+    }
+    Ok(())
+}
+
+const RECORDED_COLUMNS: &str =
+    "body, username, received_at, outcome, reason, message, resolution, resolved_by, resolved_at";
+
+/// Maps a row selected with [`RECORDED_COLUMNS`] from `base`; `None` when the body is not an op.
+fn recorded(row: &Row<'_>, base: usize) -> rusqlite::Result<Option<RecordedOp>> {
+    let body: String = row.get(base)?;
+    let Ok(op) = serde_json::from_str::<Op>(&body) else {
+        return Ok(None);
+    };
+    let resolution: Option<String> = row.get(base + 6)?;
+    let settled = match resolution.and_then(|r| r.parse::<Resolution>().ok()) {
+        Some(resolution) => Some(Settlement {
+            resolution,
+            by: row.get(base + 7)?,
+            at: row.get(base + 8)?,
+        }),
+        None => None,
+    };
+    Ok(Some(RecordedOp {
+        op,
+        by: row.get(base + 1)?,
+        received_at: row.get(base + 2)?,
+        outcome: parsed(row, base + 3)?,
+        reason: row
+            .get::<_, Option<String>>(base + 4)?
+            .and_then(|r| r.parse().ok()),
+        message: row.get(base + 5)?,
+        settled,
+    }))
+}
+
+/// The ops recorded against `job`, in receive order; with `all` false only those that count
+/// (applied and conflicts), as devices receive them.
+pub fn of_job(tx: &Transaction<'_>, job: JobId, all: bool) -> Result<Vec<RecordedOp>> {
+    let sql = format!(
+        "SELECT {RECORDED_COLUMNS} FROM ops WHERE job_id = ?1 AND (?2 OR outcome <> 'rejected') \
+         ORDER BY seq"
+    );
+    let mut stmt = tx.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![job.0, all], |r| recorded(r, 0))?;
+    let mut out = Vec::new();
+    for r in rows {
+        out.extend(r?);
+    }
+    Ok(out)
+}
+
+pub fn job_ops(tx: &Transaction<'_>, id: JobId) -> Result<JobOps> {
+    let job = rows::job_by_id(tx, id)?.ok_or(StorageError::NotFound("job"))?;
+    let mut replaced = corrections::history(tx, job.customer_id.0)?;
+    if let Some(a) = job.asset_id {
+        replaced.extend(corrections::history(tx, a.0)?);
+    }
+    replaced.retain(|r| r.field == PHONE || r.field == SERIAL);
+    replaced.sort_by_key(|r| r.replaced_at);
+    Ok(JobOps {
+        ops: of_job(tx, id, true)?,
+        replaced,
+    })
+}
+
+pub fn conflicts(tx: &Transaction<'_>, all: bool) -> Result<Vec<ConflictView>> {
+    let sql = format!(
+        "SELECT j.number, j.status, j.technician, {} FROM ops o JOIN jobs j ON j.id = o.job_id \
+         WHERE o.outcome = 'conflict' AND (?1 OR o.resolution IS NULL) ORDER BY o.seq",
+        RECORDED_COLUMNS
+            .split(", ")
+            .map(|c| format!("o.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut stmt = tx.prepare_cached(&sql)?;
+    let rows = stmt.query_map([all], |r| {
+        Ok(recorded(r, 3)?.map(|op| (r.get(0), parsed(r, 1), r.get(2), op)))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        if let Some((number, status, technician, op)) = row? {
+            out.push(ConflictView {
+                op,
+                job_number: number?,
+                job_status: status?,
+                technician: technician?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub fn resolve(
+    tx: &Transaction<'_>,
+    op_id: OpId,
+    resolution: Resolution,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<ConflictView> {
+    let sql = format!("SELECT {RECORDED_COLUMNS} FROM ops WHERE op_id = ?1");
+    let op = tx
+        .prepare_cached(&sql)?
+        .query_row([op_id.0], |r| recorded(r, 0))
+        .optional()?
+        .flatten()
+        .filter(|o| o.outcome == Outcome::Conflict)
+        .ok_or(StorageError::NotFound("conflict"))?;
+    if let Some(s) = &op.settled {
+        return Err(StorageError::Conflict(format!(
+            "this conflict was already settled by {} ({})",
+            s.by, s.resolution
+        )));
+    }
+    let job = rows::job_by_id(tx, op.op.job_id)?.ok_or(StorageError::NotFound("job"))?;
+    if resolution == Resolution::AcceptDevice
+        && let Change::Status { to } = op.op.change
+    {
+        // The dispatcher overrides the state machine: that is what settling the conflict means.
+        let mut moved = job.clone();
+        moved.status = to;
+        super::jobs::save(
+            tx,
+            job.clone(),
+            moved,
+            "conflict settled",
+            Some(format!("{by} accepted {}'s change", op.by)),
+            now,
+        )?;
+    }
+    tx.prepare_cached(
+        "UPDATE ops SET resolution = ?2, resolved_by = ?3, resolved_at = ?4 WHERE op_id = ?1",
+    )?
+    .execute(params![op_id.0, resolution.as_str(), by, now])?;
+    // Both the job's holder and the technician who sent the op see the settlement.
+    let current = rows::job_by_id(tx, job.id)?.unwrap_or(job);
+    for technician in current.technician.iter().chain(std::iter::once(&op.by)) {
+        let held: bool = tx
+            .prepare_cached("SELECT 1 FROM job_feed WHERE technician = ?1 AND job_id = ?2")?
+            .exists(params![technician, current.id.0])?;
+        if held {
+            bump(tx, technician, current.id)?;
+        }
+    }
+    let view = conflicts(tx, true)?
+        .into_iter()
+        .find(|c| c.op.op.op_id == op_id)
+        .ok_or(StorageError::NotFound("conflict"))?;
+    Ok(view)
+}
+
+pub fn received(tx: &Transaction<'_>, after: Option<i64>, limit: u32) -> Result<ReceivedOps> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT seq, op_id, device_id, username, job_id, hlc, hq_hlc, received_at, outcome, \
+         reason, body FROM ops WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![after.unwrap_or(0), i64::from(limit) + 1], |r| {
+        Ok(ReceivedOp {
+            seq: r.get(0)?,
+            op_id: r.get::<_, Option<uuid::Uuid>>(1)?.map(OpId),
+            device_id: DeviceId(r.get(2)?),
+            username: r.get(3)?,
+            job_id: r.get::<_, Option<uuid::Uuid>>(4)?.map(JobId),
+            hlc: r.get::<_, Option<String>>(5)?.and_then(|h| h.parse().ok()),
+            hq_hlc: parsed(r, 6)?,
+            received_at: r.get(7)?,
+            outcome: parsed(r, 8)?,
+            reason: r.get::<_, Option<String>>(9)?.and_then(|x| x.parse().ok()),
+            body: serde_json::from_str(&r.get::<_, String>(10)?).unwrap_or(Value::Null),
+        })
+    })?;
+    let mut ops = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    let next = if ops.len() > limit as usize {
+        ops.truncate(limit as usize);
+        ops.last().map(|o| o.seq)
+    } else {
+        None
+    };
+    Ok(ReceivedOps { ops, next })
+}
