@@ -44,10 +44,11 @@ pub async fn login(
     Ok(user)
 }
 
-/// Forgets the session and every HQ record on this device.
+/// Forgets the session and every HQ record on this device; changes not yet sent stop it
+/// unless `discard` says to throw them away.
 #[tauri::command]
-pub async fn logout(app: State<'_, Onsite>) -> Reply<()> {
-    app.device()?.logout()?;
+pub async fn logout(app: State<'_, Onsite>, discard: Option<bool>) -> Reply<()> {
+    app.device()?.logout(discard.unwrap_or(false))?;
     app.runner()?.reset();
     Ok(())
 }

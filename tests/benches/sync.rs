@@ -196,9 +196,7 @@ fn synthetic_page(page: usize) -> PullPage {
         customers: vec![customer],
         sites: vec![site],
         assets: vec![],
-        history: vec![],
         cursor: format!("bench-{page}"),
-        reset: false,
-        more: false,
+        ..PullPage::default()
     }
 }

@@ -2,12 +2,16 @@
 //! reading command works with HQ unreachable.
 
 use anyhow::{Context, Result};
-use chrono::{DateTime, Local, Utc};
+use chrono::{Local, Utc};
 use clap::{Parser, Subcommand};
 use onsite_core::{CoreError, Device, Fingerprint, JobQuery, SyncPhase};
+use onsite_protocol::JobStatus;
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+mod print;
+use print::{describe, local, print_detail, print_outbox, window};
 
 #[derive(Parser)]
 #[command(
@@ -42,8 +46,17 @@ enum Command {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
-    /// Download what changed at HQ.
+    /// Send this device's changes to HQ, then download what changed there.
     Sync,
+    /// Changes waiting to reach HQ, and what became of the latest ones.
+    Outbox {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// How many answered changes to show besides the waiting ones.
+        #[arg(long, default_value_t = 20)]
+        recent: u32,
+    },
     /// List the jobs on this device.
     Jobs {
         /// Only jobs matching this (number, customer, address, town, serial).
@@ -64,8 +77,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Forget the session and remove HQ's data from this device.
-    Logout,
+    /// Forget the session and remove HQ's data from this device. Refuses while changes wait
+    /// to reach HQ, unless told to discard them.
+    Logout {
+        /// Throw away changes that have not reached HQ.
+        #[arg(long)]
+        discard_unsent: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -77,6 +95,49 @@ enum JobCommand {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Move a job to a status: en_route, on_site, waiting_parts, completed, assigned.
+    Status {
+        /// Job number.
+        number: String,
+        /// The new status.
+        status: String,
+    },
+    /// Add a note.
+    Note {
+        /// Job number.
+        number: String,
+        /// The note.
+        text: String,
+    },
+    /// Attach a photo or PDF (copied into the data folder; the original may go).
+    Photo {
+        /// Job number.
+        number: String,
+        /// The file.
+        file: PathBuf,
+    },
+    /// Correct the customer's contact phone.
+    Phone {
+        /// Job number.
+        number: String,
+        /// The phone number.
+        phone: String,
+    },
+    /// Correct the product's serial number.
+    Serial {
+        /// Job number.
+        number: String,
+        /// The serial.
+        serial: String,
+    },
+    /// Start or stop work on site (time entry).
+    Work {
+        /// Job number.
+        number: String,
+        /// `start` or `stop`.
+        #[arg(value_parser = ["start", "stop"])]
+        action: String,
     },
 }
 
@@ -132,8 +193,15 @@ async fn run(cli: Cli) -> Result<()> {
             let live = std::io::stderr().is_terminal();
             let report = device
                 .sync(Utc::now(), &|p| {
-                    if live && p.phase == SyncPhase::Pulling {
-                        eprint!("\rpulling: {} jobs", p.done);
+                    if !live {
+                        return;
+                    }
+                    let of = p.total.map(|t| format!(" of {t}")).unwrap_or_default();
+                    match p.phase {
+                        SyncPhase::Uploading => eprint!("\r\x1b[Kuploading: {} bytes{of}", p.done),
+                        SyncPhase::Pushing => eprint!("\r\x1b[Ksending: {} changes{of}", p.done),
+                        SyncPhase::Pulling => eprint!("\r\x1b[Kreceiving: {} jobs", p.done),
+                        _ => {}
                     }
                 })
                 .await;
@@ -141,6 +209,16 @@ async fn run(cli: Cli) -> Result<()> {
                 eprint!("\r\x1b[K");
             }
             let report = report?;
+            if report.applied + report.conflicts + report.rejected > 0 || report.uploaded > 0 {
+                println!(
+                    "sent: {} changes applied, {} conflicts, {} rejected; {} attachments ({} bytes)",
+                    report.applied,
+                    report.conflicts,
+                    report.rejected,
+                    report.uploaded,
+                    report.uploaded_bytes
+                );
+            }
             println!(
                 "synced: {} pages, {} jobs received, {} removed{} in {:.2} s",
                 report.pages,
@@ -192,6 +270,41 @@ async fn run(cli: Cli) -> Result<()> {
                 print_detail(&detail);
             }
         }
+        Command::Job { command } => {
+            let now = Utc::now();
+            let entry = match command {
+                JobCommand::Show { .. } => unreachable!("handled above"),
+                JobCommand::Status { number, status } => {
+                    let status: JobStatus = status.trim().parse()?;
+                    device.set_status(&number, status, now)?
+                }
+                JobCommand::Note { number, text } => device.add_note(&number, &text, now)?,
+                JobCommand::Photo { number, file } => device.attach_file(&number, &file, now)?,
+                JobCommand::Phone { number, phone } => {
+                    device.correct_phone(&number, &phone, now)?
+                }
+                JobCommand::Serial { number, serial } => {
+                    device.correct_serial(&number, &serial, now)?
+                }
+                JobCommand::Work { number, action } => {
+                    device.work(&number, action == "start", now)?
+                }
+            };
+            let waiting = device.status()?.waiting;
+            println!(
+                "recorded on {}: {} ({waiting} change(s) waiting to sync; run `onsite sync`)",
+                entry.job_number,
+                describe(&entry.change)
+            );
+        }
+        Command::Outbox { json, recent } => {
+            let outbox = device.outbox(recent)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&outbox)?);
+            } else {
+                print_outbox(&outbox);
+            }
+        }
         Command::Status { json } => {
             let s = device.status()?;
             if json {
@@ -204,27 +317,16 @@ async fn run(cli: Cli) -> Result<()> {
                 println!("pinned:     {}", or_dash(s.fingerprint));
                 println!("last sync:  {}", or_dash(s.last_sync_at.map(local)));
                 println!("jobs:       {}", s.jobs);
+                println!("waiting:    {} change(s) to send", s.waiting);
                 println!("device:     {}", s.device_id);
             }
         }
-        Command::Logout => {
-            device.logout()?;
+        Command::Logout { discard_unsent } => {
+            device.logout(discard_unsent)?;
             println!("logged out; HQ data removed from this device");
         }
     }
     Ok(())
-}
-
-fn local(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
-}
-
-fn window(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> String {
-    match (start, end) {
-        (Some(s), Some(e)) => format!("{}–{}", local(s), e.with_timezone(&Local).format("%H:%M")),
-        (Some(s), None) => local(s),
-        _ => "unscheduled".into(),
-    }
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -232,69 +334,5 @@ fn truncate(s: &str, max: usize) -> String {
         s.to_string()
     } else {
         format!("{}…", s.chars().take(max - 1).collect::<String>())
-    }
-}
-
-fn print_detail(d: &onsite_core::JobDetail) {
-    let j = &d.job;
-    println!(
-        "{}  {}  [{}]  priority {}",
-        j.number, j.kind, j.status, j.priority
-    );
-    println!("{}", j.summary);
-    if let Some(desc) = &j.description {
-        println!("\n{desc}");
-    }
-    println!("\nCustomer:   {}", d.customer.name);
-    if let Some(p) = &d.customer.phone {
-        println!("Phone:      {p}");
-    }
-    if let Some(e) = &d.customer.email {
-        println!("Email:      {e}");
-    }
-    let town = d
-        .site
-        .town
-        .as_deref()
-        .map(|t| format!(", {t}"))
-        .unwrap_or_default();
-    println!("Site:       {}{town}", d.site.address);
-    if let Some(n) = &d.site.access_notes {
-        println!("Access:     {n}");
-    }
-    println!("Scheduled:  {}", window(j.scheduled_start, j.scheduled_end));
-    if let Some(due) = j.sla_due {
-        let state = match d.sla {
-            onsite_core::Sla::Overdue => " (overdue)",
-            onsite_core::Sla::DueSoon => " (due soon)",
-            _ => "",
-        };
-        println!("SLA due:    {}{state}", local(due));
-    }
-    if let Some(a) = &d.asset {
-        println!(
-            "\nAsset:      {} (serial {})",
-            a.model,
-            a.serial.as_deref().unwrap_or("unknown")
-        );
-        let warranty = match d.warranty {
-            Some(onsite_core::Warranty::InWarranty { until, .. }) => {
-                format!("in warranty until {until}")
-            }
-            Some(onsite_core::Warranty::Expired { ended }) => format!("expired on {ended}"),
-            _ => "unknown".into(),
-        };
-        println!("Warranty:   {warranty}");
-    }
-    if !d.history.is_empty() {
-        println!("\nHistory:");
-        for h in &d.history {
-            let detail = h
-                .detail
-                .as_deref()
-                .map(|d| format!("  ({d})"))
-                .unwrap_or_default();
-            println!("  {}  {}{detail}", local(h.at), h.status);
-        }
     }
 }

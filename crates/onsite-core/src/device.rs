@@ -5,10 +5,10 @@ use crate::error::{CoreError, Result};
 use crate::fingerprint::Fingerprint;
 use crate::hq::HqClient;
 use crate::session::{Session, SessionFile};
-use crate::store::{JobDetail, JobQuery, JobSummary, Setting, Store};
+use crate::store::{JobDetail, JobQuery, JobSummary, Outbox, OutboxEntry, Setting, Store};
 use crate::sync::{self, SyncProgress, SyncReport};
 use chrono::{DateTime, NaiveDate, Utc};
-use onsite_protocol::{DeviceId, User};
+use onsite_protocol::{Change, DeviceId, JobStatus, User};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -36,6 +36,8 @@ pub struct DeviceStatus {
     pub last_sync_at: Option<DateTime<Utc>>,
     /// Jobs held locally.
     pub jobs: u64,
+    /// Changes waiting to reach HQ.
+    pub waiting: u64,
 }
 
 /// The folder of the desktop app's data in the OS app-data location (e.g.
@@ -141,7 +143,14 @@ impl Device {
                 Some(tokens.user.username.clone()),
             )
         {
+            // Another technician or HQ: the previous one's unsent changes must not be lost
+            // by dropping their jobs, nor sent in the new one's name.
+            let waiting = self.store.waiting()?;
+            if waiting > 0 {
+                return Err(CoreError::UnsyncedChanges(waiting));
+            }
             self.store.clear_hq_records()?;
+            self.store.discard_ops()?;
         }
         self.session.save(&Session::from(&tokens))?;
         self.store.set_setting(Setting::HqUrl, Some(client.url()))?;
@@ -154,15 +163,166 @@ impl Device {
         Ok(tokens.user)
     }
 
-    /// Forgets the session and every HQ record on the device. Settings (HQ address, username)
-    /// stay to pre-fill the next login.
+    /// Forgets the session, every HQ record and every recorded change on the device. Settings
+    /// (HQ address, username) stay to pre-fill the next login. Changes that have not reached HQ
+    /// are only thrown away when `discard_unsent` says so.
     ///
     /// # Errors
-    /// [`CoreError::Io`] or [`CoreError::Store`].
-    pub fn logout(&self) -> Result<()> {
+    /// [`CoreError::UnsyncedChanges`] when changes wait to be sent and `discard_unsent` is
+    /// false (nothing is removed then); [`CoreError::Io`] or [`CoreError::Store`].
+    pub fn logout(&self, discard_unsent: bool) -> Result<()> {
+        let waiting = self.store.waiting()?;
+        if waiting > 0 && !discard_unsent {
+            return Err(CoreError::UnsyncedChanges(waiting));
+        }
         self.session.delete()?;
         self.store.clear_hq_records()?;
+        self.store.discard_ops()?;
         self.store.set_setting(Setting::LastSyncAt, None)
+    }
+
+    /// Records a change to job `number` made at `now`: checked as HQ would check it, shown in
+    /// the job at once, and queued for HQ.
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownJob`], [`CoreError::JobReadOnly`], [`CoreError::InvalidInput`],
+    /// [`CoreError::InvalidTransition`], [`CoreError::Store`].
+    pub fn record(&self, number: &str, change: Change, now: DateTime<Utc>) -> Result<OutboxEntry> {
+        self.store.record(number, change, self.device_id, now)
+    }
+
+    /// Moves job `number` to `status`.
+    ///
+    /// # Errors
+    /// As [`Device::record`].
+    pub fn set_status(
+        &self,
+        number: &str,
+        status: JobStatus,
+        now: DateTime<Utc>,
+    ) -> Result<OutboxEntry> {
+        self.record(number, Change::Status { to: status }, now)
+    }
+
+    /// Adds a note to job `number`.
+    ///
+    /// # Errors
+    /// As [`Device::record`].
+    pub fn add_note(&self, number: &str, text: &str, now: DateTime<Utc>) -> Result<OutboxEntry> {
+        self.record(
+            number,
+            Change::Note {
+                text: text.trim().to_string(),
+            },
+            now,
+        )
+    }
+
+    /// Attaches the file at `path` to job `number`; the content is copied into the data folder
+    /// first, so the original may go.
+    ///
+    /// # Errors
+    /// As [`crate::attachments::capture_file`] and [`Device::record`].
+    pub fn attach_file(
+        &self,
+        number: &str,
+        path: &Path,
+        now: DateTime<Utc>,
+    ) -> Result<OutboxEntry> {
+        let captured = crate::attachments::capture_file(&self.data_dir, path)?;
+        self.attach(number, captured, now)
+    }
+
+    /// Attaches content handed over in memory (a photo picked in the app) to job `number`.
+    ///
+    /// # Errors
+    /// As [`crate::attachments::capture_bytes`] and [`Device::record`].
+    pub fn attach_bytes(
+        &self,
+        number: &str,
+        file_name: &str,
+        content: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<OutboxEntry> {
+        let captured = crate::attachments::capture_bytes(&self.data_dir, file_name, content)?;
+        self.attach(number, captured, now)
+    }
+
+    fn attach(
+        &self,
+        number: &str,
+        captured: crate::attachments::Captured,
+        now: DateTime<Utc>,
+    ) -> Result<OutboxEntry> {
+        self.record(
+            number,
+            Change::Attachment {
+                sha256: captured.sha256,
+                file_name: captured.file_name,
+                media_type: captured.media_type.to_string(),
+                bytes: captured.bytes,
+            },
+            now,
+        )
+    }
+
+    /// Starts (`true`) or stops (`false`) work on site on job `number`, at `now`.
+    ///
+    /// # Errors
+    /// As [`Device::record`]; [`CoreError::InvalidInput`] when work is already in that state.
+    pub fn work(&self, number: &str, start: bool, now: DateTime<Utc>) -> Result<OutboxEntry> {
+        let change = if start {
+            Change::WorkStarted { at: now }
+        } else {
+            Change::WorkStopped { at: now }
+        };
+        self.record(number, change, now)
+    }
+
+    /// Corrects the customer's contact phone on job `number`.
+    ///
+    /// # Errors
+    /// As [`Device::record`].
+    pub fn correct_phone(
+        &self,
+        number: &str,
+        phone: &str,
+        now: DateTime<Utc>,
+    ) -> Result<OutboxEntry> {
+        self.record(
+            number,
+            Change::ContactPhone {
+                phone: phone.trim().to_string(),
+            },
+            now,
+        )
+    }
+
+    /// Corrects the serial of the product on job `number`.
+    ///
+    /// # Errors
+    /// As [`Device::record`].
+    pub fn correct_serial(
+        &self,
+        number: &str,
+        serial: &str,
+        now: DateTime<Utc>,
+    ) -> Result<OutboxEntry> {
+        self.record(
+            number,
+            Change::AssetSerial {
+                serial: serial.trim().to_string(),
+            },
+            now,
+        )
+    }
+
+    /// The outbox and the `recent` latest answered ops.
+    ///
+    /// # Errors
+    /// [`CoreError::Store`].
+    pub fn outbox(&self, recent: u32) -> Result<Outbox> {
+        self.store.outbox(recent)
     }
 
     /// The HQ client for the stored settings.
@@ -220,7 +380,7 @@ impl Device {
         progress: &(dyn Fn(SyncProgress) + Send + Sync),
     ) -> Result<SyncReport> {
         let client = self.client()?;
-        sync::pull(self, &client, now, progress).await
+        sync::run(self, &client, now, progress).await
     }
 
     /// The local job list; SLA states judged at `now`.
@@ -253,6 +413,7 @@ impl Device {
             device_id: self.device_id,
             last_sync_at: self.last_sync_at()?,
             jobs: self.store.job_count()?,
+            waiting: self.store.waiting()?,
         })
     }
 

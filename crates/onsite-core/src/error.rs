@@ -47,6 +47,32 @@ pub enum CoreError {
     /// Input from the user is not acceptable.
     #[error("{0}")]
     InvalidInput(String),
+    /// The status change is not one the technician may make from the job's current status.
+    #[error("{0}")]
+    InvalidTransition(String),
+    /// The job was given to another technician; it stays visible, read-only, until this
+    /// device's changes to it have reached HQ.
+    #[error("job {0} was reassigned; it is read-only until your changes to it are sent")]
+    JobReadOnly(String),
+    /// A file over the attachment size limit.
+    #[error("{file} has {bytes} bytes; attachments may have at most {max} bytes")]
+    AttachmentTooLarge {
+        /// The file.
+        file: String,
+        /// Its size.
+        bytes: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// A file of a kind attachments may not have.
+    #[error("{0}")]
+    UnsupportedFile(String),
+    /// Changes recorded on this device have not reached HQ yet.
+    #[error(
+        "{0} change(s) on this device have not reached HQ yet; sync first (or discard them \
+         explicitly)"
+    )]
+    UnsyncedChanges(u64),
     /// HQ refused a request for a reason of its own.
     #[error("HQ refused the request: {message} ({code})")]
     Hq {
@@ -87,6 +113,11 @@ impl CoreError {
             CoreError::RateLimited(_) => "rate_limited",
             CoreError::UnknownJob(_) => "unknown_job",
             CoreError::InvalidInput(_) => "invalid_input",
+            CoreError::InvalidTransition(_) => "invalid_transition",
+            CoreError::JobReadOnly(_) => "job_read_only",
+            CoreError::AttachmentTooLarge { .. } => "attachment_too_large",
+            CoreError::UnsupportedFile(_) => "unsupported_file",
+            CoreError::UnsyncedChanges(_) => "unsynced_changes",
             CoreError::Hq { .. } => "hq_error",
             CoreError::Protocol(_) => "protocol",
             CoreError::SchemaTooNew(_) => "schema_too_new",

@@ -2,6 +2,7 @@
 //! the sync engine, and domain rules. The desktop shell, the `onsite` CLI and tests all drive
 //! the same [`Device`].
 
+pub mod attachments;
 pub mod device;
 pub mod error;
 pub mod fingerprint;
@@ -19,7 +20,9 @@ pub use fingerprint::Fingerprint;
 pub use hq::HqProbe;
 pub use runner::{Connection, SyncRunner, SyncState};
 pub use sla::Sla;
-pub use store::{JobDetail, JobQuery, JobRange, JobSummary};
+pub use store::{
+    Activity, JobDetail, JobQuery, JobRange, JobSummary, OpState, Outbox, OutboxEntry,
+};
 pub use sync::{SyncPhase, SyncProgress, SyncReport};
 pub use warranty::Warranty;
 

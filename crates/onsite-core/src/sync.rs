@@ -1,6 +1,10 @@
-//! The sync engine. For now it pulls: pages of HQ changes since the stored cursor, each page
-//! applied with its cursor in one transaction, so a cut connection or a killed process resumes
-//! exactly where the last committed page ended.
+//! The sync engine. One sync uploads the content of captured attachments, pushes the outbox,
+//! then pulls HQ's changes. Each step commits as it goes — an attachment's progress is what HQ
+//! holds, an op leaves the outbox only with HQ's answer, a page is applied with its cursor — so
+//! a cut connection or a killed process resumes where the last committed step ended.
+
+mod push;
+mod upload;
 
 use crate::device::Device;
 use crate::error::{CoreError, Result};
@@ -17,6 +21,10 @@ use std::time::{Duration, Instant};
 pub enum SyncPhase {
     /// Checking the session, refreshing tokens.
     Connecting,
+    /// Sending attachment content; `done`/`total` count bytes.
+    Uploading,
+    /// Sending the outbox; `done`/`total` count ops.
+    Pushing,
     /// Downloading HQ's changes.
     Pulling,
     /// Finished successfully.
@@ -38,6 +46,18 @@ pub struct SyncProgress {
 /// What one sync did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncReport {
+    /// Attachment bytes sent (a resumed upload sends only what HQ lacked).
+    pub uploaded_bytes: u64,
+    /// Attachments HQ now holds in full.
+    pub uploaded: u64,
+    /// Push requests made.
+    pub batches: u32,
+    /// Ops HQ merged (or had merged before).
+    pub applied: u64,
+    /// Ops HQ kept as conflicts.
+    pub conflicts: u64,
+    /// Ops HQ refused.
+    pub rejected: u64,
     /// Pages pulled (requests made to the pull endpoint).
     pub pages: u32,
     /// Jobs received (new or changed).
@@ -84,9 +104,36 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// Pulls until HQ has nothing more. `now` is when the sync started; it is recorded as the last
-/// successful sync, since the local data is at least that fresh.
-pub(crate) async fn pull(
+/// The session a sync runs in: the access token, refreshed once if HQ says it has ended early.
+pub(crate) struct Session<'a> {
+    pub device: &'a Device,
+    pub client: &'a HqClient,
+    pub now: DateTime<Utc>,
+    pub token: String,
+    refreshed: bool,
+}
+
+impl Session<'_> {
+    /// Takes a failed call's error: after a first `SessionExpired` the token is refreshed and
+    /// the caller retries; any other error (or a second expiry) is returned.
+    pub async fn recover(&mut self, err: CoreError) -> Result<()> {
+        match err {
+            CoreError::SessionExpired if !self.refreshed => {
+                self.refreshed = true;
+                self.token = self
+                    .device
+                    .access_token(self.client, self.now, true)
+                    .await?;
+                Ok(())
+            }
+            other => Err(other),
+        }
+    }
+}
+
+/// Uploads, pushes, then pulls until HQ has nothing more. `now` is when the sync started; it
+/// is recorded as the last successful sync, since the local data is at least that fresh.
+pub(crate) async fn run(
     device: &Device,
     client: &HqClient,
     now: DateTime<Utc>,
@@ -98,31 +145,58 @@ pub(crate) async fn pull(
         done: 0,
         total: None,
     });
-    let mut token = device.access_token(client, now, false).await?;
-    let mut refreshed = false;
+    let token = device.access_token(client, now, false).await?;
+    let mut session = Session {
+        device,
+        client,
+        now,
+        token,
+        refreshed: false,
+    };
     let mut report = SyncReport::default();
+    upload::run(&mut session, &mut report, progress).await?;
+    push::run(&mut session, &mut report, progress).await?;
+    pull(&mut session, &mut report, progress).await?;
+    device
+        .store()
+        .set_setting(crate::store::Setting::LastSyncAt, Some(&now.to_rfc3339()))?;
+    report.elapsed = started.elapsed();
+    let done = report.jobs_received + report.jobs_removed;
+    progress(SyncProgress {
+        phase: SyncPhase::Done,
+        done,
+        total: Some(done),
+    });
+    Ok(report)
+}
+
+/// Pulls pages until HQ has nothing more.
+async fn pull(
+    session: &mut Session<'_>,
+    report: &mut SyncReport,
+    progress: &(dyn Fn(SyncProgress) + Send + Sync),
+) -> Result<()> {
+    let (device, client) = (session.device, session.client);
     // While one page is being applied the next is already downloading; pages are still
     // committed strictly in order, and a failed apply cancels the download in flight.
     let mut cursor = device.store().setting(crate::store::Setting::Cursor)?;
-    let mut in_flight = fetch(client, &token, cursor.clone());
+    let mut in_flight = fetch(client, &session.token, cursor.clone());
     loop {
         let page = match in_flight
             .await
             .map_err(|e| CoreError::Protocol(e.to_string()))?
         {
-            // The access token may have been revoked or expired early; one refresh, then give up.
-            Err(CoreError::SessionExpired) if !refreshed => {
-                refreshed = true;
-                token = device.access_token(client, now, true).await?;
-                in_flight = fetch(client, &token, cursor.clone());
+            Err(e) => {
+                session.recover(e).await?;
+                in_flight = fetch(client, &session.token, cursor.clone());
                 continue;
             }
-            other => other?,
+            Ok(page) => page,
         };
         let more = page.more;
         report.reset |= page.reset;
         cursor = Some(page.cursor.clone());
-        let next = more.then(|| AbortOnDrop(Some(fetch(client, &token, cursor.clone()))));
+        let next = more.then(|| AbortOnDrop(Some(fetch(client, &session.token, cursor.clone()))));
         let store = device.store_handle();
         let applied = tokio::task::spawn_blocking(move || store.apply_pull(&page))
             .await
@@ -140,14 +214,5 @@ pub(crate) async fn pull(
             None => break,
         }
     }
-    device
-        .store()
-        .set_setting(crate::store::Setting::LastSyncAt, Some(&now.to_rfc3339()))?;
-    report.elapsed = started.elapsed();
-    progress(SyncProgress {
-        phase: SyncPhase::Done,
-        done: report.jobs_received + report.jobs_removed,
-        total: Some(report.jobs_received + report.jobs_removed),
-    });
-    Ok(report)
+    Ok(())
 }

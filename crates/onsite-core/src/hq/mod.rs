@@ -6,6 +6,7 @@ pub mod tls;
 use crate::error::{CoreError, Result};
 use crate::fingerprint::Fingerprint;
 use onsite_protocol::api::{Health, LoginRequest, PullPage, PullQuery, RefreshRequest, Tokens};
+use onsite_protocol::push::{BlobStatus, PushRequest, PushResponse, blob};
 use onsite_protocol::{API_PREFIX, ApiError, DeviceId, ErrorCode};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::Serialize;
@@ -221,6 +222,81 @@ impl HqClient {
     pub async fn pull(&self, access_token: &str, query: &PullQuery) -> Result<PullPage> {
         self.authed(Method::GET, "/sync/pull", access_token, |r| r.query(query))
             .await
+    }
+
+    /// Sends ops to HQ; the answer has one result per op, in order.
+    ///
+    /// # Errors
+    /// As [`HqClient::pull`], plus [`CoreError::Hq`] for a batch HQ refuses as a whole.
+    pub async fn push(
+        &self,
+        access_token: &str,
+        ops: Vec<serde_json::Value>,
+    ) -> Result<PushResponse> {
+        let body = PushRequest { ops };
+        self.authed(Method::POST, "/sync/push", access_token, |r| r.json(&body))
+            .await
+    }
+
+    /// How much of an attachment's content HQ holds.
+    ///
+    /// # Errors
+    /// As [`HqClient::pull`].
+    pub async fn blob_state(&self, access_token: &str, sha256: &str) -> Result<BlobStatus> {
+        let req = self
+            .request(Method::HEAD, &format!("/blobs/{sha256}"))
+            .bearer_auth(access_token);
+        let res = req.send().await.map_err(|e| self.transport_error(&e))?;
+        let status = res.status();
+        if status == StatusCode::UNAUTHORIZED {
+            return Err(CoreError::SessionExpired);
+        }
+        if !status.is_success() {
+            return Err(CoreError::Hq {
+                code: format!("http_{}", status.as_u16()),
+                message: format!("HQ answered {status} about attachment {sha256}"),
+            });
+        }
+        let header = |name: &str| {
+            res.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+                .ok_or_else(|| CoreError::Protocol(format!("HQ sent no {name} header")))
+        };
+        Ok(BlobStatus {
+            received: header(blob::RECEIVED)?
+                .parse()
+                .map_err(|_| CoreError::Protocol(format!("bad {} header", blob::RECEIVED)))?,
+            complete: header(blob::COMPLETE)? == "true",
+        })
+    }
+
+    /// Sends one chunk of an attachment's content, starting at `offset` of `total` bytes.
+    ///
+    /// # Errors
+    /// As [`HqClient::pull`]; [`CoreError::Hq`] with `conflict` when HQ holds less than
+    /// `offset` (ask again with [`HqClient::blob_state`]).
+    pub async fn blob_put(
+        &self,
+        access_token: &str,
+        sha256: &str,
+        offset: u64,
+        total: u64,
+        chunk: Vec<u8>,
+    ) -> Result<BlobStatus> {
+        self.authed(
+            Method::PUT,
+            &format!("/blobs/{sha256}"),
+            access_token,
+            |r| {
+                r.header(blob::OFFSET, offset)
+                    .header(blob::TOTAL, total)
+                    .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                    .body(chunk)
+            },
+        )
+        .await
     }
 
     async fn authed<T: DeserializeOwned>(

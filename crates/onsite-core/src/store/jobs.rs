@@ -1,6 +1,7 @@
 //! HQ's job records on the device: applying pulled pages, listing, and job detail.
 
 use super::Store;
+use super::activity::Activity;
 use super::settings::{Setting, set_in};
 use crate::error::{CoreError, Result};
 use crate::sla::{self, Sla};
@@ -90,6 +91,10 @@ pub struct JobSummary {
     pub sla_due: Option<DateTime<Utc>>,
     /// Where the job stands against `sla_due` at the time of the query.
     pub sla: Sla,
+    /// This device's changes to the job that have not reached HQ yet.
+    pub waiting: u32,
+    /// HQ gave the job to someone else; it stays until `waiting` changes are sent.
+    pub read_only: bool,
 }
 
 /// Everything about one job, for the detail view.
@@ -110,6 +115,14 @@ pub struct JobDetail {
     pub sla: Sla,
     /// The statuses the job went through, oldest first.
     pub history: Vec<StatusChange>,
+    /// Every change recorded on site (notes, photos, time, status, corrections), from any
+    /// device, with where each stands; oldest first.
+    pub activity: Vec<Activity>,
+    /// Work on site is running (started and not stopped).
+    pub working: bool,
+    /// HQ gave the job to someone else; nothing more can be recorded on it here, and it goes
+    /// once this device's changes to it are sent.
+    pub read_only: bool,
 }
 
 const JOB_COLUMNS: &str = "j.id, j.number, j.kind, j.priority, j.summary, j.description, \
@@ -158,8 +171,16 @@ impl Store {
         }
         let mut applied = Applied::default();
         {
-            let mut remove = tx.prepare_cached("DELETE FROM jobs WHERE id = ?1")?;
+            // A job taken away while its changes wait to be sent stays, read-only, until they
+            // are acknowledged; the others go at once.
+            let mut release = tx.prepare_cached(
+                "UPDATE jobs SET released = 1 WHERE id = ?1 AND EXISTS \
+                 (SELECT 1 FROM ops WHERE ops.job_id = jobs.id AND state IN ('pending', 'sent'))",
+            )?;
+            let mut remove =
+                tx.prepare_cached("DELETE FROM jobs WHERE id = ?1 AND released = 0")?;
             for id in &page.removed {
+                release.execute([id.0])?;
                 applied.removed += remove.execute([id.0])?;
             }
             let mut customer = tx.prepare_cached(
@@ -207,14 +228,14 @@ impl Store {
             let mut stale = tx.prepare_cached("DELETE FROM jobs WHERE number = ?1 AND id <> ?2")?;
             let mut upsert = tx.prepare_cached(
                 "INSERT INTO jobs (id, number, kind, priority, summary, description, customer_id, site_id, \
-                 asset_id, technician, scheduled_start, scheduled_end, sla_due, status, version, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+                 asset_id, technician, scheduled_start, scheduled_end, sla_due, status, version, updated_at, released) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 0) \
                  ON CONFLICT (id) DO UPDATE SET number = excluded.number, kind = excluded.kind, \
                  priority = excluded.priority, summary = excluded.summary, description = excluded.description, \
                  customer_id = excluded.customer_id, site_id = excluded.site_id, asset_id = excluded.asset_id, \
                  technician = excluded.technician, scheduled_start = excluded.scheduled_start, \
                  scheduled_end = excluded.scheduled_end, sla_due = excluded.sla_due, status = excluded.status, \
-                 version = excluded.version, updated_at = excluded.updated_at",
+                 version = excluded.version, updated_at = excluded.updated_at, released = 0",
             )?;
             for j in &page.jobs {
                 stale.execute(params![j.number, j.id.0])?;
@@ -250,6 +271,25 @@ impl Store {
             for (seq, h) in page.history.iter().enumerate() {
                 remember.execute(params![h.job_id.0, seq, h.at, h.status.as_str(), h.detail])?;
             }
+            // Likewise what HQ recorded against each job.
+            let mut forget = tx.prepare_cached("DELETE FROM job_ops WHERE job_id = ?1")?;
+            for j in &page.jobs {
+                forget.execute([j.id.0])?;
+            }
+            let mut record = tx.prepare_cached(
+                "INSERT INTO job_ops (job_id, seq, op_id, body) \
+                 SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM jobs WHERE id = ?1)",
+            )?;
+            for (seq, op) in page.ops.iter().enumerate() {
+                let body =
+                    serde_json::to_string(op).map_err(|e| CoreError::Store(e.to_string()))?;
+                record.execute(params![op.op.job_id.0, seq, op.op.op_id.0, body])?;
+            }
+        }
+        // The local view is HQ's state plus what HQ has not acknowledged yet.
+        super::outbox::replay_waiting(&tx)?;
+        if let Some(hlc) = page.hlc {
+            super::outbox::observe(&tx, hlc)?;
         }
         set_in(&tx, Setting::Cursor, Some(&page.cursor))?;
         tx.commit()?;
@@ -303,7 +343,8 @@ impl Store {
         };
         let sql = format!(
             "SELECT j.number, j.kind, j.status, j.priority, j.summary, c.name, s.address, s.town, \
-             j.scheduled_start, j.scheduled_end, j.sla_due \
+             j.scheduled_start, j.scheduled_end, j.sla_due, j.released, \
+             (SELECT count(*) FROM ops o WHERE o.job_id = j.id AND o.state IN ('pending', 'sent')) \
              FROM jobs j JOIN customers c ON c.id = j.customer_id JOIN sites s ON s.id = j.site_id \
              WHERE {range} AND (?1 IS NULL OR j.number LIKE ?1 ESCAPE '\\' OR c.name LIKE ?1 ESCAPE '\\' \
                 OR s.address LIKE ?1 ESCAPE '\\' OR s.town LIKE ?1 ESCAPE '\\' \
@@ -335,6 +376,8 @@ impl Store {
                 scheduled_end: r.get(9)?,
                 sla_due,
                 sla: sla::state(sla_due, status, now),
+                read_only: r.get(11)?,
+                waiting: r.get(12)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -362,10 +405,10 @@ impl Store {
         today: NaiveDate,
     ) -> Result<JobDetail> {
         let conn = self.conn();
-        let sql = format!("SELECT {JOB_COLUMNS} FROM jobs j WHERE j.number = ?1");
-        let job = conn
+        let sql = format!("SELECT {JOB_COLUMNS}, j.released FROM jobs j WHERE j.number = ?1");
+        let (job, read_only) = conn
             .prepare_cached(&sql)?
-            .query_row([number.trim()], job)
+            .query_row([number.trim()], |r| Ok((job(r)?, r.get::<_, bool>(16)?)))
             .optional()?
             .ok_or_else(|| CoreError::UnknownJob(number.trim().to_string()))?;
         let customer = conn
@@ -428,6 +471,8 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
+        let activity = super::activity::of_job(&conn, job.id)?;
+        let working = super::activity::working(&activity);
         Ok(JobDetail {
             sla: sla::state(job.sla_due, job.status, now),
             job,
@@ -436,6 +481,9 @@ impl Store {
             asset,
             warranty,
             history,
+            activity,
+            working,
+            read_only,
         })
     }
 }
@@ -458,10 +506,8 @@ mod tests {
             customers: vec![customer.clone()],
             sites: vec![site.clone()],
             assets: asset.into_iter().cloned().collect(),
-            history: vec![],
             cursor: cursor.into(),
-            reset: false,
-            more: false,
+            ..PullPage::default()
         }
     }
 

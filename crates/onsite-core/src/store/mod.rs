@@ -1,11 +1,15 @@
 //! The device's local SQLite store. The UI and CLI read only from here, so everything works
 //! the same online and offline.
 
+mod activity;
 mod jobs;
+mod outbox;
 mod schema;
 mod settings;
 
+pub use activity::Activity;
 pub use jobs::{Applied, JobDetail, JobQuery, JobRange, JobSummary};
+pub use outbox::{Acked, OpState, Outbox, OutboxEntry, OutgoingOp};
 pub use schema::MIGRATIONS;
 pub use settings::Setting;
 

@@ -66,6 +66,45 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX jobs_by_start ON jobs(scheduled_start, number) WHERE scheduled_start IS NOT NULL;
     "#,
+    // 3: every change the technician records, as an op: the outbox is the ops HQ has not
+    // acknowledged yet, the rest keep their outcome. What HQ recorded against each job. The
+    // attachments captured, and whether HQ holds their content. Jobs HQ took away while
+    // they still had unsent ops stay, read-only, until those are sent.
+    r#"
+    CREATE TABLE ops (
+        seq INTEGER PRIMARY KEY,
+        op_id BLOB NOT NULL UNIQUE,
+        job_id BLOB NOT NULL,
+        job_number TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        hlc TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'applied', 'conflict', 'rejected')),
+        reason TEXT,
+        message TEXT,
+        acked_at TEXT
+    ) STRICT;
+    CREATE INDEX ops_outbox ON ops(seq) WHERE state IN ('pending', 'sent');
+    CREATE INDEX ops_by_job ON ops(job_id, seq);
+
+    CREATE TABLE job_ops (
+        job_id BLOB NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        op_id BLOB NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (job_id, seq)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE attachments (
+        sha256 TEXT PRIMARY KEY,
+        bytes INTEGER NOT NULL,
+        media_type TEXT NOT NULL,
+        uploaded_at TEXT
+    ) STRICT;
+
+    ALTER TABLE jobs ADD COLUMN released INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 #[cfg(test)]

@@ -22,6 +22,8 @@ pub enum Setting {
     Cursor,
     /// RFC 3339 time of the last successful sync.
     LastSyncAt,
+    /// The newest hybrid logical clock stamp issued or seen.
+    Hlc,
 }
 
 impl Setting {
@@ -34,8 +36,18 @@ impl Setting {
             Setting::DisplayName => "display_name",
             Setting::Cursor => "cursor",
             Setting::LastSyncAt => "last_sync_at",
+            Setting::Hlc => "hlc",
         }
     }
+}
+
+pub(super) fn get_in(
+    conn: &rusqlite::Connection,
+    setting: Setting,
+) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([setting.key()], |r| r.get(0))
+        .optional()
 }
 
 pub(super) fn set_in(
