@@ -10,6 +10,15 @@ use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// `println!` that reports a closed standard output (e.g. piped into `head`) as an error
+/// instead of panicking; `main` treats that error as a normal end.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
 mod print;
 use print::{describe, local, print_detail, print_outbox, window};
 
@@ -146,6 +155,14 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`onsite jobs | head`): nothing more to say.
+        Err(e)
+            if e
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             // Device errors carry messages written for people; show them without a trace.
             match e.downcast_ref::<CoreError>() {
@@ -182,7 +199,7 @@ async fn run(cli: Cli) -> Result<()> {
             let user = device
                 .login(&hq, &username, password.trim_end_matches(['\n', '\r']), pin)
                 .await?;
-            println!(
+            out!(
                 "logged in as {} ({}) at {}",
                 user.display_name,
                 user.username,
@@ -210,7 +227,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             let report = report?;
             if report.applied + report.conflicts + report.rejected > 0 || report.uploaded > 0 {
-                println!(
+                out!(
                     "sent: {} changes applied, {} conflicts, {} rejected; {} attachments ({} bytes)",
                     report.applied,
                     report.conflicts,
@@ -219,7 +236,7 @@ async fn run(cli: Cli) -> Result<()> {
                     report.uploaded_bytes
                 );
             }
-            println!(
+            out!(
                 "synced: {} pages, {} jobs received, {} removed{} in {:.2} s",
                 report.pages,
                 report.jobs_received,
@@ -239,16 +256,16 @@ async fn run(cli: Cli) -> Result<()> {
             };
             let jobs = device.jobs(&query, Utc::now())?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&jobs)?);
+                out!("{}", serde_json::to_string_pretty(&jobs)?);
             } else if jobs.is_empty() {
-                println!("no jobs on this device");
+                out!("no jobs on this device");
             } else {
-                println!(
+                out!(
                     "{:<12} {:<13} {:<14} {:<28} SCHEDULED",
                     "NUMBER", "KIND", "STATUS", "CUSTOMER"
                 );
                 for j in jobs {
-                    println!(
+                    out!(
                         "{:<12} {:<13} {:<14} {:<28} {}",
                         j.number,
                         j.kind,
@@ -265,9 +282,9 @@ async fn run(cli: Cli) -> Result<()> {
             let now = Local::now();
             let detail = device.job(&number, now.to_utc(), now.date_naive())?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&detail)?);
+                out!("{}", serde_json::to_string_pretty(&detail)?);
             } else {
-                print_detail(&detail);
+                print_detail(&detail)?;
             }
         }
         Command::Job { command } => {
@@ -291,7 +308,7 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             };
             let waiting = device.status()?.waiting;
-            println!(
+            out!(
                 "recorded on {}: {} ({waiting} change(s) waiting to sync; run `onsite sync`)",
                 entry.job_number,
                 describe(&entry.change)
@@ -300,30 +317,30 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Outbox { json, recent } => {
             let outbox = device.outbox(recent)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&outbox)?);
+                out!("{}", serde_json::to_string_pretty(&outbox)?);
             } else {
-                print_outbox(&outbox);
+                print_outbox(&outbox)?;
             }
         }
         Command::Status { json } => {
             let s = device.status()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&s)?);
+                out!("{}", serde_json::to_string_pretty(&s)?);
             } else {
                 let or_dash = |v: Option<String>| v.unwrap_or_else(|| "-".into());
-                println!("logged in:  {}", if s.logged_in { "yes" } else { "no" });
-                println!("user:       {}", or_dash(s.username));
-                println!("HQ:         {}", or_dash(s.hq_url));
-                println!("pinned:     {}", or_dash(s.fingerprint));
-                println!("last sync:  {}", or_dash(s.last_sync_at.map(local)));
-                println!("jobs:       {}", s.jobs);
-                println!("waiting:    {} change(s) to send", s.waiting);
-                println!("device:     {}", s.device_id);
+                out!("logged in:  {}", if s.logged_in { "yes" } else { "no" });
+                out!("user:       {}", or_dash(s.username));
+                out!("HQ:         {}", or_dash(s.hq_url));
+                out!("pinned:     {}", or_dash(s.fingerprint));
+                out!("last sync:  {}", or_dash(s.last_sync_at.map(local)));
+                out!("jobs:       {}", s.jobs);
+                out!("waiting:    {} change(s) to send", s.waiting);
+                out!("device:     {}", s.device_id);
             }
         }
         Command::Logout { discard_unsent } => {
             device.logout(discard_unsent)?;
-            println!("logged out; HQ data removed from this device");
+            out!("logged out; HQ data removed from this device");
         }
     }
     Ok(())

@@ -16,22 +16,22 @@ pub fn window(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> Strin
     }
 }
 
-pub fn print_detail(d: &onsite_core::JobDetail) {
+pub fn print_detail(d: &onsite_core::JobDetail) -> std::io::Result<()> {
     let j = &d.job;
-    println!(
+    out!(
         "{}  {}  [{}]  priority {}",
         j.number, j.kind, j.status, j.priority
     );
-    println!("{}", j.summary);
+    out!("{}", j.summary);
     if let Some(desc) = &j.description {
-        println!("\n{desc}");
+        out!("\n{desc}");
     }
-    println!("\nCustomer:   {}", d.customer.name);
+    out!("\nCustomer:   {}", d.customer.name);
     if let Some(p) = &d.customer.phone {
-        println!("Phone:      {p}");
+        out!("Phone:      {p}");
     }
     if let Some(e) = &d.customer.email {
-        println!("Email:      {e}");
+        out!("Email:      {e}");
     }
     let town = d
         .site
@@ -39,21 +39,21 @@ pub fn print_detail(d: &onsite_core::JobDetail) {
         .as_deref()
         .map(|t| format!(", {t}"))
         .unwrap_or_default();
-    println!("Site:       {}{town}", d.site.address);
+    out!("Site:       {}{town}", d.site.address);
     if let Some(n) = &d.site.access_notes {
-        println!("Access:     {n}");
+        out!("Access:     {n}");
     }
-    println!("Scheduled:  {}", window(j.scheduled_start, j.scheduled_end));
+    out!("Scheduled:  {}", window(j.scheduled_start, j.scheduled_end));
     if let Some(due) = j.sla_due {
         let state = match d.sla {
             onsite_core::Sla::Overdue => " (overdue)",
             onsite_core::Sla::DueSoon => " (due soon)",
             _ => "",
         };
-        println!("SLA due:    {}{state}", local(due));
+        out!("SLA due:    {}{state}", local(due));
     }
     if let Some(a) = &d.asset {
-        println!(
+        out!(
             "\nAsset:      {} (serial {})",
             a.model,
             a.serial.as_deref().unwrap_or("unknown")
@@ -65,23 +65,23 @@ pub fn print_detail(d: &onsite_core::JobDetail) {
             Some(onsite_core::Warranty::Expired { ended }) => format!("expired on {ended}"),
             _ => "unknown".into(),
         };
-        println!("Warranty:   {warranty}");
+        out!("Warranty:   {warranty}");
     }
     if !d.history.is_empty() {
-        println!("\nHistory:");
+        out!("\nHistory:");
         for h in &d.history {
             let detail = h
                 .detail
                 .as_deref()
                 .map(|d| format!("  ({d})"))
                 .unwrap_or_default();
-            println!("  {}  {}{detail}", local(h.at), h.status);
+            out!("  {}  {}{detail}", local(h.at), h.status);
         }
     }
     if !d.activity.is_empty() {
-        println!("\nOn site:");
+        out!("\nOn site:");
         for a in &d.activity {
-            println!(
+            out!(
                 "  {}  {}{}",
                 local(a.at),
                 describe(&a.change),
@@ -90,10 +90,11 @@ pub fn print_detail(d: &onsite_core::JobDetail) {
         }
     }
     if d.read_only {
-        println!(
+        out!(
             "\nThis job was given to another technician; it is read-only until your changes to it reach HQ."
         );
     }
+    Ok(())
 }
 
 fn state_note(a: &Activity) -> String {
@@ -134,22 +135,22 @@ pub fn describe(change: &Change) -> String {
 }
 
 /// The outbox as a table.
-pub fn print_outbox(outbox: &Outbox) {
-    println!(
+pub fn print_outbox(outbox: &Outbox) -> std::io::Result<()> {
+    out!(
         "{} change(s) waiting to sync; {} conflict(s), {} rejected",
         outbox.waiting, outbox.conflicts, outbox.rejected
     );
     if outbox.ops.is_empty() {
-        return;
+        return Ok(());
     }
-    println!("\n{:<10} {:<12} {:<17} CHANGE", "STATE", "JOB", "RECORDED");
+    out!("\n{:<10} {:<12} {:<17} CHANGE", "STATE", "JOB", "RECORDED");
     for e in &outbox.ops {
         let reason = match (e.reason, &e.message) {
             (Some(r), Some(m)) => format!("\n{:<10} {r}: {m}", ""),
             (Some(r), None) => format!("\n{:<10} {r}", ""),
             _ => String::new(),
         };
-        println!(
+        out!(
             "{:<10} {:<12} {:<17} {}{reason}",
             e.state,
             e.job_number,
@@ -157,4 +158,5 @@ pub fn print_outbox(outbox: &Outbox) {
             describe(&e.change)
         );
     }
+    Ok(())
 }
