@@ -6,6 +6,7 @@ use onsite_core::Fingerprint;
 use onsite_core::hq::HqClient;
 use onsite_protocol::DeviceId;
 use onsite_protocol::api::{AssignRequest, JobView, Tokens};
+use onsite_protocol::push::{ConflictView, JobOps, ReceivedOp, ReceivedOps};
 use reqwest::Method;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -231,6 +232,57 @@ pub struct Dispatcher {
 }
 
 impl Dispatcher {
+    /// Any dispatcher call; panics with HQ's answer when it fails.
+    pub async fn call<B: serde::Serialize, T: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> T {
+        self.client
+            .call(method.clone(), path, &self.token, body)
+            .await
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    }
+
+    /// Like [`Dispatcher::call`], returning HQ's refusal instead of panicking.
+    pub async fn try_call<B: serde::Serialize, T: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, onsite_core::CoreError> {
+        self.client.call(method, path, &self.token, body).await
+    }
+
+    /// HQ's whole log of received ops, in receive order.
+    pub async fn received_ops(&self) -> Vec<ReceivedOp> {
+        let mut all = Vec::new();
+        let mut after = 0;
+        loop {
+            let page: ReceivedOps = self
+                .call::<(), _>(Method::GET, &format!("/ops?after={after}&limit=500"), None)
+                .await;
+            all.extend(page.ops);
+            match page.next {
+                Some(n) => after = n,
+                None => return all,
+            }
+        }
+    }
+
+    /// Everything devices sent about job `number`.
+    pub async fn job_ops(&self, number: &str) -> JobOps {
+        let id = self.job(number).await.job.id;
+        self.call::<(), _>(Method::GET, &format!("/jobs/{id}/ops"), None)
+            .await
+    }
+
+    /// Open conflicts.
+    pub async fn conflicts(&self) -> Vec<ConflictView> {
+        self.call::<(), _>(Method::GET, "/conflicts", None).await
+    }
+
     /// Finds a job by number through the job list.
     pub async fn job(&self, number: &str) -> JobView {
         let list: onsite_protocol::api::JobList = self

@@ -13,6 +13,8 @@ use tokio::net::{TcpListener, TcpStream};
 pub struct Faults {
     /// Response bytes still allowed before every connection is cut; negative = unlimited.
     budget: AtomicI64,
+    /// Request bytes still allowed before every connection is cut; negative = unlimited.
+    up_budget: AtomicI64,
     /// Delay added before forwarding each response chunk, in milliseconds.
     delay_ms: AtomicU64,
     /// Bytes sent HQ → device.
@@ -38,6 +40,7 @@ impl Proxy {
         let addr = listener.local_addr().expect("proxy addr");
         let faults = Arc::new(Faults::default());
         faults.budget.store(-1, Ordering::SeqCst);
+        faults.up_budget.store(-1, Ordering::SeqCst);
         let shared = faults.clone();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
@@ -64,9 +67,16 @@ impl Proxy {
         self.faults.budget.store(bytes, Ordering::SeqCst);
     }
 
+    /// Cut every connection once `bytes` more request bytes have passed (mid-upload).
+    pub fn cut_requests_after(&self, bytes: i64) {
+        self.faults.cut.store(false, Ordering::SeqCst);
+        self.faults.up_budget.store(bytes, Ordering::SeqCst);
+    }
+
     /// Stop cutting.
     pub fn heal(&self) {
         self.faults.budget.store(-1, Ordering::SeqCst);
+        self.faults.up_budget.store(-1, Ordering::SeqCst);
     }
 
     /// Delay each forwarded response chunk.
@@ -102,6 +112,19 @@ async fn pipe(client: TcpStream, server: TcpStream, faults: Arc<Faults>) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
+            let budget = up_faults.up_budget.load(Ordering::SeqCst);
+            if budget >= 0 {
+                let allowed = budget.min(n as i64) as usize;
+                up_faults
+                    .up_budget
+                    .fetch_sub(allowed as i64, Ordering::SeqCst);
+                if allowed < n {
+                    let _ = server_write.write_all(&buf[..allowed]).await;
+                    up_faults.up.fetch_add(allowed as u64, Ordering::SeqCst);
+                    up_faults.cut.store(true, Ordering::SeqCst);
+                    break;
+                }
+            }
             up_faults.up.fetch_add(n as u64, Ordering::SeqCst);
             if server_write.write_all(&buf[..n]).await.is_err() {
                 break;

@@ -157,8 +157,7 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`onsite jobs | head`): nothing more to say.
         Err(e)
-            if e
-                .downcast_ref::<std::io::Error>()
+            if e.downcast_ref::<std::io::Error>()
                 .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
         {
             ExitCode::SUCCESS
@@ -262,7 +261,10 @@ async fn run(cli: Cli) -> Result<()> {
             } else {
                 out!(
                     "{:<12} {:<13} {:<14} {:<28} SCHEDULED",
-                    "NUMBER", "KIND", "STATUS", "CUSTOMER"
+                    "NUMBER",
+                    "KIND",
+                    "STATUS",
+                    "CUSTOMER"
                 );
                 for j in jobs {
                     out!(

@@ -20,7 +20,10 @@ pub fn print_detail(d: &onsite_core::JobDetail) -> std::io::Result<()> {
     let j = &d.job;
     out!(
         "{}  {}  [{}]  priority {}",
-        j.number, j.kind, j.status, j.priority
+        j.number,
+        j.kind,
+        j.status,
+        j.priority
     );
     out!("{}", j.summary);
     if let Some(desc) = &j.description {
@@ -138,7 +141,9 @@ pub fn describe(change: &Change) -> String {
 pub fn print_outbox(outbox: &Outbox) -> std::io::Result<()> {
     out!(
         "{} change(s) waiting to sync; {} conflict(s), {} rejected",
-        outbox.waiting, outbox.conflicts, outbox.rejected
+        outbox.waiting,
+        outbox.conflicts,
+        outbox.rejected
     );
     if outbox.ops.is_empty() {
         return Ok(());

@@ -177,6 +177,11 @@ async fn pull(
     progress: &(dyn Fn(SyncProgress) + Send + Sync),
 ) -> Result<()> {
     let (device, client) = (session.device, session.client);
+    progress(SyncProgress {
+        phase: SyncPhase::Pulling,
+        done: 0,
+        total: None,
+    });
     // While one page is being applied the next is already downloading; pages are still
     // committed strictly in order, and a failed apply cancels the download in flight.
     let mut cursor = device.store().setting(crate::store::Setting::Cursor)?;

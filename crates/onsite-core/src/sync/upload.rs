@@ -19,6 +19,11 @@ pub(super) async fn run(
     let total: u64 = pending.iter().map(|(_, bytes)| bytes).sum();
     let mut done = 0;
     for (sha256, bytes) in pending {
+        progress(SyncProgress {
+            phase: SyncPhase::Uploading,
+            done,
+            total: Some(total),
+        });
         let path = content_path(session.device.data_dir(), &sha256);
         if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
             // The content is gone from this device; HQ will refuse the op, and the technician
