@@ -1,0 +1,379 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
+//! Two laptops of one technician and a dispatcher edit the same job in random interleavings
+//! (proptest). After everyone syncs, all replicas agree with HQ, and every op either counts or
+//! is visible as a conflict — none is lost or doubled. HQ runs in-process over real HTTPS on a
+//! real SQLite file; `PROPTEST_CASES` sets how many interleavings are tried.
+
+use chrono::Utc;
+use onsite_core::hq::HqClient;
+use onsite_core::{Device, OpState};
+use onsite_e2e::PASSWORD;
+use onsite_hq::server::{CertSource, RunningHq, ServeConfig};
+use onsite_hq::storage::{NewUser, Storage};
+use onsite_protocol::api::{AssignRequest, CancelRequest, JobPatch, JobView, Tokens};
+use onsite_protocol::push::{ConflictView, JobOps, ResolveRequest};
+use onsite_protocol::{DeviceId, JobStatus, Outcome, Resolution, Role};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use reqwest::Method;
+use std::collections::BTreeSet;
+
+#[derive(Clone, Debug)]
+enum Edit {
+    Status(JobStatus),
+    Note,
+    Phone(u8),
+    Serial(u8),
+    Work(bool),
+}
+
+#[derive(Clone, Debug)]
+enum HqEdit {
+    Cancel,
+    Assign(&'static str),
+    Phone(u8),
+    Serial(u8),
+    Summary(u8),
+    Settle(bool),
+}
+
+#[derive(Clone, Debug)]
+enum Step {
+    Device(usize, Edit),
+    Hq(HqEdit),
+    Sync(usize),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let status = prop_oneof![
+        Just(JobStatus::EnRoute),
+        Just(JobStatus::OnSite),
+        Just(JobStatus::WaitingParts),
+        Just(JobStatus::Completed),
+        Just(JobStatus::Assigned),
+    ];
+    let edit = prop_oneof![
+        3 => status.prop_map(Edit::Status),
+        2 => Just(Edit::Note),
+        1 => (0u8..4).prop_map(Edit::Phone),
+        1 => (0u8..4).prop_map(Edit::Serial),
+        1 => any::<bool>().prop_map(Edit::Work),
+    ];
+    let hq = prop_oneof![
+        Just(HqEdit::Cancel),
+        Just(HqEdit::Assign("tom")),
+        Just(HqEdit::Assign("tina")),
+        (0u8..4).prop_map(HqEdit::Phone),
+        (0u8..4).prop_map(HqEdit::Serial),
+        (0u8..4).prop_map(HqEdit::Summary),
+        any::<bool>().prop_map(HqEdit::Settle),
+    ];
+    prop_oneof![
+        5 => ((0usize..2), edit).prop_map(|(d, e)| Step::Device(d, e)),
+        2 => hq.prop_map(Step::Hq),
+        3 => (0usize..2).prop_map(Step::Sync),
+    ]
+}
+
+struct World {
+    hq: Option<RunningHq>,
+    _dir: tempfile::TempDir,
+    laptops: Vec<(Device, tempfile::TempDir)>,
+    client: HqClient,
+    token: String,
+}
+
+impl World {
+    async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = onsite_hq::server::open_storage(dir.path()).unwrap();
+        let hash = onsite_hq::auth::hash_password(PASSWORD).unwrap();
+        for (name, role) in [
+            ("tina", Role::Technician),
+            ("tom", Role::Technician),
+            ("dana", Role::Dispatcher),
+        ] {
+            storage
+                .add_user(
+                    NewUser {
+                        username: name.into(),
+                        display_name: name.into(),
+                        role,
+                        skills: vec![],
+                        password_hash: hash.clone(),
+                    },
+                    Utc::now(),
+                )
+                .unwrap();
+        }
+        drop(storage);
+        let hq = onsite_hq::server::start(ServeConfig {
+            data_dir: dir.path().to_path_buf(),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            cert: CertSource::SelfSigned,
+        })
+        .await
+        .unwrap();
+        let pin = hq.fingerprint.parse().unwrap();
+        let mut laptops = Vec::new();
+        for _ in 0..2 {
+            let data = tempfile::tempdir().unwrap();
+            let device = Device::open(data.path()).unwrap();
+            device
+                .login(&hq.url(), "tina", PASSWORD, Some(pin))
+                .await
+                .unwrap();
+            laptops.push((device, data));
+        }
+        let client = HqClient::new(&hq.url(), Some(pin)).unwrap();
+        let tokens: Tokens = client
+            .login("dana", PASSWORD, DeviceId::new())
+            .await
+            .unwrap();
+        Self {
+            hq: Some(hq),
+            _dir: dir,
+            laptops,
+            client,
+            token: tokens.access_token,
+        }
+    }
+
+    async fn call<B: serde::Serialize, T: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, onsite_core::CoreError> {
+        self.client.call(method, path, &self.token, body).await
+    }
+
+    fn laptop(&self, i: usize) -> &Device {
+        &self.laptops[i].0
+    }
+
+    async fn sync(&self, i: usize) {
+        self.laptop(i).sync(Utc::now(), &|_| {}).await.unwrap();
+    }
+}
+
+fn phone(v: u8) -> String {
+    format!("555 010{v}")
+}
+
+/// One interleaving on a fresh job; returns what went wrong, if anything.
+async fn case(world: &World, case: usize, steps: &[Step]) -> Result<(), String> {
+    let number = format!("C-{case:05}");
+    let created: JobView = world
+        .call(
+            Method::POST,
+            "/jobs",
+            Some(&serde_json::json!({
+                "number": number, "kind": "repair", "summary": "Leak", "technician": "tina",
+                "customer": {"name": format!("Customer {case}"), "phone": "555 0000"},
+                "site": {"address": format!("{case} Mill Lane")},
+                "asset": {"model": "HeatMax", "serial": "S-0"}})),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let id = created.job.id;
+    world.sync(0).await;
+    world.sync(1).await;
+    for step in steps {
+        match step {
+            Step::Sync(i) => world.sync(*i).await,
+            Step::Device(i, edit) => {
+                let d = world.laptop(*i);
+                let now = Utc::now();
+                // Refusals on the device (invalid move, job read-only or gone) record nothing.
+                let _ = match edit {
+                    Edit::Status(to) => d.set_status(&number, *to, now),
+                    Edit::Note => d.add_note(&number, "checked the pump", now),
+                    Edit::Phone(v) => d.correct_phone(&number, &phone(*v), now),
+                    Edit::Serial(v) => d.correct_serial(&number, &format!("S-{v}"), now),
+                    Edit::Work(start) => d.work(&number, *start, now),
+                };
+            }
+            Step::Hq(edit) => {
+                // HQ refusals (cancelling a closed job, say) are part of the game.
+                let _: Result<serde_json::Value, _> = match edit {
+                    HqEdit::Cancel => {
+                        world
+                            .call(
+                                Method::POST,
+                                &format!("/jobs/{id}/cancel"),
+                                Some(&CancelRequest::default()),
+                            )
+                            .await
+                    }
+                    HqEdit::Assign(to) => {
+                        world
+                            .call(
+                                Method::POST,
+                                &format!("/jobs/{id}/assign"),
+                                Some(&AssignRequest {
+                                    technician: Some(to.to_string()),
+                                }),
+                            )
+                            .await
+                    }
+                    HqEdit::Phone(v) | HqEdit::Serial(v) | HqEdit::Summary(v) => {
+                        let mut patch = JobPatch::default();
+                        match edit {
+                            HqEdit::Phone(_) => patch.contact_phone = Some(phone(*v)),
+                            HqEdit::Serial(_) => patch.asset_serial = Some(format!("S-{v}")),
+                            _ => patch.summary = Some(format!("Leak, take {v}")),
+                        }
+                        world
+                            .call(Method::PATCH, &format!("/jobs/{id}"), Some(&patch))
+                            .await
+                    }
+                    HqEdit::Settle(accept) => {
+                        let open: Vec<ConflictView> = world
+                            .call::<(), _>(Method::GET, "/conflicts", None)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        match open.iter().find(|c| c.op.op.job_id == id) {
+                            Some(c) => {
+                                let resolution = if *accept {
+                                    Resolution::AcceptDevice
+                                } else {
+                                    Resolution::KeepHq
+                                };
+                                world
+                                    .call(
+                                        Method::POST,
+                                        &format!("/conflicts/{}/resolve", c.op.op.op_id),
+                                        Some(&ResolveRequest { resolution }),
+                                    )
+                                    .await
+                            }
+                            None => Ok(serde_json::Value::Null),
+                        }
+                    }
+                };
+            }
+        }
+    }
+    // Everyone syncs until nothing moves: twice round is enough for B's ops to reach A.
+    for i in [0, 1, 0, 1] {
+        world.sync(i).await;
+    }
+    check(world, &number, id).await
+}
+
+async fn check(world: &World, number: &str, id: onsite_protocol::JobId) -> Result<(), String> {
+    let hq: JobView = world
+        .call::<(), _>(Method::GET, &format!("/jobs/{id}"), None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let ops: JobOps = world
+        .call::<(), _>(Method::GET, &format!("/jobs/{id}/ops"), None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut sent = Vec::new();
+    for i in 0..2 {
+        let d = world.laptop(i);
+        let outbox = d.outbox(u32::MAX).unwrap();
+        if outbox.waiting != 0 {
+            return Err(format!("laptop {i} still has {} waiting", outbox.waiting));
+        }
+        for e in outbox.ops.iter().filter(|e| e.job_number == number) {
+            if !matches!(e.state, OpState::Applied | OpState::Conflict) {
+                return Err(format!("laptop {i}: op {:?} ended {}", e.change, e.state));
+            }
+            sent.push(e.op_id);
+        }
+    }
+    // Every op from the laptops is at HQ exactly once, applied or a conflict.
+    for op_id in &sent {
+        let at_hq: Vec<_> = ops.ops.iter().filter(|o| o.op.op_id == *op_id).collect();
+        if at_hq.len() != 1 || at_hq[0].outcome == Outcome::Rejected {
+            return Err(format!("op {op_id} at HQ: {at_hq:?}"));
+        }
+    }
+    if ops.ops.len() != sent.len() {
+        return Err(format!("HQ has {} ops, laptops sent {}", ops.ops.len(), sent.len()));
+    }
+    let counted: BTreeSet<_> = ops.ops.iter().map(|o| o.op.op_id).collect();
+    let today = Utc::now().date_naive();
+    for i in 0..2 {
+        let local = world.laptop(i).job(number, Utc::now(), today);
+        match hq.job.technician.as_deref() {
+            Some("tina") => {
+                let d = local.map_err(|e| format!("laptop {i}: {e}"))?;
+                let seen = (
+                    d.job.status,
+                    d.job.summary.clone(),
+                    d.customer.phone.clone(),
+                    d.asset.as_ref().and_then(|a| a.serial.clone()),
+                );
+                let want = (
+                    hq.job.status,
+                    hq.job.summary.clone(),
+                    hq.customer.phone.clone(),
+                    hq.asset.as_ref().and_then(|a| a.serial.clone()),
+                );
+                if seen != want {
+                    return Err(format!("laptop {i} sees {seen:?}, HQ has {want:?}"));
+                }
+                let activity: BTreeSet<_> = d.activity.iter().map(|a| a.op_id).collect();
+                if activity != counted {
+                    return Err(format!("laptop {i} activity differs from HQ's ops"));
+                }
+                let conflicts_here = d
+                    .activity
+                    .iter()
+                    .filter(|a| a.state == OpState::Conflict)
+                    .count();
+                let conflicts_hq = ops
+                    .ops
+                    .iter()
+                    .filter(|o| o.outcome == Outcome::Conflict)
+                    .count();
+                if conflicts_here != conflicts_hq {
+                    return Err(format!("laptop {i} shows {conflicts_here} conflicts, HQ {conflicts_hq}"));
+                }
+            }
+            _ => {
+                if local.is_ok() {
+                    return Err(format!("laptop {i} still holds a job given away"));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn two_laptops_and_a_dispatcher_converge() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let world = rt.block_on(World::new());
+    let mut runner = TestRunner::new(Config {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(32),
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let counter = std::cell::Cell::new(0);
+    let result = runner.run(&proptest::collection::vec(step(), 1..30), |steps| {
+        counter.set(counter.get() + 1);
+        rt.block_on(case(&world, counter.get(), &steps))
+            .map_err(TestCaseError::fail)
+    });
+    let hq = rt.block_on(async {
+        let mut world = world;
+        world.hq.take()
+    });
+    if let Some(hq) = hq {
+        rt.block_on(hq.shutdown());
+    }
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
