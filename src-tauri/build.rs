@@ -11,6 +11,13 @@ const COMMANDS: &[&str] = &[
     "sync_now",
     "sync_state",
     "ui_ready",
+    "set_status",
+    "add_note",
+    "work",
+    "correct_phone",
+    "correct_serial",
+    "attach_photo",
+    "outbox",
 ];
 
 fn main() {

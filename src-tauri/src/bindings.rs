@@ -3,12 +3,13 @@
 //! `UPDATE_BINDINGS=1 cargo test -p onsite-desktop bindings` to rewrite it.
 
 use onsite_core::{
-    Connection, DeviceStatus, ErrorReport, HqProbe, JobDetail, JobQuery, JobRange, JobSummary, Sla,
-    SyncPhase, SyncProgress, SyncState, Warranty,
+    Activity, Connection, DeviceStatus, ErrorReport, HqProbe, JobDetail, JobQuery, JobRange,
+    JobSummary, OpState, Outbox, OutboxEntry, Sla, SyncPhase, SyncProgress, SyncState, Warranty,
 };
+use onsite_protocol::push::Settlement;
 use onsite_protocol::{
-    Asset, AssetId, Customer, CustomerId, DeviceId, Job, JobId, JobKind, JobStatus, Priority, Role,
-    Site, SiteId, StatusChange, User, UserId,
+    Asset, AssetId, Change, Customer, CustomerId, DeviceId, Job, JobId, JobKind, JobStatus, OpId,
+    Priority, Reason, Resolution, Role, Site, SiteId, StatusChange, User, UserId,
 };
 use std::any::TypeId;
 use std::collections::BTreeSet;
@@ -53,6 +54,7 @@ fn generate() -> Declarations {
         .add::<AssetId>()
         .add::<UserId>()
         .add::<DeviceId>()
+        .add::<OpId>()
         .add::<Role>()
         .add::<JobKind>()
         .add::<JobStatus>()
@@ -63,6 +65,14 @@ fn generate() -> Declarations {
         .add::<Asset>()
         .add::<Job>()
         .add::<StatusChange>()
+        .add::<Change>()
+        .add::<Reason>()
+        .add::<Resolution>()
+        .add::<Settlement>()
+        .add::<OpState>()
+        .add::<Activity>()
+        .add::<OutboxEntry>()
+        .add::<Outbox>()
         .add::<Sla>()
         .add::<Warranty>()
         .add::<JobRange>()

@@ -6,9 +6,9 @@ use crate::Onsite;
 use chrono::{Local, Utc};
 use onsite_core::{
     CoreError, DeviceStatus, ErrorReport, Fingerprint, HqProbe, JobDetail, JobQuery, JobSummary,
-    SyncState,
+    Outbox, OutboxEntry, SyncState,
 };
-use onsite_protocol::User;
+use onsite_protocol::{JobStatus, User};
 use std::sync::atomic::Ordering;
 use tauri::State;
 
@@ -86,4 +86,114 @@ pub async fn ui_ready(app: State<'_, Onsite>) -> Reply<u64> {
         tracing::info!("job list painted {ms} ms after launch");
     }
     Ok(ms)
+}
+
+/// Tells the sync runner a change was recorded (a sync follows in a few seconds).
+fn recorded(app: &Onsite, entry: OutboxEntry) -> Reply<OutboxEntry> {
+    app.runner()?.changed();
+    Ok(entry)
+}
+
+/// Moves a job to `status`.
+#[tauri::command]
+pub async fn set_status(
+    app: State<'_, Onsite>,
+    number: String,
+    status: JobStatus,
+) -> Reply<OutboxEntry> {
+    let entry = app.device()?.set_status(&number, status, Utc::now())?;
+    recorded(&app, entry)
+}
+
+/// Adds a note to a job.
+#[tauri::command]
+pub async fn add_note(app: State<'_, Onsite>, number: String, text: String) -> Reply<OutboxEntry> {
+    let entry = app.device()?.add_note(&number, &text, Utc::now())?;
+    recorded(&app, entry)
+}
+
+/// Starts (`start: true`) or stops work on site.
+#[tauri::command]
+pub async fn work(app: State<'_, Onsite>, number: String, start: bool) -> Reply<OutboxEntry> {
+    let entry = app.device()?.work(&number, start, Utc::now())?;
+    recorded(&app, entry)
+}
+
+/// Corrects the customer's contact phone.
+#[tauri::command]
+pub async fn correct_phone(
+    app: State<'_, Onsite>,
+    number: String,
+    phone: String,
+) -> Reply<OutboxEntry> {
+    let entry = app.device()?.correct_phone(&number, &phone, Utc::now())?;
+    recorded(&app, entry)
+}
+
+/// Corrects the product's serial number.
+#[tauri::command]
+pub async fn correct_serial(
+    app: State<'_, Onsite>,
+    number: String,
+    serial: String,
+) -> Reply<OutboxEntry> {
+    let entry = app.device()?.correct_serial(&number, &serial, Utc::now())?;
+    recorded(&app, entry)
+}
+
+/// Header naming the job a photo is attached to.
+pub const JOB_HEADER: &str = "onsite-job";
+/// Header with the photo's file name, percent-encoded (`encodeURIComponent`).
+pub const FILE_NAME_HEADER: &str = "onsite-file-name";
+
+/// Attaches a photo picked in the UI. The bytes travel as the raw request body (no JSON
+/// encoding of megabytes); the job and file name travel in headers.
+#[tauri::command]
+pub async fn attach_photo(
+    app: State<'_, Onsite>,
+    request: tauri::ipc::Request<'_>,
+) -> Reply<OutboxEntry> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(CoreError::InvalidInput("the photo must be sent as raw bytes".into()).into());
+    };
+    let header = |name: &str| -> Reply<String> {
+        let value = request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| CoreError::InvalidInput(format!("missing {name}")))?;
+        Ok(percent_decode(value))
+    };
+    let (number, file_name) = (header(JOB_HEADER)?, header(FILE_NAME_HEADER)?);
+    let entry = app
+        .device()?
+        .attach_bytes(&number, &file_name, bytes, Utc::now())?;
+    recorded(&app, entry)
+}
+
+/// Undoes `encodeURIComponent`; bytes that do not decode are kept as they are.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The outbox: changes waiting to reach HQ, then the `recent` latest answered ones.
+#[tauri::command]
+pub async fn outbox(app: State<'_, Onsite>, recent: Option<u32>) -> Reply<Outbox> {
+    Ok(app.device()?.outbox(recent.unwrap_or(50))?)
 }

@@ -6,11 +6,11 @@
 
 pub mod commands;
 
-use onsite_core::{Device, ErrorReport, SyncRunner};
+use onsite_core::{Device, ErrorReport, Schedule, SyncRunner};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tauri::{Emitter, Manager, Runtime};
 
 /// Name of the event that carries every [`onsite_core::SyncState`] change to the UI.
@@ -22,8 +22,9 @@ pub struct Options {
     /// Data folder; [`onsite_core::default_data_dir`] (the OS app-data folder of
     /// `onsite-desktop`) when `None`.
     pub data_dir: Option<PathBuf>,
-    /// Sync this often in the background (and once at start); never when `None`.
-    pub sync_every: Option<Duration>,
+    /// Sync in the background on this schedule (at start, after changes, periodically, with
+    /// backoff while HQ is away); never when `None`.
+    pub schedule: Option<Schedule>,
 }
 
 /// What the commands share: the sync runner (which holds the device) and start-up timing.
@@ -68,6 +69,13 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, options: Options) -> tauri::B
             commands::sync_now,
             commands::sync_state,
             commands::ui_ready,
+            commands::set_status,
+            commands::add_note,
+            commands::work,
+            commands::correct_phone,
+            commands::correct_serial,
+            commands::attach_photo,
+            commands::outbox,
         ])
         .setup(move |app| {
             #[cfg(target_os = "linux")]
@@ -81,11 +89,9 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, options: Options) -> tauri::B
                     let _ = handle.emit(SYNC_EVENT, state);
                 }))
             });
-            match (&runner, options.sync_every) {
-                (Ok(runner), Some(every)) => {
-                    tauri::async_runtime::spawn(
-                        runner.clone().run_periodically(every, chrono::Utc::now),
-                    );
+            match (&runner, options.schedule) {
+                (Ok(runner), Some(schedule)) => {
+                    tauri::async_runtime::spawn(runner.clone().run(schedule, chrono::Utc::now));
                 }
                 (Err(e), _) => tracing::error!(code = %e.code, "{}", e.message),
                 _ => {}

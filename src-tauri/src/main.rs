@@ -7,9 +7,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// Background sync period unless `ONSITE_SYNC_SECONDS` says otherwise.
-const SYNC_EVERY: Duration = Duration::from_secs(60);
-
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -29,19 +26,24 @@ fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    let sync_every = match std::env::var("ONSITE_SYNC_SECONDS") {
-        Ok(s) => match s.parse::<u64>() {
-            Ok(n) if n > 0 => Duration::from_secs(n),
+    // The period comes from ONSITE_SYNC_SECONDS when set; retries while HQ is away never wait
+    // longer than one period.
+    let mut schedule = onsite_core::Schedule::default();
+    if let Ok(s) = std::env::var("ONSITE_SYNC_SECONDS") {
+        match s.parse::<u64>() {
+            Ok(n) if n > 0 => {
+                schedule.every = Duration::from_secs(n);
+                schedule.max_retry = schedule.max_retry.min(schedule.every);
+            }
             _ => {
                 eprintln!("error: ONSITE_SYNC_SECONDS must be a positive number of seconds");
                 return ExitCode::FAILURE;
             }
-        },
-        Err(_) => SYNC_EVERY,
-    };
+        }
+    }
     let options = onsite_desktop::Options {
         data_dir: std::env::var_os("ONSITE_DATA").map(PathBuf::from),
-        sync_every: Some(sync_every),
+        schedule: Some(schedule),
     };
     match onsite_desktop::run(options) {
         Ok(()) => ExitCode::SUCCESS,

@@ -25,7 +25,7 @@ impl Shell {
     fn start_in(data: TempDir) -> Self {
         let options = Options {
             data_dir: Some(data.path().to_path_buf()),
-            sync_every: None,
+            schedule: None,
         };
         let mut app = app(mock_builder(), options)
             .build(tauri::generate_context!())
@@ -52,6 +52,27 @@ impl Shell {
             url: "tauri://localhost".parse().unwrap(),
             body: InvokeBody::Json(args),
             headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.window, request).map(|b| b.deserialize::<Value>().unwrap())
+    }
+
+    /// Invokes `cmd` with a raw body and headers, as the UI sends a photo.
+    fn call_raw(&self, cmd: &str, body: Vec<u8>, headers: &[(&str, &str)]) -> Result<Value, Value> {
+        let mut map = tauri::http::HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(
+                tauri::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
+        }
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Raw(body),
+            headers: map,
             invoke_key: INVOKE_KEY.to_string(),
         };
         get_ipc_response(&self.window, request).map(|b| b.deserialize::<Value>().unwrap())
@@ -234,4 +255,117 @@ fn a_technician_session_through_every_command() {
         (json!(false), json!(0))
     );
     assert_eq!(shell.ok("sync_state", json!({}))["connection"], "unknown");
+}
+
+#[test]
+fn changes_recorded_in_the_app_wait_then_reach_hq() {
+    let hq = Hq::start();
+    let shell = Shell::start();
+    let url = hq.running().url();
+    shell.ok(
+        "login",
+        json!({"url": url, "username": "tina", "password": onsite_hq::demo::PASSWORD,
+               "fingerprint": hq.running().fingerprint}),
+    );
+    shell.ok("sync_now", json!({}));
+    let jobs = shell.ok("jobs", all_jobs());
+    let number = jobs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["number"].as_str().unwrap().to_string())
+        .find(|n| {
+            let d = shell.ok("job", json!({"number": n}));
+            d["job"]["status"] == "assigned" && d["asset"].is_object()
+        })
+        .expect("an assigned job with a product");
+    let n = json!(number);
+
+    let entry = shell.ok("set_status", json!({"number": n, "status": "en_route"}));
+    assert_eq!(entry["state"], "pending");
+    shell.ok(
+        "add_note",
+        json!({"number": n, "text": "Parking is round the back"}),
+    );
+    shell.ok("work", json!({"number": n, "start": true}));
+    shell.ok(
+        "correct_phone",
+        json!({"number": n, "phone": "+44 113 496 0001"}),
+    );
+    shell.ok(
+        "correct_serial",
+        json!({"number": n, "serial": "HM3-CHECKED"}),
+    );
+    let photo = shell
+        .call_raw(
+            "attach_photo",
+            b"not really a jpeg".to_vec(),
+            &[
+                ("onsite-job", &number),
+                ("onsite-file-name", "boiler%20front.jpg"),
+            ],
+        )
+        .unwrap();
+    assert_eq!(photo["change"]["file_name"], "boiler front.jpg");
+
+    // Bad input: codes, and nothing recorded.
+    let code = |cmd: &str, args: Value| shell.code(cmd, args);
+    assert_eq!(
+        code("set_status", json!({"number": n, "status": "cancelled"})),
+        "invalid_input"
+    );
+    assert_eq!(
+        code("set_status", json!({"number": n, "status": "completed"})),
+        "invalid_transition"
+    );
+    assert_eq!(
+        code("add_note", json!({"number": "J-404", "text": "x"})),
+        "unknown_job"
+    );
+    assert_eq!(code("attach_photo", json!({"number": n})), "invalid_input");
+    let err = shell
+        .call_raw(
+            "attach_photo",
+            b"x".to_vec(),
+            &[("onsite-job", &number), ("onsite-file-name", "virus.exe")],
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "unsupported_file");
+
+    // The job shows every change at once; the runner knows how many wait.
+    let detail = shell.ok("job", json!({"number": n}));
+    assert_eq!(detail["job"]["status"], "en_route");
+    assert_eq!(detail["customer"]["phone"], "+44 113 496 0001");
+    assert_eq!(detail["working"], true);
+    assert_eq!(detail["activity"].as_array().unwrap().len(), 6);
+    assert_eq!(shell.ok("sync_state", json!({}))["waiting"], 6);
+    let outbox = shell.ok("outbox", json!({}));
+    assert_eq!(outbox["waiting"], 6);
+
+    let state = shell.ok("sync_now", json!({}));
+    assert_eq!(state["waiting"], 0, "{state}");
+    let outbox = shell.ok("outbox", json!({}));
+    assert!(
+        outbox["ops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["state"] == "applied"),
+        "{outbox}"
+    );
+    let detail = shell.ok("job", json!({"number": n}));
+    assert!(
+        detail["activity"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["state"] == "applied" && a["by"] == "tina")
+    );
+
+    // Logging out with a change not yet sent asks first.
+    shell.ok("add_note", json!({"number": n, "text": "one more"}));
+    assert_eq!(code("logout", json!({})), "unsynced_changes");
+    assert_eq!(shell.ok("status", json!({}))["logged_in"], true);
+    shell.ok("logout", json!({"discard": true}));
+    assert_eq!(shell.ok("status", json!({}))["waiting"], 0);
 }

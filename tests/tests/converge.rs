@@ -293,7 +293,11 @@ async fn check(world: &World, number: &str, id: onsite_protocol::JobId) -> Resul
         }
     }
     if ops.ops.len() != sent.len() {
-        return Err(format!("HQ has {} ops, laptops sent {}", ops.ops.len(), sent.len()));
+        return Err(format!(
+            "HQ has {} ops, laptops sent {}",
+            ops.ops.len(),
+            sent.len()
+        ));
     }
     let counted: BTreeSet<_> = ops.ops.iter().map(|o| o.op.op_id).collect();
     let today = Utc::now().date_naive();
@@ -332,7 +336,9 @@ async fn check(world: &World, number: &str, id: onsite_protocol::JobId) -> Resul
                     .filter(|o| o.outcome == Outcome::Conflict)
                     .count();
                 if conflicts_here != conflicts_hq {
-                    return Err(format!("laptop {i} shows {conflicts_here} conflicts, HQ {conflicts_hq}"));
+                    return Err(format!(
+                        "laptop {i} shows {conflicts_here} conflicts, HQ {conflicts_hq}"
+                    ));
                 }
             }
             _ => {

@@ -8,6 +8,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod hq;
 pub mod runner;
+pub mod schedule;
 pub mod session;
 pub mod sla;
 pub mod store;
@@ -19,6 +20,7 @@ pub use error::{CoreError, ErrorReport, Result};
 pub use fingerprint::Fingerprint;
 pub use hq::HqProbe;
 pub use runner::{Connection, SyncRunner, SyncState};
+pub use schedule::Schedule;
 pub use sla::Sla;
 pub use store::{
     Activity, JobDetail, JobQuery, JobRange, JobSummary, OpState, Outbox, OutboxEntry,

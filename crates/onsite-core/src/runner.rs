@@ -1,12 +1,16 @@
 //! Syncs for an interactive front end: one at a time, with a state the UI can always show
-//! (online or offline, running, progress, last success, last error).
+//! (online or offline, running, progress, changes waiting, last success, last error), started
+//! on the [`Schedule`]: at start, a few seconds after a local change, periodically, and on a
+//! backoff while HQ is unreachable — with a cheap health probe before each retry.
 
 use crate::device::Device;
 use crate::error::{CoreError, ErrorReport};
+use crate::schedule::{Schedule, Timing};
 use crate::sync::SyncProgress;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 /// Whether HQ answered the last time the device tried.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +41,27 @@ pub struct SyncState {
     pub last_sync_at: Option<DateTime<Utc>>,
     /// Start of the last attempt since the app started.
     pub last_attempt_at: Option<DateTime<Utc>>,
+    /// Changes recorded on this device that have not reached HQ yet.
+    pub waiting: u64,
+}
+
+/// What the scheduler remembers between attempts.
+#[derive(Debug, Default)]
+struct Attempts {
+    last: Option<Instant>,
+    failures: u32,
+    first_change: Option<Instant>,
+    seed: u64,
+}
+
+impl Attempts {
+    /// xorshift64: jitter needs spread, not quality.
+    fn jitter(&mut self) -> f64 {
+        self.seed ^= self.seed << 13;
+        self.seed ^= self.seed >> 7;
+        self.seed ^= self.seed << 17;
+        (self.seed >> 11) as f64 / (1u64 << 53) as f64
+    }
 }
 
 type Listener = Box<dyn Fn(&SyncState) + Send + Sync>;
@@ -48,12 +73,17 @@ pub struct SyncRunner {
     state: Mutex<SyncState>,
     gate: tokio::sync::Mutex<()>,
     listener: Listener,
+    attempts: Mutex<Attempts>,
+    wake: tokio::sync::Notify,
 }
 
 impl SyncRunner {
     /// A runner for `device`; `listener` hears every state change.
     pub fn new(device: Arc<Device>, listener: impl Fn(&SyncState) + Send + Sync + 'static) -> Self {
         let last_sync_at = device.last_sync_at().ok().flatten();
+        let waiting = device.store().waiting().unwrap_or(0);
+        // Different laptops must not draw the same jitter.
+        let seed = device.device_id().0.as_u64_pair().0 | 1;
         Self {
             device,
             state: Mutex::new(SyncState {
@@ -63,10 +93,32 @@ impl SyncRunner {
                 last_error: None,
                 last_sync_at,
                 last_attempt_at: None,
+                waiting,
             }),
             gate: tokio::sync::Mutex::new(()),
             listener: Box::new(listener),
+            attempts: Mutex::new(Attempts {
+                seed,
+                ..Attempts::default()
+            }),
+            wake: tokio::sync::Notify::new(),
         }
+    }
+
+    fn attempts(&self) -> std::sync::MutexGuard<'_, Attempts> {
+        self.attempts.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Tells the runner the technician recorded a change: the waiting count is refreshed and
+    /// a sync follows a few seconds later.
+    pub fn changed(&self) {
+        {
+            let mut a = self.attempts();
+            a.first_change.get_or_insert_with(Instant::now);
+        }
+        let waiting = self.device.store().waiting().unwrap_or(0);
+        self.update(|s| s.waiting = waiting);
+        self.wake.notify_one();
     }
 
     /// The device synced.
@@ -105,12 +157,24 @@ impl SyncRunner {
             s.progress = None;
             s.last_attempt_at = Some(now);
         });
+        // This sync sends every change made so far; later ones schedule their own.
+        self.attempts().first_change = None;
         let result = self
             .device
             .sync(now, &|p| self.update(|s| s.progress = Some(p)))
             .await;
+        {
+            let mut a = self.attempts();
+            a.last = Some(Instant::now());
+            match &result {
+                Err(e) if e.is_offline() => a.failures += 1,
+                _ => a.failures = 0,
+            }
+        }
+        let waiting = self.device.store().waiting().unwrap_or(0);
         self.update(|s| {
             s.running = false;
+            s.waiting = waiting;
             match result {
                 Ok(_) => {
                     s.connection = Connection::Online;
@@ -131,19 +195,53 @@ impl SyncRunner {
         self.state()
     }
 
-    /// Syncs every `every` for as long as the task lives, skipping turns while nobody is
-    /// logged in. `clock` gives the current time.
-    pub async fn run_periodically(
-        self: Arc<Self>,
-        every: std::time::Duration,
-        clock: impl Fn() -> DateTime<Utc>,
-    ) {
+    /// Syncs on `schedule` for as long as the task lives, skipping turns while nobody is
+    /// logged in. While HQ is unreachable each retry first probes `/health`, and a sync follows
+    /// as soon as HQ answers. `clock` gives the current time.
+    pub async fn run(self: Arc<Self>, schedule: Schedule, clock: impl Fn() -> DateTime<Utc>) {
         loop {
-            if self.device.logged_in().unwrap_or(false) {
-                self.sync(clock()).await;
+            let wait = {
+                let mut a = self.attempts();
+                let timing = Timing {
+                    since_attempt: a.last.map(|l| l.elapsed()),
+                    failures: a.failures,
+                    since_change: a.first_change.map(|c| c.elapsed()),
+                    jitter: a.jitter(),
+                };
+                schedule.next(&timing)
+            };
+            if !wait.is_zero() {
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    // A local change: plan again.
+                    _ = self.wake.notified() => continue,
+                }
             }
-            tokio::time::sleep(every).await;
+            if !self.device.logged_in().unwrap_or(false) {
+                self.attempts().last = Some(Instant::now());
+                continue;
+            }
+            if self.attempts().failures > 0 && !self.probe().await {
+                let now = clock();
+                self.update(|s| s.last_attempt_at = Some(now));
+                continue;
+            }
+            self.sync(clock()).await;
         }
+    }
+
+    /// Asks HQ's health endpoint whether it answers; a failure counts as a failed attempt.
+    async fn probe(&self) -> bool {
+        let answered = match self.device.client() {
+            Ok(client) => !matches!(client.health().await, Err(e) if e.is_offline()),
+            Err(_) => true,
+        };
+        let mut a = self.attempts();
+        a.last = Some(Instant::now());
+        if !answered {
+            a.failures += 1;
+        }
+        answered
     }
 
     /// Forgets everything about earlier syncs, e.g. after logging out.
@@ -156,8 +254,14 @@ impl SyncRunner {
                 last_error: None,
                 last_sync_at: None,
                 last_attempt_at: None,
+                waiting: 0,
             }
         });
+        let mut attempts = self.attempts();
+        *attempts = Attempts {
+            seed: attempts.seed,
+            ..Attempts::default()
+        };
     }
 }
 

@@ -13,6 +13,8 @@ export type UserId = string;
 
 export type DeviceId = string;
 
+export type OpId = string;
+
 export type Role = "admin" | "dispatcher" | "technician";
 
 export type JobKind = "installation" | "debugging" | "maintenance" | "repair";
@@ -201,6 +203,158 @@ status: JobStatus,
  */
 detail: string | null, };
 
+export type Change = { "kind": "status", 
+/**
+ * The status entered.
+ */
+to: JobStatus, } | { "kind": "note", 
+/**
+ * The note.
+ */
+text: string, } | { "kind": "attachment", 
+/**
+ * Lower-case hex SHA-256 of the content.
+ */
+sha256: string, 
+/**
+ * The file's name on the device, for people.
+ */
+file_name: string, 
+/**
+ * Media type, e.g. `image/jpeg`.
+ */
+media_type: string, 
+/**
+ * Size of the content.
+ */
+bytes: number, } | { "kind": "work_started", 
+/**
+ * When.
+ */
+at: string, } | { "kind": "work_stopped", 
+/**
+ * When.
+ */
+at: string, } | { "kind": "contact_phone", 
+/**
+ * The new number.
+ */
+phone: string, } | { "kind": "asset_serial", 
+/**
+ * The new serial.
+ */
+serial: string, };
+
+export type Reason = "malformed_op" | "unknown_kind" | "wrong_device" | "op_id_reused" | "unknown_job" | "not_your_job" | "invalid_value" | "no_asset" | "attachment_missing" | "attachment_too_large" | "status_conflict" | "job_reassigned" | "superseded";
+
+export type Resolution = "accept_device" | "keep_hq";
+
+export type Settlement = { 
+/**
+ * What was decided.
+ */
+resolution: Resolution, 
+/**
+ * The dispatcher who decided.
+ */
+by: string, 
+/**
+ * When.
+ */
+at: string, };
+
+export type OpState = "pending" | "sent" | "applied" | "conflict" | "rejected";
+
+export type Activity = { 
+/**
+ * The op's id.
+ */
+op_id: OpId, 
+/**
+ * When it was recorded, by the recording device's clock.
+ */
+at: string, 
+/**
+ * Who recorded it, when HQ has said (absent for this device's unsent ops).
+ */
+by: string | null, 
+/**
+ * Recorded on this device.
+ */
+mine: boolean, 
+/**
+ * What it changed.
+ */
+change: Change, 
+/**
+ * Where it stands.
+ */
+state: OpState, 
+/**
+ * HQ's reason, for conflicts, rejections and superseded corrections.
+ */
+reason: Reason | null, 
+/**
+ * HQ's words.
+ */
+message: string | null, 
+/**
+ * For a conflict: how a dispatcher settled it.
+ */
+settled: Settlement | null, };
+
+export type OutboxEntry = { 
+/**
+ * The op's id.
+ */
+op_id: OpId, 
+/**
+ * The job it concerns.
+ */
+job_number: string, 
+/**
+ * What it changes.
+ */
+change: Change, 
+/**
+ * Where it stands.
+ */
+state: OpState, 
+/**
+ * HQ's reason, for conflicts, rejections and superseded corrections.
+ */
+reason: Reason | null, 
+/**
+ * HQ's words.
+ */
+message: string | null, 
+/**
+ * When it was recorded (this device's clock).
+ */
+created_at: string, 
+/**
+ * When HQ's answer was stored.
+ */
+acked_at: string | null, };
+
+export type Outbox = { 
+/**
+ * Ops waiting to reach HQ.
+ */
+waiting: number, 
+/**
+ * Ops HQ kept as conflicts.
+ */
+conflicts: number, 
+/**
+ * Ops HQ refused.
+ */
+rejected: number, 
+/**
+ * Every waiting op, oldest first, then the most recently answered ones, newest first.
+ */
+ops: Array<OutboxEntry>, };
+
 export type Sla = "none" | "on_track" | "due_soon" | "overdue";
 
 export type Warranty = { "state": "in_warranty", 
@@ -294,7 +448,15 @@ sla_due: string | null,
 /**
  * Where the job stands against `sla_due` at the time of the query.
  */
-sla: Sla, };
+sla: Sla, 
+/**
+ * This device's changes to the job that have not reached HQ yet.
+ */
+waiting: number, 
+/**
+ * HQ gave the job to someone else; it stays until `waiting` changes are sent.
+ */
+read_only: boolean, };
 
 export type JobDetail = { 
 /**
@@ -324,7 +486,21 @@ sla: Sla,
 /**
  * The statuses the job went through, oldest first.
  */
-history: Array<StatusChange>, };
+history: Array<StatusChange>, 
+/**
+ * Every change recorded on site (notes, photos, time, status, corrections), from any
+ * device, with where each stands; oldest first.
+ */
+activity: Array<Activity>, 
+/**
+ * Work on site is running (started and not stopped).
+ */
+working: boolean, 
+/**
+ * HQ gave the job to someone else; nothing more can be recorded on it here, and it goes
+ * once this device's changes to it are sent.
+ */
+read_only: boolean, };
 
 export type DeviceStatus = { 
 /**
@@ -358,7 +534,11 @@ last_sync_at: string | null,
 /**
  * Jobs held locally.
  */
-jobs: number, };
+jobs: number, 
+/**
+ * Changes waiting to reach HQ.
+ */
+waiting: number, };
 
 export type HqProbe = { 
 /**
@@ -379,7 +559,7 @@ trusted: boolean,
  */
 version: string, };
 
-export type SyncPhase = "connecting" | "pulling" | "done";
+export type SyncPhase = "connecting" | "uploading" | "pushing" | "pulling" | "done";
 
 export type SyncProgress = { 
 /**
@@ -421,7 +601,11 @@ last_sync_at: string | null,
 /**
  * Start of the last attempt since the app started.
  */
-last_attempt_at: string | null, };
+last_attempt_at: string | null, 
+/**
+ * Changes recorded on this device that have not reached HQ yet.
+ */
+waiting: number, };
 
 export type ErrorReport = { 
 /**
