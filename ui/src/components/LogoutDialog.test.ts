@@ -20,6 +20,19 @@ describe("LogoutDialog", () => {
     render(LogoutDialog, { onConfirm, onCancel: () => {}, error: "local database error: disk full" });
     await userEvent.click(screen.getByTestId("logout-confirm"));
     expect(onConfirm).toHaveBeenCalledTimes(1);
+    expect(onConfirm).toHaveBeenCalledWith(false);
     expect(screen.getByTestId("logout-error")).toHaveTextContent("disk full");
+  });
+
+  it("with changes not yet sent, says they would be lost and asks for an explicit discard", async () => {
+    const onConfirm = vi.fn();
+    render(LogoutDialog, { onConfirm, onCancel: () => {}, waiting: 2 });
+    expect(screen.getByTestId("logout-waiting")).toHaveTextContent("2 changes have not reached HQ yet");
+    expect(screen.queryByTestId("logout-confirm")).not.toBeInTheDocument();
+    const discard = screen.getByTestId("logout-discard");
+    expect(discard).toHaveTextContent("Log out and discard 2 changes");
+    expect(document.activeElement).toHaveTextContent("Stay logged in");
+    await userEvent.click(discard);
+    expect(onConfirm).toHaveBeenCalledWith(true);
   });
 });

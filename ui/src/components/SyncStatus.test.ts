@@ -12,6 +12,7 @@ function state(extra: Partial<SyncState>): SyncState {
     last_error: null,
     last_sync_at: new Date(Date.now() - 5 * 60_000).toISOString(),
     last_attempt_at: null,
+    waiting: 0,
     ...extra,
   };
 }
@@ -50,5 +51,18 @@ describe("SyncStatus", () => {
     render(SyncStatus, { sync: state({ last_error, last_sync_at: null }), onSyncNow: () => {} });
     expect(screen.getByTestId("sync-error")).toHaveTextContent("your session has ended");
     expect(screen.getByTestId("sync-last")).toHaveTextContent("Never synced");
+  });
+
+  it("says how many changes wait, and opens the list", async () => {
+    const onShowOutbox = vi.fn();
+    const { rerender } = render(SyncStatus, { sync: state({ waiting: 3, connection: "offline" }), onSyncNow: vi.fn(), onShowOutbox });
+    const waiting = screen.getByTestId("sync-waiting");
+    expect(waiting).toHaveTextContent("3 changes waiting to sync");
+    await userEvent.click(waiting);
+    expect(onShowOutbox).toHaveBeenCalledOnce();
+    await rerender({ sync: state({ waiting: 1 }), onSyncNow: vi.fn(), onShowOutbox });
+    expect(screen.getByTestId("sync-waiting")).toHaveTextContent("1 change waiting to sync");
+    await rerender({ sync: state({ waiting: 0 }), onSyncNow: vi.fn(), onShowOutbox });
+    expect(screen.getByTestId("sync-waiting")).toHaveTextContent("All changes synced");
   });
 });

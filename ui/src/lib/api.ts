@@ -8,7 +8,10 @@ import type {
   HqProbe,
   JobDetail,
   JobQuery,
+  JobStatus,
   JobSummary,
+  Outbox,
+  OutboxEntry,
   SyncState,
   User,
 } from "./bindings";
@@ -40,11 +43,34 @@ export const status = () => call<DeviceStatus>("status");
 export const probeHq = (url: string) => call<HqProbe>("probe_hq", { url });
 export const login = (url: string, username: string, password: string, fingerprint: string | null) =>
   call<User>("login", { url, username, password, fingerprint });
-export const logout = () => call<null>("logout");
+/** Logs out; with changes not yet sent it fails with `unsynced_changes` unless `discard`. */
+export const logout = (discard = false) => call<null>("logout", { discard });
 export const jobs = (query: JobQuery) => call<JobSummary[]>("jobs", { query });
 export const job = (number: string) => call<JobDetail>("job", { number });
 export const syncNow = () => call<SyncState>("sync_now");
 export const syncState = () => call<SyncState>("sync_state");
+export const setStatus = (number: string, status: JobStatus) =>
+  call<OutboxEntry>("set_status", { number, status });
+export const addNote = (number: string, text: string) => call<OutboxEntry>("add_note", { number, text });
+export const work = (number: string, start: boolean) => call<OutboxEntry>("work", { number, start });
+export const correctPhone = (number: string, phone: string) =>
+  call<OutboxEntry>("correct_phone", { number, phone });
+export const correctSerial = (number: string, serial: string) =>
+  call<OutboxEntry>("correct_serial", { number, serial });
+export const outbox = (recent = 50) => call<Outbox>("outbox", { recent });
+
+/** Attaches a picked file: its bytes go as the raw IPC body, the job and name as headers. */
+export async function attachPhoto(number: string, file: File): Promise<OutboxEntry> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  try {
+    return await invoke<OutboxEntry>("attach_photo", bytes, {
+      headers: { "onsite-job": encodeURIComponent(number), "onsite-file-name": encodeURIComponent(file.name) },
+    });
+  } catch (e) {
+    throw new ApiError(isReport(e) ? e : { code: "internal", message: String(e) });
+  }
+}
+
 /** Tells the shell the first job list is on screen (start-up timing). */
 export const uiReady = () => call<number>("ui_ready");
 

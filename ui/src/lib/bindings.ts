@@ -500,7 +500,11 @@ working: boolean,
  * HQ gave the job to someone else; nothing more can be recorded on it here, and it goes
  * once this device's changes to it are sent.
  */
-read_only: boolean, };
+read_only: boolean, 
+/**
+ * The statuses the technician may move the job to from here (none when read-only).
+ */
+next_statuses: Array<JobStatus>, };
 
 export type DeviceStatus = { 
 /**

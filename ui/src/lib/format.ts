@@ -1,6 +1,6 @@
 // Dates and labels for display, in the technician's local time zone. Pure functions: the
 // current time is always passed in.
-import type { JobKind, JobStatus, JobSummary, Priority, Warranty } from "./bindings";
+import type { Change, JobKind, JobStatus, JobSummary, OpState, Priority, Reason, Warranty } from "./bindings";
 
 const MS_PER_DAY = 86_400_000;
 
@@ -112,3 +112,47 @@ export function warrantyText(w: Warranty): string {
       return "Warranty end date unknown";
   }
 }
+
+/** One line for a change recorded on site. */
+export function describeChange(change: Change): string {
+  switch (change.kind) {
+    case "status":
+      return `Status → ${STATUS_LABEL[change.to]}`;
+    case "note":
+      return change.text;
+    case "attachment":
+      return `Photo ${change.file_name} (${(change.bytes / 1_000_000).toFixed(1)} MB)`;
+    case "work_started":
+      return `Work started ${time(change.at)}`;
+    case "work_stopped":
+      return `Work stopped ${time(change.at)}`;
+    case "contact_phone":
+      return `Contact phone corrected to ${change.phone}`;
+    case "asset_serial":
+      return `Serial corrected to ${change.serial}`;
+  }
+}
+
+export const OP_STATE_LABEL: Record<OpState, string> = {
+  pending: "Waiting to sync",
+  sent: "Sent",
+  applied: "Synced",
+  conflict: "Conflict",
+  rejected: "Rejected",
+};
+
+export const REASON_LABEL: Record<Reason, string> = {
+  malformed_op: "not readable by HQ",
+  unknown_kind: "not a change HQ accepts",
+  wrong_device: "sent from another device",
+  op_id_reused: "duplicate id",
+  unknown_job: "job unknown at HQ",
+  not_your_job: "not your job",
+  invalid_value: "value not accepted",
+  no_asset: "job has no product",
+  attachment_missing: "photo never reached HQ",
+  attachment_too_large: "photo too large",
+  status_conflict: "HQ changed the status",
+  job_reassigned: "job given to someone else",
+  superseded: "a later correction won",
+};

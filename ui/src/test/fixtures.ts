@@ -1,4 +1,4 @@
-import type { JobDetail, JobSummary } from "../lib/bindings";
+import type { Activity, JobDetail, JobSummary } from "../lib/bindings";
 
 export function summary(number: string, start: string | null, extra: Partial<JobSummary> = {}): JobSummary {
   return {
@@ -14,6 +14,8 @@ export function summary(number: string, start: string | null, extra: Partial<Job
     scheduled_end: null,
     sla_due: null,
     sla: "none",
+    waiting: 0,
+    read_only: false,
     ...extra,
   };
 }
@@ -56,6 +58,26 @@ export function detail(extra: Partial<JobDetail> = {}): JobDetail {
       { job_id: "j1", at: "2026-11-20T09:00:00Z", status: "new", detail: null },
       { job_id: "j1", at: "2026-11-20T10:00:00Z", status: "assigned", detail: "tina" },
     ],
+    activity: [],
+    working: false,
+    read_only: false,
+    next_statuses: ["en_route", "on_site"],
+    ...extra,
+  };
+}
+
+/** An activity entry (a change recorded on site). */
+export function activity(extra: Partial<Activity> = {}): Activity {
+  return {
+    op_id: `op-${Math.random()}`,
+    at: "2026-11-23T09:30:00Z",
+    by: "tina",
+    mine: true,
+    change: { kind: "note", text: "Replaced the pump seal" },
+    state: "applied",
+    reason: null,
+    message: null,
+    settled: null,
     ...extra,
   };
 }

@@ -123,6 +123,8 @@ pub struct JobDetail {
     /// HQ gave the job to someone else; nothing more can be recorded on it here, and it goes
     /// once this device's changes to it are sent.
     pub read_only: bool,
+    /// The statuses the technician may move the job to from here (none when read-only).
+    pub next_statuses: Vec<JobStatus>,
 }
 
 const JOB_COLUMNS: &str = "j.id, j.number, j.kind, j.priority, j.summary, j.description, \
@@ -473,6 +475,17 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let activity = super::activity::of_job(&conn, job.id)?;
         let working = super::activity::working(&activity);
+        let next_statuses = if read_only {
+            Vec::new()
+        } else {
+            onsite_protocol::status::TRANSITIONS
+                .iter()
+                .filter(|(from, _, actor)| {
+                    *from == job.status && *actor == onsite_protocol::Actor::Technician
+                })
+                .map(|(_, to, _)| *to)
+                .collect()
+        };
         Ok(JobDetail {
             sla: sla::state(job.sla_due, job.status, now),
             job,
@@ -484,6 +497,7 @@ impl Store {
             activity,
             working,
             read_only,
+            next_statuses,
         })
     }
 }
