@@ -89,6 +89,12 @@ pub fn tool(name: &str) -> PathBuf {
 impl Desktop {
     /// Starts Xvfb (1280×800) and tauri-driver for a new, empty data folder.
     pub fn start() -> Self {
+        Self::syncing_every(None)
+    }
+
+    /// As [`Desktop::start`], with the app syncing every `seconds` (`ONSITE_SYNC_SECONDS`;
+    /// retries while HQ is away wait no longer than that).
+    pub fn syncing_every(seconds: Option<u64>) -> Self {
         let data = tempfile::tempdir().expect("tempdir");
         let display = Display::start();
         let (port, native) = (free_port(), free_port());
@@ -105,6 +111,7 @@ impl Desktop {
             .env_remove("WAYLAND_DISPLAY")
             .env("ONSITE_DATA", data.path())
             .env("ONSITE_LOG", "warn")
+            .envs(seconds.map(|s| ("ONSITE_SYNC_SECONDS", s.to_string())))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

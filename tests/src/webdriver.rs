@@ -135,6 +135,20 @@ impl Session {
         });
     }
 
+    /// Picks the file at `path` in the file input with `data-testid` `test_id`, as a person
+    /// choosing it in the file dialog would.
+    pub fn upload(&self, test_id: &str, path: &std::path::Path) {
+        let path = path.to_str().expect("utf-8 path").to_string();
+        self.wait(&format!("picking a file in {test_id}"), |s| {
+            let e = s
+                .all(&format!("[data-testid='{test_id}']"))
+                .into_iter()
+                .next()?;
+            s.post(&format!("/element/{}/value", e.0), json!({"text": path}))
+                .ok()
+        });
+    }
+
     /// Clicks the element with `data-testid` `test_id`, looking it up afresh on each try.
     pub fn click_id(&self, test_id: &str) {
         self.click_css(&format!("[data-testid='{test_id}']"));

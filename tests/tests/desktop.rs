@@ -140,3 +140,93 @@ fn log_in_see_my_jobs_read_a_warranty_and_keep_working_offline() {
     app.keep_screenshot("ui-screenshots", "job-list-offline");
     app.close();
 }
+
+/// Offline on site: a status, a note and a photo recorded in the app with HQ down, the app
+/// restarted, HQ back — the outbox drains by itself and HQ has all three.
+#[test]
+fn offline_changes_survive_a_restart_and_drain_when_hq_returns() {
+    let mut hq = HqProcess::start();
+    hq.seed_demo();
+    let desktop = Desktop::syncing_every(Some(2));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let device = onsite_core::Device::open(desktop.data_dir()).unwrap();
+        device
+            .login(&hq.url, "tina", DEMO_PASSWORD, Some(hq.pin()))
+            .await
+            .unwrap();
+        device.sync(chrono::Utc::now(), &|_| {}).await.unwrap();
+    });
+    let jobs: serde_json::Value = serde_json::from_slice(
+        &onsite_ok(desktop.data_dir(), &["jobs", "--json"]).stdout,
+    )
+    .unwrap();
+    // An assigned job on the upcoming tab (the one the app opens on).
+    let now = chrono::Utc::now().to_rfc3339();
+    let number = jobs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["status"] == "assigned" && j["scheduled_start"].as_str() > Some(now.as_str()))
+        .and_then(|j| j["number"].as_str())
+        .expect("Tina has an assigned job")
+        .to_string();
+
+    let app = desktop.launch("offline-edits");
+    sync_settled(&app, "online");
+    hq.stop();
+    app.click_css(&format!("[data-testid='job-row'][data-number='{number}']"));
+    app.find(&format!("[data-testid='job-detail'][data-number='{number}']"));
+    app.click_id("status-on_site");
+    app.wait("the status shown at once", |a| {
+        (a.text(&a.by_id("job-status")) == "On site").then_some(())
+    });
+    app.fill("note-text", "Customer out; worked with the neighbour's key");
+    app.click_id("note-add");
+    let photo = desktop.data_dir().join("../boiler-front.jpg");
+    std::fs::write(&photo, [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4, 5, 6, 7, 8]).unwrap();
+    app.upload("photo-input", &photo);
+    let pending = |a: &Session| {
+        a.all("[data-testid='activity-item'][data-state='pending'], [data-testid='activity-item'][data-state='sent']")
+            .len()
+    };
+    app.wait("three changes waiting on the job", |a| (pending(a) == 3).then_some(()));
+    app.wait("three changes waiting in the top bar", |a| {
+        (a.attr(&a.by_id("sync-waiting"), "data-waiting").as_deref() == Some("3")).then_some(())
+    });
+    app.click_id("sync-waiting");
+    let outbox = app.by_id("outbox-panel");
+    assert!(app.text(&outbox).contains("3 changes waiting to sync"), "{}", app.text(&outbox));
+    app.keep_screenshot("ui-screenshots", "offline-changes");
+    app.close();
+    std::fs::remove_file(&photo).unwrap();
+
+    // The app restarts with HQ still away: nothing is lost.
+    let app = desktop.launch("offline-restart-with-changes");
+    app.click_css(&format!("[data-testid='job-row'][data-number='{number}']"));
+    app.wait("the changes still waiting after a restart", |a| (pending(a) == 3).then_some(()));
+
+    // HQ comes back: the app notices by itself, and the outbox drains.
+    hq.restart();
+    app.wait("the outbox drained", |a| {
+        (a.attr(&a.by_id("sync-waiting"), "data-waiting").as_deref() == Some("0")).then_some(())
+    });
+    app.wait("every change synced on the job", |a| {
+        let items = a.all("[data-testid='activity-item']");
+        (items.len() == 3 && pending(a) == 0).then_some(())
+    });
+    app.keep_screenshot("ui-screenshots", "changes-synced");
+    app.close();
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let dora = hq.dispatcher_with("dora", DEMO_PASSWORD).await;
+        let view = dora.job(&number).await;
+        assert_eq!(view.job.status, onsite_protocol::JobStatus::OnSite);
+        let ops = dora.job_ops(&number).await;
+        let kinds: Vec<_> = ops.ops.iter().map(|o| o.op.change.kind().as_str()).collect();
+        assert_eq!(kinds, vec!["status", "note", "attachment"]);
+        assert!(ops.ops.iter().all(|o| o.outcome == onsite_protocol::Outcome::Applied));
+        assert_eq!(dora.received_ops().await.len(), 3, "each change once");
+    });
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { summary } from "../test/fixtures";
-import { ago, dayLabel, groupByDay, startOfDay, warrantyText } from "./format";
+import { ago, dayLabel, groupByDay, size, startOfDay, warrantyText } from "./format";
 
 describe("format", () => {
   const now = new Date(2026, 10, 23, 14, 30);
@@ -32,5 +32,11 @@ describe("format", () => {
   it("words warranty states", () => {
     expect(warrantyText({ state: "in_warranty", until: "2027-01-01", days_left: 0 })).toContain("last day");
     expect(warrantyText({ state: "unknown" })).toBe("Warranty end date unknown");
+  });
+
+  it("sizes files in words a person reads", () => {
+    expect(size(3_000_000)).toBe("3.0 MB");
+    expect(size(240_400)).toBe("240 KB");
+    expect(size(12)).toBe("12 bytes");
   });
 });

@@ -121,7 +121,7 @@ export function describeChange(change: Change): string {
     case "note":
       return change.text;
     case "attachment":
-      return `Photo ${change.file_name} (${(change.bytes / 1_000_000).toFixed(1)} MB)`;
+      return `Photo ${change.file_name} (${size(change.bytes)})`;
     case "work_started":
       return `Work started ${time(change.at)}`;
     case "work_stopped":
@@ -156,3 +156,10 @@ export const REASON_LABEL: Record<Reason, string> = {
   job_reassigned: "job given to someone else",
   superseded: "a later correction won",
 };
+
+/** "3.0 MB", "240 KB", "12 bytes". */
+export function size(bytes: number): string {
+  if (bytes >= 1_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
+  if (bytes >= 1_000) return `${Math.round(bytes / 1_000)} KB`;
+  return `${bytes} bytes`;
+}
