@@ -1,18 +1,21 @@
-//! Foundation benchmark: import rate, initial sync over HTTPS on loopback, local job list.
-//! Prints figures against targets; asserts nothing about time (machines are noisy).
+//! Sync benchmark: import rate, initial sync over HTTPS on loopback, local job list, and the
+//! two-way sync — pushing offline ops, an incremental pull, a sync with nothing to do, and a
+//! photo upload cut in the middle. Prints figures against targets; asserts nothing about time
+//! (machines are noisy).
 //!
 //! Run: `cargo bench -p onsite-e2e --bench sync`
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot set up should stop loudly
 
 use chrono::Utc;
-use onsite_core::{Device, JobQuery};
-use onsite_e2e::bench::{add_technician, median_ms, report};
+use onsite_core::{Device, JobQuery, SyncPhase};
+use onsite_e2e::bench::{add_technician, median, median_ms, report};
 use onsite_e2e::proxy::Proxy;
 use onsite_e2e::{PASSWORD, fixtures};
 use onsite_hq::server::{self, CertSource, ServeConfig};
 use onsite_hq::storage::Storage;
-use onsite_protocol::api::PullPage;
+use onsite_protocol::api::{JobListQuery, JobPatch, PullPage};
+use onsite_protocol::push::blob::MAX_CHUNK;
 use onsite_protocol::{
     Customer, CustomerId, Job, JobId, JobKind, JobStatus, Priority, Site, SiteId,
 };
@@ -151,6 +154,195 @@ async fn main() {
             .unwrap();
     });
     report("job detail (median)", format!("{ms:.3} ms"), "-");
+
+    two_way().await;
+}
+
+/// A technician with 1,000 jobs: push, incremental pull, no-op sync, photo upload with a cut.
+async fn two_way() {
+    println!("two-way sync");
+    let data = tempfile::tempdir().unwrap();
+    let storage = server::open_storage(data.path()).unwrap();
+    add_technician(&storage, "field");
+    let (file, _) = fixtures::jobs(1000, &["field"]);
+    storage
+        .import_jobs(
+            &onsite_hq::import::parse(file.as_bytes()).unwrap(),
+            Utc::now(),
+        )
+        .unwrap();
+    let hq = server::start(ServeConfig {
+        data_dir: data.path().to_path_buf(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        cert: CertSource::SelfSigned,
+    })
+    .await
+    .unwrap();
+    let proxy = Proxy::start(hq.addr).await;
+    let pin = hq.fingerprint.parse().unwrap();
+    let login = |dir: &std::path::Path| {
+        let device = Device::open(dir).unwrap();
+        let url = proxy.url();
+        async move {
+            device
+                .login(&url, "field", PASSWORD, Some(pin))
+                .await
+                .unwrap();
+            device.sync(Utc::now(), &|_| {}).await.unwrap();
+            device
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let device = login(dir.path()).await;
+
+    // Push of 1,000 ops recorded offline.
+    let started = Instant::now();
+    for i in 0..1000 {
+        device
+            .add_note(
+                &format!("J-{:06}", i + 1),
+                "Checked the pressure relief valve",
+                Utc::now(),
+            )
+            .unwrap();
+    }
+    let recorded = started.elapsed();
+    report(
+        "record 1,000 ops on the device",
+        format!("{:.0} ops/s", 1000.0 / recorded.as_secs_f64()),
+        "-",
+    );
+    let pulling_at = std::sync::Mutex::new(None);
+    let started = Instant::now();
+    let sync = device
+        .sync(Utc::now(), &|p| {
+            if p.phase == SyncPhase::Pulling {
+                pulling_at
+                    .lock()
+                    .unwrap()
+                    .get_or_insert_with(|| started.elapsed());
+            }
+        })
+        .await
+        .unwrap();
+    let total = started.elapsed();
+    assert_eq!(sync.applied, 1000);
+    let push = pulling_at.lock().unwrap().expect("the sync pulled");
+    report(
+        "push 1,000 offline ops",
+        format!("{:.3} s ({} requests)", push.as_secs_f64(), sync.batches),
+        "<= 0.3 s",
+    );
+    report(
+        "  whole sync, with the pull of the 1,000 jobs back",
+        format!("{:.3} s", total.as_secs_f64()),
+        "-",
+    );
+
+    // Incremental pull of 1,000 changes made at HQ.
+    for n in 1..=1000 {
+        let id = storage_job_id(&storage, n);
+        storage
+            .update_job(
+                id,
+                &JobPatch {
+                    summary: Some(format!("Rescheduled visit {n}")),
+                    ..JobPatch::default()
+                },
+                Utc::now(),
+            )
+            .unwrap();
+    }
+    let started = Instant::now();
+    let sync = device.sync(Utc::now(), &|_| {}).await.unwrap();
+    let took = started.elapsed();
+    assert_eq!(sync.jobs_received, 1000);
+    report(
+        "incremental pull of 1,000 HQ changes",
+        format!("{:.3} s ({} pages)", took.as_secs_f64(), sync.pages),
+        "-",
+    );
+
+    // A sync with nothing to send or receive.
+    let mut samples = Vec::new();
+    for _ in 0..20 {
+        let started = Instant::now();
+        let sync = device.sync(Utc::now(), &|_| {}).await.unwrap();
+        samples.push(started.elapsed());
+        assert_eq!(sync.jobs_received + sync.applied, 0);
+    }
+    report(
+        "no-op sync (median of 20)",
+        format!("{:.1} ms", median(&mut samples).as_secs_f64() * 1e3),
+        "<= 50 ms",
+    );
+
+    // 20 photos of 3 MB: once cleanly (the wire cost of the content), once cut in the middle.
+    let photos = |device: &Device, seed: u8| {
+        for p in 0..20u8 {
+            let content: Vec<u8> = (0..3_000_000u32)
+                .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 ^ p ^ (seed << 5))
+                .collect();
+            device
+                .attach_bytes(
+                    &format!("J-{:06}", p as usize + 1),
+                    &format!("photo-{p}.jpg"),
+                    &content,
+                    Utc::now(),
+                )
+                .unwrap();
+        }
+    };
+    photos(&device, 1);
+    let (up0, _, _) = proxy.traffic();
+    let started = Instant::now();
+    device.sync(Utc::now(), &|_| {}).await.unwrap();
+    let clean = proxy.traffic().0 - up0;
+    report(
+        "upload 20 photos of 3 MB",
+        format!(
+            "{:.2} s, {:.1} MB sent",
+            started.elapsed().as_secs_f64(),
+            clean as f64 / 1e6
+        ),
+        "-",
+    );
+    let other = tempfile::tempdir().unwrap();
+    let second = login(other.path()).await;
+    photos(&second, 2);
+    let (up0, _, _) = proxy.traffic();
+    proxy.cut_requests_after(30_000_000);
+    let cut = second.sync(Utc::now(), &|_| {}).await;
+    assert!(cut.is_err(), "the cut stopped the upload");
+    proxy.heal();
+    second.sync(Utc::now(), &|_| {}).await.unwrap();
+    let with_cut = proxy.traffic().0 - up0;
+    let resent = with_cut.saturating_sub(clean);
+    report(
+        "  the same with a cut at 30 MB: bytes sent again",
+        format!(
+            "{:.0} KB ({:.2} chunks)",
+            resent as f64 / 1e3,
+            resent as f64 / MAX_CHUNK as f64
+        ),
+        "<= 1 chunk (512 KiB)",
+    );
+    hq.shutdown().await;
+}
+
+/// The id of job number `n` (imported with fixture numbers).
+fn storage_job_id(storage: &dyn Storage, n: usize) -> JobId {
+    let list = storage
+        .list_jobs(
+            &JobListQuery {
+                after: Some(format!("J-{:06}", n - 1)),
+                limit: Some(1),
+                ..JobListQuery::default()
+            },
+            1,
+        )
+        .unwrap();
+    list.jobs[0].job.id
 }
 
 fn synthetic_page(page: usize) -> PullPage {

@@ -157,10 +157,8 @@ fn offline_changes_survive_a_restart_and_drain_when_hq_returns() {
             .unwrap();
         device.sync(chrono::Utc::now(), &|_| {}).await.unwrap();
     });
-    let jobs: serde_json::Value = serde_json::from_slice(
-        &onsite_ok(desktop.data_dir(), &["jobs", "--json"]).stdout,
-    )
-    .unwrap();
+    let jobs: serde_json::Value =
+        serde_json::from_slice(&onsite_ok(desktop.data_dir(), &["jobs", "--json"]).stdout).unwrap();
     // An assigned job on the upcoming tab (the one the app opens on).
     let now = chrono::Utc::now().to_rfc3339();
     let number = jobs
@@ -176,7 +174,9 @@ fn offline_changes_survive_a_restart_and_drain_when_hq_returns() {
     sync_settled(&app, "online");
     hq.stop();
     app.click_css(&format!("[data-testid='job-row'][data-number='{number}']"));
-    app.find(&format!("[data-testid='job-detail'][data-number='{number}']"));
+    app.find(&format!(
+        "[data-testid='job-detail'][data-number='{number}']"
+    ));
     app.click_id("status-on_site");
     app.wait("the status shown at once", |a| {
         (a.text(&a.by_id("job-status")) == "On site").then_some(())
@@ -190,13 +190,19 @@ fn offline_changes_survive_a_restart_and_drain_when_hq_returns() {
         a.all("[data-testid='activity-item'][data-state='pending'], [data-testid='activity-item'][data-state='sent']")
             .len()
     };
-    app.wait("three changes waiting on the job", |a| (pending(a) == 3).then_some(()));
+    app.wait("three changes waiting on the job", |a| {
+        (pending(a) == 3).then_some(())
+    });
     app.wait("three changes waiting in the top bar", |a| {
         (a.attr(&a.by_id("sync-waiting"), "data-waiting").as_deref() == Some("3")).then_some(())
     });
     app.click_id("sync-waiting");
     let outbox = app.by_id("outbox-panel");
-    assert!(app.text(&outbox).contains("3 changes waiting to sync"), "{}", app.text(&outbox));
+    assert!(
+        app.text(&outbox).contains("3 changes waiting to sync"),
+        "{}",
+        app.text(&outbox)
+    );
     app.keep_screenshot("ui-screenshots", "offline-changes");
     app.close();
     std::fs::remove_file(&photo).unwrap();
@@ -204,7 +210,9 @@ fn offline_changes_survive_a_restart_and_drain_when_hq_returns() {
     // The app restarts with HQ still away: nothing is lost.
     let app = desktop.launch("offline-restart-with-changes");
     app.click_css(&format!("[data-testid='job-row'][data-number='{number}']"));
-    app.wait("the changes still waiting after a restart", |a| (pending(a) == 3).then_some(()));
+    app.wait("the changes still waiting after a restart", |a| {
+        (pending(a) == 3).then_some(())
+    });
 
     // HQ comes back: the app notices by itself, and the outbox drains.
     hq.restart();
@@ -224,9 +232,17 @@ fn offline_changes_survive_a_restart_and_drain_when_hq_returns() {
         let view = dora.job(&number).await;
         assert_eq!(view.job.status, onsite_protocol::JobStatus::OnSite);
         let ops = dora.job_ops(&number).await;
-        let kinds: Vec<_> = ops.ops.iter().map(|o| o.op.change.kind().as_str()).collect();
+        let kinds: Vec<_> = ops
+            .ops
+            .iter()
+            .map(|o| o.op.change.kind().as_str())
+            .collect();
         assert_eq!(kinds, vec!["status", "note", "attachment"]);
-        assert!(ops.ops.iter().all(|o| o.outcome == onsite_protocol::Outcome::Applied));
+        assert!(
+            ops.ops
+                .iter()
+                .all(|o| o.outcome == onsite_protocol::Outcome::Applied)
+        );
         assert_eq!(dora.received_ops().await.len(), 3, "each change once");
     });
 }

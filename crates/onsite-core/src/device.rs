@@ -56,6 +56,8 @@ pub struct Device {
     store: Arc<Store>,
     session: SessionFile,
     device_id: DeviceId,
+    // Reused between syncs, so its open HTTPS connection is too.
+    client: std::sync::Mutex<Option<HqClient>>,
 }
 
 impl Device {
@@ -87,6 +89,7 @@ impl Device {
             store: Arc::new(store),
             session: SessionFile::new(data_dir),
             device_id,
+            client: std::sync::Mutex::new(None),
         })
     }
 
@@ -341,7 +344,13 @@ impl Device {
             ),
             None => None,
         };
-        HqClient::new(&url, pin)
+        let mut cached = self.client.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(client) = cached.as_ref().filter(|c| c.url() == url && c.pin() == pin) {
+            return Ok(client.clone());
+        }
+        let client = HqClient::new(&url, pin)?;
+        *cached = Some(client.clone());
+        Ok(client)
     }
 
     /// A usable access token, refreshed first when it is about to expire or `force` is set.

@@ -122,6 +122,11 @@ impl HqClient {
         &self.base
     }
 
+    /// The pinned fingerprint, if any.
+    pub fn pin(&self) -> Option<Fingerprint> {
+        self.pin
+    }
+
     /// The fingerprint of the certificate HQ presented on the last connection, if any.
     pub fn presented_fingerprint(&self) -> Option<Fingerprint> {
         self.presented.get()
