@@ -9,10 +9,10 @@
 
 use chrono::Utc;
 use onsite_core::{Device, JobQuery, SyncPhase};
-use onsite_e2e::bench::{add_technician, median, median_ms, report};
+use onsite_e2e::bench::{add_technician, median, median_ms, report, serve};
 use onsite_e2e::proxy::Proxy;
 use onsite_e2e::{PASSWORD, fixtures};
-use onsite_hq::server::{self, CertSource, ServeConfig};
+use onsite_hq::server;
 use onsite_hq::storage::Storage;
 use onsite_protocol::api::{JobListQuery, JobPatch, PullPage};
 use onsite_protocol::push::blob::MAX_CHUNK;
@@ -24,7 +24,7 @@ use std::time::Instant;
 #[tokio::main]
 async fn main() {
     println!(
-        "onsite foundation benchmark ({} cores)",
+        "onsite sync benchmark ({} cores)",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     let data = tempfile::tempdir().unwrap();
@@ -59,13 +59,7 @@ async fn main() {
     drop(storage);
 
     // 2. Initial sync of a fresh device over HTTPS on loopback, through a counting proxy.
-    let hq = server::start(ServeConfig {
-        data_dir: data.path().to_path_buf(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        cert: CertSource::SelfSigned,
-    })
-    .await
-    .unwrap();
+    let hq = serve(data.path()).await;
     let proxy = Proxy::start(hq.addr).await;
     let pin = hq.fingerprint.parse().unwrap();
     for (user, count, target) in [("small", 10_000u64, "-"), ("big", 50_000, "<= 3 s")] {
@@ -171,13 +165,7 @@ async fn two_way() {
             Utc::now(),
         )
         .unwrap();
-    let hq = server::start(ServeConfig {
-        data_dir: data.path().to_path_buf(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        cert: CertSource::SelfSigned,
-    })
-    .await
-    .unwrap();
+    let hq = serve(data.path()).await;
     let proxy = Proxy::start(hq.addr).await;
     let pin = hq.fingerprint.parse().unwrap();
     let login = |dir: &std::path::Path| {

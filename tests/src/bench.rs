@@ -6,19 +6,35 @@ use std::time::{Duration, Instant};
 
 /// Adds technician `username` (password [`PASSWORD`]) straight into HQ's storage.
 pub fn add_technician(storage: &dyn Storage, username: &str) {
+    add_user(storage, username, onsite_protocol::Role::Technician);
+}
+
+/// Adds `username` with `role` (password [`PASSWORD`]) straight into HQ's storage.
+pub fn add_user(storage: &dyn Storage, username: &str, role: onsite_protocol::Role) {
     let password_hash = onsite_hq::auth::hash_password(PASSWORD).expect("hash the password");
     storage
         .add_user(
             NewUser {
                 username: username.into(),
                 display_name: username.into(),
-                role: onsite_protocol::Role::Technician,
+                role,
                 skills: vec![],
                 password_hash,
             },
             chrono::Utc::now(),
         )
-        .expect("add a technician");
+        .expect("add a user");
+}
+
+/// HQ in this process, on `127.0.0.1:0` over HTTPS, with its data in `data_dir`.
+pub async fn serve(data_dir: &std::path::Path) -> onsite_hq::server::RunningHq {
+    onsite_hq::server::start(onsite_hq::server::ServeConfig {
+        data_dir: data_dir.to_path_buf(),
+        listen: "127.0.0.1:0".parse().expect("loopback address"),
+        cert: onsite_hq::server::CertSource::SelfSigned,
+    })
+    .await
+    .expect("start HQ")
 }
 
 /// Prints one figure beside its target.

@@ -8,8 +8,8 @@ use chrono::Utc;
 use onsite_core::hq::HqClient;
 use onsite_core::{Device, OpState};
 use onsite_e2e::PASSWORD;
-use onsite_hq::server::{CertSource, RunningHq, ServeConfig};
-use onsite_hq::storage::{NewUser, Storage};
+use onsite_e2e::bench::{add_user, serve};
+use onsite_hq::server::RunningHq;
 use onsite_protocol::api::{AssignRequest, CancelRequest, JobPatch, JobView, Tokens};
 use onsite_protocol::push::{ConflictView, JobOps, ResolveRequest};
 use onsite_protocol::{DeviceId, JobStatus, Outcome, Resolution, Role};
@@ -87,33 +87,15 @@ impl World {
     async fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let storage = onsite_hq::server::open_storage(dir.path()).unwrap();
-        let hash = onsite_hq::auth::hash_password(PASSWORD).unwrap();
         for (name, role) in [
             ("tina", Role::Technician),
             ("tom", Role::Technician),
             ("dana", Role::Dispatcher),
         ] {
-            storage
-                .add_user(
-                    NewUser {
-                        username: name.into(),
-                        display_name: name.into(),
-                        role,
-                        skills: vec![],
-                        password_hash: hash.clone(),
-                    },
-                    Utc::now(),
-                )
-                .unwrap();
+            add_user(&storage, name, role);
         }
         drop(storage);
-        let hq = onsite_hq::server::start(ServeConfig {
-            data_dir: dir.path().to_path_buf(),
-            listen: "127.0.0.1:0".parse().unwrap(),
-            cert: CertSource::SelfSigned,
-        })
-        .await
-        .unwrap();
+        let hq = serve(dir.path()).await;
         let pin = hq.fingerprint.parse().unwrap();
         let mut laptops = Vec::new();
         for _ in 0..2 {
