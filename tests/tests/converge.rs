@@ -344,7 +344,7 @@ fn two_laptops_and_a_dispatcher_converge() {
         cases: std::env::var("PROPTEST_CASES")
             .ok()
             .and_then(|c| c.parse().ok())
-            .unwrap_or(32),
+            .unwrap_or(64),
         failure_persistence: None,
         ..Config::default()
     });

@@ -40,10 +40,19 @@ describe("SyncStatus", () => {
   it("shows progress while syncing and disables Sync now", () => {
     const progress = { phase: "pulling" as const, done: 200, total: null };
     render(SyncStatus, { sync: state({ running: true, progress }), onSyncNow: () => {} });
-    expect(screen.getByTestId("sync-status")).toHaveTextContent("Syncing…");
+    expect(screen.getByTestId("sync-status")).toHaveTextContent("Receiving jobs…");
     expect(screen.getByTestId("sync-progress")).toBeInTheDocument();
     expect(screen.getByText("200 received")).toBeInTheDocument();
     expect(screen.getByTestId("sync-now")).toBeDisabled();
+  });
+
+  it("names the phase, with done and total when known", () => {
+    const progress = { phase: "pushing" as const, done: 40, total: 120 };
+    render(SyncStatus, { sync: state({ running: true, progress }), onSyncNow: () => {} });
+    expect(screen.getByTestId("sync-status")).toHaveTextContent("Sending changes…");
+    const bar = screen.getByTestId("sync-progress");
+    expect(bar).toHaveAttribute("max", "120");
+    expect(bar).toHaveAttribute("value", "40");
   });
 
   it("words a failure other than being offline, and a device that never synced", () => {
