@@ -70,6 +70,9 @@ pub struct SyncReport {
     pub elapsed: Duration,
 }
 
+/// How long the device keeps the outcome of an op HQ answered, for the outbox list.
+pub const KEEP_ANSWERED: chrono::Duration = chrono::Duration::days(30);
+
 type Fetch = tokio::task::JoinHandle<Result<onsite_protocol::api::PullPage>>;
 
 fn fetch(client: &HqClient, token: &str, cursor: Option<String>) -> Fetch {
@@ -160,6 +163,7 @@ pub(crate) async fn run(
     device
         .store()
         .set_setting(crate::store::Setting::LastSyncAt, Some(&now.to_rfc3339()))?;
+    device.store().forget_answered(now - KEEP_ANSWERED)?;
     report.elapsed = started.elapsed();
     let done = report.jobs_received + report.jobs_removed;
     progress(SyncProgress {

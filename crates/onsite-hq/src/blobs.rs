@@ -75,6 +75,27 @@ impl BlobStore {
         })
     }
 
+    /// Deletes uploads nobody finished that were last written before `before` (a device
+    /// that comes back later starts that file again). Returns how many went.
+    ///
+    /// # Errors
+    /// The folder cannot be read.
+    pub fn sweep(&self, before: std::time::SystemTime) -> io::Result<usize> {
+        let mut swept = 0;
+        for entry in fs::read_dir(self.dir.join("partial"))? {
+            let entry = entry?;
+            let stale = entry.metadata()?.modified()? < before;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // Not while an upload of it is running.
+            let lock = self.lock(&name);
+            let _held = lock.lock().unwrap_or_else(|e| e.into_inner());
+            if stale && fs::remove_file(entry.path()).is_ok() {
+                swept += 1;
+            }
+        }
+        Ok(swept)
+    }
+
     fn lock(&self, sha256: &str) -> Arc<Mutex<()>> {
         let mut locks = self.locks.lock().unwrap_or_else(|e| e.into_inner());
         // Forget locks nobody holds, so the map stays small.
@@ -253,6 +274,26 @@ mod tests {
                 .unwrap()
                 .complete
         );
+    }
+
+    #[test]
+    fn abandoned_uploads_are_swept_and_recent_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::open(dir.path()).unwrap();
+        let (old, new) = (sha(b"old upload"), sha(b"new upload"));
+        store.write(&old, 0, 10, b"old ").unwrap();
+        store.write(&new, 0, 10, b"new ").unwrap();
+        let week_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(8 * 86_400);
+        File::options()
+            .write(true)
+            .open(store.partial(&old))
+            .unwrap()
+            .set_modified(week_ago)
+            .unwrap();
+        let cutoff = std::time::SystemTime::now() - std::time::Duration::from_secs(7 * 86_400);
+        assert_eq!(store.sweep(cutoff).unwrap(), 1);
+        assert_eq!(store.state(&old).unwrap().received, 0);
+        assert_eq!(store.state(&new).unwrap().received, 4);
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub const DATABASE_FILE: &str = "onsite-hq.db";
 pub const BLOBS_DIR: &str = "blobs";
 /// The folder for the self-signed certificate inside the data folder.
 pub const TLS_DIR: &str = "tls";
+/// An upload left unfinished this long is removed when HQ starts.
+pub const ABANDONED_UPLOAD: Duration = Duration::from_secs(7 * 86_400);
 /// How long in-flight requests get to finish on shutdown.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
@@ -134,6 +136,12 @@ pub async fn start(config: ServeConfig) -> Result<RunningHq, ServeError> {
             source,
         }
     })?;
+    let week_ago = std::time::SystemTime::now() - ABANDONED_UPLOAD;
+    match blobs.sweep(week_ago) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(count = n, "removed uploads abandoned for a week"),
+        Err(e) => tracing::warn!(error = %e, "could not sweep abandoned uploads"),
+    }
     let app = router(AppState::new(Arc::new(storage), Arc::new(blobs)));
     let handle = axum_server::Handle::new();
     // Without TCP_NODELAY a response written in two segments waits for the client's delayed

@@ -551,6 +551,21 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets ops HQ answered before `before`; waiting ops are never touched. HQ keeps every
+    /// op, and sends a held job's ops with the job, so the job's activity stays complete.
+    /// Returns how many were forgotten.
+    ///
+    /// # Errors
+    /// [`CoreError::Store`].
+    pub fn forget_answered(&self, before: DateTime<Utc>) -> Result<u64> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "DELETE FROM ops WHERE state NOT IN ('pending', 'sent') AND acked_at < ?1",
+            )?
+            .execute([before])? as u64)
+    }
+
     /// Forgets every op and attachment record (after the technician chose to discard them).
     ///
     /// # Errors

@@ -343,3 +343,24 @@ fn facts_from_hq_and_local_ops_merge_without_doubles() {
     assert_eq!(d.activity[1].op_id, mine.op_id);
     assert_eq!(d.activity[1].state, OpState::Applied, "HQ's record wins");
 }
+
+#[test]
+fn answered_ops_are_forgotten_after_a_while_waiting_ones_never() {
+    let f = fixture();
+    f.record(Change::Note { text: "old".into() }).unwrap();
+    let (batch, results) = f.answer(Outcome::Applied, None);
+    f.store.ack(&batch, &results, hq_clock(), now()).unwrap();
+    f.record(Change::Note {
+        text: "waiting".into(),
+    })
+    .unwrap();
+    assert_eq!(
+        f.store.forget_answered(now()).unwrap(),
+        0,
+        "answered just now"
+    );
+    let later = now() + chrono::Duration::days(31);
+    assert_eq!(f.store.forget_answered(later).unwrap(), 1);
+    let outbox = f.store.outbox(10).unwrap();
+    assert_eq!((outbox.waiting, outbox.ops.len()), (1, 1));
+}

@@ -189,21 +189,26 @@ fn judge_one(
     if let Some(job) = &job {
         carry_out(tx, job, op, &judgement.effect, &pusher.username, now)?;
     }
+    let recorded = Recorded {
+        outcome: judgement.outcome,
+        reason: judgement.reason,
+        message: judgement.message,
+    };
     insert(
         tx,
         pusher,
-        Some(op.op_id),
-        Some(op.job_id),
-        Some(op.hlc),
-        raw,
-        stamp,
-        judgement.outcome,
-        judgement.reason,
-        judgement.message.as_deref(),
+        &Entry {
+            op_id: Some(op.op_id),
+            job_id: Some(op.job_id),
+            hlc: Some(op.hlc),
+            raw,
+            hq_hlc: stamp,
+            recorded: &recorded,
+        },
         now,
     )?;
     // Devices holding the job (and the sender, if it held it) must see what was recorded.
-    if let Some(job) = job.filter(|_| judgement.outcome != Outcome::Rejected) {
+    if let Some(job) = job.filter(|_| recorded.outcome != Outcome::Rejected) {
         let current = rows::job_by_id(tx, job.id)?.unwrap_or(job);
         if let Some(t) = &current.technician {
             bump(tx, t, current.id)?;
@@ -212,12 +217,7 @@ fn judge_one(
             bump(tx, &pusher.username, current.id)?;
         }
     }
-    Ok(Recorded {
-        outcome: judgement.outcome,
-        reason: judgement.reason,
-        message: judgement.message,
-    }
-    .result(Some(op.op_id)))
+    Ok(recorded.result(Some(op.op_id)))
 }
 
 fn record_rejection(
@@ -229,38 +229,41 @@ fn record_rejection(
     rejection: &OpRejection,
     now: DateTime<Utc>,
 ) -> Result<Recorded> {
-    insert(
-        tx,
-        pusher,
-        op_id,
-        raw_field(raw, "job_id").map(JobId),
-        raw_field(raw, "hlc"),
-        raw,
-        stamp,
-        Outcome::Rejected,
-        Some(rejection.reason),
-        Some(&rejection.message),
-        now,
-    )?;
-    Ok(Recorded {
+    let recorded = Recorded {
         outcome: Outcome::Rejected,
         reason: Some(rejection.reason),
         message: Some(rejection.message.clone()),
-    })
+    };
+    insert(
+        tx,
+        pusher,
+        &Entry {
+            op_id,
+            job_id: raw_field(raw, "job_id").map(JobId),
+            hlc: raw_field(raw, "hlc"),
+            raw,
+            hq_hlc: stamp,
+            recorded: &recorded,
+        },
+        now,
+    )?;
+    Ok(recorded)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn insert(
-    tx: &Transaction<'_>,
-    pusher: &Pusher,
+/// One received op as it is stored: what could be read of it, and what became of it.
+struct Entry<'a> {
     op_id: Option<OpId>,
     job_id: Option<JobId>,
     hlc: Option<Hlc>,
-    raw: &Value,
+    raw: &'a Value,
     hq_hlc: Hlc,
-    outcome: Outcome,
-    reason: Option<Reason>,
-    message: Option<&str>,
+    recorded: &'a Recorded,
+}
+
+fn insert(
+    tx: &Transaction<'_>,
+    pusher: &Pusher,
+    entry: &Entry<'_>,
     now: DateTime<Utc>,
 ) -> Result<()> {
     tx.prepare_cached(
@@ -268,17 +271,17 @@ fn insert(
          outcome, reason, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
-        op_id.map(|o| o.0),
+        entry.op_id.map(|o| o.0),
         pusher.device_id.0,
         pusher.username,
-        job_id.map(|j| j.0),
-        hlc.map(|h| h.to_string()),
-        raw.to_string(),
+        entry.job_id.map(|j| j.0),
+        entry.hlc.map(|h| h.to_string()),
+        entry.raw.to_string(),
         now,
-        hq_hlc.to_string(),
-        outcome.as_str(),
-        reason.map(Reason::as_str),
-        message,
+        entry.hq_hlc.to_string(),
+        entry.recorded.outcome.as_str(),
+        entry.recorded.reason.map(Reason::as_str),
+        entry.recorded.message,
     ])?;
     Ok(())
 }
