@@ -13,6 +13,9 @@ use super::*;
 use rusqlite::params;
 use std::collections::HashSet;
 
+/// Most recorded ops a page carries with its jobs (a page holds at least one job).
+pub const MAX_PAGE_OPS: usize = 5_000;
+
 /// Stamps `job` in `technician`'s feed with a fresh sequence number.
 pub fn bump(tx: &Transaction<'_>, technician: &str, job: JobId) -> Result<()> {
     let seq: i64 = tx
@@ -67,13 +70,22 @@ pub fn page(
             page.more = true;
             break;
         }
-        taken += 1;
-        last = row.get(0)?;
         if row.get_ref(2)?.data_type() == rusqlite::types::Type::Null {
             page.removed.push(JobId(row.get(1)?));
         } else {
-            page.jobs.push(rows::job(row, 2)?);
+            let job = rows::job(row, 2)?;
+            let ops = super::ops::of_job(tx, job.id, false)?;
+            // A job's ops travel with it; a page stops before they make it too heavy (but
+            // always carries at least one job, however many ops it has).
+            if !page.jobs.is_empty() && page.ops.len() + ops.len() > MAX_PAGE_OPS {
+                page.more = true;
+                break;
+            }
+            page.ops.extend(ops);
+            page.jobs.push(job);
         }
+        taken += 1;
+        last = row.get(0)?;
     }
     let mut customers = HashSet::new();
     let mut sites = HashSet::new();
@@ -89,7 +101,6 @@ pub fn page(
             page.assets.push(rows::asset(tx, a)?);
         }
         page.history.extend(rows::status_history(tx, job.id)?);
-        page.ops.extend(super::ops::of_job(tx, job.id, false)?);
     }
     page.hlc = Some(super::clock::current(tx)?);
     Ok((page, last))

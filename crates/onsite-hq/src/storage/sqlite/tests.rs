@@ -273,3 +273,50 @@ fn pulled_jobs_carry_their_status_history() {
     );
     assert!(page.history.windows(2).all(|w| w[0].at <= w[1].at));
 }
+
+#[test]
+fn a_page_stops_before_its_jobs_ops_make_it_too_heavy() {
+    let (s, _dir) = storage();
+    let now = Utc::now();
+    let lines: Vec<_> = (1..=3)
+        .map(|n| line(n, job(&format!("J-{n}"), Some("tina"), "1")))
+        .collect();
+    s.import_jobs(&lines, now).unwrap();
+    let (page, start) = pull_all(&s, "tina", None);
+    let device = DeviceId::new();
+    let pusher = Pusher {
+        username: "tina".into(),
+        device_id: device,
+    };
+    let notes = |job: JobId, count: usize, from: i64| -> Vec<serde_json::Value> {
+        (0..count)
+            .map(|i| {
+                json!({"op_id": onsite_protocol::OpId::new(), "device_id": device, "job_id": job,
+                       "hlc": format!("{:015}-{:010}-{device}", from + i as i64, 0),
+                       "kind": "note", "text": "checked"})
+            })
+            .collect()
+    };
+    let ids: Vec<JobId> = page.jobs.iter().map(|j| j.id).collect();
+    for (i, (id, count)) in ids.iter().zip([3000, 3000, 10]).enumerate() {
+        for chunk in notes(*id, count, i as i64 * 10_000).chunks(1000) {
+            s.push(&pusher, chunk, &|_| None, now).unwrap();
+        }
+    }
+    let (first, after) = pull_all(&s, "tina", Some(start));
+    assert!(first.more, "the page stopped early");
+    assert_eq!((first.jobs.len(), first.ops.len()), (1, 3000));
+    let (second, _) = pull_all(&s, "tina", Some(after));
+    assert!(!second.more);
+    assert_eq!((second.jobs.len(), second.ops.len()), (2, 3010));
+    let mut seen: Vec<_> = first
+        .jobs
+        .iter()
+        .chain(&second.jobs)
+        .map(|j| j.id)
+        .collect();
+    seen.sort();
+    let mut all = ids.clone();
+    all.sort();
+    assert_eq!(seen, all, "every job exactly once");
+}
