@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "correct_serial",
     "attach_photo",
     "outbox",
+    "attachment",
 ];
 
 fn main() {

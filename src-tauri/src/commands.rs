@@ -197,3 +197,14 @@ fn percent_decode(s: &str) -> String {
 pub async fn outbox(app: State<'_, Onsite>, recent: Option<u32>) -> Reply<Outbox> {
     Ok(app.device()?.outbox(recent.unwrap_or(50))?)
 }
+
+/// The content of a photo captured on this laptop, as raw bytes (for showing it).
+#[tauri::command]
+pub async fn attachment(
+    app: State<'_, Onsite>,
+    sha256: String,
+) -> Result<tauri::ipc::Response, ErrorReport> {
+    Ok(tauri::ipc::Response::new(
+        app.device()?.attachment(&sha256)?,
+    ))
+}

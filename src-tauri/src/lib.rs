@@ -76,6 +76,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, options: Options) -> tauri::B
             commands::correct_serial,
             commands::attach_photo,
             commands::outbox,
+            commands::attachment,
         ])
         .setup(move |app| {
             #[cfg(target_os = "linux")]

@@ -307,6 +307,18 @@ fn changes_recorded_in_the_app_wait_then_reach_hq() {
         )
         .unwrap();
     assert_eq!(photo["change"]["file_name"], "boiler front.jpg");
+    // The app reads the photo back to show it; only by hash.
+    let sha = photo["change"]["sha256"].as_str().unwrap();
+    let shown = shell.call("attachment", json!({"sha256": sha})).unwrap();
+    assert_eq!(
+        shown.as_array().map(|b| b.len()),
+        Some(b"not really a jpeg".len()),
+        "{shown}"
+    );
+    assert_eq!(
+        shell.code("attachment", json!({"sha256": "../onsite.db"})),
+        "invalid_input"
+    );
 
     // Bad input: codes, and nothing recorded.
     let code = |cmd: &str, args: Value| shell.code(cmd, args);

@@ -135,6 +135,12 @@ impl Session {
         });
     }
 
+    /// Runs `script` in the page (it may `return` a value); `None` when it failed.
+    pub fn script(&self, script: &str) -> Option<Value> {
+        self.post("/execute/sync", json!({"script": script, "args": []}))
+            .ok()
+    }
+
     /// Picks the file at `path` in the file input with `data-testid` `test_id`, as a person
     /// choosing it in the file dialog would.
     pub fn upload(&self, test_id: &str, path: &std::path::Path) {

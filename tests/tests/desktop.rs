@@ -183,9 +183,21 @@ fn offline_changes_survive_a_restart_and_drain_when_hq_returns() {
     });
     app.fill("note-text", "Customer out; worked with the neighbour's key");
     app.click_id("note-add");
-    let photo = desktop.data_dir().join("../boiler-front.jpg");
-    std::fs::write(&photo, [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4, 5, 6, 7, 8]).unwrap();
+    // A real (1×1) PNG, so the test can see the app show it.
+    let photo = desktop.data_dir().join("../boiler-front.png");
+    use base64::Engine as _;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+        .unwrap();
+    std::fs::write(&photo, png).unwrap();
     app.upload("photo-input", &photo);
+    app.wait("the photo shown on the job", |a| {
+        let width = a.script(
+            "const img = document.querySelector(\"[data-testid='thumbnail']\"); \
+             return img && img.complete ? img.naturalWidth : 0;",
+        )?;
+        (width.as_u64() == Some(1)).then_some(())
+    });
     let pending = |a: &Session| {
         a.all("[data-testid='activity-item'][data-state='pending'], [data-testid='activity-item'][data-state='sent']")
             .len()

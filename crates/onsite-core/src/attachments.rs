@@ -98,6 +98,28 @@ fn store(data_dir: &Path, file_name: &str, mut reader: impl Read) -> Result<(Str
     result
 }
 
+/// The content of attachment `sha256` captured on this device.
+///
+/// # Errors
+/// [`CoreError::InvalidInput`] for a name that is not a SHA-256 (so no other file can be
+/// read), [`CoreError::UnknownAttachment`] when this device does not hold it,
+/// [`CoreError::Io`] when it cannot be read.
+pub fn content(data_dir: &Path, sha256: &str) -> Result<Vec<u8>> {
+    if !onsite_protocol::op::is_sha256(sha256) {
+        return Err(CoreError::InvalidInput(format!(
+            "{sha256:?} is not an attachment's SHA-256"
+        )));
+    }
+    let path = content_path(data_dir, sha256);
+    match fs::read(&path) {
+        Ok(bytes) => Ok(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(CoreError::UnknownAttachment(sha256.to_string()))
+        }
+        Err(source) => Err(CoreError::Io { path, source }),
+    }
+}
+
 /// Captures the file at `path`.
 ///
 /// # Errors
@@ -166,6 +188,21 @@ mod tests {
         assert_eq!(
             (again.sha256, again.file_name.as_str()),
             (captured.sha256, "boiler.png")
+        );
+    }
+
+    #[test]
+    fn content_is_read_back_by_hash_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let captured = capture_bytes(dir.path(), "a.png", b"png bytes").unwrap();
+        assert_eq!(content(dir.path(), &captured.sha256).unwrap(), b"png bytes");
+        assert_eq!(
+            content(dir.path(), &"0".repeat(64)).unwrap_err().code(),
+            "unknown_attachment"
+        );
+        assert_eq!(
+            content(dir.path(), "../onsite.db").unwrap_err().code(),
+            "invalid_input"
         );
     }
 

@@ -269,6 +269,14 @@ impl Device {
         )
     }
 
+    /// The content of a photo or document captured on this device, by its hash.
+    ///
+    /// # Errors
+    /// As [`crate::attachments::content`].
+    pub fn attachment(&self, sha256: &str) -> Result<Vec<u8>> {
+        crate::attachments::content(&self.data_dir, sha256)
+    }
+
     /// Starts (`true`) or stops (`false`) work on site on job `number`, at `now`.
     ///
     /// # Errors

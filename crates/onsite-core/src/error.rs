@@ -67,6 +67,9 @@ pub enum CoreError {
     /// A file of a kind attachments may not have.
     #[error("{0}")]
     UnsupportedFile(String),
+    /// No attachment with that hash on this device.
+    #[error("attachment {0} is not on this device")]
+    UnknownAttachment(String),
     /// Changes recorded on this device have not reached HQ yet.
     #[error(
         "{0} change(s) on this device have not reached HQ yet; sync first (or discard them \
@@ -118,6 +121,7 @@ impl CoreError {
             CoreError::AttachmentTooLarge { .. } => "attachment_too_large",
             CoreError::UnsupportedFile(_) => "unsupported_file",
             CoreError::UnsyncedChanges(_) => "unsynced_changes",
+            CoreError::UnknownAttachment(_) => "unknown_attachment",
             CoreError::Hq { .. } => "hq_error",
             CoreError::Protocol(_) => "protocol",
             CoreError::SchemaTooNew(_) => "schema_too_new",

@@ -71,6 +71,12 @@ export async function attachPhoto(number: string, file: File): Promise<OutboxEnt
   }
 }
 
+/** The bytes of a photo captured on this laptop, by hash. */
+export async function attachment(sha256: string): Promise<ArrayBuffer> {
+  const bytes = await call<ArrayBuffer | number[]>("attachment", { sha256 });
+  return bytes instanceof ArrayBuffer ? bytes : new Uint8Array(bytes).buffer;
+}
+
 /** Tells the shell the first job list is on screen (start-up timing). */
 export const uiReady = () => call<number>("ui_ready");
 
