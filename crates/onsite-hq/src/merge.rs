@@ -1,9 +1,9 @@
 //! How HQ judges one op against what it holds: a pure function of the op and the facts HQ
-//! looked up, following `onsite_protocol::MERGE_RULES`. Storage looks up the facts, calls
+//! looked up, following `onsite_protocol::MERGE_RULES` (through `OpKind::merge`). Storage looks up the facts, calls
 //! [`judge`], and carries out the [`Effect`].
 
 use onsite_protocol::{
-    Actor, Change, DeviceId, Hlc, JobStatus, MERGE_RULES, Merge, Op, OpRejection, Outcome, Reason,
+    Actor, Change, DeviceId, Hlc, JobStatus, Merge, Op, OpRejection, Outcome, Reason,
 };
 
 /// The job as HQ holds it when the op arrives.
@@ -41,10 +41,9 @@ pub enum Effect {
     Record,
     /// Move the job to this status.
     SetStatus(JobStatus),
-    /// The customer's phone takes this value; the value it replaces goes to history.
-    SetPhone(String),
-    /// The asset's serial takes this value; the value it replaces goes to history.
-    SetSerial(String),
+    /// The corrected value (phone or serial) takes this value; the one it replaces goes to
+    /// history.
+    Correct(String),
     /// The op's value lost to a later one: record it in history only.
     KeepAsLoser,
 }
@@ -91,14 +90,6 @@ impl Judgement {
     }
 }
 
-fn rule(op: &Op) -> Merge {
-    let kind = op.change.kind();
-    MERGE_RULES
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or(Merge::AppendOnly, |(_, m)| *m)
-}
-
 /// Judges `op` given `facts`. Never fails: every op gets an outcome that is recorded.
 pub fn judge(op: &Op, facts: &Facts<'_>) -> Judgement {
     if op.device_id != facts.device {
@@ -123,7 +114,7 @@ pub fn judge(op: &Op, facts: &Facts<'_>) -> Judgement {
             "this job is not assigned to you",
         ));
     }
-    match (rule(op), &op.change) {
+    match (op.change.kind().merge(), &op.change) {
         (Merge::AppendOnly, Change::Attachment { bytes, .. }) => match facts.blob_bytes {
             None => Judgement::rejected(OpRejection::new(
                 Reason::AttachmentMissing,
@@ -176,8 +167,9 @@ pub fn judge(op: &Op, facts: &Facts<'_>) -> Judgement {
                 };
             }
             Judgement::applied(match change {
-                Change::ContactPhone { phone } => Effect::SetPhone(phone.trim().to_string()),
-                Change::AssetSerial { serial } => Effect::SetSerial(serial.trim().to_string()),
+                Change::ContactPhone { phone: value } | Change::AssetSerial { serial: value } => {
+                    Effect::Correct(value.trim().to_string())
+                }
                 _ => Effect::Record,
             })
         }
@@ -305,7 +297,7 @@ mod tests {
             ),
             &f,
         );
-        assert_eq!(j.effect, Effect::SetPhone("555 0100".into()));
+        assert_eq!(j.effect, Effect::Correct("555 0100".into()));
     }
 
     #[test]
@@ -337,7 +329,7 @@ mod tests {
             node: DeviceId(uuid::Uuid::from_u128(1)),
         });
         let later = judge(&op(phone(), 200), &f);
-        assert_eq!(later.effect, Effect::SetPhone("555 0100".into()));
+        assert_eq!(later.effect, Effect::Correct("555 0100".into()));
         let earlier = judge(&op(phone(), 50), &f);
         assert_eq!(verdict(&earlier), (Applied, Some(Reason::Superseded)));
         assert_eq!(earlier.effect, Effect::KeepAsLoser);

@@ -68,15 +68,17 @@ pub async fn get(
 ) -> Result<Response, AppError> {
     caller.require(&[Role::Dispatcher, Role::Admin])?;
     let blobs = state.blobs.clone();
-    let bytes = tokio::task::spawn_blocking(move || -> Result<Option<Vec<u8>>, AppError> {
-        if blobs.size(&sha256).is_none() {
-            return Ok(None);
+    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
+        // Only complete content sits under its hash; uploads in progress are elsewhere.
+        match std::fs::read(blobs.path(&sha256)?) {
+            Ok(bytes) => Ok(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(AppError::not_found("attachment"))
+            }
+            Err(e) => Err(AppError::internal(e)),
         }
-        let path = blobs.path(&sha256)?;
-        Ok(Some(std::fs::read(path).map_err(AppError::internal)?))
     })
-    .await??
-    .ok_or_else(|| AppError::not_found("attachment"))?;
+    .await??;
     Ok((
         [(header::CONTENT_TYPE, "application/octet-stream")],
         Body::from(bytes),

@@ -2,22 +2,53 @@
 //! serial): each holds the clock stamp of its current value, and every value that loses a
 //! merge, either way round, is kept in `field_history`.
 
-use super::rows::one;
+use super::feed::bump_referencing;
+use super::rows::{self, one};
 use super::*;
 use onsite_protocol::push::ReplacedValue;
-use onsite_protocol::{Hlc, OpId};
+use onsite_protocol::{AssetId, Change, CustomerId, Hlc, Job, OpId};
 use rusqlite::{OptionalExtension, params};
 
-/// The field name of the customer's contact phone.
-pub const PHONE: &str = "contact_phone";
-/// The field name of the asset's serial.
-pub const SERIAL: &str = "asset_serial";
+/// A correctable value: which one, and whose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The customer's contact phone.
+    Phone(CustomerId),
+    /// The asset's serial.
+    Serial(AssetId),
+}
 
-/// The stamp of the value `entity.field` holds now, if it was ever stamped.
-pub fn register(tx: &Transaction<'_>, entity: uuid::Uuid, field: &str) -> Result<Option<Hlc>> {
+impl Target {
+    /// The value `change` corrects on `job`, and the corrected value; `None` for a change that
+    /// corrects nothing, or a serial on a job without an asset.
+    pub fn of<'c>(job: &Job, change: &'c Change) -> Option<(Self, &'c str)> {
+        match (change, job.asset_id) {
+            (Change::ContactPhone { phone }, _) => Some((Target::Phone(job.customer_id), phone)),
+            (Change::AssetSerial { serial }, Some(a)) => Some((Target::Serial(a), serial)),
+            _ => None,
+        }
+    }
+
+    fn entity(self) -> uuid::Uuid {
+        match self {
+            Target::Phone(c) => c.0,
+            Target::Serial(a) => a.0,
+        }
+    }
+
+    fn field(self) -> &'static str {
+        match self {
+            Target::Phone(_) => "contact_phone",
+            Target::Serial(_) => "asset_serial",
+        }
+    }
+}
+
+/// The stamp of the value `target` holds now, if it was ever stamped.
+pub fn register(tx: &Transaction<'_>, target: Target) -> Result<Option<Hlc>> {
     let text: Option<String> = tx
         .prepare_cached("SELECT hlc FROM field_clocks WHERE entity = ?1 AND field = ?2")?
-        .query_row(params![entity, field], one)
+        .query_row(params![target.entity(), target.field()], one)
         .optional()?;
     Ok(text.and_then(|t| t.parse().ok()))
 }
@@ -37,8 +68,7 @@ pub struct Loser<'a> {
 /// Records a value that lost.
 pub fn keep_loser(
     tx: &Transaction<'_>,
-    entity: uuid::Uuid,
-    field: &str,
+    target: Target,
     loser: &Loser<'_>,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -47,8 +77,8 @@ pub fn keep_loser(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
-        entity,
-        field,
+        target.entity(),
+        target.field(),
         loser.value,
         loser.hlc.map(|h| h.to_string()),
         loser.by,
@@ -58,23 +88,22 @@ pub fn keep_loser(
     Ok(())
 }
 
-/// Stamps `entity.field` as now holding a value written at `stamp`; the value it replaces
-/// (`old`, if different from `new`) goes to the history with its own stamp.
+/// Stamps `target` as now holding a value written at `stamp`; the value it replaces (`old`,
+/// if different from `new`) goes to the history with its own stamp. The caller writes the
+/// value itself.
 pub fn overwrite(
     tx: &Transaction<'_>,
-    entity: uuid::Uuid,
-    field: &str,
+    target: Target,
     old: Option<&str>,
     new: &str,
     stamp: Hlc,
     now: DateTime<Utc>,
 ) -> Result<()> {
     if old != Some(new) {
-        let hlc = register(tx, entity, field)?;
+        let hlc = register(tx, target)?;
         keep_loser(
             tx,
-            entity,
-            field,
+            target,
             &Loser {
                 value: old,
                 hlc,
@@ -88,16 +117,62 @@ pub fn overwrite(
         "INSERT INTO field_clocks (entity, field, hlc) VALUES (?1, ?2, ?3) \
          ON CONFLICT (entity, field) DO UPDATE SET hlc = excluded.hlc",
     )?
-    .execute(params![entity, field, stamp.to_string()])?;
+    .execute(params![target.entity(), target.field(), stamp.to_string()])?;
     Ok(())
 }
 
-/// Values `entity` lost, oldest first.
-pub fn history(tx: &Transaction<'_>, entity: uuid::Uuid) -> Result<Vec<ReplacedValue>> {
+/// An edit made at HQ (import): when it changes the value, it is stamped by HQ's clock, so it
+/// competes with technicians' corrections. The caller writes the value itself.
+pub fn stamp_hq_edit(
+    tx: &Transaction<'_>,
+    target: Target,
+    old: Option<&str>,
+    new: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    match new.filter(|n| old != Some(*n)) {
+        Some(new) => overwrite(tx, target, old, new, super::clock::tick(tx, now)?, now),
+        None => Ok(()),
+    }
+}
+
+/// Writes `value` into `target`, stamped `stamp`: the value it replaces goes to the history,
+/// and every job referencing the customer or asset is re-sent to its technician.
+pub fn set(
+    tx: &Transaction<'_>,
+    target: Target,
+    value: &str,
+    stamp: Hlc,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let old = match target {
+        Target::Phone(c) => rows::customer(tx, c)?.phone,
+        Target::Serial(a) => rows::asset(tx, a)?.serial,
+    };
+    overwrite(tx, target, old.as_deref(), value, stamp, now)?;
+    if old.as_deref() == Some(value) {
+        return Ok(());
+    }
+    let (sql, referencing) = match target {
+        Target::Phone(_) => (
+            "UPDATE customers SET phone = ?2 WHERE id = ?1",
+            "customer_id",
+        ),
+        Target::Serial(_) => ("UPDATE assets SET serial = ?2 WHERE id = ?1", "asset_id"),
+    };
+    tx.prepare_cached(sql)?
+        .execute(params![target.entity(), value])?;
+    bump_referencing(tx, referencing, target.entity())
+}
+
+/// Values the job's phone and serial lost, oldest first.
+pub fn history(tx: &Transaction<'_>, job: &Job) -> Result<Vec<ReplacedValue>> {
     let mut stmt = tx.prepare_cached(
-        "SELECT field, value, hlc, by, replaced_at FROM field_history WHERE entity = ?1 ORDER BY id",
+        "SELECT field, value, hlc, by, replaced_at FROM field_history \
+         WHERE (entity = ?1 AND field = 'contact_phone') OR (entity = ?2 AND field = 'asset_serial') \
+         ORDER BY replaced_at, id",
     )?;
-    let rows = stmt.query_map([entity], |r| {
+    let rows = stmt.query_map(params![job.customer_id.0, job.asset_id.map(|a| a.0)], |r| {
         Ok(ReplacedValue {
             field: r.get(0)?,
             value: r.get(1)?,

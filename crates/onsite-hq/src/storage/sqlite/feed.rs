@@ -31,6 +31,13 @@ pub fn bump(tx: &Transaction<'_>, technician: &str, job: JobId) -> Result<()> {
     Ok(())
 }
 
+/// Whether `technician` holds or held `job` (it has a row in their feed).
+pub fn held(tx: &Transaction<'_>, technician: &str, job: JobId) -> Result<bool> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM job_feed WHERE technician = ?1 AND job_id = ?2")?
+        .exists(params![technician, job.0])?)
+}
+
 /// Stamps every job that references `column = id` (a customer, site or asset that changed).
 pub fn bump_referencing(tx: &Transaction<'_>, column: &str, id: uuid::Uuid) -> Result<()> {
     let sql =

@@ -1,5 +1,6 @@
 //! Writing jobs: import, create, edit, assign, cancel. Each keeps the change feed in step.
 
+use super::corrections::{self, Target};
 use super::feed::{bump, bump_referencing};
 use super::rows::{self, JOB_COLUMNS};
 use super::*;
@@ -123,16 +124,8 @@ fn correct(tx: &Transaction<'_>, job: &Job, patch: &JobPatch, now: DateTime<Utc>
         check(Change::ContactPhone {
             phone: phone.clone(),
         })?;
-        let old = rows::customer(tx, job.customer_id)?.phone;
         let stamp = super::clock::tick(tx, now)?;
-        super::ops::set_phone(
-            tx,
-            job.customer_id,
-            old.as_deref(),
-            phone.trim(),
-            stamp,
-            now,
-        )?;
+        corrections::set(tx, Target::Phone(job.customer_id), phone.trim(), stamp, now)?;
     }
     if let Some(serial) = &patch.asset_serial {
         check(Change::AssetSerial {
@@ -141,9 +134,8 @@ fn correct(tx: &Transaction<'_>, job: &Job, patch: &JobPatch, now: DateTime<Utc>
         let asset = job
             .asset_id
             .ok_or_else(|| StorageError::Invalid("asset_serial: this job has no asset".into()))?;
-        let old = rows::asset(tx, asset)?.serial;
         let stamp = super::clock::tick(tx, now)?;
-        super::ops::set_serial(tx, asset, old.as_deref(), serial.trim(), stamp, now)?;
+        corrections::set(tx, Target::Serial(asset), serial.trim(), stamp, now)?;
     }
     Ok(())
 }
@@ -424,21 +416,13 @@ fn customer(tx: &Transaction<'_>, c: &CustomerInput, now: DateTime<Utc>) -> Resu
         }
         Some((id, old_name, old_phone, old_email)) => {
             let (phone, email) = (keep(&old_phone, &phone), keep(&old_email, &email));
-            if let Some(p) = phone
-                .as_deref()
-                .filter(|p| old_phone.as_deref() != Some(*p))
-            {
-                let stamp = super::clock::tick(tx, now)?;
-                super::corrections::overwrite(
-                    tx,
-                    id,
-                    super::corrections::PHONE,
-                    old_phone.as_deref(),
-                    p,
-                    stamp,
-                    now,
-                )?;
-            }
+            corrections::stamp_hq_edit(
+                tx,
+                Target::Phone(CustomerId(id)),
+                old_phone.as_deref(),
+                phone.as_deref(),
+                now,
+            )?;
             if (&old_name, &old_phone, &old_email) != (&name, &phone, &email) {
                 tx.prepare_cached(
                     "UPDATE customers SET name = ?2, phone = ?3, email = ?4 WHERE id = ?1",
@@ -542,18 +526,13 @@ fn asset(
                 keep(&old.3, &given.3),
                 keep(&old.4, &given.4),
             );
-            if let Some(serial) = new.1.as_deref().filter(|s| old.1.as_deref() != Some(*s)) {
-                let stamp = super::clock::tick(tx, now)?;
-                super::corrections::overwrite(
-                    tx,
-                    id,
-                    super::corrections::SERIAL,
-                    old.1.as_deref(),
-                    serial,
-                    stamp,
-                    now,
-                )?;
-            }
+            corrections::stamp_hq_edit(
+                tx,
+                Target::Serial(AssetId(id)),
+                old.1.as_deref(),
+                new.1.as_deref(),
+                now,
+            )?;
             if new != old {
                 tx.prepare_cached(
                     "UPDATE assets SET model = ?2, serial = ?3, purchased_on = ?4, installed_on = ?5, \

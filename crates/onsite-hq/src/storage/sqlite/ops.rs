@@ -2,8 +2,8 @@
 //! stored with its outcome — all of a push in one transaction, so HQ answers only once the
 //! whole batch is durable, and a replay finds every op already there.
 
-use super::corrections::{self, Loser, PHONE, SERIAL};
-use super::feed::{bump, bump_referencing};
+use super::corrections::{self, Loser, Target};
+use super::feed::{bump, held};
 use super::rows::{self, parsed};
 use super::*;
 use crate::merge::{self, Effect, Facts, JobFacts};
@@ -152,20 +152,10 @@ fn judge_one(
     };
     let stamp = clock.observe(op.hlc, now.timestamp_millis());
     let job = rows::job_by_id(tx, op.job_id)?;
-    let held_by_caller: bool = tx
-        .prepare_cached("SELECT 1 FROM job_feed WHERE technician = ?1 AND job_id = ?2")?
-        .exists(params![pusher.username, op.job_id.0])?;
-    let register = match (&op.change, &job) {
-        (Change::ContactPhone { .. }, Some(j)) => {
-            corrections::register(tx, j.customer_id.0, PHONE)?
-        }
-        (
-            Change::AssetSerial { .. },
-            Some(Job {
-                asset_id: Some(a), ..
-            }),
-        ) => corrections::register(tx, a.0, SERIAL)?,
-        _ => None,
+    let held_by_caller = held(tx, &pusher.username, op.job_id)?;
+    let register = match job.as_ref().and_then(|j| Target::of(j, &op.change)) {
+        Some((target, _)) => corrections::register(tx, target)?,
+        None => None,
     };
     let blob_bytes = match &op.change {
         Change::Attachment { sha256, .. } => blobs(sha256),
@@ -208,13 +198,13 @@ fn judge_one(
         now,
     )?;
     // Devices holding the job (and the sender, if it held it) must see what was recorded.
+    // (An op never changes who holds the job, so `job` still says who that is.)
     if let Some(job) = job.filter(|_| recorded.outcome != Outcome::Rejected) {
-        let current = rows::job_by_id(tx, job.id)?.unwrap_or(job);
-        if let Some(t) = &current.technician {
-            bump(tx, t, current.id)?;
+        if let Some(t) = &job.technician {
+            bump(tx, t, job.id)?;
         }
-        if held_by_caller && current.technician.as_deref() != Some(&pusher.username) {
-            bump(tx, &pusher.username, current.id)?;
+        if held_by_caller && job.technician.as_deref() != Some(&pusher.username) {
+            bump(tx, &pusher.username, job.id)?;
         }
     }
     Ok(recorded.result(Some(op.op_id)))
@@ -302,72 +292,22 @@ fn carry_out(
             moved.status = *to;
             super::jobs::save(tx, job.clone(), moved, "status", Some(by.to_string()), now)?;
         }
-        Effect::SetPhone(phone) => {
-            let old = rows::customer(tx, job.customer_id)?.phone;
-            set_phone(tx, job.customer_id, old.as_deref(), phone, op.hlc, now)?;
-        }
-        Effect::SetSerial(serial) => {
-            if let Some(asset) = job.asset_id {
-                let old = rows::asset(tx, asset)?.serial;
-                set_serial(tx, asset, old.as_deref(), serial, op.hlc, now)?;
+        Effect::Correct(value) => {
+            if let Some((target, _)) = Target::of(job, &op.change) {
+                corrections::set(tx, target, value, op.hlc, now)?;
             }
         }
         Effect::KeepAsLoser => {
-            let (entity, field, value) = match (&op.change, job.asset_id) {
-                (Change::ContactPhone { phone }, _) => (job.customer_id.0, PHONE, phone),
-                (Change::AssetSerial { serial }, Some(a)) => (a.0, SERIAL, serial),
-                _ => return Ok(()),
-            };
-            corrections::keep_loser(
-                tx,
-                entity,
-                field,
-                &Loser {
+            if let Some((target, value)) = Target::of(job, &op.change) {
+                let loser = Loser {
                     value: Some(value.trim()),
                     hlc: Some(op.hlc),
                     by: Some(by),
                     op_id: Some(op.op_id),
-                },
-                now,
-            )?;
+                };
+                corrections::keep_loser(tx, target, &loser, now)?;
+            }
         }
-    }
-    Ok(())
-}
-
-/// Writes a customer's phone stamped `stamp`; the old value goes to history and every job of
-/// the customer is re-sent to its technician.
-pub fn set_phone(
-    tx: &Transaction<'_>,
-    customer: onsite_protocol::CustomerId,
-    old: Option<&str>,
-    phone: &str,
-    stamp: Hlc,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    corrections::overwrite(tx, customer.0, PHONE, old, phone, stamp, now)?;
-    if old != Some(phone) {
-        tx.prepare_cached("UPDATE customers SET phone = ?2 WHERE id = ?1")?
-            .execute(params![customer.0, phone])?;
-        bump_referencing(tx, "customer_id", customer.0)?;
-    }
-    Ok(())
-}
-
-/// Writes an asset's serial stamped `stamp`, like [`set_phone`].
-pub fn set_serial(
-    tx: &Transaction<'_>,
-    asset: onsite_protocol::AssetId,
-    old: Option<&str>,
-    serial: &str,
-    stamp: Hlc,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    corrections::overwrite(tx, asset.0, SERIAL, old, serial, stamp, now)?;
-    if old != Some(serial) {
-        tx.prepare_cached("UPDATE assets SET serial = ?2 WHERE id = ?1")?
-            .execute(params![asset.0, serial])?;
-        bump_referencing(tx, "asset_id", asset.0)?;
     }
     Ok(())
 }
@@ -421,22 +361,26 @@ pub fn of_job(tx: &Transaction<'_>, job: JobId, all: bool) -> Result<Vec<Recorde
 
 pub fn job_ops(tx: &Transaction<'_>, id: JobId) -> Result<JobOps> {
     let job = rows::job_by_id(tx, id)?.ok_or(StorageError::NotFound("job"))?;
-    let mut replaced = corrections::history(tx, job.customer_id.0)?;
-    if let Some(a) = job.asset_id {
-        replaced.extend(corrections::history(tx, a.0)?);
-    }
-    replaced.retain(|r| r.field == PHONE || r.field == SERIAL);
-    replaced.sort_by_key(|r| r.replaced_at);
     Ok(JobOps {
         ops: of_job(tx, id, true)?,
-        replaced,
+        replaced: corrections::history(tx, &job)?,
     })
 }
 
 pub fn conflicts(tx: &Transaction<'_>, all: bool) -> Result<Vec<ConflictView>> {
+    conflict_views(tx, all, None)
+}
+
+/// Conflicts, oldest first: open ones or `all`, and only `only` when given.
+fn conflict_views(
+    tx: &Transaction<'_>,
+    all: bool,
+    only: Option<OpId>,
+) -> Result<Vec<ConflictView>> {
     let sql = format!(
         "SELECT j.number, j.status, j.technician, {} FROM ops o JOIN jobs j ON j.id = o.job_id \
-         WHERE o.outcome = 'conflict' AND (?1 OR o.resolution IS NULL) ORDER BY o.seq",
+         WHERE o.outcome = 'conflict' AND (?1 OR o.resolution IS NULL) \
+         AND (?2 IS NULL OR o.op_id = ?2) ORDER BY o.seq",
         RECORDED_COLUMNS
             .split(", ")
             .map(|c| format!("o.{c}"))
@@ -444,7 +388,7 @@ pub fn conflicts(tx: &Transaction<'_>, all: bool) -> Result<Vec<ConflictView>> {
             .join(", ")
     );
     let mut stmt = tx.prepare_cached(&sql)?;
-    let rows = stmt.query_map([all], |r| {
+    let rows = stmt.query_map(params![all, only.map(|o| o.0)], |r| {
         Ok(recorded(r, 3)?.map(|op| (r.get(0), parsed(r, 1), r.get(2), op)))
     })?;
     let mut out = Vec::new();
@@ -505,18 +449,13 @@ pub fn resolve(
     // Both the job's holder and the technician who sent the op see the settlement.
     let current = rows::job_by_id(tx, job.id)?.unwrap_or(job);
     for technician in current.technician.iter().chain(std::iter::once(&op.by)) {
-        let held: bool = tx
-            .prepare_cached("SELECT 1 FROM job_feed WHERE technician = ?1 AND job_id = ?2")?
-            .exists(params![technician, current.id.0])?;
-        if held {
+        if held(tx, technician, current.id)? {
             bump(tx, technician, current.id)?;
         }
     }
-    let view = conflicts(tx, true)?
-        .into_iter()
-        .find(|c| c.op.op.op_id == op_id)
-        .ok_or(StorageError::NotFound("conflict"))?;
-    Ok(view)
+    conflict_views(tx, true, Some(op_id))?
+        .pop()
+        .ok_or(StorageError::NotFound("conflict"))
 }
 
 pub fn received(tx: &Transaction<'_>, after: Option<i64>, limit: u32) -> Result<ReceivedOps> {
