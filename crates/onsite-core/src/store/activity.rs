@@ -6,7 +6,7 @@ use super::settings::{Setting, get_in};
 use crate::error::{CoreError, Result};
 use chrono::{DateTime, Utc};
 use onsite_protocol::push::{RecordedOp, Settlement};
-use onsite_protocol::{Change, DeviceId, JobId, Op, OpId, Outcome, Reason};
+use onsite_protocol::{Change, DeviceId, JobId, Op, OpId, Reason};
 use onsite_sqlite::parsed;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -50,11 +50,7 @@ pub(super) fn of_job(conn: &rusqlite::Connection, job: JobId) -> Result<Vec<Acti
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for body in server {
         let recorded: RecordedOp = serde_json::from_str(&body).map_err(bad)?;
-        let state = match recorded.outcome {
-            Outcome::Conflict => OpState::Conflict,
-            Outcome::Rejected => OpState::Rejected,
-            Outcome::Applied | Outcome::Duplicate => OpState::Applied,
-        };
+        let state = OpState::from(recorded.outcome);
         index.insert(recorded.op.op_id, entries.len());
         entries.push((
             recorded.op.hlc,

@@ -134,11 +134,14 @@ pub struct Acked {
     pub released: u64,
 }
 
-fn settled_state(outcome: Outcome) -> OpState {
-    match outcome {
-        Outcome::Applied | Outcome::Duplicate => OpState::Applied,
-        Outcome::Conflict => OpState::Conflict,
-        Outcome::Rejected => OpState::Rejected,
+/// Where an op stands once HQ has answered it (a duplicate is whatever it was first).
+impl From<Outcome> for OpState {
+    fn from(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Applied | Outcome::Duplicate => OpState::Applied,
+            Outcome::Conflict => OpState::Conflict,
+            Outcome::Rejected => OpState::Rejected,
+        }
     }
 }
 
@@ -501,7 +504,7 @@ impl Store {
                 "UPDATE ops SET state = ?2, reason = ?3, message = ?4, acked_at = ?5 WHERE seq = ?1",
             )?;
             for (op, result) in ops.iter().zip(results) {
-                let state = settled_state(result.settled());
+                let state = OpState::from(result.settled());
                 match state {
                     OpState::Conflict => acked.conflicts += 1,
                     OpState::Rejected => acked.rejected += 1,
