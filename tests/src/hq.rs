@@ -132,15 +132,7 @@ impl HqProcess {
 
     /// A logged-in dispatcher client for a user with another password (e.g. the demo's).
     pub async fn dispatcher_with(&self, username: &str, password: &str) -> Dispatcher {
-        let client = HqClient::new(&self.url, Some(self.pin())).expect("client");
-        let tokens: Tokens = client
-            .login(username, password, DeviceId::new())
-            .await
-            .expect("dispatcher login");
-        Dispatcher {
-            client,
-            token: tokens.access_token,
-        }
+        Dispatcher::login(&self.url, self.pin(), username, password).await
     }
 }
 
@@ -232,6 +224,19 @@ pub struct Dispatcher {
 }
 
 impl Dispatcher {
+    /// Logs `username` in at HQ `url` (any HQ, in a process or not) pinning `pin`.
+    pub async fn login(url: &str, pin: Fingerprint, username: &str, password: &str) -> Self {
+        let client = HqClient::new(url, Some(pin)).expect("client");
+        let tokens: Tokens = client
+            .login(username, password, DeviceId::new())
+            .await
+            .expect("dispatcher login");
+        Self {
+            client,
+            token: tokens.access_token,
+        }
+    }
+
     /// Any dispatcher call; panics with HQ's answer when it fails.
     pub async fn call<B: serde::Serialize, T: serde::de::DeserializeOwned>(
         &self,

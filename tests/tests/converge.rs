@@ -5,14 +5,14 @@
 //! real SQLite file; `PROPTEST_CASES` sets how many interleavings are tried.
 
 use chrono::Utc;
-use onsite_core::hq::HqClient;
 use onsite_core::{Device, OpState};
 use onsite_e2e::PASSWORD;
 use onsite_e2e::bench::{add_user, serve};
+use onsite_e2e::hq::Dispatcher;
 use onsite_hq::server::RunningHq;
-use onsite_protocol::api::{AssignRequest, CancelRequest, JobPatch, JobView, Tokens};
+use onsite_protocol::api::{AssignRequest, CancelRequest, JobPatch, JobView};
 use onsite_protocol::push::{ConflictView, JobOps, ResolveRequest};
-use onsite_protocol::{DeviceId, JobStatus, Outcome, Resolution, Role};
+use onsite_protocol::{JobStatus, Outcome, Resolution, Role};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use reqwest::Method;
@@ -79,8 +79,7 @@ struct World {
     hq: Option<RunningHq>,
     _dir: tempfile::TempDir,
     laptops: Vec<(Device, tempfile::TempDir)>,
-    client: HqClient,
-    token: String,
+    dispatcher: Dispatcher,
 }
 
 impl World {
@@ -107,17 +106,12 @@ impl World {
                 .unwrap();
             laptops.push((device, data));
         }
-        let client = HqClient::new(&hq.url(), Some(pin)).unwrap();
-        let tokens: Tokens = client
-            .login("dana", PASSWORD, DeviceId::new())
-            .await
-            .unwrap();
+        let dispatcher = Dispatcher::login(&hq.url(), pin, "dana", PASSWORD).await;
         Self {
             hq: Some(hq),
             _dir: dir,
             laptops,
-            client,
-            token: tokens.access_token,
+            dispatcher,
         }
     }
 
@@ -127,7 +121,7 @@ impl World {
         path: &str,
         body: Option<&B>,
     ) -> Result<T, onsite_core::CoreError> {
-        self.client.call(method, path, &self.token, body).await
+        self.dispatcher.try_call(method, path, body).await
     }
 
     fn laptop(&self, i: usize) -> &Device {
