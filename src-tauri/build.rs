@@ -7,6 +7,7 @@ const COMMANDS: &[&str] = &[
     "login",
     "logout",
     "jobs",
+    "count_jobs",
     "job",
     "sync_now",
     "sync_state",
@@ -17,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "correct_phone",
     "correct_serial",
     "attach_photo",
+    "withdraw",
     "outbox",
     "attachment",
 ];

@@ -5,11 +5,12 @@
 use onsite_core::{
     Activity, Connection, DeviceStatus, ErrorReport, HqProbe, JobDetail, JobQuery, JobRange,
     JobSummary, OpState, Outbox, OutboxEntry, Sla, SyncPhase, SyncProgress, SyncState, Warranty,
+    WorkTime,
 };
 use onsite_protocol::push::Settlement;
 use onsite_protocol::{
-    Asset, AssetId, Change, Customer, CustomerId, DeviceId, Job, JobId, JobKind, JobStatus, OpId,
-    Priority, Reason, Resolution, Role, Site, SiteId, StatusChange, User, UserId,
+    Asset, AssetId, Change, Customer, CustomerId, DeviceId, HistoryEvent, Job, JobId, JobKind,
+    JobStatus, OpId, Priority, Reason, Resolution, Role, Site, SiteId, StatusChange, User, UserId,
 };
 use std::any::TypeId;
 use std::collections::BTreeSet;
@@ -64,6 +65,7 @@ fn generate() -> Declarations {
         .add::<Site>()
         .add::<Asset>()
         .add::<Job>()
+        .add::<HistoryEvent>()
         .add::<StatusChange>()
         .add::<Change>()
         .add::<Reason>()
@@ -75,6 +77,7 @@ fn generate() -> Declarations {
         .add::<Outbox>()
         .add::<Sla>()
         .add::<Warranty>()
+        .add::<WorkTime>()
         .add::<JobRange>()
         .add::<JobQuery>()
         .add::<JobSummary>()

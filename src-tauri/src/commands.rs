@@ -8,7 +8,7 @@ use onsite_core::{
     CoreError, DeviceStatus, ErrorReport, Fingerprint, HqProbe, JobDetail, JobQuery, JobSummary,
     Outbox, OutboxEntry, SyncState,
 };
-use onsite_protocol::{JobStatus, User};
+use onsite_protocol::{JobStatus, OpId, User};
 use std::sync::atomic::Ordering;
 use tauri::State;
 
@@ -21,10 +21,11 @@ pub async fn status(app: State<'_, Onsite>) -> Reply<DeviceStatus> {
     Ok(app.device()?.status()?)
 }
 
-/// First contact with HQ: the certificate fingerprint to confirm before logging in.
+/// First contact with HQ: the certificate fingerprint to confirm before logging in, and the
+/// one confirmed for that address before, if any.
 #[tauri::command]
-pub async fn probe_hq(url: String) -> Reply<HqProbe> {
-    Ok(onsite_core::hq::probe(&url).await?)
+pub async fn probe_hq(app: State<'_, Onsite>, url: String) -> Reply<HqProbe> {
+    Ok(app.device()?.probe(&url).await?)
 }
 
 /// Logs in, pinning `fingerprint` when given (else trusting the OS roots), then starts a sync.
@@ -38,7 +39,10 @@ pub async fn login(
 ) -> Reply<User> {
     let pin = fingerprint.as_deref().map(str::parse::<Fingerprint>);
     let pin = pin.transpose().map_err(CoreError::from)?;
-    let user = app.device()?.login(&url, &username, &password, pin).await?;
+    let user = app
+        .device()?
+        .login(&url, &username, &password, pin, Utc::now())
+        .await?;
     let runner = app.runner()?.clone();
     tauri::async_runtime::spawn(async move { runner.sync(Utc::now()).await });
     Ok(user)
@@ -57,6 +61,12 @@ pub async fn logout(app: State<'_, Onsite>, discard: Option<bool>) -> Reply<()> 
 #[tauri::command]
 pub async fn jobs(app: State<'_, Onsite>, query: JobQuery) -> Reply<Vec<JobSummary>> {
     Ok(app.device()?.jobs(&query, Utc::now())?)
+}
+
+/// How many jobs a query matches (e.g. a search's matches on the other tab).
+#[tauri::command]
+pub async fn count_jobs(app: State<'_, Onsite>, query: JobQuery) -> Reply<u64> {
+    Ok(app.device()?.count_jobs(&query)?)
 }
 
 /// One job in full, warranty judged on the local date.
@@ -145,6 +155,8 @@ pub async fn correct_serial(
 pub const JOB_HEADER: &str = "onsite-job";
 /// Header with the photo's file name, percent-encoded (`encodeURIComponent`).
 pub const FILE_NAME_HEADER: &str = "onsite-file-name";
+/// Optional header with the photo's caption, percent-encoded.
+pub const CAPTION_HEADER: &str = "onsite-caption";
 
 /// Attaches a photo picked in the UI. The bytes travel as the raw request body (no JSON
 /// encoding of megabytes); the job and file name travel in headers.
@@ -165,10 +177,19 @@ pub async fn attach_photo(
         Ok(percent_decode(value))
     };
     let (number, file_name) = (header(JOB_HEADER)?, header(FILE_NAME_HEADER)?);
-    let entry = app
-        .device()?
-        .attach_bytes(&number, &file_name, bytes, Utc::now())?;
+    let caption = header(CAPTION_HEADER).ok();
+    let entry =
+        app.device()?
+            .attach_bytes(&number, &file_name, bytes, caption.as_deref(), Utc::now())?;
     recorded(&app, entry)
+}
+
+/// Takes back a photo that has not been sent yet.
+#[tauri::command]
+pub async fn withdraw(app: State<'_, Onsite>, op_id: OpId) -> Reply<()> {
+    app.device()?.withdraw(op_id)?;
+    app.runner()?.changed();
+    Ok(())
 }
 
 /// Undoes `encodeURIComponent`; bytes that do not decode are kept as they are.

@@ -65,6 +65,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, options: Options) -> tauri::B
             commands::login,
             commands::logout,
             commands::jobs,
+            commands::count_jobs,
             commands::job,
             commands::sync_now,
             commands::sync_state,
@@ -75,6 +76,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, options: Options) -> tauri::B
             commands::correct_phone,
             commands::correct_serial,
             commands::attach_photo,
+            commands::withdraw,
             commands::outbox,
             commands::attachment,
         ])

@@ -195,14 +195,35 @@ fn a_technician_session_through_every_command() {
         "a self-signed HQ must be confirmed"
     );
 
-    let creds = |password: &str| {
-        json!({"url": url, "username": "tina", "password": password,
+    assert_eq!(probe["confirmed"], Value::Null, "never confirmed here");
+
+    let creds_of = |username: &str, password: &str| {
+        json!({"url": url, "username": username, "password": password,
                "fingerprint": hq.running().fingerprint})
     };
+    let creds = |password: &str| creds_of("tina", password);
     assert_eq!(
         shell.code("login", creds("wrong-password")),
         "invalid_credentials"
     );
+    // HQ answered over the pinned certificate: it is not to be confirmed again.
+    let probe = shell.ok("probe_hq", json!({"url": url}));
+    assert_eq!(probe["confirmed"], probe["fingerprint"]);
+
+    // A dispatcher is told this app is the technicians', and nothing is stored.
+    let err = shell
+        .call("login", creds_of("dora", onsite_hq::demo::PASSWORD))
+        .unwrap_err();
+    assert_eq!(err["code"], "not_a_technician", "{err}");
+    let message = err["message"].as_str().unwrap();
+    assert!(
+        message.contains("Dora Dispatch is a dispatcher account")
+            && message.contains("for technicians")
+            && message.contains(&url),
+        "{message}"
+    );
+    assert_eq!(shell.ok("status", json!({}))["logged_in"], false);
+
     let user = shell.ok("login", creds(onsite_hq::demo::PASSWORD));
     assert_eq!(user["username"], "tina");
 
@@ -226,6 +247,10 @@ fn a_technician_session_through_every_command() {
         .collect();
     numbers.sort();
     assert_eq!(numbers, expected, "exactly Tina's jobs");
+    assert_eq!(
+        shell.ok("count_jobs", all_jobs()).as_u64(),
+        Some(expected.len() as u64)
+    );
 
     let detail = shell.ok("job", json!({"number": expected[0]}));
     assert_eq!(detail["job"]["number"], expected[0].as_str());
@@ -320,6 +345,32 @@ fn changes_recorded_in_the_app_wait_then_reach_hq() {
         "invalid_input"
     );
 
+    // A second photo, with a caption, taken back before it is sent: gone from the job and
+    // from the laptop.
+    let second = shell
+        .call_raw(
+            "attach_photo",
+            b"another picture".to_vec(),
+            &[
+                ("onsite-job", &number),
+                ("onsite-file-name", "label.jpg"),
+                ("onsite-caption", "Rating%20label"),
+            ],
+        )
+        .unwrap();
+    assert_eq!(second["change"]["caption"], "Rating label");
+    let second_sha = second["change"]["sha256"].as_str().unwrap().to_string();
+    shell.ok("withdraw", json!({"opId": second["op_id"]}));
+    assert_eq!(
+        shell.code("attachment", json!({"sha256": second_sha})),
+        "unknown_attachment"
+    );
+    assert_eq!(
+        shell.code("withdraw", json!({"opId": second["op_id"]})),
+        "invalid_input",
+        "already taken back"
+    );
+
     // Bad input: codes, and nothing recorded.
     let code = |cmd: &str, args: Value| shell.code(cmd, args);
     assert_eq!(
@@ -371,7 +422,12 @@ fn changes_recorded_in_the_app_wait_then_reach_hq() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|a| a["state"] == "applied" && a["by"] == "tina")
+            .all(|a| a["state"] == "applied" && a["by"] == "Tina Fischer")
+    );
+    assert_eq!(
+        shell.code("withdraw", json!({"opId": photo["op_id"]})),
+        "already_sent",
+        "a photo HQ has stays"
     );
 
     // Logging out with a change not yet sent asks first.
@@ -380,4 +436,9 @@ fn changes_recorded_in_the_app_wait_then_reach_hq() {
     assert_eq!(shell.ok("status", json!({}))["logged_in"], true);
     shell.ok("logout", json!({"discard": true}));
     assert_eq!(shell.ok("status", json!({}))["waiting"], 0);
+    // Pictures of the customer's home do not stay on the laptop.
+    assert_eq!(
+        shell.code("attachment", json!({"sha256": sha})),
+        "unknown_attachment"
+    );
 }

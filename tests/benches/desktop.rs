@@ -43,7 +43,7 @@ async fn device_with(jobs: usize) -> tempfile::TempDir {
     let device = Device::open(data.path()).unwrap();
     let pin = hq.fingerprint.parse().unwrap();
     device
-        .login(&hq.url(), "tech", PASSWORD, Some(pin))
+        .login(&hq.url(), "tech", PASSWORD, Some(pin), chrono::Utc::now())
         .await
         .unwrap();
     let report = device.sync(Utc::now(), &|_| {}).await.unwrap();

@@ -66,7 +66,7 @@ async fn main() {
         let dir = tempfile::tempdir().unwrap();
         let device = Device::open(dir.path()).unwrap();
         device
-            .login(&proxy.url(), user, PASSWORD, Some(pin))
+            .login(&proxy.url(), user, PASSWORD, Some(pin), chrono::Utc::now())
             .await
             .unwrap();
         let (up0, down0, conn0) = proxy.traffic();
@@ -173,7 +173,7 @@ async fn two_way() {
         let url = proxy.url();
         async move {
             device
-                .login(&url, "field", PASSWORD, Some(pin))
+                .login(&url, "field", PASSWORD, Some(pin), chrono::Utc::now())
                 .await
                 .unwrap();
             device.sync(Utc::now(), &|_| {}).await.unwrap();
@@ -276,6 +276,7 @@ async fn two_way() {
                     &format!("J-{:06}", p as usize + 1),
                     &format!("photo-{p}.jpg"),
                     &content,
+                    None,
                     Utc::now(),
                 )
                 .unwrap();

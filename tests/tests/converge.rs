@@ -101,7 +101,7 @@ impl World {
             let data = tempfile::tempdir().unwrap();
             let device = Device::open(data.path()).unwrap();
             device
-                .login(&hq.url(), "tina", PASSWORD, Some(pin))
+                .login(&hq.url(), "tina", PASSWORD, Some(pin), chrono::Utc::now())
                 .await
                 .unwrap();
             laptops.push((device, data));
@@ -220,7 +220,10 @@ async fn case(world: &World, case: usize, steps: &[Step]) -> Result<(), String> 
                                     .call(
                                         Method::POST,
                                         &format!("/conflicts/{}/resolve", c.op.op.op_id),
-                                        Some(&ResolveRequest { resolution }),
+                                        Some(&ResolveRequest {
+                                            resolution,
+                                            note: None,
+                                        }),
                                     )
                                     .await
                             }

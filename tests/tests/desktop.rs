@@ -152,7 +152,13 @@ fn offline_changes_survive_a_restart_and_drain_when_hq_returns() {
     runtime.block_on(async {
         let device = onsite_core::Device::open(desktop.data_dir()).unwrap();
         device
-            .login(&hq.url, "tina", DEMO_PASSWORD, Some(hq.pin()))
+            .login(
+                &hq.url,
+                "tina",
+                DEMO_PASSWORD,
+                Some(hq.pin()),
+                chrono::Utc::now(),
+            )
             .await
             .unwrap();
         device.sync(chrono::Utc::now(), &|_| {}).await.unwrap();

@@ -78,7 +78,13 @@ async fn a_device_killed_anywhere_in_a_sync_loses_and_doubles_nothing() {
     {
         let device = Device::open(data.path()).unwrap();
         device
-            .login(&hq.url, "tina", PASSWORD, Some(hq.pin()))
+            .login(
+                &hq.url,
+                "tina",
+                PASSWORD,
+                Some(hq.pin()),
+                chrono::Utc::now(),
+            )
             .await
             .unwrap();
     }
@@ -116,7 +122,9 @@ async fn a_device_killed_anywhere_in_a_sync_loses_and_doubles_nothing() {
                 let photo = data.path().join(format!("photo-{run}.jpg"));
                 let content: Vec<u8> = (0..600_000u32).map(|b| (b ^ run as u32) as u8).collect();
                 std::fs::write(&photo, content).unwrap();
-                device.attach_file("J-000001", &photo, Utc::now()).unwrap();
+                device
+                    .attach_file("J-000001", &photo, None, Utc::now())
+                    .unwrap();
                 std::fs::remove_file(photo).unwrap();
                 recorded += 1;
             }

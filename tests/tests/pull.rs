@@ -33,7 +33,7 @@ async fn device(url: &str, hq: &HqProcess, user: &str) -> (Device, tempfile::Tem
     let dir = tempfile::tempdir().unwrap();
     let device = Device::open(dir.path()).unwrap();
     device
-        .login(url, user, PASSWORD, Some(hq.pin()))
+        .login(url, user, PASSWORD, Some(hq.pin()), chrono::Utc::now())
         .await
         .unwrap();
     (device, dir)
@@ -223,7 +223,7 @@ async fn a_wrong_fingerprint_is_refused() {
     let device = Device::open(dir.path()).unwrap();
     let wrong = format!("sha256:{}", "00".repeat(32)).parse().unwrap();
     let err = device
-        .login(&hq.url, "tina", PASSWORD, Some(wrong))
+        .login(&hq.url, "tina", PASSWORD, Some(wrong), chrono::Utc::now())
         .await
         .unwrap_err();
     match &err {
@@ -233,7 +233,7 @@ async fn a_wrong_fingerprint_is_refused() {
     assert!(!device.status().unwrap().logged_in);
     // Without a pin, the self-signed certificate is not trusted either.
     let err = device
-        .login(&hq.url, "tina", PASSWORD, None)
+        .login(&hq.url, "tina", PASSWORD, None, chrono::Utc::now())
         .await
         .unwrap_err();
     assert_eq!(err.code(), "untrusted_certificate");

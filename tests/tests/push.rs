@@ -39,7 +39,7 @@ async fn device(url: &str, hq: &HqProcess) -> (Device, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let device = Device::open(dir.path()).unwrap();
     device
-        .login(url, "tina", PASSWORD, Some(hq.pin()))
+        .login(url, "tina", PASSWORD, Some(hq.pin()), chrono::Utc::now())
         .await
         .unwrap();
     device.sync(Utc::now(), &|_| {}).await.unwrap();
@@ -224,7 +224,7 @@ async fn a_proxy_that_cuts_and_delays_cannot_stop_sync() {
         let file = photo(dir.path(), &format!("p{n}.jpg"), 1_500_000, n);
         shas.push(sha(&file));
         device
-            .attach_file(&format!("J-{:06}", n + 1), &file, Utc::now())
+            .attach_file(&format!("J-{:06}", n + 1), &file, None, Utc::now())
             .unwrap();
     }
     for i in 0..600 {

@@ -125,6 +125,9 @@ enum JobCommand {
         number: String,
         /// The file.
         file: PathBuf,
+        /// What the photo shows (one line, at most 200 characters).
+        #[arg(long)]
+        caption: Option<String>,
     },
     /// Correct the customer's contact phone.
     Phone {
@@ -196,7 +199,13 @@ async fn run(cli: Cli) -> Result<()> {
                 .read_line(&mut password)
                 .context("reading the password from standard input")?;
             let user = device
-                .login(&hq, &username, password.trim_end_matches(['\n', '\r']), pin)
+                .login(
+                    &hq,
+                    &username,
+                    password.trim_end_matches(['\n', '\r']),
+                    pin,
+                    Utc::now(),
+                )
                 .await?;
             out!(
                 "logged in as {} ({}) at {}",
@@ -298,7 +307,11 @@ async fn run(cli: Cli) -> Result<()> {
                     device.set_status(&number, status, now)?
                 }
                 JobCommand::Note { number, text } => device.add_note(&number, &text, now)?,
-                JobCommand::Photo { number, file } => device.attach_file(&number, &file, now)?,
+                JobCommand::Photo {
+                    number,
+                    file,
+                    caption,
+                } => device.attach_file(&number, &file, caption.as_deref(), now)?,
                 JobCommand::Phone { number, phone } => {
                     device.correct_phone(&number, &phone, now)?
                 }

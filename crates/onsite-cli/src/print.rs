@@ -46,7 +46,11 @@ pub fn print_detail(d: &onsite_core::JobDetail) -> std::io::Result<()> {
     if let Some(n) = &d.site.access_notes {
         out!("Access:     {n}");
     }
-    out!("Scheduled:  {}", window(j.scheduled_start, j.scheduled_end));
+    out!(
+        "Scheduled:  {}{}",
+        window(j.scheduled_start, j.scheduled_end),
+        if d.late { " (late)" } else { "" }
+    );
     if let Some(due) = j.sla_due {
         let state = match d.sla {
             onsite_core::Sla::Overdue => " (overdue)",
@@ -80,6 +84,19 @@ pub fn print_detail(d: &onsite_core::JobDetail) -> std::io::Result<()> {
                 .unwrap_or_default();
             out!("  {}  {}{detail}", local(h.at), h.status);
         }
+    }
+    if d.work.seconds > 0 || d.work.running_since.is_some() {
+        let minutes = d.work.seconds / 60;
+        let running = d
+            .work
+            .running_since
+            .map(|t| format!(", timer running since {}", local(t)))
+            .unwrap_or_default();
+        out!(
+            "Time on site: {} h {:02} min{running}",
+            minutes / 60,
+            minutes % 60
+        );
     }
     if !d.activity.is_empty() {
         out!("\nOn site:");
@@ -117,7 +134,18 @@ fn state_note(a: &Activity) -> String {
     let settled = a
         .settled
         .as_ref()
-        .map(|s| format!("  (settled by {}: {})", s.by, s.resolution))
+        .map(|s| {
+            let note = s
+                .note
+                .as_deref()
+                .map(|n| format!(" — {n}"))
+                .unwrap_or_default();
+            format!(
+                "  (settled by {}: {}{note})",
+                s.by_name.as_deref().unwrap_or(&s.by),
+                s.resolution
+            )
+        })
         .unwrap_or_default();
     format!("{who}{state}{settled}")
 }
@@ -128,8 +156,18 @@ pub fn describe(change: &Change) -> String {
         Change::Status { to } => format!("status → {to}"),
         Change::Note { text } => format!("note: {}", text.lines().next().unwrap_or_default()),
         Change::Attachment {
-            file_name, bytes, ..
-        } => format!("attachment {file_name} ({:.1} MB)", *bytes as f64 / 1e6),
+            file_name,
+            bytes,
+            caption,
+            ..
+        } => format!(
+            "attachment {file_name} ({:.1} MB){}",
+            *bytes as f64 / 1e6,
+            caption
+                .as_deref()
+                .map(|c| format!(": {c}"))
+                .unwrap_or_default()
+        ),
         Change::WorkStarted { at } => format!("work started {}", local(*at)),
         Change::WorkStopped { at } => format!("work stopped {}", local(*at)),
         Change::ContactPhone { phone } => format!("contact phone → {phone}"),

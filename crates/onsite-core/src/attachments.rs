@@ -98,6 +98,36 @@ fn store(data_dir: &Path, file_name: &str, mut reader: impl Read) -> Result<(Str
     result
 }
 
+/// Deletes the content of `sha256` (taken back before it was sent); already gone is fine.
+///
+/// # Errors
+/// [`CoreError::Io`] when the file exists but cannot be removed.
+pub fn remove(data_dir: &Path, sha256: &str) -> Result<()> {
+    let path = content_path(data_dir, sha256);
+    match fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(CoreError::Io { path, source: e })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Deletes every captured photo and document (logging out: pictures of customers' homes must
+/// not stay on the laptop).
+///
+/// # Errors
+/// [`CoreError::Io`] when the folder exists but cannot be removed.
+pub fn remove_all(data_dir: &Path) -> Result<()> {
+    let dir = data_dir.join(ATTACHMENTS_DIR);
+    match fs::remove_dir_all(&dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(CoreError::Io {
+            path: dir,
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// The content of attachment `sha256` captured on this device.
 ///
 /// # Errors

@@ -3,12 +3,12 @@
 
 use crate::error::{CoreError, Result};
 use crate::fingerprint::Fingerprint;
-use crate::hq::HqClient;
+use crate::hq::{HqClient, HqProbe};
 use crate::session::{Session, SessionFile};
 use crate::store::{JobDetail, JobQuery, JobSummary, Outbox, OutboxEntry, Setting, Store};
 use crate::sync::{self, SyncProgress, SyncReport};
 use chrono::{DateTime, NaiveDate, Utc};
-use onsite_protocol::{Change, DeviceId, JobStatus, User};
+use onsite_protocol::{Change, DeviceId, JobStatus, OpId, Role, User};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -112,13 +112,16 @@ impl Device {
         self.device_id
     }
 
-    /// Logs in to HQ at `hq_url`, trusting `pin` (or the system roots when `None`). On success
-    /// the session and HQ settings are stored; if a different user or HQ was used before, that
-    /// one's records are dropped from the device.
+    /// Logs in to HQ at `hq_url` at `now`, trusting `pin` (or the system roots when `None`).
+    /// On success the session and HQ settings are stored; if a different user or HQ was used
+    /// before, that one's records are dropped from the device. Once HQ has answered over a
+    /// connection pinned to `pin` — even to say the password is wrong — the pin is remembered
+    /// for that address ([`Device::probe`] reports it), so it is not confirmed again.
     ///
     /// # Errors
     /// [`CoreError::InvalidInput`], [`CoreError::InvalidCredentials`],
-    /// [`CoreError::FingerprintMismatch`], [`CoreError::UntrustedCertificate`],
+    /// [`CoreError::NotATechnician`] (a dispatcher's or admin's account: nothing on the device
+    /// changes), [`CoreError::FingerprintMismatch`], [`CoreError::UntrustedCertificate`],
     /// [`CoreError::HqUnreachable`], [`CoreError::RateLimited`].
     pub async fn login(
         &self,
@@ -126,6 +129,7 @@ impl Device {
         username: &str,
         password: &str,
         pin: Option<Fingerprint>,
+        now: DateTime<Utc>,
     ) -> Result<User> {
         let username = username.trim();
         if username.is_empty() {
@@ -135,7 +139,21 @@ impl Device {
             return Err(CoreError::InvalidInput("password is required".into()));
         }
         let client = HqClient::new(hq_url, pin)?;
-        let tokens = client.login(username, password, self.device_id).await?;
+        let answer = client.login(username, password, self.device_id).await;
+        if let Some(pin) = pin
+            && matches!(answer, Ok(_) | Err(CoreError::InvalidCredentials))
+        {
+            self.store.trust_hq(client.url(), pin, now)?;
+        }
+        let tokens = answer?;
+        if tokens.user.role != Role::Technician {
+            // Refused before anything is stored: a technician's data on this laptop stays.
+            return Err(CoreError::NotATechnician {
+                name: tokens.user.display_name,
+                role: tokens.user.role,
+                hq: client.url().to_string(),
+            });
+        }
         let previous = (
             self.store.setting(Setting::HqUrl)?,
             self.store.setting(Setting::Username)?,
@@ -166,8 +184,9 @@ impl Device {
         Ok(tokens.user)
     }
 
-    /// Forgets the session, every HQ record and every recorded change on the device. Settings
-    /// (HQ address, username) stay to pre-fill the next login. Changes that have not reached HQ
+    /// Forgets the session, every HQ record, every recorded change and every captured photo on
+    /// the device. Settings (HQ address, username) and confirmed certificates stay to pre-fill
+    /// the next login. Changes that have not reached HQ
     /// are only thrown away when `discard_unsent` says so.
     ///
     /// # Errors
@@ -181,7 +200,19 @@ impl Device {
         self.session.delete()?;
         self.store.clear_hq_records()?;
         self.store.discard_ops()?;
+        crate::attachments::remove_all(&self.data_dir)?;
         self.store.set_setting(Setting::LastSyncAt, None)
+    }
+
+    /// First contact with HQ at `url` (see [`crate::hq::probe`]), with the fingerprint the
+    /// technician confirmed for that address before, if any.
+    ///
+    /// # Errors
+    /// As [`crate::hq::probe`].
+    pub async fn probe(&self, url: &str) -> Result<HqProbe> {
+        let mut probe = crate::hq::probe(url).await?;
+        probe.confirmed = self.store.trusted_hq(&probe.url)?.map(|fp| fp.to_string());
+        Ok(probe)
     }
 
     /// Records a change to job `number` made at `now`: checked as HQ would check it, shown in
@@ -221,8 +252,8 @@ impl Device {
         )
     }
 
-    /// Attaches the file at `path` to job `number`; the content is copied into the data folder
-    /// first, so the original may go.
+    /// Attaches the file at `path` to job `number`, with an optional caption; the content is
+    /// copied into the data folder first, so the original may go.
     ///
     /// # Errors
     /// As [`crate::attachments::capture_file`] and [`Device::record`].
@@ -230,13 +261,15 @@ impl Device {
         &self,
         number: &str,
         path: &Path,
+        caption: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<OutboxEntry> {
         let captured = crate::attachments::capture_file(&self.data_dir, path)?;
-        self.attach(number, captured, now)
+        self.attach(number, captured, caption, now)
     }
 
-    /// Attaches content handed over in memory (a photo picked in the app) to job `number`.
+    /// Attaches content handed over in memory (a photo picked in the app) to job `number`,
+    /// with an optional caption.
     ///
     /// # Errors
     /// As [`crate::attachments::capture_bytes`] and [`Device::record`].
@@ -245,18 +278,24 @@ impl Device {
         number: &str,
         file_name: &str,
         content: &[u8],
+        caption: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<OutboxEntry> {
         let captured = crate::attachments::capture_bytes(&self.data_dir, file_name, content)?;
-        self.attach(number, captured, now)
+        self.attach(number, captured, caption, now)
     }
 
     fn attach(
         &self,
         number: &str,
         captured: crate::attachments::Captured,
+        caption: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<OutboxEntry> {
+        let caption = caption
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string);
         self.record(
             number,
             Change::Attachment {
@@ -264,9 +303,22 @@ impl Device {
                 file_name: captured.file_name,
                 media_type: captured.media_type.to_string(),
                 bytes: captured.bytes,
+                caption,
             },
             now,
         )
+    }
+
+    /// Takes back a photo or document recorded on this device that has not been sent yet; its
+    /// content leaves the data folder unless another change still needs it.
+    ///
+    /// # Errors
+    /// As [`Store::withdraw`]; [`CoreError::Io`] when the content cannot be removed.
+    pub fn withdraw(&self, op_id: OpId) -> Result<()> {
+        if let Some(sha256) = self.store.withdraw(op_id)? {
+            crate::attachments::remove(&self.data_dir, &sha256)?;
+        }
+        Ok(())
     }
 
     /// The content of a photo or document captured on this device, by its hash.
@@ -408,6 +460,14 @@ impl Device {
         self.store.jobs(query, now)
     }
 
+    /// How many jobs `query` matches, whatever its paging.
+    ///
+    /// # Errors
+    /// [`CoreError::Store`].
+    pub fn count_jobs(&self, query: &JobQuery) -> Result<u64> {
+        self.store.count_jobs(query)
+    }
+
     /// One job in full; SLA judged at `now`, warranty on `today` (the local date).
     ///
     /// # Errors
@@ -487,7 +547,10 @@ mod tests {
             ("https://x", " ", "p"),
             ("https://x", "u", ""),
         ] {
-            let err = device.login(url, user, pass, None).await.unwrap_err();
+            let err = device
+                .login(url, user, pass, None, Utc::now())
+                .await
+                .unwrap_err();
             assert_eq!(err.code(), "invalid_input", "{url} {user} {pass}");
         }
     }

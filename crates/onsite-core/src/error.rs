@@ -35,6 +35,20 @@ pub enum CoreError {
     /// Username or password wrong.
     #[error("wrong username or password")]
     InvalidCredentials,
+    /// The account is a dispatcher's or an admin's: this app is the technicians'.
+    #[error(
+        "{name} is a {role} account, and Onsite on the laptop is for technicians. \
+         Dispatchers and admins work at HQ ({hq}), not in this app; log in here with a \
+         technician's account"
+    )]
+    NotATechnician {
+        /// The account's display name.
+        name: String,
+        /// Its role.
+        role: onsite_protocol::Role,
+        /// HQ's address.
+        hq: String,
+    },
     /// The session ended at HQ (expired or revoked); local data is kept.
     #[error("your session has ended; log in again (nothing on this device is lost)")]
     SessionExpired,
@@ -54,6 +68,20 @@ pub enum CoreError {
     /// device's changes to it have reached HQ.
     #[error("job {0} was reassigned; it is read-only until your changes to it are sent")]
     JobReadOnly(String),
+    /// Work time started on a job that is completed or cancelled.
+    #[error(
+        "job {number} is {status}: no more work time can be recorded on it (notes and photos \
+         still can)"
+    )]
+    JobClosed {
+        /// The job.
+        number: String,
+        /// Its status.
+        status: onsite_protocol::JobStatus,
+    },
+    /// A change that is already on its way to HQ (or there) cannot be taken back.
+    #[error("this change has already been sent to HQ, so it stays on the job")]
+    AlreadySent,
     /// A file over the attachment size limit.
     #[error("{file} has {bytes} bytes; attachments may have at most {max} bytes")]
     AttachmentTooLarge {
@@ -112,12 +140,15 @@ impl CoreError {
             CoreError::FingerprintMismatch { .. } => "fingerprint_mismatch",
             CoreError::UntrustedCertificate { .. } => "untrusted_certificate",
             CoreError::InvalidCredentials => "invalid_credentials",
+            CoreError::NotATechnician { .. } => "not_a_technician",
             CoreError::SessionExpired => "session_expired",
             CoreError::RateLimited(_) => "rate_limited",
             CoreError::UnknownJob(_) => "unknown_job",
             CoreError::InvalidInput(_) => "invalid_input",
             CoreError::InvalidTransition(_) => "invalid_transition",
             CoreError::JobReadOnly(_) => "job_read_only",
+            CoreError::JobClosed { .. } => "job_closed",
+            CoreError::AlreadySent => "already_sent",
             CoreError::AttachmentTooLarge { .. } => "attachment_too_large",
             CoreError::UnsupportedFile(_) => "unsupported_file",
             CoreError::UnsyncedChanges(_) => "unsynced_changes",

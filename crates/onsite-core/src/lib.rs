@@ -14,6 +14,7 @@ pub mod sla;
 pub mod store;
 pub mod sync;
 pub mod warranty;
+pub mod work_time;
 
 pub use device::{APP_FOLDER, Device, DeviceStatus, default_data_dir};
 pub use error::{CoreError, ErrorReport, Result};
@@ -27,6 +28,7 @@ pub use store::{
 };
 pub use sync::{SyncPhase, SyncProgress, SyncReport};
 pub use warranty::Warranty;
+pub use work_time::WorkTime;
 
 /// The job status state machine, shared with HQ (it lives in the protocol crate so both sides
 /// enforce the same table).

@@ -43,6 +43,8 @@ pub struct SyncState {
     pub last_attempt_at: Option<DateTime<Utc>>,
     /// Changes recorded on this device that have not reached HQ yet.
     pub waiting: u64,
+    /// This device's changes HQ kept as conflicts that no dispatcher has settled yet.
+    pub conflicts: u64,
 }
 
 /// What the scheduler remembers between attempts.
@@ -82,6 +84,7 @@ impl SyncRunner {
     pub fn new(device: Arc<Device>, listener: impl Fn(&SyncState) + Send + Sync + 'static) -> Self {
         let last_sync_at = device.last_sync_at().ok().flatten();
         let waiting = device.store().waiting().unwrap_or(0);
+        let conflicts = device.store().open_conflicts().unwrap_or(0);
         // Different laptops must not draw the same jitter.
         let seed = device.device_id().0.as_u64_pair().0 | 1;
         Self {
@@ -94,6 +97,7 @@ impl SyncRunner {
                 last_sync_at,
                 last_attempt_at: None,
                 waiting,
+                conflicts,
             }),
             gate: tokio::sync::Mutex::new(()),
             listener: Box::new(listener),
@@ -172,9 +176,11 @@ impl SyncRunner {
             }
         }
         let waiting = self.device.store().waiting().unwrap_or(0);
+        let conflicts = self.device.store().open_conflicts().unwrap_or(0);
         self.update(|s| {
             s.running = false;
             s.waiting = waiting;
+            s.conflicts = conflicts;
             match result {
                 Ok(_) => {
                     s.connection = Connection::Online;
@@ -255,6 +261,7 @@ impl SyncRunner {
                 last_sync_at: None,
                 last_attempt_at: None,
                 waiting: 0,
+                conflicts: 0,
             }
         });
         let mut attempts = self.attempts();

@@ -1,4 +1,4 @@
-//! Service-level agreement state of a job at a given moment.
+//! Where a job stands against time at a given moment: its SLA deadline, and its visit window.
 
 use chrono::{DateTime, Duration, Utc};
 use onsite_protocol::JobStatus;
@@ -34,9 +34,52 @@ pub fn state(due: Option<DateTime<Utc>>, status: JobStatus, now: DateTime<Utc>) 
     }
 }
 
+/// Whether the visit is late on `now`: its window (its end, or its start when it has no end)
+/// has passed and the technician has not reached the site. A job on site, waiting for parts or
+/// closed is not late: the visit happened or is happening.
+pub fn late(
+    status: JobStatus,
+    start: Option<DateTime<Utc>>,
+    end: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    let not_there_yet = matches!(
+        status,
+        JobStatus::New | JobStatus::Assigned | JobStatus::EnRoute
+    );
+    not_there_yet && end.or(start).is_some_and(|passed| passed < now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn late_table() {
+        let now: DateTime<Utc> = "2026-11-23T12:00:00Z".parse().unwrap();
+        let h = |n: i64| Some(now + Duration::hours(n));
+        use JobStatus::*;
+        let cases = [
+            // (status, start, end, late)
+            (Assigned, h(-4), h(-2), true),
+            (EnRoute, h(-4), h(-2), true),
+            (Assigned, h(-1), h(1), false),
+            (Assigned, h(-2), None, true),
+            (Assigned, None, None, false),
+            (OnSite, h(-4), h(-2), false),
+            (WaitingParts, h(-30), h(-28), false),
+            (Completed, h(-4), h(-2), false),
+            (Cancelled, h(-4), h(-2), false),
+            (Assigned, h(1), h(3), false),
+        ];
+        for (status, start, end, want) in cases {
+            assert_eq!(
+                late(status, start, end, now),
+                want,
+                "{status} {start:?}–{end:?}"
+            );
+        }
+    }
 
     #[test]
     fn table() {

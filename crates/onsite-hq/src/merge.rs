@@ -126,6 +126,18 @@ pub fn judge(op: &Op, facts: &Facts<'_>) -> Judgement {
             )),
             Some(_) => Judgement::applied(Effect::Record),
         },
+        // A closed job takes no more time on site. Stopping a timer that was running when
+        // HQ closed the job is still accepted: it ends the time, it adds none.
+        (Merge::AppendOnly, Change::WorkStarted { .. }) if job.status.is_closed() => {
+            Judgement::rejected(OpRejection::new(
+                Reason::JobClosed,
+                format!(
+                    "the job is {} at HQ, so no more work time can be started on it; \
+                     notes and photos are still accepted",
+                    job.status
+                ),
+            ))
+        }
         (Merge::AppendOnly, _) => Judgement::applied(Effect::Record),
         (Merge::StateMachine, Change::Status { to }) => {
             if !holds {
@@ -142,10 +154,9 @@ pub fn judge(op: &Op, facts: &Facts<'_>) -> Judgement {
             }
             match job.status.transition(*to, Actor::Technician) {
                 Ok(()) => Judgement::applied(Effect::SetStatus(*to)),
-                Err(e) => Judgement::conflict(
-                    Reason::StatusConflict,
-                    format!("HQ has the job {}: {e}", job.status),
-                ),
+                Err(_) => {
+                    Judgement::conflict(Reason::StatusConflict, status_conflict(job.status, *to))
+                }
             }
         }
         (Merge::LastWriterWins, change) => {
@@ -180,6 +191,26 @@ pub fn judge(op: &Op, facts: &Facts<'_>) -> Judgement {
             format!("no merge for {} under {rule:?}", op.change.kind()),
         )),
     }
+}
+
+/// A status conflict in the words a technician and a dispatcher use: what the technician did,
+/// and where HQ has the job.
+pub fn status_conflict(hq: JobStatus, to: JobStatus) -> String {
+    let did = match to {
+        JobStatus::EnRoute => "set off to this job",
+        JobStatus::OnSite => "arrived on site",
+        JobStatus::WaitingParts => "paused the job for parts",
+        JobStatus::Completed => "completed the job",
+        JobStatus::Assigned => "took the job back to assigned",
+        JobStatus::New | JobStatus::Cancelled => "changed the job's status",
+    };
+    let hq_has = match hq {
+        JobStatus::Cancelled => "HQ had already cancelled it".to_string(),
+        JobStatus::Completed => "it was already completed".to_string(),
+        JobStatus::New => "HQ had taken it off the schedule".to_string(),
+        other => format!("HQ has it as {}", other.as_str().replace('_', " ")),
+    };
+    format!("You {did}, but {hq_has}. A dispatcher decides; nothing you recorded is lost.")
 }
 
 #[cfg(test)]
@@ -255,6 +286,79 @@ mod tests {
         for (hq, to, expected, effect) in cases {
             let j = judge(&op(Change::Status { to }, 1), &facts(hq, "tina"));
             assert_eq!((verdict(&j), &j.effect), (expected, &effect), "{hq} → {to}");
+        }
+    }
+
+    #[test]
+    fn conflicts_are_said_in_plain_words() {
+        let cases = [
+            (
+                Cancelled,
+                Completed,
+                "You completed the job, but HQ had already cancelled it.",
+            ),
+            (
+                Completed,
+                OnSite,
+                "You arrived on site, but it was already completed.",
+            ),
+            (
+                New,
+                EnRoute,
+                "You set off to this job, but HQ had taken it off",
+            ),
+            (
+                Assigned,
+                WaitingParts,
+                "You paused the job for parts, but HQ has it as assigned.",
+            ),
+        ];
+        for (hq, to, words) in cases {
+            let said = status_conflict(hq, to);
+            assert!(said.starts_with(words), "{hq} → {to}: {said}");
+            assert!(!said.contains("->") && !said.contains("→"), "{said}");
+        }
+        let j = judge(
+            &op(Change::Status { to: Completed }, 1),
+            &facts(Cancelled, "tina"),
+        );
+        assert_eq!(
+            j.message.as_deref(),
+            Some(status_conflict(Cancelled, Completed).as_str())
+        );
+    }
+
+    /// Work time on a closed job: a start is refused with `job_closed`, a stop is taken (it
+    /// ends a timer that ran when HQ closed the job), and facts stay welcome.
+    #[test]
+    fn closed_jobs_take_no_more_work_time() {
+        let at = chrono::DateTime::UNIX_EPOCH;
+        let cases = [
+            (OnSite, Change::WorkStarted { at }, (Applied, None)),
+            (
+                Cancelled,
+                Change::WorkStarted { at },
+                (Rejected, Some(Reason::JobClosed)),
+            ),
+            (
+                Completed,
+                Change::WorkStarted { at },
+                (Rejected, Some(Reason::JobClosed)),
+            ),
+            (Cancelled, Change::WorkStopped { at }, (Applied, None)),
+            (Completed, Change::WorkStopped { at }, (Applied, None)),
+            (
+                Cancelled,
+                Change::Note {
+                    text: "Left a card".into(),
+                },
+                (Applied, None),
+            ),
+        ];
+        for (hq, change, expected) in cases {
+            let j = judge(&op(change.clone(), 1), &facts(hq, "tina"));
+            assert_eq!(verdict(&j), expected, "{change:?} on a job {hq} at HQ");
+            assert_eq!(j.effect, Effect::Record);
         }
     }
 
@@ -354,6 +458,7 @@ mod tests {
             file_name: "a.jpg".into(),
             media_type: "image/jpeg".into(),
             bytes: 10,
+            caption: None,
         };
         let mut f = facts(OnSite, "tina");
         let j = judge(&op(photo(), 1), &f);

@@ -259,6 +259,8 @@ pub struct JobListQuery {
     pub status: Option<JobStatus>,
     /// Only jobs assigned to this username.
     pub technician: Option<String>,
+    /// Only the job with exactly this number (`J-000123`).
+    pub number: Option<String>,
     /// Continue after this job number (from `next`).
     pub after: Option<String>,
     /// Page size; HQ caps it.

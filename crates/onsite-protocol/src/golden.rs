@@ -214,7 +214,8 @@ fn pull_page() {
                 job_id: JobId(uuid(1)),
                 at: at("2026-11-23T09:00:00Z"),
                 status: JobStatus::Assigned,
-                detail: Some("tech1".into()),
+                detail: Some("Tess Tech".into()),
+                event: HistoryEvent::Assigned,
             }],
             ops: vec![recorded()],
             hlc: Some(hlc()),
@@ -225,7 +226,8 @@ fn pull_page() {
         json!({"jobs": [job_json()], "removed": ["0190a6e0-0000-7000-8000-000000000007"],
                "customers": [customer_json()], "sites": [site_json()], "assets": [asset_json()],
                "history": [{"job_id": "0190a6e0-0000-7000-8000-000000000001",
-                            "at": "2026-11-23T09:00:00Z", "status": "assigned", "detail": "tech1"}],
+                            "at": "2026-11-23T09:00:00Z", "status": "assigned", "detail": "Tess Tech",
+                            "event": "assigned"}],
                "ops": [recorded_json()],
                "hlc": "001763900000000-0000000002-0190a6e0-0000-7000-8000-000000000008",
                "cursor": "c1.42", "reset": false, "more": false}),
@@ -346,10 +348,12 @@ fn dispatcher_bodies() {
         JobListQuery {
             status: Some(JobStatus::New),
             technician: None,
+            number: Some("J-000123".into()),
             after: None,
             limit: Some(10),
         },
-        json!({"status": "new", "technician": null, "after": null, "limit": 10}),
+        json!({"status": "new", "technician": null, "number": "J-000123", "after": null,
+               "limit": 10}),
     );
 }
 
@@ -397,10 +401,24 @@ fn op_with_each_kind_of_change() {
             file_name: "boiler.jpg".into(),
             media_type: "image/jpeg".into(),
             bytes: 3_000_000,
+            caption: None,
         }),
         with(
             json!({"kind": "attachment", "sha256": "ab".repeat(32), "file_name": "boiler.jpg",
                     "media_type": "image/jpeg", "bytes": 3_000_000}),
+        ),
+    );
+    pinned(
+        op(Change::Attachment {
+            sha256: "ab".repeat(32),
+            file_name: "label.jpg".into(),
+            media_type: "image/jpeg".into(),
+            bytes: 120_000,
+            caption: Some("Rating label".into()),
+        }),
+        with(
+            json!({"kind": "attachment", "sha256": "ab".repeat(32), "file_name": "label.jpg",
+                    "media_type": "image/jpeg", "bytes": 120_000, "caption": "Rating label"}),
         ),
     );
     pinned(
@@ -454,6 +472,7 @@ fn recorded() -> RecordedOp {
             },
         },
         by: "tech1".into(),
+        by_name: Some("Tess Tech".into()),
         received_at: at("2026-11-23T11:00:00Z"),
         outcome: Outcome::Conflict,
         reason: Some(Reason::StatusConflict),
@@ -461,7 +480,9 @@ fn recorded() -> RecordedOp {
         settled: Some(Settlement {
             resolution: Resolution::KeepHq,
             by: "disp".into(),
+            by_name: Some("Dee Dispatch".into()),
             at: at("2026-11-23T12:00:00Z"),
+            note: Some("Customer called to cancel".into()),
         }),
     }
 }
@@ -473,9 +494,10 @@ fn recorded_json() -> Value {
         "job_id": "0190a6e0-0000-7000-8000-000000000001",
         "hlc": "001763900000000-0000000002-0190a6e0-0000-7000-8000-000000000008",
         "kind": "status", "to": "completed",
-        "by": "tech1", "received_at": "2026-11-23T11:00:00Z",
+        "by": "tech1", "by_name": "Tess Tech", "received_at": "2026-11-23T11:00:00Z",
         "outcome": "conflict", "reason": "status_conflict", "message": "job is cancelled at HQ",
-        "settled": {"resolution": "keep_hq", "by": "disp", "at": "2026-11-23T12:00:00Z"},
+        "settled": {"resolution": "keep_hq", "by": "disp", "by_name": "Dee Dispatch",
+                    "at": "2026-11-23T12:00:00Z", "note": "Customer called to cancel"},
     })
 }
 
@@ -526,8 +548,16 @@ fn push_bodies() {
     pinned(
         ResolveRequest {
             resolution: Resolution::AcceptDevice,
+            note: None,
         },
         json!({"resolution": "accept_device"}),
+    );
+    pinned(
+        ResolveRequest {
+            resolution: Resolution::KeepHq,
+            note: Some("The customer cancelled by phone".into()),
+        },
+        json!({"resolution": "keep_hq", "note": "The customer cancelled by phone"}),
     );
     pinned(recorded(), recorded_json());
     pinned(

@@ -17,10 +17,12 @@ pub mod status;
 pub use error::{ApiError, ErrorCode};
 pub use hlc::{Hlc, HlcClock};
 pub use ids::{AssetId, CustomerId, DeviceId, JobId, OpId, SiteId, UserId};
-pub use model::{Asset, Customer, Job, JobKind, Priority, Role, Site, StatusChange, User};
+pub use model::{
+    Asset, Customer, HistoryEvent, Job, JobKind, Priority, Role, Site, StatusChange, User,
+};
 pub use op::{Change, MERGE_RULES, Merge, Op, OpKind, OpRejection};
 pub use push::{Outcome, Reason, Resolution};
-pub use status::{Actor, JobStatus, TransitionError};
+pub use status::{Actor, JobStatus, Step, TransitionError};
 
 /// The API version segment every HQ route lives under.
 pub const API_PREFIX: &str = "/api/v1";

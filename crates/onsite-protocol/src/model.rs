@@ -181,6 +181,26 @@ pub struct User {
     pub skills: Vec<String>,
 }
 
+string_enum!(
+    /// What moved a job's status or holder, as HQ recorded it.
+    HistoryEvent {
+        /// HQ created the job (by API or import); `detail` names the technician, if any.
+        Created => "created",
+        /// A re-import changed who holds the job.
+        Imported => "imported",
+        /// A dispatcher's edit changed who holds the job.
+        Updated => "updated",
+        /// A dispatcher assigned, reassigned (`detail`: the technician) or unassigned it.
+        Assigned => "assigned",
+        /// A dispatcher cancelled it; `detail` is the reason given.
+        Cancelled => "cancelled",
+        /// The technician moved it, by an op that is also in the job's ops; `detail` names them.
+        Status => "status",
+        /// A dispatcher settled a conflict by applying the technician's change.
+        Settled => "settled",
+    }
+);
+
 /// One step in a job's status history, as HQ recorded it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -191,8 +211,11 @@ pub struct StatusChange {
     pub at: DateTime<Utc>,
     /// The status entered.
     pub status: JobStatus,
-    /// Why, when someone said (e.g. the cancel reason, or who the job was assigned to).
+    /// Why, when someone said: the cancel reason, the display name of the technician the job
+    /// was assigned to or who moved it, or the settlement.
     pub detail: Option<String>,
+    /// What made the change.
+    pub event: HistoryEvent,
 }
 
 /// A unit of work at a customer's site. HQ owns every field here; the device records its own

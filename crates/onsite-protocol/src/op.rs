@@ -55,6 +55,9 @@ pub enum Change {
         media_type: String,
         /// Size of the content.
         bytes: u64,
+        /// What the photo shows, in the technician's words.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caption: Option<String>,
     },
     /// Work on site started at `at` (device time, as recorded).
     WorkStarted {
@@ -92,6 +95,8 @@ pub const ATTACHMENT_TYPES: &[&str] = &[
 ];
 /// Longest corrected value (phone, serial), in characters.
 pub const MAX_VALUE_CHARS: usize = 64;
+/// Longest photo caption, in characters.
+pub const MAX_CAPTION_CHARS: usize = 200;
 
 /// Why an op cannot be accepted as it stands: its reason code and words for people.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -171,7 +176,19 @@ impl Change {
                 file_name,
                 media_type,
                 bytes,
+                caption,
             } => {
+                if let Some(caption) = caption {
+                    let chars = caption.chars().count();
+                    if caption.trim().is_empty()
+                        || chars > MAX_CAPTION_CHARS
+                        || caption.chars().any(char::is_control)
+                    {
+                        return Err(invalid(format!(
+                            "a caption must be 1 to {MAX_CAPTION_CHARS} characters on one line"
+                        )));
+                    }
+                }
                 if !is_sha256(sha256) {
                     return Err(invalid("sha256 must be 64 lower-case hex digits"));
                 }
@@ -322,6 +339,7 @@ mod tests {
                 file_name: "a.jpg".into(),
                 media_type: "image/jpeg".into(),
                 bytes: 1,
+                caption: None,
             },
             Change::WorkStarted { at: Utc::now() },
             Change::WorkStopped { at: Utc::now() },
@@ -354,6 +372,7 @@ mod tests {
                 file_name: "boiler.jpg".into(),
                 media_type: "image/jpeg".into(),
                 bytes: MAX_ATTACHMENT_BYTES,
+                caption: Some("Boiler front panel, cover off".into()),
             },
         ];
         for change in ok {
@@ -391,6 +410,7 @@ mod tests {
                     file_name: "a.jpg".into(),
                     media_type: "image/jpeg".into(),
                     bytes: 1,
+                    caption: None,
                 },
                 Reason::InvalidValue,
             ),
@@ -400,6 +420,7 @@ mod tests {
                     file_name: "../a.jpg".into(),
                     media_type: "image/jpeg".into(),
                     bytes: 1,
+                    caption: None,
                 },
                 Reason::InvalidValue,
             ),
@@ -409,6 +430,7 @@ mod tests {
                     file_name: "a.exe".into(),
                     media_type: "application/x-msdownload".into(),
                     bytes: 1,
+                    caption: None,
                 },
                 Reason::InvalidValue,
             ),
@@ -418,8 +440,29 @@ mod tests {
                     file_name: "a.jpg".into(),
                     media_type: "image/jpeg".into(),
                     bytes: MAX_ATTACHMENT_BYTES + 1,
+                    caption: None,
                 },
                 Reason::AttachmentTooLarge,
+            ),
+            (
+                Change::Attachment {
+                    sha256: "ab".repeat(32),
+                    file_name: "a.jpg".into(),
+                    media_type: "image/jpeg".into(),
+                    bytes: 1,
+                    caption: Some("two\nlines".into()),
+                },
+                Reason::InvalidValue,
+            ),
+            (
+                Change::Attachment {
+                    sha256: "ab".repeat(32),
+                    file_name: "a.jpg".into(),
+                    media_type: "image/jpeg".into(),
+                    bytes: 1,
+                    caption: Some("x".repeat(MAX_CAPTION_CHARS + 1)),
+                },
+                Reason::InvalidValue,
             ),
         ];
         for (change, reason) in bad {

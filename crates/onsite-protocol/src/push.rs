@@ -56,6 +56,9 @@ string_enum!(
         StatusConflict => "status_conflict",
         /// A status change on a job that was given to another technician meanwhile.
         JobReassigned => "job_reassigned",
+        /// Work time started on a job that is completed or cancelled: a closed job takes no
+        /// more time on site. Facts such as notes and photos are still accepted on it.
+        JobClosed => "job_closed",
         /// A correction that lost to a later one (by HLC); it is kept in the history.
         Superseded => "superseded",
     }
@@ -122,10 +125,16 @@ pub struct PushResponse {
 pub struct Settlement {
     /// What was decided.
     pub resolution: Resolution,
-    /// The dispatcher who decided.
+    /// The dispatcher who decided (username).
     pub by: String,
+    /// Their display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_name: Option<String>,
     /// When.
     pub at: DateTime<Utc>,
+    /// What the dispatcher said about it, for the technician.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// An op as HQ recorded it against a job: sent to devices with the job, shown to dispatchers.
@@ -136,6 +145,9 @@ pub struct RecordedOp {
     pub op: Op,
     /// Username of the technician who sent it.
     pub by: String,
+    /// Their display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_name: Option<String>,
     /// When HQ received it.
     pub received_at: DateTime<Utc>,
     /// `applied`, `conflict` or `rejected`.
@@ -203,7 +215,14 @@ pub struct ConflictQuery {
 pub struct ResolveRequest {
     /// The decision.
     pub resolution: Resolution,
+    /// Words for the technician (why), shown on their conflict card; at most
+    /// [`MAX_SETTLEMENT_NOTE_CHARS`] characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
+
+/// Longest note a dispatcher may give with a settlement, in characters.
+pub const MAX_SETTLEMENT_NOTE_CHARS: usize = 500;
 
 /// One entry of HQ's log of received ops, whatever became of them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

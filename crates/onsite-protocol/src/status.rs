@@ -110,6 +110,43 @@ impl JobStatus {
     pub fn is_closed(self) -> bool {
         matches!(self, JobStatus::Completed | JobStatus::Cancelled)
     }
+
+    /// The moves a technician may make from `self`, forward moves first (in [`TRANSITIONS`]
+    /// order), then the steps back. A front end offers the forward moves as the visit's next
+    /// actions and a step back only as an undo of a move made by mistake.
+    pub fn technician_moves(self) -> Vec<(JobStatus, Step)> {
+        let mut moves: Vec<_> = TRANSITIONS
+            .iter()
+            .filter(|(from, _, actor)| *from == self && *actor == Actor::Technician)
+            .map(|&(from, to, _)| (to, Step::of(from, to)))
+            .collect();
+        moves.sort_by_key(|(_, step)| *step == Step::Undo);
+        moves
+    }
+}
+
+/// Which way a technician's status move goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Along the visit: setting off, arriving, pausing for parts, resuming, completing.
+    Forward,
+    /// Back to where the job was before the last move (the technician set off by mistake).
+    Undo,
+}
+
+/// Technician moves that take a job back rather than along its visit. Leaving "waiting for
+/// parts" to set off or to carry on is resuming the visit, not undoing anything.
+const UNDOS: &[(JobStatus, JobStatus)] = &[(JobStatus::EnRoute, JobStatus::Assigned)];
+
+impl Step {
+    /// Whether moving `from` → `to` goes forward or undoes.
+    pub fn of(from: JobStatus, to: JobStatus) -> Step {
+        if UNDOS.contains(&(from, to)) {
+            Step::Undo
+        } else {
+            Step::Forward
+        }
+    }
 }
 
 #[cfg(test)]
@@ -179,6 +216,29 @@ mod tests {
         // The table above covers every allowed transition exactly once.
         let allowed_in_table = expected.iter().filter(|(_, _, w)| w.is_some()).count();
         assert_eq!(allowed_in_table, TRANSITIONS.len());
+    }
+
+    /// What a technician is offered from each status: forward moves, then undos.
+    #[test]
+    fn technician_moves_put_forward_moves_first() {
+        use Step::{Forward, Undo};
+        let expected: &[(JobStatus, &[(JobStatus, Step)])] = &[
+            (New, &[]),
+            (Assigned, &[(EnRoute, Forward), (OnSite, Forward)]),
+            (EnRoute, &[(OnSite, Forward), (Assigned, Undo)]),
+            (OnSite, &[(WaitingParts, Forward), (Completed, Forward)]),
+            (WaitingParts, &[(EnRoute, Forward), (OnSite, Forward)]),
+            (Completed, &[]),
+            (Cancelled, &[]),
+        ];
+        for &(from, moves) in expected {
+            assert_eq!(from.technician_moves(), moves, "from {from}");
+        }
+        assert_eq!(expected.len(), JobStatus::ALL.len());
+        // Every undo is a move a technician may make at all.
+        for &(from, to) in UNDOS {
+            assert_eq!(from.transition(to, Tech), Ok(()));
+        }
     }
 
     #[test]

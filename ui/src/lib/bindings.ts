@@ -185,6 +185,8 @@ version: number,
  */
 updated_at: string, };
 
+export type HistoryEvent = "created" | "imported" | "updated" | "assigned" | "cancelled" | "status" | "settled";
+
 export type StatusChange = { 
 /**
  * The job.
@@ -199,9 +201,14 @@ at: string,
  */
 status: JobStatus, 
 /**
- * Why, when someone said (e.g. the cancel reason, or who the job was assigned to).
+ * Why, when someone said: the cancel reason, the display name of the technician the job
+ * was assigned to or who moved it, or the settlement.
  */
-detail: string | null, };
+detail: string | null, 
+/**
+ * What made the change.
+ */
+event: HistoryEvent, };
 
 export type Change = { "kind": "status", 
 /**
@@ -227,7 +234,11 @@ media_type: string,
 /**
  * Size of the content.
  */
-bytes: number, } | { "kind": "work_started", 
+bytes: number, 
+/**
+ * What the photo shows, in the technician's words.
+ */
+caption?: string | null, } | { "kind": "work_started", 
 /**
  * When.
  */
@@ -245,7 +256,7 @@ phone: string, } | { "kind": "asset_serial",
  */
 serial: string, };
 
-export type Reason = "malformed_op" | "unknown_kind" | "wrong_device" | "op_id_reused" | "unknown_job" | "not_your_job" | "invalid_value" | "no_asset" | "attachment_missing" | "attachment_too_large" | "status_conflict" | "job_reassigned" | "superseded";
+export type Reason = "malformed_op" | "unknown_kind" | "wrong_device" | "op_id_reused" | "unknown_job" | "not_your_job" | "invalid_value" | "no_asset" | "attachment_missing" | "attachment_too_large" | "status_conflict" | "job_reassigned" | "job_closed" | "superseded";
 
 export type Resolution = "accept_device" | "keep_hq";
 
@@ -255,13 +266,21 @@ export type Settlement = {
  */
 resolution: Resolution, 
 /**
- * The dispatcher who decided.
+ * The dispatcher who decided (username).
  */
 by: string, 
 /**
+ * Their display name.
+ */
+by_name?: string | null, 
+/**
  * When.
  */
-at: string, };
+at: string, 
+/**
+ * What the dispatcher said about it, for the technician.
+ */
+note?: string | null, };
 
 export type OpState = "pending" | "sent" | "applied" | "conflict" | "rejected";
 
@@ -275,7 +294,8 @@ op_id: OpId,
  */
 at: string, 
 /**
- * Who recorded it, when HQ has said (absent for this device's unsent ops).
+ * Who recorded it (their display name), when HQ has said; absent for this device's
+ * unsent ops.
  */
 by: string | null, 
 /**
@@ -371,9 +391,20 @@ days_left: number, } | { "state": "expired",
  */
 ended: string, } | { "state": "unknown" };
 
+export type WorkTime = { 
+/**
+ * Seconds in finished stretches of work (each from a start to the stop after it).
+ */
+seconds: number, 
+/**
+ * When the running stretch started, if the timer runs; the time shown is then
+ * `seconds` plus the time since.
+ */
+running_since: string | null, };
+
 export type JobRange = { "kind": "all" } | { "kind": "upcoming", 
 /**
- * Earliest start shown.
+ * Start of the period ahead (e.g. the start of today).
  */
 from: string, } | { "kind": "past", 
 /**
@@ -450,6 +481,10 @@ sla_due: string | null,
  */
 sla: Sla, 
 /**
+ * The visit window has passed and the technician has not reached the site yet.
+ */
+late: boolean, 
+/**
  * This device's changes to the job that have not reached HQ yet.
  */
 waiting: number, 
@@ -484,6 +519,10 @@ warranty: Warranty | null,
  */
 sla: Sla, 
 /**
+ * The visit window has passed and the technician has not reached the site yet.
+ */
+late: boolean, 
+/**
  * The statuses the job went through, oldest first.
  */
 history: Array<StatusChange>, 
@@ -497,14 +536,24 @@ activity: Array<Activity>,
  */
 working: boolean, 
 /**
+ * The time worked on site, from every device's work entries.
+ */
+work: WorkTime, 
+/**
  * HQ gave the job to someone else; nothing more can be recorded on it here, and it goes
  * once this device's changes to it are sent.
  */
 read_only: boolean, 
 /**
- * The statuses the technician may move the job to from here (none when read-only).
+ * The statuses the technician may move the job on to from here, along the visit (none
+ * when read-only).
  */
-next_statuses: Array<JobStatus>, };
+next_statuses: Array<JobStatus>, 
+/**
+ * The status a step back would return the job to, when the last move can be undone
+ * (setting off by mistake).
+ */
+undo_status: JobStatus | null, };
 
 export type DeviceStatus = { 
 /**
@@ -561,7 +610,13 @@ trusted: boolean,
 /**
  * HQ's version, as it reported it over the connection pinned to `fingerprint`.
  */
-version: string, };
+version: string, 
+/**
+ * The fingerprint the technician confirmed for this address before, if any: when it is
+ * `fingerprint`, there is nothing to confirm again; when it differs, HQ's certificate
+ * changed since.
+ */
+confirmed: string | null, };
 
 export type SyncPhase = "connecting" | "uploading" | "pushing" | "pulling" | "done";
 
@@ -609,7 +664,11 @@ last_attempt_at: string | null,
 /**
  * Changes recorded on this device that have not reached HQ yet.
  */
-waiting: number, };
+waiting: number, 
+/**
+ * This device's changes HQ kept as conflicts that no dispatcher has settled yet.
+ */
+conflicts: number, };
 
 export type ErrorReport = { 
 /**

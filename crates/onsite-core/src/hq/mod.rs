@@ -62,6 +62,10 @@ pub struct HqProbe {
     pub trusted: bool,
     /// HQ's version, as it reported it over the connection pinned to `fingerprint`.
     pub version: String,
+    /// The fingerprint the technician confirmed for this address before, if any: when it is
+    /// `fingerprint`, there is nothing to confirm again; when it differs, HQ's certificate
+    /// changed since.
+    pub confirmed: Option<String>,
 }
 
 /// Connects to HQ at `url` without trusting it yet, to show the technician which certificate
@@ -90,6 +94,7 @@ pub async fn probe(url: &str) -> Result<HqProbe> {
         fingerprint: fingerprint.to_string(),
         trusted,
         version: health.version,
+        confirmed: None,
     })
 }
 

@@ -19,7 +19,8 @@ pub struct Activity {
     pub op_id: OpId,
     /// When it was recorded, by the recording device's clock.
     pub at: DateTime<Utc>,
-    /// Who recorded it, when HQ has said (absent for this device's unsent ops).
+    /// Who recorded it (their display name), when HQ has said; absent for this device's
+    /// unsent ops.
     pub by: Option<String>,
     /// Recorded on this device.
     pub mine: bool,
@@ -57,7 +58,7 @@ pub(super) fn of_job(conn: &rusqlite::Connection, job: JobId) -> Result<Vec<Acti
             Activity {
                 op_id: recorded.op.op_id,
                 at: wall(recorded.op.hlc),
-                by: Some(recorded.by),
+                by: Some(recorded.by_name.unwrap_or(recorded.by)),
                 mine: Some(recorded.op.device_id) == me,
                 change: recorded.op.change,
                 state,

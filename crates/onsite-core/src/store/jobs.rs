@@ -6,11 +6,12 @@ use super::settings::{Setting, set_in};
 use crate::error::{CoreError, Result};
 use crate::sla::{self, Sla};
 use crate::warranty::{self, Warranty};
+use crate::work_time::{self, WorkTime};
 use chrono::{DateTime, NaiveDate, Utc};
 use onsite_protocol::api::PullPage;
 use onsite_protocol::{
-    Asset, AssetId, Customer, CustomerId, Job, JobKind, JobStatus, Priority, Site, SiteId,
-    StatusChange,
+    Asset, AssetId, Customer, CustomerId, HistoryEvent, Job, JobKind, JobStatus, Priority, Site,
+    SiteId, StatusChange, Step,
 };
 use onsite_sqlite::parsed;
 use rusqlite::{OptionalExtension, Row, params};
@@ -34,13 +35,14 @@ pub enum JobRange {
     /// Every job: scheduled ones by start, unscheduled last.
     #[default]
     All,
-    /// Jobs starting at or after `from` (e.g. the start of today), soonest first, then the
-    /// unscheduled ones.
+    /// The work ahead: open jobs scheduled before `from` (overdue, e.g. from before today),
+    /// then every job starting at or after `from`, soonest first, then the unscheduled ones.
     Upcoming {
-        /// Earliest start shown.
+        /// Start of the period ahead (e.g. the start of today).
         from: DateTime<Utc>,
     },
-    /// Jobs that started before `before`, most recent first.
+    /// Closed work: completed and cancelled jobs that started before `before`, most recent
+    /// first. Open jobs from before `before` are overdue and listed with [`JobRange::Upcoming`].
     Past {
         /// Latest start shown (exclusive).
         before: DateTime<Utc>,
@@ -91,6 +93,8 @@ pub struct JobSummary {
     pub sla_due: Option<DateTime<Utc>>,
     /// Where the job stands against `sla_due` at the time of the query.
     pub sla: Sla,
+    /// The visit window has passed and the technician has not reached the site yet.
+    pub late: bool,
     /// This device's changes to the job that have not reached HQ yet.
     pub waiting: u32,
     /// HQ gave the job to someone else; it stays until `waiting` changes are sent.
@@ -113,6 +117,8 @@ pub struct JobDetail {
     pub warranty: Option<Warranty>,
     /// Where the job stands against its SLA deadline at the time asked about.
     pub sla: Sla,
+    /// The visit window has passed and the technician has not reached the site yet.
+    pub late: bool,
     /// The statuses the job went through, oldest first.
     pub history: Vec<StatusChange>,
     /// Every change recorded on site (notes, photos, time, status, corrections), from any
@@ -120,11 +126,17 @@ pub struct JobDetail {
     pub activity: Vec<Activity>,
     /// Work on site is running (started and not stopped).
     pub working: bool,
+    /// The time worked on site, from every device's work entries.
+    pub work: WorkTime,
     /// HQ gave the job to someone else; nothing more can be recorded on it here, and it goes
     /// once this device's changes to it are sent.
     pub read_only: bool,
-    /// The statuses the technician may move the job to from here (none when read-only).
+    /// The statuses the technician may move the job on to from here, along the visit (none
+    /// when read-only).
     pub next_statuses: Vec<JobStatus>,
+    /// The status a step back would return the job to, when the last move can be undone
+    /// (setting off by mistake).
+    pub undo_status: Option<JobStatus>,
 }
 
 const JOB_COLUMNS: &str = "j.id, j.number, j.kind, j.priority, j.summary, j.description, \
@@ -150,6 +162,64 @@ fn job(row: &Row<'_>) -> rusqlite::Result<Job> {
         version: row.get(14)?,
         updated_at: row.get(15)?,
     })
+}
+
+/// The tables a job listing reads.
+const FROM: &str =
+    "FROM jobs j JOIN customers c ON c.id = j.customer_id JOIN sites s ON s.id = j.site_id";
+
+/// A [`JobQuery`] as SQL: its condition and order, with `?1` the search pattern and `?2` the
+/// range's bound (both may be NULL).
+struct Filter {
+    pattern: Option<String>,
+    bound: Option<DateTime<Utc>>,
+    condition: String,
+    order: &'static str,
+}
+
+impl Filter {
+    fn of(query: &JobQuery) -> Self {
+        let pattern = query
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                format!(
+                    "%{}%",
+                    s.replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_")
+                )
+            });
+        const FORWARD: &str = "j.scheduled_start IS NULL, j.scheduled_start, j.number";
+        const CLOSED: &str = "j.status IN ('completed', 'cancelled')";
+        let (bound, range, order) = match query.range {
+            // `?2` is NULL here; naming it keeps the parameter count the same for every range.
+            JobRange::All => (None, "?2 IS NULL".to_string(), FORWARD),
+            JobRange::Upcoming { from } => (
+                Some(from),
+                format!("(j.scheduled_start >= ?2 OR j.scheduled_start IS NULL OR NOT {CLOSED})"),
+                FORWARD,
+            ),
+            JobRange::Past { before } => (
+                Some(before),
+                format!("(j.scheduled_start < ?2 AND {CLOSED})"),
+                "j.scheduled_start DESC, j.number DESC",
+            ),
+        };
+        let condition = format!(
+            "{range} AND (?1 IS NULL OR j.number LIKE ?1 ESCAPE '\\' OR c.name LIKE ?1 ESCAPE '\\' \
+             OR s.address LIKE ?1 ESCAPE '\\' OR s.town LIKE ?1 ESCAPE '\\' \
+             OR EXISTS (SELECT 1 FROM assets a WHERE a.id = j.asset_id AND a.serial LIKE ?1 ESCAPE '\\'))"
+        );
+        Self {
+            pattern,
+            bound,
+            condition,
+            order,
+        }
+    }
 }
 
 /// Deletes every HQ-owned record (a reset from HQ, or another user logging in).
@@ -267,11 +337,18 @@ impl Store {
                 forget.execute([j.id.0])?;
             }
             let mut remember = tx.prepare_cached(
-                "INSERT INTO job_history (job_id, seq, at, status, detail) \
-                 SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM jobs WHERE id = ?1)",
+                "INSERT INTO job_history (job_id, seq, at, status, detail, event) \
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM jobs WHERE id = ?1)",
             )?;
             for (seq, h) in page.history.iter().enumerate() {
-                remember.execute(params![h.job_id.0, seq, h.at, h.status.as_str(), h.detail])?;
+                remember.execute(params![
+                    h.job_id.0,
+                    seq,
+                    h.at,
+                    h.status.as_str(),
+                    h.detail,
+                    h.event.as_str()
+                ])?;
             }
             // Likewise what HQ recorded against each job.
             let mut forget = tx.prepare_cached("DELETE FROM job_ops WHERE job_id = ?1")?;
@@ -311,78 +388,62 @@ impl Store {
         Ok(())
     }
 
-    /// The jobs `query` asks for, in its range's order; SLA states judged at `now`.
+    /// The jobs `query` asks for, in its range's order; SLA states and lateness judged at
+    /// `now`.
     ///
     /// # Errors
     /// [`CoreError::Store`].
     pub fn jobs(&self, query: &JobQuery, now: DateTime<Utc>) -> Result<Vec<JobSummary>> {
-        let pattern = query
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                format!(
-                    "%{}%",
-                    s.replace('\\', "\\\\")
-                        .replace('%', "\\%")
-                        .replace('_', "\\_")
-                )
-            });
-        const FORWARD: &str = "j.scheduled_start IS NULL, j.scheduled_start, j.number";
-        let (bound, range, order) = match query.range {
-            JobRange::All => (None, "1", FORWARD),
-            JobRange::Upcoming { from } => (
-                Some(from),
-                "(j.scheduled_start >= ?4 OR j.scheduled_start IS NULL)",
-                FORWARD,
-            ),
-            JobRange::Past { before } => (
-                Some(before),
-                "j.scheduled_start < ?4",
-                "j.scheduled_start DESC, j.number DESC",
-            ),
-        };
+        let filter = Filter::of(query);
         let sql = format!(
             "SELECT j.number, j.kind, j.status, j.priority, j.summary, c.name, s.address, s.town, \
              j.scheduled_start, j.scheduled_end, j.sla_due, j.released, \
              (SELECT count(*) FROM ops o WHERE o.job_id = j.id AND o.state IN ('pending', 'sent')) \
-             FROM jobs j JOIN customers c ON c.id = j.customer_id JOIN sites s ON s.id = j.site_id \
-             WHERE {range} AND (?1 IS NULL OR j.number LIKE ?1 ESCAPE '\\' OR c.name LIKE ?1 ESCAPE '\\' \
-                OR s.address LIKE ?1 ESCAPE '\\' OR s.town LIKE ?1 ESCAPE '\\' \
-                OR EXISTS (SELECT 1 FROM assets a WHERE a.id = j.asset_id AND a.serial LIKE ?1 ESCAPE '\\')) \
-             ORDER BY {order} LIMIT ?2 OFFSET ?3"
+             {FROM} WHERE {} ORDER BY {} LIMIT ?3 OFFSET ?4",
+            filter.condition, filter.order
         );
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&sql)?;
         let limit = query.limit.map_or(-1, i64::from);
-        let params = params![pattern, limit, query.offset, bound];
-        let params = if bound.is_some() {
-            params
-        } else {
-            &params[..3]
-        };
-        let rows = stmt.query_map(params, |r| {
-            let status = parsed(r, 2)?;
-            let sla_due = r.get(10)?;
-            Ok(JobSummary {
-                number: r.get(0)?,
-                kind: parsed(r, 1)?,
-                status,
-                priority: parsed(r, 3)?,
-                summary: r.get(4)?,
-                customer: r.get(5)?,
-                address: r.get(6)?,
-                town: r.get(7)?,
-                scheduled_start: r.get(8)?,
-                scheduled_end: r.get(9)?,
-                sla_due,
-                sla: sla::state(sla_due, status, now),
-                read_only: r.get(11)?,
-                waiting: r.get(12)?,
-            })
-        })?;
+        let rows = stmt.query_map(
+            params![filter.pattern, filter.bound, limit, query.offset],
+            |r| {
+                let status = parsed(r, 2)?;
+                let (start, end, sla_due) = (r.get(8)?, r.get(9)?, r.get(10)?);
+                Ok(JobSummary {
+                    number: r.get(0)?,
+                    kind: parsed(r, 1)?,
+                    status,
+                    priority: parsed(r, 3)?,
+                    summary: r.get(4)?,
+                    customer: r.get(5)?,
+                    address: r.get(6)?,
+                    town: r.get(7)?,
+                    scheduled_start: start,
+                    scheduled_end: end,
+                    sla_due,
+                    sla: sla::state(sla_due, status, now),
+                    late: sla::late(status, start, end, now),
+                    read_only: r.get(11)?,
+                    waiting: r.get(12)?,
+                })
+            },
+        )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many jobs `query` matches, whatever its paging: e.g. how many matches of a search
+    /// the other tab holds.
+    ///
+    /// # Errors
+    /// [`CoreError::Store`].
+    pub fn count_jobs(&self, query: &JobQuery) -> Result<u64> {
+        let filter = Filter::of(query);
+        let sql = format!("SELECT count(*) {FROM} WHERE {}", filter.condition);
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row(params![filter.pattern, filter.bound], |r| r.get(0))?)
     }
 
     /// How many jobs the device holds.
@@ -462,7 +523,7 @@ impl Store {
             .map(|a| warranty::status(a.warranty_until, today));
         let history = conn
             .prepare_cached(
-                "SELECT at, status, detail FROM job_history WHERE job_id = ?1 ORDER BY seq",
+                "SELECT at, status, detail, event FROM job_history WHERE job_id = ?1 ORDER BY seq",
             )?
             .query_map([job.id.0], |r| {
                 Ok(StatusChange {
@@ -470,24 +531,30 @@ impl Store {
                     at: r.get(0)?,
                     status: parsed(r, 1)?,
                     detail: r.get(2)?,
+                    event: parsed::<HistoryEvent>(r, 3)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
         let activity = super::activity::of_job(&conn, job.id)?;
         let working = super::activity::working(&activity);
-        let next_statuses = if read_only {
+        let work = work_time::total(activity.iter().map(|a| &a.change));
+        let moves = if read_only {
             Vec::new()
         } else {
-            onsite_protocol::status::TRANSITIONS
-                .iter()
-                .filter(|(from, _, actor)| {
-                    *from == job.status && *actor == onsite_protocol::Actor::Technician
-                })
-                .map(|(_, to, _)| *to)
-                .collect()
+            job.status.technician_moves()
         };
+        let next_statuses = moves
+            .iter()
+            .filter(|(_, step)| *step == Step::Forward)
+            .map(|(to, _)| *to)
+            .collect();
+        let undo_status = moves
+            .iter()
+            .find(|(_, step)| *step == Step::Undo)
+            .map(|(to, _)| *to);
         Ok(JobDetail {
             sla: sla::state(job.sla_due, job.status, now),
+            late: sla::late(job.status, job.scheduled_start, job.scheduled_end, now),
             job,
             customer,
             site,
@@ -496,8 +563,10 @@ impl Store {
             history,
             activity,
             working,
+            work,
             read_only,
             next_statuses,
+            undo_status,
         })
     }
 }
@@ -762,16 +831,32 @@ mod tests {
         assert_eq!(second.first().map(|j| j.number.as_str()), Some("J-011"));
     }
 
+    /// Today and upcoming is the work ahead, overdue open jobs first; past is closed work.
     #[test]
-    fn upcoming_and_past_ranges_split_at_the_bound() {
+    fn upcoming_holds_the_work_ahead_and_past_the_closed_work() {
         let (store, _dir) = open();
         let (c, s, _) = fixture();
+        let with = |mut j: Job, status| {
+            j.status = status;
+            j
+        };
         let jobs = vec![
-            job("J-1", &c, &s, None, Some("2026-11-22T09:00:00Z")),
+            with(
+                job("J-1", &c, &s, None, Some("2026-11-22T09:00:00Z")),
+                JobStatus::Completed,
+            ),
             job("J-2", &c, &s, None, Some("2026-11-23T08:00:00Z")),
-            job("J-3", &c, &s, None, Some("2026-11-21T09:00:00Z")),
+            with(
+                job("J-3", &c, &s, None, Some("2026-11-21T09:00:00Z")),
+                JobStatus::WaitingParts,
+            ),
             job("J-4", &c, &s, None, Some("2026-11-25T09:00:00Z")),
             job("J-5", &c, &s, None, None),
+            with(
+                job("J-6", &c, &s, None, Some("2026-11-20T09:00:00Z")),
+                JobStatus::Cancelled,
+            ),
+            job("J-7", &c, &s, None, Some("2026-11-22T14:00:00Z")),
         ];
         store.apply_pull(&page(jobs, &c, &s, None, "c1")).unwrap();
         let midnight: DateTime<Utc> = "2026-11-23T00:00:00Z".parse().unwrap();
@@ -779,18 +864,42 @@ mod tests {
             range,
             ..JobQuery::default()
         };
-        let upcoming = store
-            .jobs_matching(&range(JobRange::Upcoming { from: midnight }))
-            .unwrap();
+        let upcoming = range(JobRange::Upcoming { from: midnight });
+        let listed = store.jobs_matching(&upcoming).unwrap();
+        let late: Vec<_> = listed
+            .iter()
+            .filter(|j| j.late)
+            .map(|j| j.number.clone())
+            .collect();
         assert_eq!(
-            numbers(upcoming),
-            ["J-2", "J-4", "J-5"],
-            "soonest first, unscheduled last"
+            numbers(listed),
+            ["J-3", "J-7", "J-2", "J-4", "J-5"],
+            "overdue open jobs first, then soonest first, unscheduled last"
         );
-        let past = store
-            .jobs_matching(&range(JobRange::Past { before: midnight }))
-            .unwrap();
-        assert_eq!(numbers(past), ["J-1", "J-3"], "most recent first");
+        assert_eq!(
+            late,
+            ["J-7", "J-2"],
+            "windows passed before reaching the site (J-3 waits for parts)"
+        );
+        let past = range(JobRange::Past { before: midnight });
+        assert_eq!(
+            numbers(store.jobs_matching(&past).unwrap()),
+            ["J-1", "J-6"],
+            "closed work, most recent first"
+        );
+        assert_eq!(store.count_jobs(&upcoming).unwrap(), 5);
+        assert_eq!(store.count_jobs(&past).unwrap(), 2);
+        assert_eq!(store.count_jobs(&JobQuery::default()).unwrap(), 7);
+        let searched = JobQuery {
+            search: Some("J-6".into()),
+            ..upcoming
+        };
+        assert_eq!(store.count_jobs(&searched).unwrap(), 0);
+        let searched = JobQuery {
+            search: Some("J-6".into()),
+            ..past
+        };
+        assert_eq!(store.count_jobs(&searched).unwrap(), 1);
     }
 
     #[test]
@@ -828,6 +937,7 @@ mod tests {
             at: at.parse().unwrap(),
             status,
             detail: None,
+            event: HistoryEvent::Assigned,
         };
         let mut p = page(vec![j.clone()], &c, &s, None, "c1");
         p.history = vec![

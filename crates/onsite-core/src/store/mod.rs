@@ -6,6 +6,7 @@ mod jobs;
 mod outbox;
 mod schema;
 mod settings;
+mod trusted;
 
 pub use activity::Activity;
 pub use jobs::{Applied, JobDetail, JobQuery, JobRange, JobSummary};

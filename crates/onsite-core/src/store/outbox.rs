@@ -12,7 +12,7 @@ use crate::error::{CoreError, Result};
 use chrono::{DateTime, Utc};
 use onsite_protocol::push::OpResult;
 use onsite_protocol::{
-    Actor, Change, DeviceId, Hlc, HlcClock, JobId, JobStatus, Op, OpId, Outcome, Reason,
+    Actor, Change, DeviceId, Hlc, HlcClock, JobId, JobStatus, Op, OpId, OpKind, Outcome, Reason,
 };
 use onsite_sqlite::parsed;
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -255,6 +255,10 @@ fn check(tx: &Transaction<'_>, number: &str, job: &LocalJob, change: &Change) ->
         Change::AssetSerial { .. } if job.asset_id.is_none() => Err(CoreError::InvalidInput(
             format!("job {number} has no product whose serial could be corrected"),
         )),
+        Change::WorkStarted { .. } if job.status.is_closed() => Err(CoreError::JobClosed {
+            number: number.to_string(),
+            status: job.status,
+        }),
         Change::WorkStarted { .. } if working(tx, job.id)? => Err(CoreError::InvalidInput(
             format!("work on job {number} is already started"),
         )),
@@ -265,15 +269,67 @@ fn check(tx: &Transaction<'_>, number: &str, job: &LocalJob, change: &Change) ->
     }
 }
 
+/// Stamps `change` with the device's clock, appends it to the outbox and writes its effect on
+/// the local view, inside `tx`.
+fn append(
+    tx: &Transaction<'_>,
+    job: &LocalJob,
+    number: &str,
+    change: Change,
+    device: DeviceId,
+    now: DateTime<Utc>,
+) -> Result<Op> {
+    let mut clock = clock(tx)?;
+    let hlc = clock.tick(now.timestamp_millis());
+    set_in(tx, Setting::Hlc, Some(&hlc.to_string()))?;
+    let op = Op {
+        op_id: OpId::new(),
+        device_id: device,
+        job_id: job.id,
+        hlc,
+        change,
+    };
+    let body = serde_json::to_string(&op).map_err(|e| CoreError::Store(e.to_string()))?;
+    tx.prepare_cached(
+        "INSERT INTO ops (op_id, job_id, job_number, kind, hlc, body, created_at, state) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending')",
+    )?
+    .execute(params![
+        op.op_id.0,
+        job.id.0,
+        number,
+        op.change.kind().as_str(),
+        hlc.to_string(),
+        body,
+        now
+    ])?;
+    if let Change::Attachment {
+        sha256,
+        media_type,
+        bytes,
+        ..
+    } = &op.change
+    {
+        tx.prepare_cached(
+            "INSERT INTO attachments (sha256, bytes, media_type) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (sha256) DO NOTHING",
+        )?
+        .execute(params![sha256, bytes, media_type])?;
+    }
+    project(tx, job.id, &op.change)?;
+    Ok(op)
+}
+
 impl Store {
     /// Records `change` to job `number` as a new op from `device` at `now`: checked against
     /// the local view (the same rules HQ applies), stamped, appended to the outbox and shown in
     /// the local view, in one transaction. An attachment's content must already be in the data
-    /// folder under its hash.
+    /// folder under its hash. Completing a job while work time runs records the stop first.
     ///
     /// # Errors
     /// [`CoreError::UnknownJob`], [`CoreError::JobReadOnly`], [`CoreError::InvalidInput`],
-    /// [`CoreError::InvalidTransition`], [`CoreError::Store`].
+    /// [`CoreError::InvalidTransition`], [`CoreError::JobClosed`] (work started on a closed
+    /// job), [`CoreError::Store`].
     pub fn record(
         &self,
         number: &str,
@@ -286,44 +342,19 @@ impl Store {
         let tx = conn.transaction()?;
         let job = local_job(&tx, number)?;
         check(&tx, number, &job, &change)?;
-        let mut clock = clock(&tx)?;
-        let hlc = clock.tick(now.timestamp_millis());
-        set_in(&tx, Setting::Hlc, Some(&hlc.to_string()))?;
-        let op = Op {
-            op_id: OpId::new(),
-            device_id: device,
-            job_id: job.id,
-            hlc,
-            change,
-        };
-        let body = serde_json::to_string(&op).map_err(|e| CoreError::Store(e.to_string()))?;
-        tx.prepare_cached(
-            "INSERT INTO ops (op_id, job_id, job_number, kind, hlc, body, created_at, state) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending')",
-        )?
-        .execute(params![
-            op.op_id.0,
-            job.id.0,
-            number,
-            op.change.kind().as_str(),
-            hlc.to_string(),
-            body,
-            now
-        ])?;
-        if let Change::Attachment {
-            sha256,
-            media_type,
-            bytes,
-            ..
-        } = &op.change
-        {
-            tx.prepare_cached(
-                "INSERT INTO attachments (sha256, bytes, media_type) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (sha256) DO NOTHING",
-            )?
-            .execute(params![sha256, bytes, media_type])?;
+        // A completed job takes no more time on site: a running timer stops as it completes,
+        // recorded as a stop of its own so the time worked is exact.
+        if matches!(change, Change::Status { to } if to.is_closed()) && working(&tx, job.id)? {
+            append(
+                &tx,
+                &job,
+                number,
+                Change::WorkStopped { at: now },
+                device,
+                now,
+            )?;
         }
-        project(&tx, job.id, &op.change)?;
+        let op = append(&tx, &job, number, change, device, now)?;
         tx.commit()?;
         Ok(OutboxEntry {
             op_id: op.op_id,
@@ -335,6 +366,73 @@ impl Store {
             created_at: now,
             acked_at: None,
         })
+    }
+
+    /// Takes back a photo or document that has not left the device yet: its op leaves the
+    /// outbox as if it had never been recorded. Returns the hash of content nothing else on
+    /// the device refers to any more, for the caller to delete.
+    ///
+    /// # Errors
+    /// [`CoreError::AlreadySent`] once the op is on its way to HQ (or answered), or
+    /// [`CoreError::InvalidInput`] when no such attachment was recorded here.
+    pub fn withdraw(&self, op_id: OpId) -> Result<Option<String>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let found: Option<(String, String, String)> = tx
+            .prepare_cached("SELECT kind, state, body FROM ops WHERE op_id = ?1")?
+            .query_row([op_id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        let Some((kind, state, body)) = found else {
+            return Err(CoreError::InvalidInput(
+                "no such change recorded on this laptop".into(),
+            ));
+        };
+        if kind != OpKind::Attachment.as_str() {
+            return Err(CoreError::InvalidInput(
+                "only photos and documents can be taken back".into(),
+            ));
+        }
+        if state != OpState::Pending.as_str() {
+            return Err(CoreError::AlreadySent);
+        }
+        let op: Op =
+            serde_json::from_str(&body).map_err(|e| CoreError::Store(format!("stored op: {e}")))?;
+        let Change::Attachment { sha256, .. } = op.change else {
+            return Err(CoreError::Store("attachment op without content".into()));
+        };
+        tx.prepare_cached("DELETE FROM ops WHERE op_id = ?1")?
+            .execute([op_id.0])?;
+        // The same picture may be attached twice, or already be at HQ on another job.
+        let referenced: bool = tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM ops WHERE kind = 'attachment' \
+                   AND json_extract(body, '$.sha256') = ?1) \
+                 OR EXISTS (SELECT 1 FROM job_ops WHERE json_extract(body, '$.sha256') = ?1)",
+            )?
+            .query_row([&sha256], |r| r.get(0))?;
+        let unused = if referenced {
+            None
+        } else {
+            tx.prepare_cached("DELETE FROM attachments WHERE sha256 = ?1")?
+                .execute([&sha256])?;
+            Some(sha256)
+        };
+        tx.commit()?;
+        Ok(unused)
+    }
+
+    /// How many of this device's changes HQ kept as conflicts that no dispatcher has settled.
+    ///
+    /// # Errors
+    /// [`CoreError::Store`].
+    pub fn open_conflicts(&self) -> Result<u64> {
+        Ok(self.conn().query_row(
+            "SELECT count(*) FROM ops o WHERE o.state = 'conflict' AND NOT EXISTS \
+             (SELECT 1 FROM job_ops j WHERE j.op_id = o.op_id \
+              AND json_extract(j.body, '$.settled') IS NOT NULL)",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// How many ops wait to reach HQ.
@@ -453,23 +551,28 @@ impl Store {
         Ok(out)
     }
 
-    /// Marks ops as sent (their push is on its way).
+    /// Marks ops as sent (their push is on its way) and returns those still in the outbox, in
+    /// order: an attachment the technician took back since `ops` was read is not sent.
     ///
     /// # Errors
     /// [`CoreError::Store`].
-    pub fn mark_sent(&self, ops: &[OutgoingOp]) -> Result<()> {
+    pub fn mark_sent(&self, ops: Vec<OutgoingOp>) -> Result<Vec<OutgoingOp>> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
+        let mut kept = Vec::with_capacity(ops.len());
         {
             let mut stmt = tx.prepare_cached(
-                "UPDATE ops SET state = 'sent' WHERE seq = ?1 AND state = 'pending'",
+                "UPDATE ops SET state = 'sent' WHERE seq = ?1 AND state IN ('pending', 'sent') \
+                 RETURNING seq",
             )?;
             for op in ops {
-                stmt.execute([op.seq])?;
+                if stmt.exists([op.seq])? {
+                    kept.push(op);
+                }
             }
         }
         tx.commit()?;
-        Ok(())
+        Ok(kept)
     }
 
     /// Stores HQ's answers to a push of `ops` (same order), takes in HQ's clock, and drops

@@ -105,6 +105,21 @@ pub const MIGRATIONS: &[&str] = &[
 
     ALTER TABLE jobs ADD COLUMN released INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 4: what moved a job in its history (a technician's own status changes are shown once,
+    // from their ops); the HQ certificates a technician confirmed, by address, kept across
+    // logouts; and a fresh pull, so the jobs held come again with the events and people's
+    // names HQ now sends.
+    r#"
+    ALTER TABLE job_history ADD COLUMN event TEXT NOT NULL DEFAULT 'updated';
+
+    CREATE TABLE trusted_hqs (
+        url TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        confirmed_at TEXT NOT NULL
+    ) STRICT;
+
+    DELETE FROM settings WHERE key = 'cursor';
+    "#,
 ];
 
 #[cfg(test)]

@@ -27,7 +27,10 @@ pub(super) async fn run(
             done,
             total: Some(total.max(done + batch.len() as u64)),
         });
-        store.mark_sent(&batch)?;
+        let batch = store.mark_sent(batch)?;
+        if batch.is_empty() {
+            continue;
+        }
         let bodies: Vec<_> = batch.iter().map(|op| op.body.clone()).collect();
         let answer = loop {
             match session.client.push(&session.token, bodies.clone()).await {

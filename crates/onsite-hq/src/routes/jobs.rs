@@ -10,7 +10,7 @@ use chrono::Utc;
 use onsite_protocol::api::{
     AssignRequest, CancelRequest, JobInput, JobList, JobListQuery, JobPatch, JobView,
 };
-use onsite_protocol::{JobId, Role};
+use onsite_protocol::{API_PREFIX, JobId, Role};
 
 const DISPATCH: &[Role] = &[Role::Dispatcher, Role::Admin];
 
@@ -29,13 +29,33 @@ pub async fn list(
     ))
 }
 
+/// `GET /jobs/{id}`. A job number where the id belongs is answered with where to look it up,
+/// not a parse error.
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<JobId>,
+    Path(id): Path<String>,
 ) -> Reply<JobView> {
     caller.require(DISPATCH)?;
+    let id: JobId = id.parse().map_err(|_| {
+        AppError::bad_request(format!(
+            "{id:?} is not a job id (a UUID); to look a job up by its number use \
+             GET {API_PREFIX}/jobs/by-number/{id} or GET {API_PREFIX}/jobs?number={id}"
+        ))
+    })?;
     Ok(axum::Json(state.blocking(move |s| s.job(id)).await?))
+}
+
+/// `GET /jobs/by-number/{number}`: the job numbered `number` (`J-000123`).
+pub async fn by_number(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> Reply<JobView> {
+    caller.require(DISPATCH)?;
+    Ok(axum::Json(
+        state.blocking(move |s| s.job_by_number(&number)).await?,
+    ))
 }
 
 pub async fn create(

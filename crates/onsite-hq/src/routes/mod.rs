@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .route("/me", get(auth::me))
         .route("/jobs", get(jobs::list).post(jobs::create))
         .route("/jobs/{id}", get(jobs::get).patch(jobs::update))
+        .route("/jobs/by-number/{number}", get(jobs::by_number))
         .route("/jobs/{id}/assign", post(jobs::assign))
         .route("/jobs/{id}/cancel", post(jobs::cancel))
         .route("/jobs/{id}/ops", get(push::job_ops))

@@ -70,7 +70,9 @@ pub async fn resolve(
     let by = caller.user.username;
     Ok(axum::Json(
         state
-            .blocking(move |s| s.resolve_conflict(op_id, req.resolution, &by, now))
+            .blocking(move |s| {
+                s.resolve_conflict(op_id, req.resolution, req.note.as_deref(), &by, now)
+            })
             .await?,
     ))
 }

@@ -27,16 +27,16 @@ impl Hq {
         let dir = tempfile::tempdir().unwrap();
         let storage = SqliteStorage::open(&dir.path().join("hq.db")).unwrap();
         let hash = hash_password(PASSWORD).unwrap();
-        for (name, role) in [
-            ("dana", Role::Dispatcher),
-            ("tina", Role::Technician),
-            ("tom", Role::Technician),
+        for (name, display_name, role) in [
+            ("dana", "Dana Dispatch", Role::Dispatcher),
+            ("tina", "Tina Tech", Role::Technician),
+            ("tom", "Tom Tech", Role::Technician),
         ] {
             storage
                 .add_user(
                     NewUser {
                         username: name.into(),
-                        display_name: name.into(),
+                        display_name: display_name.into(),
                         role,
                         skills: vec![],
                         password_hash: hash.clone(),
@@ -388,6 +388,57 @@ async fn dispatcher_creates_assigns_and_cancels() {
         )
         .await;
     assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
+}
+
+/// A dispatcher who has a job's number finds the job by it; a number where an id belongs is
+/// told where to look instead of getting a parse error.
+#[tokio::test]
+async fn a_job_is_found_by_its_number() {
+    let hq = Hq::new();
+    let token = hq.login("dana").await.access_token;
+    let created = hq.create_job(&token, "J-000123", Some("tina")).await;
+    hq.create_job(&token, "J-000124", None).await;
+
+    let (status, body) = hq
+        .call(Method::GET, "/jobs/by-number/J-000123", Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["job"]["id"], json!(created.job.id));
+    let (status, body) = hq
+        .call(Method::GET, "/jobs/by-number/J-999999", Some(&token), None)
+        .await;
+    assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
+
+    let (status, body) = hq
+        .call(Method::GET, "/jobs?number=J-000123", Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let numbers: Vec<_> = body["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["job"]["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, ["J-000123"]);
+
+    let (status, body) = hq
+        .call(Method::GET, "/jobs/J-000123", Some(&token), None)
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "bad_request")
+    );
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("/api/v1/jobs/by-number/J-000123"),
+        "{message}"
+    );
+
+    let tina = hq.login("tina").await.access_token;
+    let (status, _) = hq
+        .call(Method::GET, "/jobs/by-number/J-000123", Some(&tina), None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "dispatchers only");
 }
 
 #[tokio::test]

@@ -192,6 +192,8 @@ pub trait Storage: Send + Sync + 'static {
     fn cancel_job(&self, id: JobId, reason: Option<&str>, now: DateTime<Utc>) -> Result<JobView>;
     /// One job with its references.
     fn job(&self, id: JobId) -> Result<JobView>;
+    /// One job with its references, by its human number (`J-000123`).
+    fn job_by_number(&self, number: &str) -> Result<JobView>;
     /// Jobs ordered by number, filtered and paged.
     fn list_jobs(&self, query: &JobListQuery, max_limit: u32) -> Result<JobList>;
 
@@ -218,11 +220,13 @@ pub trait Storage: Send + Sync + 'static {
     fn job_ops(&self, id: JobId) -> Result<JobOps>;
     /// Conflicts, oldest first: open ones, or all with `all`.
     fn conflicts(&self, all: bool) -> Result<Vec<ConflictView>>;
-    /// Settles a conflict. Errors: `NotFound`, or `Conflict` when it is already settled.
+    /// Settles a conflict, with an optional note for the technician. Errors: `NotFound`,
+    /// `Conflict` when it is already settled, `Invalid` for a note that is too long.
     fn resolve_conflict(
         &self,
         op_id: OpId,
         resolution: Resolution,
+        note: Option<&str>,
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<ConflictView>;

@@ -328,6 +328,7 @@ fn facts_from_hq_and_local_ops_merge_without_doubles() {
     let recorded = |op: Op| RecordedOp {
         op,
         by: "tina".into(),
+        by_name: Some("Tina Fischer".into()),
         received_at: now(),
         outcome: Outcome::Applied,
         reason: None,
@@ -340,6 +341,11 @@ fn facts_from_hq_and_local_ops_merge_without_doubles() {
     let d = f.detail();
     assert_eq!(d.activity.len(), 2);
     assert!(!d.activity[0].mine, "the other laptop's note is older");
+    assert_eq!(
+        d.activity[0].by.as_deref(),
+        Some("Tina Fischer"),
+        "people by their display names"
+    );
     assert_eq!(d.activity[1].op_id, mine.op_id);
     assert_eq!(d.activity[1].state, OpState::Applied, "HQ's record wins");
 }
@@ -363,4 +369,171 @@ fn answered_ops_are_forgotten_after_a_while_waiting_ones_never() {
     assert_eq!(f.store.forget_answered(later).unwrap(), 1);
     let outbox = f.store.outbox(10).unwrap();
     assert_eq!((outbox.waiting, outbox.ops.len()), (1, 1));
+}
+
+#[test]
+fn completing_stops_a_running_timer_first() {
+    let f = fixture();
+    f.record(Change::Status {
+        to: JobStatus::OnSite,
+    })
+    .unwrap();
+    f.record(Change::WorkStarted { at: now() }).unwrap();
+    assert!(f.detail().working);
+    f.record(Change::Status {
+        to: JobStatus::Completed,
+    })
+    .unwrap();
+    let d = f.detail();
+    assert!(!d.working, "the timer stopped");
+    assert_eq!(d.work.running_since, None);
+    let kinds: Vec<_> = d
+        .activity
+        .iter()
+        .map(|a| a.change.kind().as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["status", "work_started", "work_stopped", "status"],
+        "the stop is recorded before the completion"
+    );
+    // Completing without a running timer records just the status.
+    let g = fixture();
+    g.record(Change::Status {
+        to: JobStatus::OnSite,
+    })
+    .unwrap();
+    g.record(Change::Status {
+        to: JobStatus::Completed,
+    })
+    .unwrap();
+    assert_eq!(g.store.waiting().unwrap(), 2);
+}
+
+#[test]
+fn a_closed_job_takes_no_more_work_time_but_takes_facts() {
+    let f = fixture();
+    f.record(Change::Status {
+        to: JobStatus::OnSite,
+    })
+    .unwrap();
+    f.record(Change::WorkStarted { at: now() }).unwrap();
+    // HQ cancels while the timer runs: the stop is still taken, a new start is not.
+    let mut cancelled = f.job.clone();
+    cancelled.status = JobStatus::Cancelled;
+    let (batch, results) = f.answer(Outcome::Applied, None);
+    f.store.ack(&batch, &results, hq_clock(), now()).unwrap();
+    f.store.apply_pull(&f.page(cancelled, vec![])).unwrap();
+    f.record(Change::WorkStopped { at: now() }).unwrap();
+    let err = f.record(Change::WorkStarted { at: now() }).unwrap_err();
+    assert_eq!(err.code(), "job_closed");
+    assert!(err.to_string().contains("cancelled"), "{err}");
+    f.record(Change::Note {
+        text: "Left a card".into(),
+    })
+    .unwrap();
+}
+
+#[test]
+fn a_photo_not_yet_sent_can_be_taken_back() {
+    let f = fixture();
+    let photo = |sha: &str| Change::Attachment {
+        sha256: sha.repeat(32),
+        file_name: "a.jpg".into(),
+        media_type: "image/jpeg".into(),
+        bytes: 10,
+        caption: None,
+    };
+    let first = f.record(photo("ab")).unwrap();
+    let twice = f.record(photo("ab")).unwrap();
+    let other = f.record(photo("cd")).unwrap();
+    let note = f.record(Change::Note { text: "x".into() }).unwrap();
+    assert_eq!(
+        f.store.withdraw(first.op_id).unwrap(),
+        None,
+        "the same content is still attached once more"
+    );
+    assert_eq!(
+        f.store.withdraw(twice.op_id).unwrap(),
+        Some("ab".repeat(32)),
+        "now nothing needs it"
+    );
+    assert_eq!(
+        f.store.uploads().unwrap().len(),
+        1,
+        "only cd is left to upload"
+    );
+    assert_eq!(
+        f.store.withdraw(note.op_id).unwrap_err().code(),
+        "invalid_input",
+        "only attachments"
+    );
+    assert_eq!(
+        f.store.withdraw(OpId::new()).unwrap_err().code(),
+        "invalid_input"
+    );
+    // Once on its way to HQ it stays.
+    let batch = f.store.outgoing(100, 1 << 20).unwrap();
+    let sent = f.store.mark_sent(batch).unwrap();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(
+        f.store.withdraw(other.op_id).unwrap_err().code(),
+        "already_sent"
+    );
+    assert_eq!(f.store.waiting().unwrap(), 2);
+}
+
+#[test]
+fn a_photo_taken_back_while_a_push_is_prepared_is_not_sent() {
+    let f = fixture();
+    let entry = f
+        .record(Change::Attachment {
+            sha256: "ab".repeat(32),
+            file_name: "a.jpg".into(),
+            media_type: "image/jpeg".into(),
+            bytes: 10,
+            caption: Some("Boiler label".into()),
+        })
+        .unwrap();
+    f.record(Change::Note { text: "x".into() }).unwrap();
+    let batch = f.store.outgoing(100, 1 << 20).unwrap();
+    assert_eq!(batch.len(), 2);
+    f.store.withdraw(entry.op_id).unwrap();
+    let sent = f.store.mark_sent(batch).unwrap();
+    let ids: Vec<_> = sent.iter().map(|o| o.op_id).collect();
+    assert_eq!(ids.len(), 1);
+    assert_ne!(ids[0], entry.op_id);
+}
+
+#[test]
+fn open_conflicts_count_until_a_dispatcher_settles_them() {
+    let f = fixture();
+    f.record(Change::Status {
+        to: JobStatus::OnSite,
+    })
+    .unwrap();
+    let (batch, results) = f.answer(Outcome::Conflict, Some(Reason::StatusConflict));
+    f.store.ack(&batch, &results, hq_clock(), now()).unwrap();
+    assert_eq!(f.store.open_conflicts().unwrap(), 1);
+    let op: Op = serde_json::from_value(batch[0].body.clone()).unwrap();
+    let settled = RecordedOp {
+        op,
+        by: "tina".into(),
+        by_name: None,
+        received_at: now(),
+        outcome: Outcome::Conflict,
+        reason: Some(Reason::StatusConflict),
+        message: None,
+        settled: Some(onsite_protocol::push::Settlement {
+            resolution: onsite_protocol::Resolution::KeepHq,
+            by: "dora".into(),
+            by_name: Some("Dora Dispatch".into()),
+            at: now(),
+            note: Some("Customer cancelled".into()),
+        }),
+    };
+    f.store
+        .apply_pull(&f.page(f.job.clone(), vec![settled]))
+        .unwrap();
+    assert_eq!(f.store.open_conflicts().unwrap(), 0);
 }

@@ -193,6 +193,15 @@ async fn completed_on_site_against_cancelled_at_hq_waits_for_a_dispatcher() {
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].job_status, onsite_protocol::JobStatus::Cancelled);
     assert_eq!(open[0].op.by, "tina");
+    assert_eq!(open[0].op.by_name.as_deref(), Some("Tina Tech"));
+    assert_eq!(
+        open[0].op.message.as_deref(),
+        Some(crate::merge::status_conflict(
+            onsite_protocol::JobStatus::Cancelled,
+            onsite_protocol::JobStatus::Completed
+        ))
+        .as_deref()
+    );
 
     // The technician's device sees the conflict with the job.
     let (_, page) =
@@ -215,9 +224,22 @@ async fn completed_on_site_against_cancelled_at_hq_waits_for_a_dispatcher() {
             Method::POST,
             &path,
             Some(&s.dispatcher),
-            Some(json!({ "resolution": resolution })),
+            Some(json!({ "resolution": resolution, "note": "The customer rang back: done after all" })),
         )
     };
+    let (status, body) =
+        s.hq.call(
+            Method::POST,
+            &path,
+            Some(&s.dispatcher),
+            Some(json!({ "resolution": "keep_hq", "note": "x".repeat(501) })),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+        "an overlong note is refused and settles nothing"
+    );
     let (status, body) = resolve("accept_device").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let view: JobView = s.get(&format!("/jobs/{id}")).await;
@@ -239,17 +261,102 @@ async fn completed_on_site_against_cancelled_at_hq_waits_for_a_dispatcher() {
         .iter()
         .find(|o| o.outcome == onsite_protocol::Outcome::Conflict)
         .unwrap();
+    let settled = conflict.settled.as_ref().unwrap();
     assert_eq!(
-        conflict.settled.as_ref().unwrap().resolution,
+        settled.resolution,
         onsite_protocol::Resolution::AcceptDevice
     );
+    assert_eq!(
+        (settled.by_name.as_deref(), settled.note.as_deref()),
+        (
+            Some("Dana Dispatch"),
+            Some("The customer rang back: done after all")
+        )
+    );
+    assert_eq!(conflict.by_name.as_deref(), Some("Tina Tech"));
     assert_eq!(page.jobs[0].status, onsite_protocol::JobStatus::Completed);
+
+    // The history says what moved the job and names people by their display names.
+    use onsite_protocol::HistoryEvent as E;
+    let history: Vec<_> = page
+        .history
+        .iter()
+        .map(|h| (h.event, h.status.as_str(), h.detail.as_deref()))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            (E::Created, "assigned", Some("Tina Tech")),
+            (E::Status, "on_site", Some("Tina Tech")),
+            (E::Cancelled, "cancelled", Some("customer called")),
+            (
+                E::Settled,
+                "completed",
+                Some("Dana Dispatch accepted Tina Tech's change")
+            ),
+        ]
+    );
 
     // Technicians may not settle conflicts.
     let (status, _) =
         s.hq.call(Method::GET, "/conflicts", Some(&s.tina), None)
             .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// Work time on a job HQ closed: a timer start is refused with `job_closed`, the stop of a
+/// timer that was running is taken, and a note is still a welcome fact.
+#[tokio::test]
+async fn a_closed_job_takes_no_more_work_time() {
+    let s = setup().await;
+    s.push(&[
+        s.op(1, json!({"kind": "status", "to": "on_site"})),
+        s.op(
+            2,
+            json!({"kind": "work_started", "at": "2026-11-23T09:00:00Z"}),
+        ),
+    ])
+    .await;
+    let id = s.job.job.id;
+    let (status, _) =
+        s.hq.call(
+            Method::POST,
+            &format!("/jobs/{id}/cancel"),
+            Some(&s.dispatcher),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let r = s
+        .push(&[
+            s.op(
+                3,
+                json!({"kind": "work_stopped", "at": "2026-11-23T09:30:00Z"}),
+            ),
+            s.op(
+                4,
+                json!({"kind": "work_started", "at": "2026-11-23T09:40:00Z"}),
+            ),
+            s.op(5, json!({"kind": "note", "text": "Left a card"})),
+        ])
+        .await;
+    assert_eq!(
+        outcomes(&r),
+        vec![
+            pair("applied", None),
+            pair("rejected", Some("job_closed")),
+            pair("applied", None)
+        ]
+    );
+    assert!(
+        r.results[1]
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("cancelled"),
+        "{:?}",
+        r.results[1].message
+    );
 }
 
 #[tokio::test]

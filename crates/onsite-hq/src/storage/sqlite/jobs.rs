@@ -155,8 +155,8 @@ pub fn assign(
     if job.technician != old.technician {
         job.status = reassigned_status(&old, technician)?;
     }
-    let detail = technician.unwrap_or("nobody").to_string();
-    save(tx, old, job, "assigned", Some(detail), now)
+    let detail = technician.map(str::to_string);
+    save(tx, old, job, "assigned", detail, now)
 }
 
 pub fn cancel(

@@ -164,6 +164,15 @@ impl Storage for SqliteStorage {
         })
     }
 
+    fn job_by_number(&self, number: &str) -> Result<JobView> {
+        self.read(|tx| {
+            rows::view(
+                tx,
+                rows::job_by_number(tx, number.trim())?.ok_or(StorageError::NotFound("job"))?,
+            )
+        })
+    }
+
     fn list_jobs(&self, query: &JobListQuery, max_limit: u32) -> Result<JobList> {
         self.read(|tx| rows::list(tx, query, max_limit))
     }
@@ -206,10 +215,11 @@ impl Storage for SqliteStorage {
         &self,
         op_id: OpId,
         resolution: Resolution,
+        note: Option<&str>,
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<ConflictView> {
-        self.write(|tx| ops::resolve(tx, op_id, resolution, by, now))
+        self.write(|tx| ops::resolve(tx, op_id, resolution, note, by, now))
     }
 
     fn received_ops(&self, after: Option<i64>, limit: u32) -> Result<ReceivedOps> {

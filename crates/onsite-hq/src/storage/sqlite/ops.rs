@@ -5,10 +5,12 @@
 use super::corrections::{self, Loser, Target};
 use super::feed::{bump, held};
 use super::rows::{self, parsed};
+use super::users;
 use super::*;
 use crate::merge::{self, Effect, Facts, JobFacts};
 use onsite_protocol::push::{
-    ConflictView, JobOps, OpResult, PushResponse, ReceivedOp, ReceivedOps, RecordedOp, Settlement,
+    ConflictView, JobOps, MAX_SETTLEMENT_NOTE_CHARS, OpResult, PushResponse, ReceivedOp,
+    ReceivedOps, RecordedOp, Settlement,
 };
 use onsite_protocol::{
     Change, Hlc, HlcClock, Job, Op, OpId, OpKind, OpRejection, Outcome, Reason, Resolution,
@@ -312,8 +314,8 @@ fn carry_out(
     Ok(())
 }
 
-const RECORDED_COLUMNS: &str =
-    "body, username, received_at, outcome, reason, message, resolution, resolved_by, resolved_at";
+const RECORDED_COLUMNS: &str = "body, username, received_at, outcome, reason, message, \
+    resolution, resolved_by, resolved_at, resolution_note";
 
 /// Maps a row selected with [`RECORDED_COLUMNS`] from `base`; `None` when the body is not an op.
 fn recorded(row: &Row<'_>, base: usize) -> rusqlite::Result<Option<RecordedOp>> {
@@ -326,13 +328,16 @@ fn recorded(row: &Row<'_>, base: usize) -> rusqlite::Result<Option<RecordedOp>> 
         Some(resolution) => Some(Settlement {
             resolution,
             by: row.get(base + 7)?,
+            by_name: None,
             at: row.get(base + 8)?,
+            note: row.get(base + 9)?,
         }),
         None => None,
     };
     Ok(Some(RecordedOp {
         op,
         by: row.get(base + 1)?,
+        by_name: None,
         received_at: row.get(base + 2)?,
         outcome: parsed(row, base + 3)?,
         reason: row
@@ -356,7 +361,20 @@ pub fn of_job(tx: &Transaction<'_>, job: JobId, all: bool) -> Result<Vec<Recorde
     for r in rows {
         out.extend(r?);
     }
+    for op in &mut out {
+        name_people(tx, op)?;
+    }
     Ok(out)
+}
+
+/// Fills in the display names of the technician who sent `op` and of the dispatcher who
+/// settled it, read now so a renamed account shows its current name.
+fn name_people(tx: &Transaction<'_>, op: &mut RecordedOp) -> Result<()> {
+    op.by_name = users::display_name(tx, &op.by)?;
+    if let Some(settled) = &mut op.settled {
+        settled.by_name = users::display_name(tx, &settled.by)?;
+    }
+    Ok(())
 }
 
 pub fn job_ops(tx: &Transaction<'_>, id: JobId) -> Result<JobOps> {
@@ -393,7 +411,8 @@ fn conflict_views(
     })?;
     let mut out = Vec::new();
     for row in rows {
-        if let Some((number, status, technician, op)) = row? {
+        if let Some((number, status, technician, mut op)) = row? {
+            name_people(tx, &mut op)?;
             out.push(ConflictView {
                 op,
                 job_number: number?,
@@ -409,9 +428,19 @@ pub fn resolve(
     tx: &Transaction<'_>,
     op_id: OpId,
     resolution: Resolution,
+    note: Option<&str>,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<ConflictView> {
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    if let Some(n) = note {
+        let chars = n.chars().count();
+        if chars > MAX_SETTLEMENT_NOTE_CHARS || n.chars().any(|c| c.is_control() && c != '\n') {
+            return Err(StorageError::Invalid(format!(
+                "note: at most {MAX_SETTLEMENT_NOTE_CHARS} characters of text (it has {chars})"
+            )));
+        }
+    }
     let sql = format!("SELECT {RECORDED_COLUMNS} FROM ops WHERE op_id = ?1");
     let op = tx
         .prepare_cached(&sql)?
@@ -433,19 +462,17 @@ pub fn resolve(
         // The dispatcher overrides the state machine: that is what settling the conflict means.
         let mut moved = job.clone();
         moved.status = to;
-        super::jobs::save(
-            tx,
-            job.clone(),
-            moved,
-            "conflict settled",
-            Some(format!("{by} accepted {}'s change", op.by)),
-            now,
-        )?;
+        let name = |u: &str| -> Result<String> {
+            Ok(users::display_name(tx, u)?.unwrap_or_else(|| u.to_string()))
+        };
+        let detail = format!("{} accepted {}'s change", name(by)?, name(&op.by)?);
+        super::jobs::save(tx, job.clone(), moved, "settled", Some(detail), now)?;
     }
     tx.prepare_cached(
-        "UPDATE ops SET resolution = ?2, resolved_by = ?3, resolved_at = ?4 WHERE op_id = ?1",
+        "UPDATE ops SET resolution = ?2, resolved_by = ?3, resolved_at = ?4, resolution_note = ?5 \
+         WHERE op_id = ?1",
     )?
-    .execute(params![op_id.0, resolution.as_str(), by, now])?;
+    .execute(params![op_id.0, resolution.as_str(), by, now, note])?;
     // Both the job's holder and the technician who sent the op see the settlement.
     let current = rows::job_by_id(tx, job.id)?.unwrap_or(job);
     for technician in current.technician.iter().chain(std::iter::once(&op.by)) {

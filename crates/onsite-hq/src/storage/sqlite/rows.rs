@@ -1,7 +1,9 @@
 //! Reading domain records from rows, and the read-only job queries.
 
 use super::*;
-use onsite_protocol::{Asset, AssetId, Customer, CustomerId, Job, Site, SiteId, StatusChange};
+use onsite_protocol::{
+    Asset, AssetId, Customer, CustomerId, HistoryEvent, Job, Site, SiteId, StatusChange,
+};
 pub use onsite_sqlite::parsed;
 use rusqlite::types::FromSql;
 use rusqlite::{OptionalExtension, Row, params};
@@ -111,21 +113,39 @@ pub fn asset(tx: &Transaction<'_>, id: AssetId) -> Result<Asset> {
     })?)
 }
 
-/// The statuses a job went through, oldest first.
+/// The statuses a job went through, oldest first. Where the detail names a person (who the
+/// job went to, who moved it), it is their display name as it is now.
 pub fn status_history(tx: &Transaction<'_>, job_id: JobId) -> Result<Vec<StatusChange>> {
     let mut stmt = tx.prepare_cached(
-        "SELECT at, status, detail FROM job_events \
-         WHERE job_id = ?1 AND status IS NOT NULL ORDER BY id",
+        "SELECT e.at, e.status, e.kind, e.detail, u.display_name FROM job_events e \
+         LEFT JOIN users u ON u.username = e.detail \
+           AND e.kind IN ('created', 'assigned', 'imported', 'updated', 'status') \
+         WHERE e.job_id = ?1 AND e.status IS NOT NULL ORDER BY e.id",
     )?;
     let rows = stmt.query_map([job_id.0], |r| {
+        let kind: String = r.get(2)?;
+        let event = history_event(&kind);
+        let detail: Option<String> = r.get(3)?;
+        let name: Option<String> = r.get(4)?;
         Ok(StatusChange {
             job_id,
             at: r.get(0)?,
             status: onsite_sqlite::parsed(r, 1)?,
-            detail: r.get(2)?,
+            // Unassigning was once recorded as the word "nobody".
+            detail: name.or(detail.filter(|d| !(event == HistoryEvent::Assigned && d == "nobody"))),
+            event,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The event kind as stored in `job_events.kind`; rows written before settlements had their
+/// own kind say "conflict settled".
+fn history_event(kind: &str) -> HistoryEvent {
+    match kind {
+        "conflict settled" => HistoryEvent::Settled,
+        other => other.parse().unwrap_or(HistoryEvent::Updated),
+    }
 }
 
 /// A job with the records it references.
@@ -144,7 +164,7 @@ pub fn list(tx: &Transaction<'_>, query: &JobListQuery, max_limit: u32) -> Resul
     let sql = format!(
         "SELECT {JOB_COLUMNS} FROM jobs \
          WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR technician = ?2) AND number > ?3 \
-         ORDER BY number LIMIT ?4"
+         AND (?5 IS NULL OR number = ?5) ORDER BY number LIMIT ?4"
     );
     let mut stmt = tx.prepare_cached(&sql)?;
     let mut jobs = stmt
@@ -153,7 +173,8 @@ pub fn list(tx: &Transaction<'_>, query: &JobListQuery, max_limit: u32) -> Resul
                 query.status.map(|s| s.as_str()),
                 query.technician,
                 query.after.as_deref().unwrap_or(""),
-                i64::from(limit) + 1
+                i64::from(limit) + 1,
+                query.number.as_deref().map(str::trim)
             ],
             |r| job(r, 0),
         )?

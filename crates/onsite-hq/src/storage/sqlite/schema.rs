@@ -157,6 +157,10 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX field_history_entity ON field_history(entity, id);
     "#,
+    // 4: what a dispatcher said when settling a conflict, for the technician.
+    r#"
+    ALTER TABLE ops ADD COLUMN resolution_note TEXT;
+    "#,
 ];
 
 #[cfg(test)]

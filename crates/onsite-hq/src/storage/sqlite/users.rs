@@ -75,3 +75,11 @@ pub fn role(tx: &Transaction<'_>, username: &str) -> Result<Option<onsite_protoc
         .query_row([username], |r| parsed(r, 0))
         .optional()?)
 }
+
+/// The display name of `username`, if such a user exists.
+pub fn display_name(tx: &Transaction<'_>, username: &str) -> Result<Option<String>> {
+    Ok(tx
+        .prepare_cached("SELECT display_name FROM users WHERE username = ?1")?
+        .query_row([username], |r| r.get(0))
+        .optional()?)
+}
