@@ -54,13 +54,25 @@ need_tauri_driver() {
   cargo install tauri-driver --locked --version '^2'
 }
 
+# ui_fresh: true when ui/dist was built after every file it is built from changed. A rebuild
+# rewrites ui/dist, which makes cargo relink the desktop app, so an unchanged UI is not rebuilt.
+ui_fresh() {
+  [ -f ui/dist/index.html ] || return 1
+  [ -z "$(find ui/src ui/index.html ui/package.json ui/package-lock.json ui/vite.config.ts \
+    ui/svelte.config.js ui/tsconfig.json -newer ui/dist/index.html -print -quit 2>/dev/null)" ]
+}
+
 # build_ui: installs the UI's npm packages (exactly as locked) when needed, then builds ui/dist,
-# which the desktop binary embeds.
+# which the desktop binary embeds, unless it is up to date.
 build_ui() {
   if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
     echo "== installing UI packages"
     (cd ui && npm ci --no-audit --no-fund)
   fi
-  echo "== building the UI"
-  (cd ui && npm run build --silent)
+  if ui_fresh; then
+    echo "== the UI is up to date"
+  else
+    echo "== building the UI"
+    (cd ui && npm run build --silent)
+  fi
 }

@@ -10,10 +10,15 @@ use std::time::Duration;
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
+            // The platform verifier logs an error for every certificate the system does not
+            // trust, which is every first contact with a self-signed HQ: that is expected and
+            // logged by the app at debug (ONSITE_LOG=debug shows it).
             tracing_subscriber::EnvFilter::try_from_env("ONSITE_LOG")
-                .unwrap_or_else(|_| "info".into()),
+                .unwrap_or_else(|_| "info,rustls_platform_verifier=off".into()),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, never into a log file.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     if cfg!(target_os = "linux")
         && std::env::var_os("DISPLAY").is_none()

@@ -148,8 +148,64 @@ async fn main() {
             .unwrap();
     });
     report("job detail (median)", format!("{ms:.3} ms"), "-");
+    app_views();
 
     two_way().await;
+}
+
+/// The app's two tabs over a year of history: 100,000 jobs, the past ones closed but for a few
+/// overdue, the default view (the work ahead) and the past tab, 100 rows each.
+fn app_views() {
+    let dir = tempfile::tempdir().unwrap();
+    let device = Device::open(dir.path()).unwrap();
+    let now = Utc::now();
+    for page in 0..100 {
+        let mut p = synthetic_page(page);
+        for (i, job) in p.jobs.iter_mut().enumerate() {
+            let n = (page * 1000 + i) as i64;
+            // 99,000 jobs over the past year, one in a hundred of them left open; 1,000 ahead.
+            let start = now - chrono::Duration::minutes(525_600 * (99_000 - n) / 99_000);
+            if n < 99_000 {
+                job.scheduled_start = Some(start);
+                if n % 100 != 0 {
+                    job.status = JobStatus::Completed;
+                }
+            }
+        }
+        device.store().apply_pull(&p).unwrap();
+    }
+    let from = now - chrono::Duration::hours(1);
+    let view = |range| JobQuery {
+        range,
+        limit: Some(100),
+        ..JobQuery::default()
+    };
+    let upcoming = view(onsite_core::JobRange::Upcoming { from });
+    let ms = median_ms(50, |_| {
+        assert_eq!(device.jobs(&upcoming, now).unwrap().len(), 100);
+    });
+    report(
+        "today & upcoming, first 100, 99,000 closed behind (median)",
+        format!("{ms:.2} ms"),
+        "<= 5 ms",
+    );
+    let past = view(onsite_core::JobRange::Past { before: from });
+    let ms = median_ms(50, |_| {
+        assert_eq!(device.jobs(&past, now).unwrap().len(), 100);
+    });
+    report("past, first 100 (median)", format!("{ms:.2} ms"), "<= 5 ms");
+    let elsewhere = JobQuery {
+        search: Some("Customer 7".into()),
+        ..past
+    };
+    let ms = median_ms(20, |_| {
+        device.count_jobs(&elsewhere).unwrap();
+    });
+    report(
+        "count a search's matches on the other tab (median)",
+        format!("{ms:.2} ms"),
+        "-",
+    );
 }
 
 /// A technician with 1,000 jobs: push, incremental pull, no-op sync, photo upload with a cut.

@@ -288,22 +288,10 @@ impl Dispatcher {
         self.call::<(), _>(Method::GET, "/conflicts", None).await
     }
 
-    /// Finds a job by number through the job list.
+    /// A job by its number (`GET /jobs/by-number/{number}`).
     pub async fn job(&self, number: &str) -> JobView {
-        let list: onsite_protocol::api::JobList = self
-            .client
-            .call::<(), _>(
-                Method::GET,
-                &format!("/jobs?after={}&limit=500", before(number)),
-                &self.token,
-                None,
-            )
+        self.call::<(), _>(Method::GET, &format!("/jobs/by-number/{number}"), None)
             .await
-            .expect("list jobs");
-        list.jobs
-            .into_iter()
-            .find(|j| j.job.number == number)
-            .unwrap_or_else(|| panic!("job {number} not at HQ"))
     }
 
     /// Numbers of the jobs assigned to `technician`, as HQ has them.
@@ -339,11 +327,4 @@ impl Dispatcher {
             .await
             .expect("assign")
     }
-}
-
-/// The largest string ordered before `number`, so `after=` lands on it.
-fn before(number: &str) -> String {
-    let mut s = number.to_string();
-    s.pop();
-    s
 }

@@ -16,6 +16,18 @@ pub struct Session {
     http: reqwest::blocking::Client,
 }
 
+/// W3C WebDriver codes of the keys the tests press.
+pub mod key {
+    /// Enter.
+    pub const ENTER: &str = "\u{E007}";
+    /// Escape.
+    pub const ESCAPE: &str = "\u{E00C}";
+    /// Tab.
+    pub const TAB: &str = "\u{E004}";
+    /// Arrow down.
+    pub const DOWN: &str = "\u{E015}";
+}
+
 /// An element of the page.
 #[derive(Clone, Debug)]
 pub struct Element(String);
@@ -166,6 +178,29 @@ impl Session {
             let e = s.all(css).into_iter().next()?;
             s.post(&format!("/element/{}/click", e.0), json!({})).ok()
         });
+    }
+
+    /// Types `keys` (text or [`key`] codes) into whatever has the focus, as a person at the
+    /// keyboard would.
+    pub fn press(&self, keys: &str) {
+        self.wait(&format!("pressing {keys:?}"), |s| {
+            let active = s.get("/element/active").ok()?;
+            let id = active[ELEMENT].as_str()?.to_string();
+            s.post(&format!("/element/{id}/value"), json!({"text": keys}))
+                .ok()
+        });
+    }
+
+    /// An attribute of the element that has the focus (`None` when it has none, or no element
+    /// has the focus); `"tag"` gives its tag name.
+    pub fn focused(&self, attribute: &str) -> Option<String> {
+        let script = format!(
+            "const e = document.activeElement; if (!e || e === document.body) return null; \
+             return {:?} === 'tag' ? e.tagName.toLowerCase() : e.getAttribute({:?});",
+            attribute, attribute
+        );
+        self.script(&script)
+            .and_then(|v| v.as_str().map(str::to_string))
     }
 
     /// Visible text; empty when the element went away.

@@ -12,7 +12,7 @@ use onsite_e2e::hq::Dispatcher;
 use onsite_hq::server::RunningHq;
 use onsite_protocol::api::{AssignRequest, CancelRequest, JobPatch, JobView};
 use onsite_protocol::push::{ConflictView, JobOps, ResolveRequest};
-use onsite_protocol::{JobStatus, Outcome, Resolution, Role};
+use onsite_protocol::{JobStatus, Outcome, Reason, Resolution, Role};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use reqwest::Method;
@@ -250,24 +250,39 @@ async fn check(world: &World, number: &str, id: onsite_protocol::JobId) -> Resul
         .call::<(), _>(Method::GET, &format!("/jobs/{id}/ops"), None)
         .await
         .map_err(|e| e.to_string())?;
+    // The one refusal the game allows: a timer started on a laptop that had not heard yet
+    // that HQ closed the job (a closed job takes no more work time).
+    let closed_timer = |change: &onsite_protocol::Change, reason: Option<Reason>| {
+        matches!(change, onsite_protocol::Change::WorkStarted { .. })
+            && reason == Some(Reason::JobClosed)
+    };
     let mut sent = Vec::new();
-    for i in 0..2 {
+    let mut refused = [BTreeSet::new(), BTreeSet::new()];
+    for (i, refused) in refused.iter_mut().enumerate() {
         let d = world.laptop(i);
         let outbox = d.outbox(u32::MAX).unwrap();
         if outbox.waiting != 0 {
             return Err(format!("laptop {i} still has {} waiting", outbox.waiting));
         }
         for e in outbox.ops.iter().filter(|e| e.job_number == number) {
-            if !matches!(e.state, OpState::Applied | OpState::Conflict) {
-                return Err(format!("laptop {i}: op {:?} ended {}", e.change, e.state));
+            match e.state {
+                OpState::Applied | OpState::Conflict => {}
+                OpState::Rejected if closed_timer(&e.change, e.reason) => {
+                    refused.insert(e.op_id);
+                }
+                _ => return Err(format!("laptop {i}: op {:?} ended {}", e.change, e.state)),
             }
             sent.push(e.op_id);
         }
     }
-    // Every op from the laptops is at HQ exactly once, applied or a conflict.
+    // Every op from the laptops is at HQ exactly once, applied, a conflict, or a timer
+    // refused on a closed job.
     for op_id in &sent {
         let at_hq: Vec<_> = ops.ops.iter().filter(|o| o.op.op_id == *op_id).collect();
-        if at_hq.len() != 1 || at_hq[0].outcome == Outcome::Rejected {
+        let refused_rightly = |o: &&onsite_protocol::push::RecordedOp| {
+            o.outcome != Outcome::Rejected || closed_timer(&o.op.change, o.reason)
+        };
+        if at_hq.len() != 1 || !refused_rightly(&at_hq[0]) {
             return Err(format!("op {op_id} at HQ: {at_hq:?}"));
         }
     }
@@ -278,9 +293,15 @@ async fn check(world: &World, number: &str, id: onsite_protocol::JobId) -> Resul
             sent.len()
         ));
     }
-    let counted: BTreeSet<_> = ops.ops.iter().map(|o| o.op.op_id).collect();
+    // What counts on the job: everything but refusals, which only their own laptop keeps.
+    let counted: BTreeSet<_> = ops
+        .ops
+        .iter()
+        .filter(|o| o.outcome != Outcome::Rejected)
+        .map(|o| o.op.op_id)
+        .collect();
     let today = Utc::now().date_naive();
-    for i in 0..2 {
+    for (i, refused) in refused.iter().enumerate() {
         let local = world.laptop(i).job(number, Utc::now(), today);
         match hq.job.technician.as_deref() {
             Some("tina") => {
@@ -301,7 +322,8 @@ async fn check(world: &World, number: &str, id: onsite_protocol::JobId) -> Resul
                     return Err(format!("laptop {i} sees {seen:?}, HQ has {want:?}"));
                 }
                 let activity: BTreeSet<_> = d.activity.iter().map(|a| a.op_id).collect();
-                if activity != counted {
+                let expected: BTreeSet<_> = counted.union(refused).copied().collect();
+                if activity != expected {
                     return Err(format!("laptop {i} activity differs from HQ's ops"));
                 }
                 let conflicts_here = d

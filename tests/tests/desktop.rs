@@ -5,7 +5,7 @@
 use onsite_e2e::desktop::{App, Desktop};
 use onsite_e2e::hq::HqProcess;
 use onsite_e2e::onsite_ok;
-use onsite_e2e::webdriver::Session;
+use onsite_e2e::webdriver::{Session, key};
 use std::collections::BTreeSet;
 
 const DEMO_PASSWORD: &str = onsite_hq::demo::PASSWORD;
@@ -41,6 +41,14 @@ fn all_listed(app: &App) -> (Vec<String>, BTreeSet<String>) {
     (upcoming, all)
 }
 
+/// The fingerprint confirmation is not on screen (checked for a moment, as it would appear).
+fn a_confirmation_never_shows(app: &Session) -> bool {
+    (0..10).all(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        app.all("[data-testid='fingerprint-confirm']").is_empty()
+    })
+}
+
 fn sync_settled(app: &Session, connection: &str) {
     app.wait(&format!("sync status {connection}"), |a| {
         let status = a.by_id("sync-status");
@@ -65,21 +73,10 @@ fn log_in_see_my_jobs_read_a_warranty_and_keep_working_offline() {
     let desktop = Desktop::start();
     let app = desktop.launch("login-and-jobs");
 
-    // A wrong password, with the fingerprint typed in: a clear message in the form.
+    // The dispatcher tries the technicians' app: the fingerprint is confirmed once, as HQ
+    // prints it, and the app says plainly who it is for.
     app.fill("login-url", &hq.url);
-    app.fill("login-username", "tina");
-    app.fill("login-password", "not-the-password");
-    app.fill("login-fingerprint", &hq.fingerprint);
-    app.click_id("login-submit");
-    let error = app.by_id("login-error");
-    assert!(
-        app.text(&error).contains("wrong username or password"),
-        "{}",
-        app.text(&error)
-    );
-
-    // The right password, confirming the fingerprint HQ presents.
-    app.fill("login-fingerprint", "");
+    app.fill("login-username", "dora");
     app.fill("login-password", DEMO_PASSWORD);
     app.click_id("login-submit");
     let shown = app.by_id("fingerprint-value");
@@ -87,12 +84,38 @@ fn log_in_see_my_jobs_read_a_warranty_and_keep_working_offline() {
         app.attr(&shown, "data-fingerprint"),
         Some(hq.fingerprint.clone())
     );
+    assert_eq!(
+        app.text(&shown).replace('\n', ""),
+        hq.fingerprint,
+        "as HQ prints it"
+    );
     app.click_id("fingerprint-accept");
+    let error = app.by_id("login-error");
+    assert!(
+        app.text(&error).contains("for technicians"),
+        "{}",
+        app.text(&error)
+    );
 
+    // Tina with a wrong password: said in the form, and the certificate is not asked again.
+    app.fill("login-username", "tina");
+    app.fill("login-password", "not-the-password");
+    app.click_id("login-submit");
+    app.wait("the wrong password said", |a| {
+        let e = a.all("[data-testid='login-error']").into_iter().next()?;
+        a.text(&e)
+            .contains("wrong username or password")
+            .then_some(())
+    });
+    assert!(a_confirmation_never_shows(&app));
+
+    // The right password logs in straight away.
+    app.fill("login-password", DEMO_PASSWORD);
+    app.click_id("login-submit");
     sync_settled(&app, "online");
     let (upcoming, all) = all_listed(&app);
     assert_eq!(all, expected, "exactly Tina's jobs");
-    app.keep_screenshot("ui-screenshots", "job-list");
+    app.keep_screenshot("ui-screenshots", "job-list-after-login");
 
     // Open a job: its asset's warranty on today's date, as the device store judges it.
     let number = upcoming[0].clone();
@@ -197,6 +220,8 @@ fn offline_changes_survive_a_restart_and_drain_when_hq_returns() {
         .unwrap();
     std::fs::write(&photo, png).unwrap();
     app.upload("photo-input", &photo);
+    app.fill("photo-caption", "Boiler front, cover off");
+    app.click_id("photo-attach");
     app.wait("the photo shown on the job", |a| {
         let width = a.script(
             "const img = document.querySelector(\"[data-testid='thumbnail']\"); \
@@ -241,6 +266,10 @@ fn offline_changes_survive_a_restart_and_drain_when_hq_returns() {
         let items = a.all("[data-testid='activity-item']");
         (items.len() == 3 && pending(a) == 0).then_some(())
     });
+    assert_eq!(
+        app.text(&app.by_id("thumbnail-caption")),
+        "Boiler front, cover off"
+    );
     app.keep_screenshot("ui-screenshots", "changes-synced");
     app.close();
 
@@ -261,6 +290,206 @@ fn offline_changes_survive_a_restart_and_drain_when_hq_returns() {
                 .iter()
                 .all(|o| o.outcome == onsite_protocol::Outcome::Applied)
         );
-        assert_eq!(dora.received_ops().await.len(), 3, "each change once");
+        let job_id = view.job.id;
+        let received = dora.received_ops().await;
+        let on_this_job = received.iter().filter(|o| o.job_id == Some(job_id)).count();
+        assert_eq!(on_this_job, 3, "each change once");
     });
+}
+
+/// A day as a new technician lives it: yesterday's unfinished work is at the top of the list,
+/// the keyboard goes into a job and back to its row, and completing asks first, shows what
+/// was done and stops the running timer — which HQ then holds exactly so.
+#[test]
+fn overdue_work_first_the_keyboard_and_a_guarded_completion() {
+    let mut hq = HqProcess::start();
+    hq.seed_demo();
+    let desktop = Desktop::syncing_every(Some(2));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let device = onsite_core::Device::open(desktop.data_dir()).unwrap();
+        device
+            .login(
+                &hq.url,
+                "tina",
+                DEMO_PASSWORD,
+                Some(hq.pin()),
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap();
+        device.sync(chrono::Utc::now(), &|_| {}).await.unwrap();
+    });
+    // What the device store says is overdue (open, scheduled before today) and what is closed.
+    let jobs: Vec<serde_json::Value> =
+        serde_json::from_slice(&onsite_ok(desktop.data_dir(), &["jobs", "--json"]).stdout).unwrap();
+    let midnight = chrono::Local::now()
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_local_timezone(chrono::Local)
+        .unwrap()
+        .to_utc();
+    let started_before = |j: &serde_json::Value| {
+        j["scheduled_start"]
+            .as_str()
+            .and_then(|s| s.parse::<chrono::DateTime<chrono::Utc>>().ok())
+            .is_some_and(|s| s < midnight)
+    };
+    let closed =
+        |j: &serde_json::Value| matches!(j["status"].as_str(), Some("completed" | "cancelled"));
+    let overdue: BTreeSet<String> = jobs
+        .iter()
+        .filter(|j| started_before(j) && !closed(j))
+        .map(|j| j["number"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!overdue.is_empty(), "the demo leaves Tina overdue work");
+    let number = jobs
+        .iter()
+        .find(|j| j["status"] == "assigned" && !started_before(j))
+        .and_then(|j| j["number"].as_str())
+        .expect("an assigned job from today on")
+        .to_string();
+
+    let app = desktop.launch("overdue-keyboard-complete");
+    sync_settled(&app, "online");
+    let first_group = app.by_id("job-day");
+    assert_eq!(
+        app.attr(&first_group, "data-group").as_deref(),
+        Some("overdue")
+    );
+    let rows = listed(&app);
+    let top: BTreeSet<String> = rows.iter().take(overdue.len()).cloned().collect();
+    assert_eq!(top, overdue, "the overdue jobs head the default view");
+    app.keep_screenshot("ui-screenshots", "job-list");
+
+    // The keyboard: one Tab stop in the list, Enter opens the job and moves there, Escape
+    // comes back to the job's row.
+    app.click_id("job-search");
+    app.press(key::TAB);
+    app.wait("the first row focused", |a| {
+        (a.focused("data-number").as_deref() == Some(rows[0].as_str())).then_some(())
+    });
+    app.press(key::DOWN);
+    app.wait("the second row focused", |a| {
+        (a.focused("data-number").as_deref() == Some(rows[1].as_str())).then_some(())
+    });
+    app.press(key::TAB);
+    app.wait("Tab leaves the list", |a| {
+        let n = a.focused("data-number");
+        (n.is_none() || !rows.contains(&n.unwrap_or_default())).then_some(())
+    });
+    app.click_id("job-search");
+    app.press(key::TAB);
+    app.press(key::ENTER);
+    app.wait("the job opened with the focus in it", |a| {
+        let open = a.all(&format!(
+            "[data-testid='job-detail'][data-number='{}']",
+            rows[1]
+        ));
+        (!open.is_empty() && a.focused("tag").as_deref() == Some("h1")).then_some(())
+    });
+    app.press(key::ESCAPE);
+    app.wait("back on the job's row", |a| {
+        (a.focused("data-number").as_deref() == Some(rows[1].as_str())).then_some(())
+    });
+    // The focus ring is drawn inside the row, so the next row cannot hide it.
+    let offset = app
+        .script("return parseFloat(getComputedStyle(document.activeElement).outlineOffset) || 0;")
+        .and_then(|v| v.as_f64())
+        .unwrap();
+    assert!(offset < 0.0, "outline offset {offset}");
+    // Scrolled down the list, day headers do not pile up at its top: each sticks only
+    // within its own day.
+    let stacked = app
+        .script(
+            "const list = document.querySelector(\"[data-testid='job-list']\"); \
+             const days = [...list.querySelectorAll(\"[data-testid='job-day']\")]; \
+             const third = days[Math.min(2, days.length - 1)]; \
+             list.scrollTop += third.getBoundingClientRect().top - list.getBoundingClientRect().top - 10; \
+             const top = list.getBoundingClientRect().top; \
+             return days.filter(d => Math.abs(d.getBoundingClientRect().top - top) < 2).length;",
+        )
+        .and_then(|v| v.as_u64())
+        .unwrap();
+    assert!(
+        stacked <= 1,
+        "{stacked} day headers stacked at the top of the list"
+    );
+    app.script("document.querySelector(\"[data-testid='job-list']\").scrollTop = 0;");
+
+    // The visit: arrive, work, complete. Moving on leaves focus off the status buttons.
+    app.click_css(&format!("[data-testid='job-row'][data-number='{number}']"));
+    app.find(&format!(
+        "[data-testid='job-detail'][data-number='{number}']"
+    ));
+    app.click_id("status-on_site");
+    app.wait("arrived, and focus on where the job stands", |a| {
+        (a.text(&a.by_id("job-status")) == "On site"
+            && a.focused("data-testid").as_deref() == Some("status-line"))
+        .then_some(())
+    });
+    app.click_id("work-toggle");
+    app.wait("the timer running", |a| {
+        (a.attr(&a.by_id("work-total"), "data-running").as_deref() == Some("true")).then_some(())
+    });
+    app.fill("note-text", "Condensate trap blocked; cleared it");
+    app.click_id("note-add");
+    app.wait("the note on the job", |a| {
+        (a.all("[data-testid='activity-item'][data-kind='note']")
+            .len()
+            == 1)
+            .then_some(())
+    });
+    app.click_id("status-completed");
+    app.by_id("complete-dialog");
+    assert_eq!(app.text(&app.by_id("complete-notes")), "1");
+    assert_eq!(app.text(&app.by_id("complete-photos")), "none");
+    assert!(app.displayed(&app.by_id("complete-stops-timer")));
+    assert_eq!(
+        app.text(&app.by_id("job-status")),
+        "On site",
+        "nothing completed yet"
+    );
+    app.keep_screenshot("ui-screenshots", "complete-dialog");
+    app.click_id("complete-confirm");
+    app.wait("completed, and no more work time offered", |a| {
+        (a.text(&a.by_id("job-status")) == "Completed"
+            && a.all("[data-testid='work-toggle']").is_empty()
+            && !a.all("[data-testid='work-closed']").is_empty())
+        .then_some(())
+    });
+    app.wait("every change synced", |a| {
+        (a.attr(&a.by_id("sync-waiting"), "data-waiting").as_deref() == Some("0")).then_some(())
+    });
+    app.keep_screenshot("ui-screenshots", "job-visit");
+    app.close();
+
+    runtime.block_on(async {
+        let dora = hq.dispatcher_with("dora", DEMO_PASSWORD).await;
+        assert_eq!(
+            dora.job(&number).await.job.status,
+            onsite_protocol::JobStatus::Completed
+        );
+        let kinds: Vec<_> = dora
+            .job_ops(&number)
+            .await
+            .ops
+            .iter()
+            .map(|o| (o.op.change.kind().as_str(), o.outcome))
+            .collect();
+        use onsite_protocol::Outcome::Applied;
+        assert_eq!(
+            kinds,
+            [
+                ("status", Applied),
+                ("work_started", Applied),
+                ("note", Applied),
+                ("work_stopped", Applied),
+                ("status", Applied)
+            ],
+            "the timer stopped before the job completed"
+        );
+    });
+    hq.stop();
 }

@@ -84,9 +84,14 @@ async fn each_technician_receives_exactly_their_own_jobs_and_reassignment_moves_
         .unwrap();
     assert_eq!(detail.job.technician.as_deref(), Some("tom"));
     let last = detail.history.last().expect("a status history");
+    // Named by display name, as people read it.
     assert_eq!(
-        (last.status, last.detail.as_deref()),
-        (JobStatus::Assigned, Some("tom"))
+        (last.event, last.status, last.detail.as_deref()),
+        (
+            onsite_protocol::HistoryEvent::Assigned,
+            JobStatus::Assigned,
+            Some("Tom")
+        )
     );
     assert!(detail.asset.is_some() && detail.warranty.is_some());
 

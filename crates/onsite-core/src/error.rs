@@ -38,8 +38,8 @@ pub enum CoreError {
     /// The account is a dispatcher's or an admin's: this app is the technicians'.
     #[error(
         "{name} is a {role} account, and Onsite on the laptop is for technicians. \
-         Dispatchers and admins work at HQ ({hq}), not in this app; log in here with a \
-         technician's account"
+         Dispatchers and admins work at HQ ({hq}), not in this app. To use this laptop, log in \
+         with a technician's account."
     )]
     NotATechnician {
         /// The account's display name.

@@ -1,12 +1,15 @@
 //! Demo data for trying Onsite: a dispatcher, three technicians, about forty customers with
-//! products in and out of warranty, and about sixty jobs of every kind around the demo day.
-//! The data is generated from a fixed seed, so every demo looks the same relative to its day.
+//! products in and out of warranty, and about sixty jobs of every kind around the demo day,
+//! each fitting its product. The visits before the demo day happened: most were completed
+//! (sent from the technicians' laptops as ops), a few are overdue and one was cancelled. The
+//! data is generated from a fixed seed, so every demo looks the same relative to its day.
 
 use crate::auth::hash_password;
-use crate::storage::{ImportReport, NewUser, Storage, StorageError};
+use crate::storage::{ImportReport, NewUser, Pusher, Storage, StorageError};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use onsite_protocol::api::{AssetInput, CustomerInput, JobInput, SiteInput};
-use onsite_protocol::{JobKind, Priority, Role};
+use onsite_protocol::{Change, DeviceId, Hlc, JobId, JobKind, JobStatus, Op, OpId, Priority, Role};
+use uuid::Uuid;
 
 /// Password of every demo account.
 pub const PASSWORD: &str = "onsite-demo";
@@ -91,29 +94,261 @@ const STREETS: &[&str] = &[
     "Kernel Court",
 ];
 
-/// (model, product line, kind of typical repair)
-const PRODUCTS: &[(&str, &str)] = &[
-    ("HeatMax 300 combi boiler", "HM3"),
-    ("HeatMax 500 system boiler", "HM5"),
-    ("AirSource 8 kW heat pump", "AS8"),
-    ("AquaPure 7 kg washing machine", "AP7"),
-    ("AquaPure dishwasher DW45", "DW4"),
-    ("FrostLine fridge-freezer FF70", "FF7"),
-    ("CoolBreeze split air conditioner", "CB2"),
-    ("SunVolt 5 kW solar inverter", "SV5"),
-    ("ThermoTank 150 L water heater", "TT1"),
-];
+/// A piece of work on a product: its kind, the job's one-line summary, what the customer
+/// reported, and what the technician found and did (the note of a finished visit).
+type Work = (JobKind, &'static str, &'static str, &'static str);
 
-const WORK: &[(JobKind, &str)] = &[
-    (JobKind::Installation, "Install and commission new unit"),
-    (JobKind::Installation, "Replace old unit and dispose of it"),
-    (JobKind::Debugging, "Intermittent error code on display"),
-    (JobKind::Debugging, "Unit trips the breaker at start-up"),
-    (JobKind::Maintenance, "Annual service and safety check"),
-    (JobKind::Maintenance, "Filter change and performance check"),
-    (JobKind::Repair, "No hot water since the weekend"),
-    (JobKind::Repair, "Leaking under the unit"),
-    (JobKind::Repair, "Loud noise when running"),
+/// A demo product: model, serial prefix, and the work that fits it (no "no hot water" on a
+/// washing machine).
+type Product = (&'static str, &'static str, &'static [Work]);
+
+const PRODUCTS: &[Product] = &[
+    (
+        "HeatMax 300 combi boiler",
+        "HM3",
+        &[
+            (
+                JobKind::Repair,
+                "No hot water since the weekend",
+                "heating works but the taps run cold since Saturday",
+                "Diverter valve stuck; replaced it and tested hot water at every tap.",
+            ),
+            (
+                JobKind::Repair,
+                "Pressure keeps dropping",
+                "has to top up the boiler pressure every two days",
+                "Weeping joint on the return pipe; remade it, system holds 1.5 bar.",
+            ),
+            (
+                JobKind::Debugging,
+                "Error F28 on the display",
+                "boiler shows F28 and will not light",
+                "Gas valve fine; ignition electrode worn. Replaced, lights first time.",
+            ),
+            (
+                JobKind::Maintenance,
+                "Annual boiler service",
+                "annual service due under the warranty plan",
+                "Serviced: burner cleaned, flue gas 48 ppm CO, seals checked.",
+            ),
+            (
+                JobKind::Installation,
+                "Install and commission the new combi boiler",
+                "new boiler delivered; old one to be taken away",
+                "Installed, flushed the system, commissioned and showed the customer the controls.",
+            ),
+        ],
+    ),
+    (
+        "HeatMax 500 system boiler",
+        "HM5",
+        &[
+            (
+                JobKind::Repair,
+                "Radiators cold upstairs",
+                "downstairs radiators hot, upstairs ones cold",
+                "Air in the system and a sticking zone valve; bled radiators, replaced the valve head.",
+            ),
+            (
+                JobKind::Debugging,
+                "Boiler locks out after a few minutes",
+                "boiler runs, then locks out with a red light",
+                "Condensate trap blocked; cleared it and the lockouts stopped.",
+            ),
+            (
+                JobKind::Maintenance,
+                "Annual boiler service",
+                "yearly service",
+                "Serviced and tested; expansion vessel recharged to 1 bar.",
+            ),
+        ],
+    ),
+    (
+        "AirSource 8 kW heat pump",
+        "AS8",
+        &[
+            (
+                JobKind::Repair,
+                "Outdoor unit iced up",
+                "the outdoor unit is covered in ice and the house is cold",
+                "Defrost sensor failed; replaced it and watched a full defrost cycle.",
+            ),
+            (
+                JobKind::Debugging,
+                "Low heat output in cold weather",
+                "house does not get above 18 °C when it is below zero outside",
+                "Flow temperature curve set too low; adjusted it with the customer.",
+            ),
+            (
+                JobKind::Maintenance,
+                "Heat pump service and refrigerant check",
+                "annual service",
+                "Coil cleaned, refrigerant pressures normal, filter cleaned.",
+            ),
+            (
+                JobKind::Installation,
+                "Install and commission the heat pump",
+                "heat pump delivered, replacing an oil boiler",
+                "Installed, filled and commissioned; handover of the app and controls.",
+            ),
+        ],
+    ),
+    (
+        "AquaPure 7 kg washing machine",
+        "AP7",
+        &[
+            (
+                JobKind::Repair,
+                "Drum does not spin",
+                "the drum will not turn and the washing stays soaked",
+                "Drive belt snapped; fitted a new belt and ran a spin test.",
+            ),
+            (
+                JobKind::Repair,
+                "Leaks water during the wash",
+                "a puddle under the machine after every wash",
+                "Door seal torn; replaced the seal, no leak on a full cycle.",
+            ),
+            (
+                JobKind::Debugging,
+                "Error E21 on the display",
+                "the machine stops with E21 and will not drain",
+                "Drain pump filter full of coins; cleaned it, drains normally.",
+            ),
+            (
+                JobKind::Installation,
+                "Install the new washing machine",
+                "new machine to plumb in; old one to go",
+                "Installed, levelled, transit bolts removed, test wash done.",
+            ),
+        ],
+    ),
+    (
+        "AquaPure dishwasher DW45",
+        "DW4",
+        &[
+            (
+                JobKind::Repair,
+                "Dishes come out dirty",
+                "dishes still dirty and gritty after a full programme",
+                "Spray arm blocked and filter clogged; cleaned both, results good.",
+            ),
+            (
+                JobKind::Debugging,
+                "Error E15 on the display",
+                "shows E15 and the pump hums",
+                "Water in the base from a loose hose clamp; dried, tightened, cleared E15.",
+            ),
+            (
+                JobKind::Maintenance,
+                "Descale and check",
+                "cloudy glasses, asks for a check",
+                "Descaled, salt setting raised to match the hard water.",
+            ),
+        ],
+    ),
+    (
+        "FrostLine fridge-freezer FF70",
+        "FF7",
+        &[
+            (
+                JobKind::Repair,
+                "Freezer not cold enough",
+                "ice cream goes soft; the freezer reads -8 °C",
+                "Evaporator fan failed; replaced, freezer down to -18 °C within two hours.",
+            ),
+            (
+                JobKind::Repair,
+                "Loud humming from the back",
+                "a loud hum at night",
+                "Compressor mount loose; refitted the rubber mounts, quiet now.",
+            ),
+            (
+                JobKind::Debugging,
+                "Ice building up behind the drawers",
+                "ice keeps forming at the back of the freezer",
+                "Defrost heater open circuit; replaced it.",
+            ),
+        ],
+    ),
+    (
+        "CoolBreeze split air conditioner",
+        "CB2",
+        &[
+            (
+                JobKind::Repair,
+                "Blows warm air in cooling mode",
+                "the air conditioner runs but the air is warm",
+                "Low on refrigerant from a flare leak; remade the flare, recharged.",
+            ),
+            (
+                JobKind::Repair,
+                "Water dripping from the indoor unit",
+                "water drips onto the sofa below the indoor unit",
+                "Condensate drain blocked; cleared and flushed it.",
+            ),
+            (
+                JobKind::Maintenance,
+                "Filter clean and gas check",
+                "yearly service before the summer",
+                "Filters and coil cleaned; pressures normal.",
+            ),
+            (
+                JobKind::Installation,
+                "Install the split air conditioner",
+                "new unit for the bedroom",
+                "Installed indoor and outdoor units, vacuumed and commissioned.",
+            ),
+        ],
+    ),
+    (
+        "SunVolt 5 kW solar inverter",
+        "SV5",
+        &[
+            (
+                JobKind::Repair,
+                "Inverter offline since the storm",
+                "the inverter screen is blank since the storm",
+                "Surge took out the DC isolator; replaced it, inverter back online.",
+            ),
+            (
+                JobKind::Debugging,
+                "Inverter shows a grid fault",
+                "the inverter keeps reporting a grid fault at midday",
+                "Grid voltage high at midday; set the inverter to the correct grid profile.",
+            ),
+            (
+                JobKind::Maintenance,
+                "Yield check and panel inspection",
+                "output seems lower than last year",
+                "Panels dirty; cleaned, connections checked, yield back to expected.",
+            ),
+        ],
+    ),
+    (
+        "ThermoTank 150 L water heater",
+        "TT1",
+        &[
+            (
+                JobKind::Repair,
+                "Water only lukewarm",
+                "hot water never gets properly hot",
+                "Thermostat failed; replaced it, water at 60 °C.",
+            ),
+            (
+                JobKind::Repair,
+                "Relief valve dripping",
+                "the pressure relief valve drips constantly",
+                "Valve seat scaled; replaced the relief valve.",
+            ),
+            (
+                JobKind::Maintenance,
+                "Anode check and descale",
+                "yearly check",
+                "Anode half worn, replaced; tank descaled.",
+            ),
+        ],
+    ),
 ];
 
 const ACCESS: &[Option<&str>] = &[
@@ -144,7 +379,8 @@ impl Lcg {
 }
 
 /// The demo jobs for a demo day that starts (local midnight) at `day_start`, whose date is
-/// `today`. Jobs run from two days before to six days after; a few are unassigned.
+/// `today`. Jobs run from two days before to six days after; a few are unassigned. A customer
+/// with two jobs has two different pieces of work on their product.
 pub fn jobs(day_start: DateTime<Utc>, today: NaiveDate) -> Vec<JobInput> {
     let mut rng = Lcg(0x0051_7e00);
     let technicians: Vec<&str> = ACCOUNTS
@@ -156,8 +392,12 @@ pub fn jobs(day_start: DateTime<Utc>, today: NaiveDate) -> Vec<JobInput> {
         .map(|n| {
             let c = n as usize % CUSTOMERS.len();
             let (name, town) = CUSTOMERS[c];
-            let (model, line) = PRODUCTS[c % PRODUCTS.len()];
-            let (kind, summary) = *rng.pick(WORK);
+            let (model, line, work) = PRODUCTS[c % PRODUCTS.len()];
+            // The second job of a customer (n ≥ 40) takes the next piece of work of the list.
+            // Customers with one product differ in their work; a customer's second job (n ≥ 40)
+            // is the next piece of work on the list, never the same again.
+            let pick = (c / PRODUCTS.len() + n as usize / CUSTOMERS.len()) % work.len();
+            let (kind, summary, reported, _) = work[pick];
             let day = i64::from(n % 9) - 2;
             let hour = 8 + 2 * i64::from((n / 9) % 5);
             let start = day_start + Duration::days(day) + Duration::hours(hour);
@@ -175,14 +415,12 @@ pub fn jobs(day_start: DateTime<Utc>, today: NaiveDate) -> Vec<JobInput> {
                 Priority::High => 24,
                 _ => 72,
             };
+            let short = model.split(' ').next().unwrap_or(model);
             JobInput {
                 number: Some(format!("J-{:06}", 1001 + n)),
                 kind,
-                summary: format!("{summary} ({})", model.split(' ').next().unwrap_or(model)),
-                description: Some(format!(
-                    "{name} reports: {}. Product: {model}.",
-                    summary.to_lowercase()
-                )),
+                summary: format!("{summary} ({short})"),
+                description: Some(format!("{name}: {reported}. Product: {model}.")),
                 priority: Some(priority),
                 // Every technician gets work on every day; every tenth job waits for dispatch.
                 technician: (n % 10 != 9)
@@ -215,6 +453,126 @@ pub fn jobs(day_start: DateTime<Utc>, today: NaiveDate) -> Vec<JobInput> {
         .collect()
 }
 
+/// How a visit scheduled before the demo day went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done: travelled, arrived, worked, wrote what was done, completed.
+    Completed,
+    /// Arrived and found a part is needed: the job waits for it (overdue, still open).
+    WaitingParts,
+    /// Never visited: still assigned, overdue.
+    Missed,
+    /// HQ cancelled it before the visit.
+    Cancelled,
+}
+
+/// What happened to each job scheduled before the demo day: most were completed, a few are
+/// left open (overdue) and one was cancelled, so every view of the app has something in it.
+pub fn outcomes(jobs: &[JobInput], day_start: DateTime<Utc>) -> Vec<(usize, Outcome)> {
+    jobs.iter()
+        .enumerate()
+        .filter(|(_, j)| j.technician.is_some() && j.scheduled_start.is_some_and(|s| s < day_start))
+        .enumerate()
+        .map(|(k, (i, _))| {
+            let outcome = match k % 7 {
+                2 => Outcome::WaitingParts,
+                4 => Outcome::Missed,
+                6 => Outcome::Cancelled,
+                _ => Outcome::Completed,
+            };
+            (i, outcome)
+        })
+        .collect()
+}
+
+/// The demo laptop of `technician`: a fixed id, so seeding again sends the same ops.
+fn demo_device(technician: &str) -> DeviceId {
+    let n = ACCOUNTS.iter().position(|a| a.0 == technician).unwrap_or(0) as u128;
+    DeviceId(Uuid::from_u128(
+        0x0190_0000_0000_7000_8000_0de0_0000_0000 | n,
+    ))
+}
+
+/// The ops a technician's laptop sent for a visit, in order, with fixed ids (job and step).
+fn visit_ops(n: usize, job_id: JobId, job: &JobInput, outcome: Outcome) -> Vec<Op> {
+    let technician = job.technician.as_deref().unwrap_or_default();
+    let device = demo_device(technician);
+    let start = job.scheduled_start.unwrap_or_default();
+    let note = PRODUCTS
+        .iter()
+        .flat_map(|(_, _, work)| work.iter())
+        .find(|(_, summary, _, _)| job.summary.starts_with(summary))
+        .map_or("Work done and tested with the customer.", |w| w.3);
+    let minutes = |m: i64| start + Duration::minutes(m);
+    let mut steps: Vec<(DateTime<Utc>, Change)> = vec![
+        (
+            minutes(-25),
+            Change::Status {
+                to: JobStatus::EnRoute,
+            },
+        ),
+        (
+            minutes(5),
+            Change::Status {
+                to: JobStatus::OnSite,
+            },
+        ),
+        (minutes(10), Change::WorkStarted { at: minutes(10) }),
+    ];
+    match outcome {
+        Outcome::Completed => steps.extend([
+            (
+                minutes(70),
+                Change::Note {
+                    text: note.to_string(),
+                },
+            ),
+            (minutes(85), Change::WorkStopped { at: minutes(85) }),
+            (
+                minutes(86),
+                Change::Status {
+                    to: JobStatus::Completed,
+                },
+            ),
+        ]),
+        Outcome::WaitingParts => steps.extend([
+            (
+                minutes(40),
+                Change::Note {
+                    text: "The part that failed is not in the van; ordered it. Customer \
+                           informed, back once it arrives."
+                        .into(),
+                },
+            ),
+            (minutes(45), Change::WorkStopped { at: minutes(45) }),
+            (
+                minutes(46),
+                Change::Status {
+                    to: JobStatus::WaitingParts,
+                },
+            ),
+        ]),
+        Outcome::Missed | Outcome::Cancelled => return Vec::new(),
+    }
+    steps
+        .into_iter()
+        .enumerate()
+        .map(|(step, (at, change))| Op {
+            op_id: OpId(Uuid::from_u128(
+                0x0190_0000_0000_7000_8000_0000_0000_0000 | ((n as u128) << 16) | step as u128,
+            )),
+            device_id: device,
+            job_id,
+            hlc: Hlc {
+                wall: at.timestamp_millis(),
+                counter: 0,
+                node: device,
+            },
+            change,
+        })
+        .collect()
+}
+
 /// What [`seed`] did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Seeded {
@@ -224,8 +582,10 @@ pub struct Seeded {
     pub jobs: ImportReport,
 }
 
-/// Writes the demo accounts and jobs into `storage`. Running it again leaves existing accounts
-/// alone and updates the jobs in place, so it is safe on a folder that already has demo data.
+/// Writes the demo accounts, jobs and the visits before the demo day into `storage`. Running
+/// it again leaves existing accounts alone, updates the jobs in place and sends the same
+/// visits again (HQ answers them as duplicates), so it is safe on a folder that already has
+/// demo data.
 ///
 /// # Errors
 /// [`StorageError`] from the storage.
@@ -252,15 +612,48 @@ pub fn seed(
         )?;
         accounts_created += 1;
     }
-    let lines: Vec<_> = jobs(day_start, today)
-        .into_iter()
+    let inputs = jobs(day_start, today);
+    let lines: Vec<_> = inputs
+        .iter()
+        .cloned()
         .enumerate()
         .map(|(i, j)| (i + 1, j))
         .collect();
-    let jobs = storage.import_jobs(&lines, now)?;
+    // The jobs were booked a few days before the demo day.
+    let booked = (day_start - Duration::days(3)).min(now);
+    let report = storage.import_jobs(&lines, booked)?;
+    for (i, outcome) in outcomes(&inputs, day_start) {
+        let job = &inputs[i];
+        let view = storage.job_by_number(job.number.as_deref().unwrap_or_default())?;
+        if outcome == Outcome::Cancelled {
+            if !view.job.status.is_closed() {
+                let reason = "Customer rang to cancel: it works again after a reset";
+                storage.cancel_job(view.job.id, Some(reason), booked + Duration::days(1))?;
+            }
+            continue;
+        }
+        let ops = visit_ops(i, view.job.id, job, outcome);
+        let Some(last) = ops.last().map(|o| o.hlc.wall) else {
+            continue;
+        };
+        let raw = ops
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| StorageError::Invalid(e.to_string()))?;
+        let technician = job.technician.clone().unwrap_or_default();
+        let pusher = Pusher {
+            device_id: demo_device(&technician),
+            username: technician,
+        };
+        let received = DateTime::from_timestamp_millis(last)
+            .unwrap_or(now)
+            .min(now);
+        storage.push(&pusher, &raw, &|_| None, received)?;
+    }
     Ok(Seeded {
         accounts_created,
-        jobs,
+        jobs: report,
     })
 }
 
@@ -268,7 +661,42 @@ pub fn seed(
 mod tests {
     use super::*;
     use crate::storage::sqlite::SqliteStorage;
+    use onsite_protocol::api::JobListQuery;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn demo_work_fits_its_products_and_no_job_repeats_another() {
+        let today: NaiveDate = "2026-11-23".parse().unwrap();
+        let day_start: DateTime<Utc> = "2026-11-23T00:00:00Z".parse().unwrap();
+        let jobs = jobs(day_start, today);
+        let mut seen = BTreeSet::new();
+        for j in &jobs {
+            let model = &j.asset.as_ref().unwrap().model;
+            let (_, _, work) = PRODUCTS.iter().find(|p| p.0 == model).unwrap();
+            assert!(
+                work.iter()
+                    .any(|(kind, summary, _, _)| j.summary.starts_with(summary) && *kind == j.kind),
+                "{} does not fit a {model}",
+                j.summary
+            );
+            assert!(
+                seen.insert((j.customer.name.clone(), j.summary.clone())),
+                "{} has {} twice",
+                j.customer.name,
+                j.summary
+            );
+        }
+        let washers: Vec<_> = jobs
+            .iter()
+            .filter(|j| j.asset.as_ref().unwrap().model.contains("washing machine"))
+            .collect();
+        assert!(!washers.is_empty());
+        assert!(
+            washers
+                .iter()
+                .all(|j| !j.summary.to_lowercase().contains("hot water"))
+        );
+    }
 
     #[test]
     fn demo_is_varied_and_seeding_twice_changes_nothing() {
@@ -297,8 +725,55 @@ mod tests {
         let first = seed(&storage, day_start, today, now).unwrap();
         assert_eq!(first.accounts_created, ACCOUNTS.len());
         assert_eq!(first.jobs.created, 60);
+        let statuses = || -> Vec<(String, Option<String>, JobStatus)> {
+            storage
+                .list_jobs(&JobListQuery::default(), 500)
+                .unwrap()
+                .jobs
+                .into_iter()
+                .map(|v| (v.job.number, v.job.technician, v.job.status))
+                .collect()
+        };
+        let before = statuses();
+        let received = || storage.received_ops(None, 1000).unwrap().ops;
+        let sent = received();
+        assert!(
+            sent.iter()
+                .all(|o| o.outcome == onsite_protocol::Outcome::Applied),
+            "every visit is a valid record"
+        );
         let again = seed(&storage, day_start, today, now).unwrap();
         assert_eq!(again.accounts_created, 0);
         assert_eq!((again.jobs.created, again.jobs.unchanged), (0, 60));
+        assert_eq!(statuses(), before, "the visits are not recorded twice");
+        assert_eq!(
+            received().len(),
+            sent.len(),
+            "the second seeding only sent duplicates"
+        );
+
+        // Before the demo day: mostly completed, and Tina has work left overdue.
+        let past: Vec<_> = before
+            .iter()
+            .zip(&jobs)
+            .filter(|(_, j)| j.technician.is_some() && j.scheduled_start.unwrap() < day_start)
+            .map(|(s, _)| s.clone())
+            .collect();
+        let count = |status| past.iter().filter(|(_, _, s)| *s == status).count();
+        assert!(count(JobStatus::Completed) > past.len() / 2, "{past:?}");
+        assert!(count(JobStatus::Cancelled) >= 1);
+        assert!(
+            past.iter()
+                .any(|(_, t, s)| t.as_deref() == Some("tina") && !s.is_closed()),
+            "Tina has overdue open work: {past:?}"
+        );
+        // From the demo day on, nothing has happened yet.
+        assert!(
+            before
+                .iter()
+                .zip(&jobs)
+                .filter(|(_, j)| j.scheduled_start.unwrap() >= day_start)
+                .all(|((_, _, s), _)| matches!(s, JobStatus::Assigned | JobStatus::New))
+        );
     }
 }

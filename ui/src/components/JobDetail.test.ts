@@ -22,7 +22,7 @@ describe("JobDetail", () => {
     expect(job.mock.lastCall).toEqual(["J-000001"]);
   });
 
-  it("shows customer, site, product, warranty, SLA and history", async () => {
+  it("shows what the customer reported and the product first, then the rest, and one timeline", async () => {
     job.mockResolvedValue(detail());
     render(JobDetail, { number: "J-000001" });
     await screen.findByTestId("job-detail");
@@ -35,9 +35,26 @@ describe("JobDetail", () => {
     expect(warranty).toHaveTextContent("In warranty until 1 January 2027 (39 days left)");
     expect(screen.getByText("SLA due soon")).toBeInTheDocument();
     expect(screen.getByText("Urgent priority")).toBeInTheDocument();
-    const history = screen.getByTestId("job-history");
-    expect(history.querySelectorAll("li")).toHaveLength(2);
-    expect(history).toHaveTextContent("tina");
+    // Reading order: the report, the product and its warranty, then the visit, then the log.
+    const order = ["job-description", "job-warranty", "job-customer", "job-actions", "timeline"].map((id) =>
+      screen.getByTestId(id),
+    );
+    for (let i = 1; i < order.length; i++) {
+      expect(order[i - 1].compareDocumentPosition(order[i]) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    }
+    expect(screen.getByTestId("job-description")).toHaveTextContent("Boiler shows F28.");
+    const hq = screen.getAllByTestId("timeline-hq");
+    expect(hq.map((h) => h.textContent)).toEqual([
+      expect.stringContaining("Assigned to Tina Fischer"),
+      expect.stringContaining("Job created"),
+    ]);
+  });
+
+  it("takes the focus when a job opens, so the keyboard is in the job", async () => {
+    job.mockResolvedValue(detail());
+    render(JobDetail, { number: "J-000001" });
+    await screen.findByTestId("job-detail");
+    expect(document.activeElement).toBe(screen.getByRole("heading", { level: 1 }));
   });
 
   it("says when the warranty has expired", async () => {

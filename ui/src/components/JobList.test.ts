@@ -1,6 +1,6 @@
 import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../lib/api";
 import * as api from "../lib/api";
 import { deferred, summary } from "../test/fixtures";
@@ -8,11 +8,23 @@ import JobList from "./JobList.svelte";
 
 vi.mock("../lib/api", async (original) => {
   const real = await original<typeof import("../lib/api")>();
-  return { ...real, jobs: vi.fn() };
+  return { ...real, jobs: vi.fn(), countJobs: vi.fn() };
 });
 const jobs = vi.mocked(api.jobs);
+const countJobs = vi.mocked(api.countJobs);
 
 describe("JobList", () => {
+  // The list groups by the local day: a fixed "now" (07:00 on 23 November 2026) keeps the
+  // tests about days independent of when they run. Only Date is faked, so timers still run.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date(2026, 10, 23, 7, 0));
+    countJobs.mockResolvedValue(0);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("shows a loading state until the store answers", async () => {
     const pending = deferred<api.JobSummary[]>();
     jobs.mockReturnValue(pending.promise);
@@ -38,10 +50,11 @@ describe("JobList", () => {
   });
 
   it("groups rows by day, shows what a technician needs, and opens a job", async () => {
+    const at = (d: number, h: number) => new Date(2026, 10, d, h).toISOString();
     jobs.mockResolvedValue([
-      summary("J-1", "2026-11-23T08:00:00Z", { sla: "overdue", priority: "urgent" }),
-      summary("J-2", "2026-11-23T13:00:00Z", { kind: "installation" }),
-      summary("J-3", "2026-11-25T09:00:00Z"),
+      summary("J-1", at(23, 8), { sla: "overdue", priority: "urgent" }),
+      summary("J-2", at(23, 13), { kind: "installation" }),
+      summary("J-3", at(25, 9)),
       summary("J-4", null),
     ]);
     const onSelect = vi.fn();
@@ -83,6 +96,57 @@ describe("JobList", () => {
     await userEvent.type(screen.getByTestId("job-search"), "HM3");
     await waitFor(() => expect(jobs.mock.lastCall?.[0].search).toBe("HM3"));
     expect(await screen.findByTestId("job-list-empty")).toHaveTextContent("No jobs match “HM3”");
+  });
+
+  it("puts overdue open work first, flags late windows", async () => {
+    const at = (d: number, h: number) => new Date(2026, 10, d, h).toISOString();
+    jobs.mockResolvedValue([
+      summary("J-OLD", at(21, 9), { status: "waiting_parts" }),
+      summary("J-YDAY", at(22, 14), { late: true }),
+      summary("J-NOW", at(23, 8), { late: true }),
+      summary("J-LATER", at(23, 13)),
+    ]);
+    render(JobList, { onSelect: () => {} });
+    const rows = await screen.findAllByTestId("job-row");
+    expect(rows.map((r) => r.dataset.number)).toEqual(["J-OLD", "J-YDAY", "J-NOW", "J-LATER"]);
+    const days = screen.getAllByTestId("job-day");
+    expect(days[0]).toHaveAttribute("data-group", "overdue");
+    expect(days[0]).toHaveTextContent("Overdue 2");
+    expect(days[1]).toHaveTextContent(/^Today/);
+    expect(within(rows[2]).getByTestId("late-badge")).toHaveTextContent("Late");
+    expect(within(rows[3]).queryByTestId("late-badge")).not.toBeInTheDocument();
+  });
+
+  it("says how many matches of a search the other tab holds, and goes there", async () => {
+    jobs.mockResolvedValue([summary("J-1", new Date(2026, 10, 23, 9).toISOString())]);
+    countJobs.mockResolvedValue(3);
+    render(JobList, { onSelect: () => {} });
+    await screen.findAllByTestId("job-row");
+    expect(screen.queryByTestId("search-elsewhere")).not.toBeInTheDocument();
+    await userEvent.type(screen.getByTestId("job-search"), "Lovelace");
+    const more = await screen.findByTestId("search-elsewhere");
+    expect(more).toHaveTextContent("3 more in Past");
+    expect(countJobs.mock.lastCall?.[0]).toMatchObject({ search: "Lovelace", range: { kind: "past" } });
+    await userEvent.click(more);
+    await waitFor(() => expect(jobs.mock.lastCall?.[0]).toMatchObject({ search: "Lovelace", range: { kind: "past" } }));
+    expect(screen.getByTestId("job-tab-past")).toHaveAttribute("aria-selected", "true");
+  });
+
+  it("is one stop for Tab: the arrows move between rows, Tab leaves the list", async () => {
+    const at = (h: number) => new Date(2026, 10, 23, h).toISOString();
+    jobs.mockResolvedValue([summary("J-1", at(8)), summary("J-2", at(9)), summary("J-3", at(10))]);
+    render(JobList, { onSelect: () => {}, selected: "J-2" });
+    const rows = await screen.findAllByTestId("job-row");
+    expect(rows.map((r) => r.tabIndex)).toEqual([-1, 0, -1]);
+    screen.getByTestId("job-search").focus();
+    await userEvent.tab();
+    expect(document.activeElement).toBe(rows[1]);
+    await userEvent.keyboard("{End}");
+    expect(document.activeElement).toBe(rows[2]);
+    await userEvent.keyboard("{Home}");
+    expect(document.activeElement).toBe(rows[0]);
+    await userEvent.tab();
+    expect(rows).not.toContain(document.activeElement);
   });
 
   it("loads the next page on demand instead of everything at once", async () => {

@@ -37,7 +37,7 @@ describe("Login", () => {
   });
 
   it("shows HQ's fingerprint for confirmation, then logs in pinned to it", async () => {
-    probeHq.mockResolvedValue({ url: "https://hq:8443", fingerprint: FP, trusted: false, version: "0.1.0" });
+    probeHq.mockResolvedValue({ url: "https://hq:8443", fingerprint: FP, trusted: false, version: "0.1.0", confirmed: null });
     login.mockResolvedValue(user);
     const onLoggedIn = vi.fn();
     render(Login, { onLoggedIn });
@@ -45,7 +45,8 @@ describe("Login", () => {
     await userEvent.click(screen.getByTestId("login-submit"));
     const shown = await screen.findByTestId("fingerprint-value");
     expect(shown).toHaveAttribute("data-fingerprint", FP);
-    expect(shown).toHaveTextContent("abab abab abab abab");
+    // As HQ prints it, so the two can be compared character for character.
+    expect(shown.textContent).toBe(FP);
     expect(login).not.toHaveBeenCalled();
     await userEvent.click(screen.getByTestId("fingerprint-accept"));
     await waitFor(() => expect(onLoggedIn).toHaveBeenCalled());
@@ -53,7 +54,7 @@ describe("Login", () => {
   });
 
   it("refusing the fingerprint logs nobody in and says what to do", async () => {
-    probeHq.mockResolvedValue({ url: "https://hq:8443", fingerprint: FP, trusted: false, version: "0.1.0" });
+    probeHq.mockResolvedValue({ url: "https://hq:8443", fingerprint: FP, trusted: false, version: "0.1.0", confirmed: null });
     render(Login, { onLoggedIn: () => {} });
     await fill("https://hq:8443", "tina", "secret-pw");
     await userEvent.click(screen.getByTestId("login-submit"));
@@ -75,6 +76,55 @@ describe("Login", () => {
     expect(probeHq).not.toHaveBeenCalled();
     expect(login).toHaveBeenCalledWith("https://hq:8443", "tina", "bad-password", FP);
     expect(screen.getByTestId("login-submit")).toBeEnabled();
+    expect(screen.getByTestId("login-password")).toHaveValue("");
+  });
+
+  it("a wrong password after confirming goes back to the form, and the retry does not ask again", async () => {
+    probeHq.mockResolvedValueOnce({ url: "https://hq:8443", fingerprint: FP, trusted: false, version: "0.1.0", confirmed: null });
+    login.mockImplementationOnce(async () => {
+      throw new ApiError({ code: "invalid_credentials", message: "wrong username or password" });
+    });
+    const onLoggedIn = vi.fn();
+    render(Login, { onLoggedIn });
+    await fill("https://hq:8443", "tina", "bad-password");
+    await userEvent.click(screen.getByTestId("login-submit"));
+    await userEvent.click(await screen.findByTestId("fingerprint-accept"));
+    expect(await screen.findByTestId("login-error")).toHaveTextContent("wrong username or password");
+    expect(screen.getByTestId("login-password")).toHaveValue("");
+    // The device now remembers the confirmed certificate for this address.
+    probeHq.mockResolvedValueOnce({ url: "https://hq:8443", fingerprint: FP, trusted: false, version: "0.1.0", confirmed: FP });
+    login.mockResolvedValueOnce(user);
+    await userEvent.type(screen.getByTestId("login-password"), "secret-pw");
+    await userEvent.click(screen.getByTestId("login-submit"));
+    await waitFor(() => expect(onLoggedIn).toHaveBeenCalled());
+    expect(screen.queryByTestId("fingerprint-confirm")).not.toBeInTheDocument();
+    expect(login).toHaveBeenLastCalledWith("https://hq:8443", "tina", "secret-pw", FP);
+  });
+
+  it("warns when HQ's certificate changed since it was confirmed", async () => {
+    const before = "sha256:" + "cd".repeat(32);
+    probeHq.mockResolvedValue({ url: "https://hq:8443", fingerprint: FP, trusted: false, version: "0.1.0", confirmed: before });
+    render(Login, { onLoggedIn: () => {} });
+    await fill("https://hq:8443", "tina", "secret-pw");
+    await userEvent.click(screen.getByTestId("login-submit"));
+    const warning = await screen.findByTestId("fingerprint-changed");
+    expect(warning).toHaveTextContent("changed since you last confirmed it");
+    expect(warning).toHaveTextContent(before);
+    expect(login).not.toHaveBeenCalled();
+  });
+
+  it("tells a dispatcher this app is for technicians", async () => {
+    login.mockImplementation(async () => {
+      throw new ApiError({
+        code: "not_a_technician",
+        message: "Dora Dispatch is a dispatcher account, and Onsite on the laptop is for technicians.",
+      });
+    });
+    render(Login, { onLoggedIn: () => {} });
+    await fill("https://hq:8443", "dora", "secret-pw");
+    await userEvent.type(screen.getByTestId("login-fingerprint"), FP);
+    await userEvent.click(screen.getByTestId("login-submit"));
+    expect(await screen.findByTestId("login-error")).toHaveTextContent("Onsite on the laptop is for technicians");
   });
 
   it("says HQ is unreachable and keeps the form usable", async () => {
@@ -96,7 +146,7 @@ describe("Login", () => {
     await userEvent.click(screen.getByTestId("login-submit"));
     expect(screen.getByTestId("login-submit")).toBeDisabled();
     expect(screen.getByTestId("login-submit")).toHaveTextContent("Connecting");
-    pending.resolve({ url: "https://hq:8443", fingerprint: FP, trusted: false, version: "0.1.0" });
+    pending.resolve({ url: "https://hq:8443", fingerprint: FP, trusted: false, version: "0.1.0", confirmed: null });
     await screen.findByTestId("fingerprint-confirm");
   });
 });

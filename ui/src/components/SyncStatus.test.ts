@@ -13,6 +13,7 @@ function state(extra: Partial<SyncState>): SyncState {
     last_sync_at: new Date(Date.now() - 5 * 60_000).toISOString(),
     last_attempt_at: null,
     waiting: 0,
+    conflicts: 0,
     ...extra,
   };
 }
@@ -27,6 +28,17 @@ describe("SyncStatus", () => {
     expect(screen.getByTestId("sync-last")).toHaveTextContent("Last sync 5 min ago");
     await userEvent.click(screen.getByTestId("sync-now"));
     expect(onSyncNow).toHaveBeenCalledTimes(1);
+  });
+
+  it("says a conflict is open instead of all synced, and both when changes wait too", async () => {
+    const { rerender } = render(SyncStatus, { sync: state({ conflicts: 1 }), onSyncNow: () => {} });
+    const link = screen.getByTestId("sync-waiting");
+    expect(link).toHaveTextContent("1 conflict for a dispatcher");
+    expect(link).not.toHaveTextContent("All changes synced");
+    await rerender({ sync: state({ conflicts: 2, waiting: 3 }) });
+    expect(link).toHaveTextContent("3 changes waiting to sync · 2 conflicts for a dispatcher");
+    await rerender({ sync: state({}) });
+    expect(link).toHaveTextContent("All changes synced");
   });
 
   it("says offline, working from the laptop, without an alarming error", () => {

@@ -46,6 +46,8 @@ export const login = (url: string, username: string, password: string, fingerpri
 /** Logs out; with changes not yet sent it fails with `unsynced_changes` unless `discard`. */
 export const logout = (discard = false) => call<null>("logout", { discard });
 export const jobs = (query: JobQuery) => call<JobSummary[]>("jobs", { query });
+/** How many jobs `query` matches, whatever its paging (a search's matches on the other tab). */
+export const countJobs = (query: JobQuery) => call<number>("count_jobs", { query });
 export const job = (number: string) => call<JobDetail>("job", { number });
 export const syncNow = () => call<SyncState>("sync_now");
 export const syncState = () => call<SyncState>("sync_state");
@@ -59,17 +61,26 @@ export const correctSerial = (number: string, serial: string) =>
   call<OutboxEntry>("correct_serial", { number, serial });
 export const outbox = (recent = 50) => call<Outbox>("outbox", { recent });
 
-/** Attaches a picked file: its bytes go as the raw IPC body, the job and name as headers. */
-export async function attachPhoto(number: string, file: File): Promise<OutboxEntry> {
+/**
+ * Attaches a picked file: its bytes go as the raw IPC body; the job, the name and the caption
+ * as headers.
+ */
+export async function attachPhoto(number: string, file: File, caption = ""): Promise<OutboxEntry> {
   const bytes = new Uint8Array(await file.arrayBuffer());
+  const headers: Record<string, string> = {
+    "onsite-job": encodeURIComponent(number),
+    "onsite-file-name": encodeURIComponent(file.name),
+  };
+  if (caption.trim()) headers["onsite-caption"] = encodeURIComponent(caption.trim());
   try {
-    return await invoke<OutboxEntry>("attach_photo", bytes, {
-      headers: { "onsite-job": encodeURIComponent(number), "onsite-file-name": encodeURIComponent(file.name) },
-    });
+    return await invoke<OutboxEntry>("attach_photo", bytes, { headers });
   } catch (e) {
     throw new ApiError(isReport(e) ? e : { code: "internal", message: String(e) });
   }
 }
+
+/** Takes back a photo that has not been sent yet (`already_sent` once it has). */
+export const withdraw = (opId: string) => call<null>("withdraw", { opId });
 
 /** The bytes of a photo captured on this laptop, by hash. */
 export async function attachment(sha256: string): Promise<ArrayBuffer> {

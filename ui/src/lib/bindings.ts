@@ -363,7 +363,7 @@ export type Outbox = {
  */
 waiting: number, 
 /**
- * Ops HQ kept as conflicts.
+ * Ops HQ kept as conflicts that no dispatcher has settled yet.
  */
 conflicts: number, 
 /**

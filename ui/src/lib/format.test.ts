@@ -1,6 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { summary } from "../test/fixtures";
-import { ago, dayLabel, groupByDay, size, startOfDay, warrantyText } from "./format";
+import { activity } from "../test/fixtures";
+import type { StatusChange } from "./bindings";
+import {
+  ACTION_LABEL,
+  ago,
+  clock,
+  dayLabel,
+  describeEvent,
+  duration,
+  groupByDay,
+  size,
+  startOfDay,
+  undoLabel,
+  warrantyText,
+  workedSeconds,
+} from "./format";
+import { timeline } from "./timeline";
 
 describe("format", () => {
   const now = new Date(2026, 10, 23, 14, 30);
@@ -21,6 +37,75 @@ describe("format", () => {
     );
     expect(groups.map((g) => g.jobs.map((j) => j.number))).toEqual([["A", "B"], ["C"], ["D"]]);
     expect(groups[2].label).toBe("Unscheduled");
+  });
+
+  it("puts open jobs from before today in one Overdue group at the top; closed ones keep their day", () => {
+    const at = (d: number, h: number) => new Date(2026, 10, d, h).toISOString();
+    const groups = groupByDay(
+      [
+        summary("OLD", at(21, 9), { status: "waiting_parts" }),
+        summary("Y", at(22, 9), { status: "en_route" }),
+        summary("DONE", at(22, 11), { status: "completed" }),
+        summary("T", at(23, 8)),
+      ],
+      now,
+    );
+    expect(groups.map((g) => [g.label.split(" · ")[0], g.jobs.map((j) => j.number)])).toEqual([
+      ["Overdue", ["OLD", "Y"]],
+      ["Yesterday", ["DONE"]],
+      ["Today", ["T"]],
+    ]);
+  });
+
+  it("names status moves as actions and step backs as undos", () => {
+    expect(ACTION_LABEL.on_site).toBe("Arrived");
+    expect(ACTION_LABEL.completed).toBe("Complete…");
+    expect(undoLabel("assigned")).toBe("Undo: back to assigned");
+  });
+
+  it("counts time on site, a running timer up to now", () => {
+    const work = { seconds: 3600, running_since: new Date(now.getTime() - 125_000).toISOString() };
+    expect(workedSeconds(work, now)).toBe(3725);
+    expect(workedSeconds({ seconds: 90, running_since: null }, now)).toBe(90);
+    expect(clock(3725)).toBe("1:02:05");
+    expect(duration(3725)).toBe("1 h 02 min");
+    expect(duration(720)).toBe("12 min");
+    expect(duration(20)).toBe("under a minute");
+  });
+
+  it("words what HQ did to a job", () => {
+    const step = (extra: Partial<StatusChange>): StatusChange => ({
+      job_id: "j",
+      at: "2026-11-23T08:00:00Z",
+      status: "assigned",
+      detail: null,
+      event: "assigned",
+      ...extra,
+    });
+    expect(describeEvent(step({ detail: "Tom Okafor" }))).toBe("Assigned to Tom Okafor");
+    expect(describeEvent(step({ event: "cancelled", status: "cancelled", detail: "customer moved" }))).toBe(
+      "Cancelled at HQ: customer moved",
+    );
+    expect(describeEvent(step({ event: "created", detail: "Tina Fischer" }))).toBe(
+      "Job created and assigned to Tina Fischer",
+    );
+  });
+
+  it("makes one timeline, newest first, with a technician's status change shown once", () => {
+    const history: StatusChange[] = [
+      { job_id: "j", at: "2026-11-23T08:00:00Z", status: "assigned", detail: "Tina Fischer", event: "created" },
+      { job_id: "j", at: "2026-11-23T09:01:00Z", status: "on_site", detail: "Tina Fischer", event: "status" },
+      { job_id: "j", at: "2026-11-23T11:00:00Z", status: "cancelled", detail: null, event: "cancelled" },
+    ];
+    const arrived = activity({ op_id: "s", at: "2026-11-23T09:00:00Z", change: { kind: "status", to: "on_site" } });
+    const note = activity({ op_id: "n", at: "2026-11-23T09:30:00Z" });
+    const entries = timeline(history, [arrived, note]);
+    expect(entries.map((e) => (e.kind === "hq" ? e.event.event : e.activity.op_id))).toEqual([
+      "cancelled",
+      "n",
+      "s",
+      "created",
+    ]);
   });
 
   it("says how long ago", () => {

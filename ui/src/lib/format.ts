@@ -1,6 +1,17 @@
 // Dates and labels for display, in the technician's local time zone. Pure functions: the
 // current time is always passed in.
-import type { Change, JobKind, JobStatus, JobSummary, OpState, Priority, Reason, Warranty } from "./bindings";
+import type {
+  Change,
+  JobKind,
+  JobStatus,
+  JobSummary,
+  OpState,
+  Priority,
+  Reason,
+  StatusChange,
+  Warranty,
+  WorkTime,
+} from "./bindings";
 
 const MS_PER_DAY = 86_400_000;
 
@@ -53,15 +64,34 @@ export interface DayGroup {
   jobs: JobSummary[];
 }
 
-/** Consecutive jobs of one local day share a group; unscheduled jobs form the last one. */
+/** Completed and cancelled jobs are closed: nothing more is expected on site. */
+export function isClosed(status: JobStatus): boolean {
+  return status === "completed" || status === "cancelled";
+}
+
+/** An open job scheduled before today: work left behind, shown before today's. */
+export function isOverdue(job: Pick<JobSummary, "status" | "scheduled_start">, now: Date): boolean {
+  return (
+    !isClosed(job.status) &&
+    job.scheduled_start !== null &&
+    new Date(job.scheduled_start).getTime() < startOfDay(now).getTime()
+  );
+}
+
+/**
+ * Consecutive jobs of one local day share a group; unscheduled jobs form the last one. Open
+ * jobs from before today form one "Overdue" group instead of their days' groups.
+ */
 export function groupByDay(jobs: JobSummary[], now: Date): DayGroup[] {
   const groups: DayGroup[] = [];
   for (const job of jobs) {
     const start = job.scheduled_start ? new Date(job.scheduled_start) : null;
-    const key = start ? dayKey(start) : "unscheduled";
+    const overdue = isOverdue(job, now);
+    const key = overdue ? "overdue" : start ? dayKey(start) : "unscheduled";
     let group = groups[groups.length - 1];
     if (!group || group.key !== key) {
-      group = { key, label: start ? dayLabel(start, now) : "Unscheduled", jobs: [] };
+      const label = overdue ? "Overdue" : start ? dayLabel(start, now) : "Unscheduled";
+      group = { key, label, jobs: [] };
       groups.push(group);
     }
     group.jobs.push(job);
@@ -85,6 +115,22 @@ export const STATUS_LABEL: Record<JobStatus, string> = {
   completed: "Completed",
   cancelled: "Cancelled",
 };
+
+/**
+ * Status moves as the action a technician takes, for buttons: "Arrived", not "On site". Moves
+ * back are undos and say so (see `undoLabel`).
+ */
+export const ACTION_LABEL: Partial<Record<JobStatus, string>> = {
+  en_route: "On my way",
+  on_site: "Arrived",
+  waiting_parts: "Waiting for parts",
+  completed: "Complete…",
+};
+
+/** "Undo: back to assigned". */
+export function undoLabel(to: JobStatus): string {
+  return `Undo: back to ${STATUS_LABEL[to].toLowerCase()}`;
+}
 
 export const PRIORITY_LABEL: Record<Priority, string> = {
   low: "Low",
@@ -120,8 +166,11 @@ export function describeChange(change: Change): string {
       return `Status → ${STATUS_LABEL[change.to]}`;
     case "note":
       return change.text;
-    case "attachment":
-      return `Photo ${change.file_name} (${size(change.bytes)})`;
+    case "attachment": {
+      const what = change.media_type.startsWith("image/") ? "Photo" : "Document";
+      const caption = change.caption ? `: ${change.caption}` : "";
+      return `${what} ${change.file_name} (${size(change.bytes)})${caption}`;
+    }
     case "work_started":
       return `Work started ${time(change.at)}`;
     case "work_stopped":
@@ -154,6 +203,7 @@ export const REASON_LABEL: Record<Reason, string> = {
   attachment_too_large: "photo too large",
   status_conflict: "HQ changed the status",
   job_reassigned: "job given to someone else",
+  job_closed: "job already closed",
   superseded: "a later correction won",
 };
 
@@ -162,4 +212,47 @@ export function size(bytes: number): string {
   if (bytes >= 1_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
   if (bytes >= 1_000) return `${Math.round(bytes / 1_000)} KB`;
   return `${bytes} bytes`;
+}
+
+/** "2 h 05 min", "12 min", "under a minute". */
+export function duration(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 1) return "under a minute";
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
+}
+
+/** Seconds worked by `now`, counting a running timer up to `now`. */
+export function workedSeconds(work: WorkTime, now: Date): number {
+  const running = work.running_since
+    ? Math.max(0, Math.floor((now.getTime() - new Date(work.running_since).getTime()) / 1000))
+    : 0;
+  return work.seconds + running;
+}
+
+/** A running timer as a clock: "1:05:09". */
+export function clock(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
+}
+
+/** One line for something HQ did to the job (its status history, as HQ recorded it). */
+export function describeEvent(h: StatusChange): string {
+  switch (h.event) {
+    case "created":
+      return h.detail ? `Job created and assigned to ${h.detail}` : "Job created";
+    case "assigned":
+      return h.detail ? `Assigned to ${h.detail}` : "Unassigned: back with the dispatchers";
+    case "cancelled":
+      return h.detail ? `Cancelled at HQ: ${h.detail}` : "Cancelled at HQ";
+    case "settled":
+      return `Conflict settled${h.detail ? `: ${h.detail}` : ""} → ${STATUS_LABEL[h.status]}`;
+    case "status":
+      return `Status → ${STATUS_LABEL[h.status]}${h.detail ? ` (${h.detail})` : ""}`;
+    case "imported":
+    case "updated":
+      return `${STATUS_LABEL[h.status]}${h.detail ? ` · ${h.detail}` : ""} (changed at HQ)`;
+  }
 }

@@ -14,6 +14,7 @@ export function summary(number: string, start: string | null, extra: Partial<Job
     scheduled_end: null,
     sla_due: null,
     sla: "none",
+    late: false,
     waiting: 0,
     read_only: false,
     ...extra,
@@ -54,14 +55,17 @@ export function detail(extra: Partial<JobDetail> = {}): JobDetail {
     },
     warranty: { state: "in_warranty", until: "2027-01-01", days_left: 39 },
     sla: "due_soon",
+    late: false,
     history: [
-      { job_id: "j1", at: "2026-11-20T09:00:00Z", status: "new", detail: null },
-      { job_id: "j1", at: "2026-11-20T10:00:00Z", status: "assigned", detail: "tina" },
+      { job_id: "j1", at: "2026-11-20T09:00:00Z", status: "new", detail: null, event: "created" },
+      { job_id: "j1", at: "2026-11-20T10:00:00Z", status: "assigned", detail: "Tina Fischer", event: "assigned" },
     ],
     activity: [],
     working: false,
+    work: { seconds: 0, running_since: null },
     read_only: false,
     next_statuses: ["en_route", "on_site"],
+    undo_status: null,
     ...extra,
   };
 }
@@ -71,7 +75,7 @@ export function activity(extra: Partial<Activity> = {}): Activity {
   return {
     op_id: `op-${Math.random()}`,
     at: "2026-11-23T09:30:00Z",
-    by: "tina",
+    by: "Tina Fischer",
     mine: true,
     change: { kind: "note", text: "Replaced the pump seal" },
     state: "applied",

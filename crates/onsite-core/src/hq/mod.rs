@@ -79,7 +79,11 @@ pub async fn probe(url: &str) -> Result<HqProbe> {
     let open = HqClient::new(url, None)?;
     let (trusted, health) = match open.health().await {
         Ok(h) => (true, Some(h)),
-        Err(CoreError::UntrustedCertificate { .. }) => (false, None),
+        Err(CoreError::UntrustedCertificate { reason }) => {
+            // Expected for a self-signed HQ: the technician confirms the fingerprint instead.
+            tracing::debug!(%reason, "HQ's certificate is not in the system trust store");
+            (false, None)
+        }
         Err(e) => return Err(e),
     };
     let fingerprint = open

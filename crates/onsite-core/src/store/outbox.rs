@@ -100,7 +100,7 @@ pub struct OutboxEntry {
 pub struct Outbox {
     /// Ops waiting to reach HQ.
     pub waiting: u64,
-    /// Ops HQ kept as conflicts.
+    /// Ops HQ kept as conflicts that no dispatcher has settled yet.
     pub conflicts: u64,
     /// Ops HQ refused.
     pub rejected: u64,
@@ -269,6 +269,18 @@ fn check(tx: &Transaction<'_>, number: &str, job: &LocalJob, change: &Change) ->
     }
 }
 
+/// Conflicts of this device's ops that no dispatcher has settled (a settlement arrives with
+/// the job's ops from HQ).
+fn open_conflicts(conn: &rusqlite::Connection) -> Result<u64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM ops o WHERE o.state = 'conflict' AND NOT EXISTS \
+         (SELECT 1 FROM job_ops j WHERE j.op_id = o.op_id \
+          AND json_extract(j.body, '$.settled') IS NOT NULL)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 /// Stamps `change` with the device's clock, appends it to the outbox and writes its effect on
 /// the local view, inside `tx`.
 fn append(
@@ -426,13 +438,7 @@ impl Store {
     /// # Errors
     /// [`CoreError::Store`].
     pub fn open_conflicts(&self) -> Result<u64> {
-        Ok(self.conn().query_row(
-            "SELECT count(*) FROM ops o WHERE o.state = 'conflict' AND NOT EXISTS \
-             (SELECT 1 FROM job_ops j WHERE j.op_id = o.op_id \
-              AND json_extract(j.body, '$.settled') IS NOT NULL)",
-            [],
-            |r| r.get(0),
-        )?)
+        open_conflicts(&self.conn())
     }
 
     /// How many ops wait to reach HQ.
@@ -453,13 +459,13 @@ impl Store {
     /// [`CoreError::Store`].
     pub fn outbox(&self, recent: u32) -> Result<Outbox> {
         let conn = self.conn();
-        let (waiting, conflicts, rejected) = conn.query_row(
+        let (waiting, rejected) = conn.query_row(
             "SELECT count(*) FILTER (WHERE state IN ('pending', 'sent')), \
-             count(*) FILTER (WHERE state = 'conflict'), count(*) FILTER (WHERE state = 'rejected') \
-             FROM ops",
+             count(*) FILTER (WHERE state = 'rejected') FROM ops",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
+        let conflicts = open_conflicts(&conn)?;
         const COLUMNS: &str =
             "op_id, job_number, body, state, reason, message, created_at, acked_at";
         let entry = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(OutboxEntry, String)> {
