@@ -462,6 +462,8 @@ fn overdue_work_first_the_keyboard_and_a_guarded_completion() {
     app.wait("every change synced", |a| {
         (a.attr(&a.by_id("sync-waiting"), "data-waiting").as_deref() == Some("0")).then_some(())
     });
+    // The visit and its timeline, as the technician scrolls down to check them.
+    app.script("const p = document.querySelector(\"[data-testid='detail-pane']\"); p.scrollTop = p.scrollHeight;");
     app.keep_screenshot("ui-screenshots", "job-visit");
     app.close();
 
