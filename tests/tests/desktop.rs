@@ -49,6 +49,22 @@ fn a_confirmation_never_shows(app: &Session) -> bool {
     })
 }
 
+/// Logs the desktop's store in as Tina and syncs it, so the app opens on her jobs.
+async fn tina_synced(hq: &HqProcess, desktop: &Desktop) {
+    let device = onsite_core::Device::open(desktop.data_dir()).unwrap();
+    device
+        .login(
+            &hq.url,
+            "tina",
+            DEMO_PASSWORD,
+            Some(hq.pin()),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    device.sync(chrono::Utc::now(), &|_| {}).await.unwrap();
+}
+
 fn sync_settled(app: &Session, connection: &str) {
     app.wait(&format!("sync status {connection}"), |a| {
         let status = a.by_id("sync-status");
@@ -172,20 +188,7 @@ fn offline_changes_survive_a_restart_and_drain_when_hq_returns() {
     hq.seed_demo();
     let desktop = Desktop::syncing_every(Some(2));
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let device = onsite_core::Device::open(desktop.data_dir()).unwrap();
-        device
-            .login(
-                &hq.url,
-                "tina",
-                DEMO_PASSWORD,
-                Some(hq.pin()),
-                chrono::Utc::now(),
-            )
-            .await
-            .unwrap();
-        device.sync(chrono::Utc::now(), &|_| {}).await.unwrap();
-    });
+    runtime.block_on(tina_synced(&hq, &desktop));
     let jobs: serde_json::Value =
         serde_json::from_slice(&onsite_ok(desktop.data_dir(), &["jobs", "--json"]).stdout).unwrap();
     // An assigned job on the upcoming tab (the one the app opens on).
@@ -306,20 +309,7 @@ fn overdue_work_first_the_keyboard_and_a_guarded_completion() {
     hq.seed_demo();
     let desktop = Desktop::syncing_every(Some(2));
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let device = onsite_core::Device::open(desktop.data_dir()).unwrap();
-        device
-            .login(
-                &hq.url,
-                "tina",
-                DEMO_PASSWORD,
-                Some(hq.pin()),
-                chrono::Utc::now(),
-            )
-            .await
-            .unwrap();
-        device.sync(chrono::Utc::now(), &|_| {}).await.unwrap();
-    });
+    runtime.block_on(tina_synced(&hq, &desktop));
     // What the device store says is overdue (open, scheduled before today) and what is closed.
     let jobs: Vec<serde_json::Value> =
         serde_json::from_slice(&onsite_ok(desktop.data_dir(), &["jobs", "--json"]).stdout).unwrap();
