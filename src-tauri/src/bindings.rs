@@ -3,8 +3,8 @@
 //! `UPDATE_BINDINGS=1 cargo test -p onsite-desktop bindings` to rewrite it.
 
 use onsite_core::{
-    Activity, Connection, DeviceStatus, ErrorReport, HqProbe, JobDetail, JobQuery, JobRange,
-    JobSummary, OpState, Outbox, OutboxEntry, Sla, SyncPhase, SyncProgress, SyncState, Warranty,
+    Activity, DeviceStatus, ErrorReport, HqProbe, JobDetail, JobQuery, JobRange, JobSummary,
+    OpState, Outbox, OutboxEntry, Reachability, Sla, SyncPhase, SyncProgress, SyncState, Warranty,
     WorkTime,
 };
 use onsite_protocol::push::Settlement;
@@ -86,7 +86,7 @@ fn generate() -> Declarations {
         .add::<HqProbe>()
         .add::<SyncPhase>()
         .add::<SyncProgress>()
-        .add::<Connection>()
+        .add::<Reachability>()
         .add::<SyncState>()
         .add::<ErrorReport>();
     d

@@ -2,13 +2,13 @@
 //! [`ErrorReport`] (`{code, message}`). Commands touching the store are `async` so they run
 //! off the window's main thread.
 
-use crate::Onsite;
+use crate::Shell;
 use chrono::{Local, Utc};
 use onsite_core::{
     CoreError, DeviceStatus, ErrorReport, Fingerprint, HqProbe, JobDetail, JobQuery, JobSummary,
     Outbox, OutboxEntry, SyncState,
 };
-use onsite_protocol::{JobStatus, OpId, User};
+use onsite_protocol::{Change, OpId, User};
 use std::sync::atomic::Ordering;
 use tauri::State;
 
@@ -17,21 +17,21 @@ pub type Reply<T> = Result<T, ErrorReport>;
 
 /// Who is logged in, HQ settings, last sync, jobs held.
 #[tauri::command]
-pub async fn status(app: State<'_, Onsite>) -> Reply<DeviceStatus> {
+pub async fn status(app: State<'_, Shell>) -> Reply<DeviceStatus> {
     Ok(app.device()?.status()?)
 }
 
 /// First contact with HQ: the certificate fingerprint to confirm before logging in, and the
 /// one confirmed for that address before, if any.
 #[tauri::command]
-pub async fn probe_hq(app: State<'_, Onsite>, url: String) -> Reply<HqProbe> {
+pub async fn probe_hq(app: State<'_, Shell>, url: String) -> Reply<HqProbe> {
     Ok(app.device()?.probe(&url).await?)
 }
 
 /// Logs in, pinning `fingerprint` when given (else trusting the OS roots), then starts a sync.
 #[tauri::command]
 pub async fn login(
-    app: State<'_, Onsite>,
+    app: State<'_, Shell>,
     url: String,
     username: String,
     password: String,
@@ -51,7 +51,7 @@ pub async fn login(
 /// Forgets the session and every HQ record on this device; changes not yet sent stop it
 /// unless `discard` says to throw them away.
 #[tauri::command]
-pub async fn logout(app: State<'_, Onsite>, discard: Option<bool>) -> Reply<()> {
+pub async fn logout(app: State<'_, Shell>, discard: Option<bool>) -> Reply<()> {
     app.device()?.logout(discard.unwrap_or(false))?;
     app.runner()?.reset();
     Ok(())
@@ -59,38 +59,38 @@ pub async fn logout(app: State<'_, Onsite>, discard: Option<bool>) -> Reply<()> 
 
 /// A page of the local job list.
 #[tauri::command]
-pub async fn jobs(app: State<'_, Onsite>, query: JobQuery) -> Reply<Vec<JobSummary>> {
+pub async fn jobs(app: State<'_, Shell>, query: JobQuery) -> Reply<Vec<JobSummary>> {
     Ok(app.device()?.jobs(&query, Utc::now())?)
 }
 
 /// How many jobs a query matches (e.g. a search's matches on the other tab).
 #[tauri::command]
-pub async fn count_jobs(app: State<'_, Onsite>, query: JobQuery) -> Reply<u64> {
+pub async fn count_jobs(app: State<'_, Shell>, query: JobQuery) -> Reply<u64> {
     Ok(app.device()?.count_jobs(&query)?)
 }
 
 /// One job in full, warranty judged on the local date.
 #[tauri::command]
-pub async fn job(app: State<'_, Onsite>, number: String) -> Reply<JobDetail> {
+pub async fn job(app: State<'_, Shell>, number: String) -> Reply<JobDetail> {
     let now = Local::now();
     Ok(app.device()?.job(&number, now.to_utc(), now.date_naive())?)
 }
 
 /// Syncs now (or waits for the sync already running) and answers the resulting state.
 #[tauri::command]
-pub async fn sync_now(app: State<'_, Onsite>) -> Reply<SyncState> {
+pub async fn sync_now(app: State<'_, Shell>) -> Reply<SyncState> {
     Ok(app.runner()?.sync(Utc::now()).await)
 }
 
 /// The current sync state (changes also arrive as `sync-state` events).
 #[tauri::command]
-pub async fn sync_state(app: State<'_, Onsite>) -> Reply<SyncState> {
+pub async fn sync_state(app: State<'_, Shell>) -> Reply<SyncState> {
     Ok(app.runner()?.state())
 }
 
 /// The UI painted its first job list: logged once, as the start-up time.
 #[tauri::command]
-pub async fn ui_ready(app: State<'_, Onsite>) -> Reply<u64> {
+pub async fn ui_ready(app: State<'_, Shell>) -> Reply<u64> {
     let ms = u64::try_from(app.launched.elapsed().as_millis()).unwrap_or(u64::MAX);
     if !app.painted.swap(true, Ordering::Relaxed) {
         tracing::info!("job list painted {ms} ms after launch");
@@ -98,57 +98,12 @@ pub async fn ui_ready(app: State<'_, Onsite>) -> Reply<u64> {
     Ok(ms)
 }
 
-/// Tells the sync runner a change was recorded (a sync follows in a few seconds).
-fn recorded(app: &Onsite, entry: OutboxEntry) -> Reply<OutboxEntry> {
-    app.runner()?.changed();
-    Ok(entry)
-}
-
-/// Moves a job to `status`.
+/// Records a change to a job: a status move, a note, a work start or stop, a corrected phone
+/// or serial. The one path for every change but a photo's bytes (see [`attach_photo`]); the
+/// sync runner hears of it from the device.
 #[tauri::command]
-pub async fn set_status(
-    app: State<'_, Onsite>,
-    number: String,
-    status: JobStatus,
-) -> Reply<OutboxEntry> {
-    let entry = app.device()?.set_status(&number, status, Utc::now())?;
-    recorded(&app, entry)
-}
-
-/// Adds a note to a job.
-#[tauri::command]
-pub async fn add_note(app: State<'_, Onsite>, number: String, text: String) -> Reply<OutboxEntry> {
-    let entry = app.device()?.add_note(&number, &text, Utc::now())?;
-    recorded(&app, entry)
-}
-
-/// Starts (`start: true`) or stops work on site.
-#[tauri::command]
-pub async fn work(app: State<'_, Onsite>, number: String, start: bool) -> Reply<OutboxEntry> {
-    let entry = app.device()?.work(&number, start, Utc::now())?;
-    recorded(&app, entry)
-}
-
-/// Corrects the customer's contact phone.
-#[tauri::command]
-pub async fn correct_phone(
-    app: State<'_, Onsite>,
-    number: String,
-    phone: String,
-) -> Reply<OutboxEntry> {
-    let entry = app.device()?.correct_phone(&number, &phone, Utc::now())?;
-    recorded(&app, entry)
-}
-
-/// Corrects the product's serial number.
-#[tauri::command]
-pub async fn correct_serial(
-    app: State<'_, Onsite>,
-    number: String,
-    serial: String,
-) -> Reply<OutboxEntry> {
-    let entry = app.device()?.correct_serial(&number, &serial, Utc::now())?;
-    recorded(&app, entry)
+pub async fn record(app: State<'_, Shell>, number: String, change: Change) -> Reply<OutboxEntry> {
+    Ok(app.device()?.record(&number, change, Utc::now())?)
 }
 
 /// Header naming the job a photo is attached to.
@@ -162,7 +117,7 @@ pub const CAPTION_HEADER: &str = "onsite-caption";
 /// encoding of megabytes); the job and file name travel in headers.
 #[tauri::command]
 pub async fn attach_photo(
-    app: State<'_, Onsite>,
+    app: State<'_, Shell>,
     request: tauri::ipc::Request<'_>,
 ) -> Reply<OutboxEntry> {
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
@@ -178,18 +133,15 @@ pub async fn attach_photo(
     };
     let (number, file_name) = (header(JOB_HEADER)?, header(FILE_NAME_HEADER)?);
     let caption = header(CAPTION_HEADER).ok();
-    let entry =
-        app.device()?
-            .attach_bytes(&number, &file_name, bytes, caption.as_deref(), Utc::now())?;
-    recorded(&app, entry)
+    Ok(app
+        .device()?
+        .attach_bytes(&number, &file_name, bytes, caption.as_deref(), Utc::now())?)
 }
 
 /// Takes back a photo that has not been sent yet.
 #[tauri::command]
-pub async fn withdraw(app: State<'_, Onsite>, op_id: OpId) -> Reply<()> {
-    app.device()?.withdraw(op_id)?;
-    app.runner()?.changed();
-    Ok(())
+pub async fn withdraw(app: State<'_, Shell>, op_id: OpId) -> Reply<()> {
+    Ok(app.device()?.withdraw(op_id)?)
 }
 
 /// Undoes `encodeURIComponent`; bytes that do not decode are kept as they are.
@@ -215,14 +167,14 @@ fn percent_decode(s: &str) -> String {
 
 /// The outbox: changes waiting to reach HQ, then the `recent` latest answered ones.
 #[tauri::command]
-pub async fn outbox(app: State<'_, Onsite>, recent: Option<u32>) -> Reply<Outbox> {
+pub async fn outbox(app: State<'_, Shell>, recent: Option<u32>) -> Reply<Outbox> {
     Ok(app.device()?.outbox(recent.unwrap_or(50))?)
 }
 
 /// The content of a photo captured on this laptop, as raw bytes (for showing it).
 #[tauri::command]
 pub async fn attachment(
-    app: State<'_, Onsite>,
+    app: State<'_, Shell>,
     sha256: String,
 ) -> Result<tauri::ipc::Response, ErrorReport> {
     Ok(tauri::ipc::Response::new(

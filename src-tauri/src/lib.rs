@@ -30,13 +30,13 @@ pub struct Options {
 /// What the commands share: the sync runner (which holds the device) and start-up timing.
 /// When the device could not be opened, the window still starts and every command answers
 /// why, so the technician sees the reason instead of an app that never appears.
-pub struct Onsite {
+pub struct Shell {
     runner: Result<Arc<SyncRunner>, ErrorReport>,
     launched: Instant,
     painted: AtomicBool,
 }
 
-impl Onsite {
+impl Shell {
     /// The device, or why it could not be opened.
     ///
     /// # Errors
@@ -70,11 +70,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, options: Options) -> tauri::B
             commands::sync_now,
             commands::sync_state,
             commands::ui_ready,
-            commands::set_status,
-            commands::add_note,
-            commands::work,
-            commands::correct_phone,
-            commands::correct_serial,
+            commands::record,
             commands::attach_photo,
             commands::withdraw,
             commands::outbox,
@@ -87,10 +83,10 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, options: Options) -> tauri::B
             }
             let handle = app.handle().clone();
             let runner = open_device(options.data_dir.clone()).map(|device| {
-                Arc::new(SyncRunner::new(device, move |state| {
+                SyncRunner::new(device, move |state| {
                     // A closed window cannot hear it; nothing else to do.
                     let _ = handle.emit(SYNC_EVENT, state);
-                }))
+                })
             });
             match (&runner, options.schedule) {
                 (Ok(runner), Some(schedule)) => {
@@ -99,7 +95,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, options: Options) -> tauri::B
                 (Err(e), _) => tracing::error!(code = %e.code, "{}", e.message),
                 _ => {}
             }
-            app.manage(Onsite {
+            app.manage(Shell {
                 runner,
                 launched,
                 painted: AtomicBool::new(false),

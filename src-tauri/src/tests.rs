@@ -11,13 +11,13 @@ use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow};
 use tempfile::TempDir;
 
-struct Shell {
+struct Ipc {
     window: WebviewWindow<MockRuntime>,
     _app: tauri::App<MockRuntime>,
     _data: TempDir,
 }
 
-impl Shell {
+impl Ipc {
     fn start() -> Self {
         Self::start_in(tempfile::tempdir().unwrap())
     }
@@ -134,7 +134,7 @@ fn all_jobs() -> Value {
 
 #[test]
 fn a_fresh_device_is_logged_out_and_empty() {
-    let shell = Shell::start();
+    let shell = Ipc::start();
     let status = shell.ok("status", json!({}));
     assert_eq!(status["logged_in"], false);
     assert_eq!(status["jobs"], 0);
@@ -148,7 +148,7 @@ fn a_fresh_device_is_logged_out_and_empty() {
 fn an_unreadable_store_is_reported_by_every_command() {
     let data = tempfile::tempdir().unwrap();
     std::fs::write(data.path().join("onsite.db"), b"this is not a database").unwrap();
-    let shell = Shell::start_in(data);
+    let shell = Ipc::start_in(data);
     let err = shell.call("status", json!({})).unwrap_err();
     assert_eq!(err["code"], "store", "{err}");
     assert_eq!(shell.code("jobs", all_jobs()), "store");
@@ -158,7 +158,7 @@ fn an_unreadable_store_is_reported_by_every_command() {
 
 #[test]
 fn bad_input_gets_codes_not_crashes() {
-    let shell = Shell::start();
+    let shell = Ipc::start();
     let login = |fingerprint: Value| {
         json!({"url": "https://127.0.0.1:1", "username": "tina", "password": "x",
                "fingerprint": fingerprint})
@@ -185,7 +185,7 @@ fn bad_input_gets_codes_not_crashes() {
 #[test]
 fn a_technician_session_through_every_command() {
     let mut hq = Hq::start();
-    let shell = Shell::start();
+    let shell = Ipc::start();
     let url = hq.running().url();
 
     let probe = shell.ok("probe_hq", json!({"url": url}));
@@ -285,7 +285,7 @@ fn a_technician_session_through_every_command() {
 #[test]
 fn changes_recorded_in_the_app_wait_then_reach_hq() {
     let hq = Hq::start();
-    let shell = Shell::start();
+    let shell = Ipc::start();
     let url = hq.running().url();
     shell.ok(
         "login",
@@ -306,20 +306,27 @@ fn changes_recorded_in_the_app_wait_then_reach_hq() {
         .expect("an assigned job with a product");
     let n = json!(number);
 
-    let entry = shell.ok("set_status", json!({"number": n, "status": "en_route"}));
+    let record = |change: Value| json!({"number": n, "change": change});
+    let entry = shell.ok(
+        "record",
+        record(json!({"kind": "status", "to": "en_route"})),
+    );
     assert_eq!(entry["state"], "pending");
     shell.ok(
-        "add_note",
-        json!({"number": n, "text": "Parking is round the back"}),
-    );
-    shell.ok("work", json!({"number": n, "start": true}));
-    shell.ok(
-        "correct_phone",
-        json!({"number": n, "phone": "+44 113 496 0001"}),
+        "record",
+        record(json!({"kind": "note", "text": "Parking is round the back"})),
     );
     shell.ok(
-        "correct_serial",
-        json!({"number": n, "serial": "HM3-CHECKED"}),
+        "record",
+        record(json!({"kind": "work_started", "at": Utc::now()})),
+    );
+    shell.ok(
+        "record",
+        record(json!({"kind": "contact_phone", "phone": "+44 113 496 0001"})),
+    );
+    shell.ok(
+        "record",
+        record(json!({"kind": "asset_serial", "serial": "HM3-CHECKED"})),
     );
     let photo = shell
         .call_raw(
@@ -374,16 +381,31 @@ fn changes_recorded_in_the_app_wait_then_reach_hq() {
     // Bad input: codes, and nothing recorded.
     let code = |cmd: &str, args: Value| shell.code(cmd, args);
     assert_eq!(
-        code("set_status", json!({"number": n, "status": "cancelled"})),
+        code(
+            "record",
+            record(json!({"kind": "status", "to": "cancelled"}))
+        ),
         "invalid_input"
     );
     assert_eq!(
-        code("set_status", json!({"number": n, "status": "completed"})),
+        code(
+            "record",
+            record(json!({"kind": "status", "to": "completed"}))
+        ),
         "invalid_transition"
     );
     assert_eq!(
-        code("add_note", json!({"number": "J-404", "text": "x"})),
+        code(
+            "record",
+            json!({"number": "J-404", "change": {"kind": "note", "text": "x"}})
+        ),
         "unknown_job"
+    );
+    // A change of a kind the app does not know is refused by the IPC layer.
+    assert!(
+        shell
+            .call("record", record(json!({"kind": "discount", "percent": 50})))
+            .is_err()
     );
     assert_eq!(code("attach_photo", json!({"number": n})), "invalid_input");
     let err = shell
@@ -431,7 +453,10 @@ fn changes_recorded_in_the_app_wait_then_reach_hq() {
     );
 
     // Logging out with a change not yet sent asks first.
-    shell.ok("add_note", json!({"number": n, "text": "one more"}));
+    shell.ok(
+        "record",
+        record(json!({"kind": "note", "text": "one more"})),
+    );
     assert_eq!(code("logout", json!({})), "unsynced_changes");
     assert_eq!(shell.ok("status", json!({}))["logged_in"], true);
     shell.ok("logout", json!({"discard": true}));

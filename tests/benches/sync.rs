@@ -10,6 +10,7 @@
 use chrono::Utc;
 use onsite_core::{Device, JobQuery, SyncPhase};
 use onsite_e2e::bench::{add_technician, median, median_ms, report, serve};
+use onsite_e2e::changes::Changes;
 use onsite_e2e::proxy::Proxy;
 use onsite_e2e::{PASSWORD, fixtures};
 use onsite_hq::server;

@@ -3,7 +3,7 @@
 
 use crate::{PASSWORD, bin};
 use onsite_core::Fingerprint;
-use onsite_core::hq::HqClient;
+use onsite_core::hq_client::HqClient;
 use onsite_protocol::DeviceId;
 use onsite_protocol::api::{AssignRequest, JobView, Tokens};
 use onsite_protocol::push::{ConflictView, JobOps, ReceivedOp, ReceivedOps};

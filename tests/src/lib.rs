@@ -2,6 +2,7 @@
 //! that can cut, slow down and count traffic, and job fixtures.
 
 pub mod bench;
+pub mod changes;
 pub mod desktop;
 pub mod fixtures;
 pub mod hq;

@@ -8,6 +8,7 @@ use chrono::Utc;
 use onsite_core::{Device, OpState};
 use onsite_e2e::PASSWORD;
 use onsite_e2e::bench::{add_user, serve};
+use onsite_e2e::changes::Changes;
 use onsite_e2e::hq::Dispatcher;
 use onsite_hq::server::RunningHq;
 use onsite_protocol::api::{AssignRequest, CancelRequest, JobPatch, JobView};

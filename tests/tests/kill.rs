@@ -8,6 +8,7 @@
 use chrono::Utc;
 use onsite_core::Device;
 use onsite_core::store::Store;
+use onsite_e2e::changes::Changes;
 use onsite_e2e::hq::HqProcess;
 use onsite_e2e::{PASSWORD, bin, fixtures, onsite_ok};
 use std::collections::HashMap;

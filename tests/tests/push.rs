@@ -4,6 +4,7 @@
 
 use chrono::{Duration as Days, Utc};
 use onsite_core::{Device, OpState, SyncPhase};
+use onsite_e2e::changes::Changes;
 
 enum Budget {
     Up(i64),

@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use chrono::{Local, Utc};
 use clap::{Parser, Subcommand};
 use onsite_core::{CoreError, Device, Fingerprint, JobQuery, SyncPhase};
-use onsite_protocol::JobStatus;
+use onsite_protocol::{Change, JobStatus};
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -302,24 +302,31 @@ async fn run(cli: Cli) -> Result<()> {
             let now = Utc::now();
             let entry = match command {
                 JobCommand::Show { .. } => unreachable!("handled above"),
-                JobCommand::Status { number, status } => {
-                    let status: JobStatus = status.trim().parse()?;
-                    device.set_status(&number, status, now)?
-                }
-                JobCommand::Note { number, text } => device.add_note(&number, &text, now)?,
                 JobCommand::Photo {
                     number,
                     file,
                     caption,
                 } => device.attach_file(&number, &file, caption.as_deref(), now)?,
+                JobCommand::Status { number, status } => {
+                    let to: JobStatus = status.trim().parse()?;
+                    device.record(&number, Change::Status { to }, now)?
+                }
+                JobCommand::Note { number, text } => {
+                    device.record(&number, Change::Note { text }, now)?
+                }
                 JobCommand::Phone { number, phone } => {
-                    device.correct_phone(&number, &phone, now)?
+                    device.record(&number, Change::ContactPhone { phone }, now)?
                 }
                 JobCommand::Serial { number, serial } => {
-                    device.correct_serial(&number, &serial, now)?
+                    device.record(&number, Change::AssetSerial { serial }, now)?
                 }
                 JobCommand::Work { number, action } => {
-                    device.work(&number, action == "start", now)?
+                    let change = if action == "start" {
+                        Change::WorkStarted { at: now }
+                    } else {
+                        Change::WorkStopped { at: now }
+                    };
+                    device.record(&number, change, now)?
                 }
             };
             let waiting = device.status()?.waiting;

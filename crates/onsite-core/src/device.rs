@@ -3,18 +3,15 @@
 
 use crate::error::{CoreError, Result};
 use crate::fingerprint::Fingerprint;
-use crate::hq::{HqClient, HqProbe};
+use crate::hq_client::{HqClient, HqProbe};
 use crate::session::{Session, SessionFile};
 use crate::store::{JobDetail, JobQuery, JobSummary, Outbox, OutboxEntry, Setting, Store};
-use crate::sync::{self, SyncProgress, SyncReport};
+use crate::sync::{SyncEngine, SyncProgress, SyncReport};
 use chrono::{DateTime, NaiveDate, Utc};
-use onsite_protocol::{Change, DeviceId, JobStatus, OpId, Role, User};
+use onsite_protocol::{Change, DeviceId, OpId, Role, User};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// Refresh the access token when it has less than this left.
-const REFRESH_MARGIN: chrono::Duration = chrono::Duration::seconds(60);
 
 /// What the device knows about itself, for status displays.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,14 +47,20 @@ pub fn default_data_dir() -> Option<PathBuf> {
 /// Name of the app's folder in the OS app-data location; also the desktop app's identifier.
 pub const APP_FOLDER: &str = "onsite-desktop";
 
+/// Hears that the technician recorded a change (or took one back): the sync runner, so a sync
+/// follows whichever front end recorded it.
+type ChangeListener = Box<dyn Fn() + Send + Sync>;
+
 /// One technician installation.
 pub struct Device {
     data_dir: PathBuf,
     store: Arc<Store>,
     session: SessionFile,
     device_id: DeviceId,
+    engine: SyncEngine,
     // Reused between syncs, so its open HTTPS connection is too.
     client: std::sync::Mutex<Option<HqClient>>,
+    listeners: std::sync::Mutex<Vec<ChangeListener>>,
 }
 
 impl Device {
@@ -84,13 +87,41 @@ impl Device {
                 id
             }
         };
+        let store = Arc::new(store);
+        let session = SessionFile::new(data_dir);
         Ok(Self {
+            engine: SyncEngine::new(
+                store.clone(),
+                session.clone(),
+                device_id,
+                data_dir.to_path_buf(),
+            ),
             data_dir: data_dir.to_path_buf(),
-            store: Arc::new(store),
-            session: SessionFile::new(data_dir),
+            store,
+            session,
             device_id,
             client: std::sync::Mutex::new(None),
+            listeners: std::sync::Mutex::new(Vec::new()),
         })
+    }
+
+    /// Calls `listener` after every change recorded on this device (and every one taken back).
+    pub fn on_change(&self, listener: impl Fn() + Send + Sync + 'static) {
+        self.listeners
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Box::new(listener));
+    }
+
+    fn changed(&self) {
+        for listener in self
+            .listeners
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            listener();
+        }
     }
 
     /// The data folder.
@@ -101,10 +132,6 @@ impl Device {
     /// The local store.
     pub fn store(&self) -> &Store {
         &self.store
-    }
-
-    pub(crate) fn store_handle(&self) -> Arc<Store> {
-        self.store.clone()
     }
 
     /// This installation's id.
@@ -204,52 +231,30 @@ impl Device {
         self.store.set_setting(Setting::LastSyncAt, None)
     }
 
-    /// First contact with HQ at `url` (see [`crate::hq::probe`]), with the fingerprint the
+    /// First contact with HQ at `url` (see [`crate::hq_client::probe`]), with the fingerprint the
     /// technician confirmed for that address before, if any.
     ///
     /// # Errors
-    /// As [`crate::hq::probe`].
+    /// As [`crate::hq_client::probe`].
     pub async fn probe(&self, url: &str) -> Result<HqProbe> {
-        let mut probe = crate::hq::probe(url).await?;
+        let mut probe = crate::hq_client::probe(url).await?;
         probe.confirmed = self.store.trusted_hq(&probe.url)?.map(|fp| fp.to_string());
         Ok(probe)
     }
 
-    /// Records a change to job `number` made at `now`: checked as HQ would check it, shown in
-    /// the job at once, and queued for HQ.
+    /// Records a change to job `number` made at `now`: tidied ([`Change::tidy`]), checked as
+    /// HQ would check it, shown in the job at once, and queued for HQ; then the change
+    /// listeners hear of it. This is the one way every front end records a change.
     ///
     /// # Errors
     /// [`CoreError::UnknownJob`], [`CoreError::JobReadOnly`], [`CoreError::InvalidInput`],
-    /// [`CoreError::InvalidTransition`], [`CoreError::Store`].
+    /// [`CoreError::InvalidTransition`], [`CoreError::JobClosed`], [`CoreError::Store`].
     pub fn record(&self, number: &str, change: Change, now: DateTime<Utc>) -> Result<OutboxEntry> {
-        self.store.record(number, change, self.device_id, now)
-    }
-
-    /// Moves job `number` to `status`.
-    ///
-    /// # Errors
-    /// As [`Device::record`].
-    pub fn set_status(
-        &self,
-        number: &str,
-        status: JobStatus,
-        now: DateTime<Utc>,
-    ) -> Result<OutboxEntry> {
-        self.record(number, Change::Status { to: status }, now)
-    }
-
-    /// Adds a note to job `number`.
-    ///
-    /// # Errors
-    /// As [`Device::record`].
-    pub fn add_note(&self, number: &str, text: &str, now: DateTime<Utc>) -> Result<OutboxEntry> {
-        self.record(
-            number,
-            Change::Note {
-                text: text.trim().to_string(),
-            },
-            now,
-        )
+        let entry = self
+            .store
+            .record(number, change.tidy(), self.device_id, now)?;
+        self.changed();
+        Ok(entry)
     }
 
     /// Attaches the file at `path` to job `number`, with an optional caption; the content is
@@ -292,10 +297,6 @@ impl Device {
         caption: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<OutboxEntry> {
-        let caption = caption
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(str::to_string);
         self.record(
             number,
             Change::Attachment {
@@ -303,7 +304,7 @@ impl Device {
                 file_name: captured.file_name,
                 media_type: captured.media_type.to_string(),
                 bytes: captured.bytes,
-                caption,
+                caption: caption.map(str::to_string),
             },
             now,
         )
@@ -315,7 +316,9 @@ impl Device {
     /// # Errors
     /// As [`Store::withdraw`]; [`CoreError::Io`] when the content cannot be removed.
     pub fn withdraw(&self, op_id: OpId) -> Result<()> {
-        if let Some(sha256) = self.store.withdraw(op_id)? {
+        let unused = self.store.withdraw(op_id)?;
+        self.changed();
+        if let Some(sha256) = unused {
             crate::attachments::remove(&self.data_dir, &sha256)?;
         }
         Ok(())
@@ -327,57 +330,6 @@ impl Device {
     /// As [`crate::attachments::content`].
     pub fn attachment(&self, sha256: &str) -> Result<Vec<u8>> {
         crate::attachments::content(&self.data_dir, sha256)
-    }
-
-    /// Starts (`true`) or stops (`false`) work on site on job `number`, at `now`.
-    ///
-    /// # Errors
-    /// As [`Device::record`]; [`CoreError::InvalidInput`] when work is already in that state.
-    pub fn work(&self, number: &str, start: bool, now: DateTime<Utc>) -> Result<OutboxEntry> {
-        let change = if start {
-            Change::WorkStarted { at: now }
-        } else {
-            Change::WorkStopped { at: now }
-        };
-        self.record(number, change, now)
-    }
-
-    /// Corrects the customer's contact phone on job `number`.
-    ///
-    /// # Errors
-    /// As [`Device::record`].
-    pub fn correct_phone(
-        &self,
-        number: &str,
-        phone: &str,
-        now: DateTime<Utc>,
-    ) -> Result<OutboxEntry> {
-        self.record(
-            number,
-            Change::ContactPhone {
-                phone: phone.trim().to_string(),
-            },
-            now,
-        )
-    }
-
-    /// Corrects the serial of the product on job `number`.
-    ///
-    /// # Errors
-    /// As [`Device::record`].
-    pub fn correct_serial(
-        &self,
-        number: &str,
-        serial: &str,
-        now: DateTime<Utc>,
-    ) -> Result<OutboxEntry> {
-        self.record(
-            number,
-            Change::AssetSerial {
-                serial: serial.trim().to_string(),
-            },
-            now,
-        )
     }
 
     /// The outbox and the `recent` latest answered ops.
@@ -413,31 +365,6 @@ impl Device {
         Ok(client)
     }
 
-    /// A usable access token, refreshed first when it is about to expire or `force` is set.
-    pub(crate) async fn access_token(
-        &self,
-        client: &HqClient,
-        now: DateTime<Utc>,
-        force: bool,
-    ) -> Result<String> {
-        let session = self.session.load()?.ok_or(CoreError::NotLoggedIn)?;
-        if !force && session.access_expires_at > now + REFRESH_MARGIN {
-            return Ok(session.access_token);
-        }
-        match client.refresh(&session.refresh_token, self.device_id).await {
-            Ok(tokens) => {
-                self.session.save(&Session::from(&tokens))?;
-                Ok(tokens.access_token)
-            }
-            Err(CoreError::SessionExpired) => {
-                // The session is dead at HQ; local data stays, the user logs in again.
-                self.session.delete()?;
-                Err(CoreError::SessionExpired)
-            }
-            Err(e) => Err(e),
-        }
-    }
-
     /// Brings the local store up to date with HQ. `now` is the current time.
     ///
     /// # Errors
@@ -449,7 +376,7 @@ impl Device {
         progress: &(dyn Fn(SyncProgress) + Send + Sync),
     ) -> Result<SyncReport> {
         let client = self.client()?;
-        sync::run(self, &client, now, progress).await
+        self.engine.run(&client, now, progress).await
     }
 
     /// The local job list; SLA states judged at `now`.

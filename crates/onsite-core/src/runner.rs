@@ -16,7 +16,7 @@ use std::time::Instant;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
-pub enum Connection {
+pub enum Reachability {
     /// No sync attempted since the app started (or no one is logged in).
     Unknown,
     /// HQ answered the last attempt.
@@ -32,7 +32,7 @@ pub struct SyncState {
     /// A sync is in progress.
     pub running: bool,
     /// The result of the last attempt, as far as reaching HQ goes.
-    pub connection: Connection,
+    pub connection: Reachability,
     /// Progress of the running sync.
     pub progress: Option<SyncProgress>,
     /// Why the last attempt failed; cleared by a success.
@@ -80,42 +80,55 @@ pub struct SyncRunner {
 }
 
 impl SyncRunner {
-    /// A runner for `device`; `listener` hears every state change.
-    pub fn new(device: Arc<Device>, listener: impl Fn(&SyncState) + Send + Sync + 'static) -> Self {
+    /// A runner for `device`; `listener` hears every state change. The runner hears every
+    /// change recorded on the device itself, whichever front end recorded it.
+    pub fn new(
+        device: Arc<Device>,
+        listener: impl Fn(&SyncState) + Send + Sync + 'static,
+    ) -> Arc<Self> {
         let last_sync_at = device.last_sync_at().ok().flatten();
         let waiting = device.store().waiting().unwrap_or(0);
         let conflicts = device.store().open_conflicts().unwrap_or(0);
         // Different laptops must not draw the same jitter.
         let seed = device.device_id().0.as_u64_pair().0 | 1;
-        Self {
-            device,
-            state: Mutex::new(SyncState {
-                running: false,
-                connection: Connection::Unknown,
-                progress: None,
-                last_error: None,
-                last_sync_at,
-                last_attempt_at: None,
-                waiting,
-                conflicts,
-            }),
-            gate: tokio::sync::Mutex::new(()),
-            listener: Box::new(listener),
-            attempts: Mutex::new(Attempts {
-                seed,
-                ..Attempts::default()
-            }),
-            wake: tokio::sync::Notify::new(),
-        }
+        Arc::new_cyclic(|me: &std::sync::Weak<Self>| {
+            let me = me.clone();
+            // A weak handle: the device outlives no runner because of this.
+            device.on_change(move || {
+                if let Some(runner) = me.upgrade() {
+                    runner.changed();
+                }
+            });
+            Self {
+                device,
+                state: Mutex::new(SyncState {
+                    running: false,
+                    connection: Reachability::Unknown,
+                    progress: None,
+                    last_error: None,
+                    last_sync_at,
+                    last_attempt_at: None,
+                    waiting,
+                    conflicts,
+                }),
+                gate: tokio::sync::Mutex::new(()),
+                listener: Box::new(listener),
+                attempts: Mutex::new(Attempts {
+                    seed,
+                    ..Attempts::default()
+                }),
+                wake: tokio::sync::Notify::new(),
+            }
+        })
     }
 
     fn attempts(&self) -> std::sync::MutexGuard<'_, Attempts> {
         self.attempts.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Tells the runner the technician recorded a change: the waiting count is refreshed and
-    /// a sync follows a few seconds later.
-    pub fn changed(&self) {
+    /// The technician recorded a change (or took one back): the waiting count is refreshed
+    /// and a sync follows a few seconds later.
+    fn changed(&self) {
         {
             let mut a = self.attempts();
             a.first_change.get_or_insert_with(Instant::now);
@@ -183,16 +196,16 @@ impl SyncRunner {
             s.conflicts = conflicts;
             match result {
                 Ok(_) => {
-                    s.connection = Connection::Online;
+                    s.connection = Reachability::Online;
                     s.last_error = None;
                     s.last_sync_at = Some(now);
                 }
                 Err(e) => {
                     s.connection = match e {
-                        CoreError::NotLoggedIn => Connection::Unknown,
-                        ref e if e.is_offline() => Connection::Offline,
+                        CoreError::NotLoggedIn => Reachability::Unknown,
+                        ref e if e.is_offline() => Reachability::Offline,
                         // HQ answered, it just refused or failed: reachable all the same.
-                        _ => Connection::Online,
+                        _ => Reachability::Online,
                     };
                     s.last_error = Some(ErrorReport::from(e));
                 }
@@ -255,7 +268,7 @@ impl SyncRunner {
         self.update(|s| {
             *s = SyncState {
                 running: s.running,
-                connection: Connection::Unknown,
+                connection: Reachability::Unknown,
                 progress: None,
                 last_error: None,
                 last_sync_at: None,
@@ -282,11 +295,11 @@ mod tests {
         let device = Arc::new(Device::open(dir.path()).unwrap());
         let heard = Arc::new(Mutex::new(Vec::new()));
         let log = heard.clone();
-        let runner = SyncRunner::new(device, move |s| log.lock().unwrap().push(s.running));
+        let runner = SyncRunner::new(device.clone(), move |s| log.lock().unwrap().push(s.running));
         let now = "2026-11-23T12:00:00Z".parse().unwrap();
         let state = runner.sync(now).await;
         assert!(!state.running);
-        assert_eq!(state.connection, Connection::Unknown);
+        assert_eq!(state.connection, Reachability::Unknown);
         assert_eq!(
             state.last_error.map(|e| e.code),
             Some("not_logged_in".into())
@@ -299,5 +312,54 @@ mod tests {
         );
         runner.reset();
         assert_eq!(runner.state().last_attempt_at, None);
+    }
+
+    /// A change recorded through the device, by any front end, reaches the runner: no caller
+    /// has to remember to tell it.
+    #[test]
+    fn a_change_recorded_on_the_device_is_heard_without_being_told() {
+        use onsite_protocol::{Change, Customer, CustomerId, Job, JobId, Site, SiteId};
+        let dir = tempfile::tempdir().unwrap();
+        let device = Arc::new(Device::open(dir.path()).unwrap());
+        let customer = Customer {
+            id: CustomerId::new(),
+            name: "Ada".into(),
+            phone: None,
+            email: None,
+        };
+        let site = Site {
+            id: SiteId::new(),
+            customer_id: customer.id,
+            address: "1 Row".into(),
+            town: None,
+            access_notes: None,
+        };
+        let job: Job = serde_json::from_value(serde_json::json!({
+            "id": JobId::new(), "number": "J-1", "kind": "repair", "priority": "normal",
+            "summary": "Leak", "description": null, "customer_id": customer.id,
+            "site_id": site.id, "asset_id": null, "technician": "tina", "scheduled_start": null,
+            "scheduled_end": null, "sla_due": null, "status": "assigned", "version": 1,
+            "updated_at": "2026-11-23T08:00:00Z"}))
+        .unwrap();
+        device
+            .store()
+            .apply_pull(&onsite_protocol::api::PullPage {
+                jobs: vec![job],
+                customers: vec![customer],
+                sites: vec![site],
+                cursor: "c".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        let runner = SyncRunner::new(device.clone(), |_| {});
+        assert_eq!(runner.state().waiting, 0);
+        device
+            .record("J-1", Change::Note { text: "x".into() }, Utc::now())
+            .unwrap();
+        assert_eq!(runner.state().waiting, 1);
+        assert!(
+            runner.attempts().first_change.is_some(),
+            "a sync is due soon"
+        );
     }
 }

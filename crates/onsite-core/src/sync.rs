@@ -6,12 +6,16 @@
 mod push;
 mod upload;
 
-use crate::device::Device;
 use crate::error::{CoreError, Result};
-use crate::hq::HqClient;
+use crate::hq_client::HqClient;
+use crate::session::{Session, SessionFile};
+use crate::store::{Setting, Store};
 use chrono::{DateTime, Utc};
+use onsite_protocol::DeviceId;
 use onsite_protocol::api::PullQuery;
 use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What the sync is doing.
@@ -73,6 +77,19 @@ pub struct SyncReport {
 /// How long the device keeps the outcome of an op HQ answered, for the outbox list.
 pub const KEEP_ANSWERED: chrono::Duration = chrono::Duration::days(30);
 
+/// Refresh the access token when it has less than this left.
+const REFRESH_MARGIN: chrono::Duration = chrono::Duration::seconds(60);
+
+/// What a sync works with: the device's store, its session file, its id and its data folder
+/// (where captured attachments are). Built from those parts, not from the whole device.
+#[derive(Clone)]
+pub struct SyncEngine {
+    store: Arc<Store>,
+    session: SessionFile,
+    device_id: DeviceId,
+    data_dir: PathBuf,
+}
+
 type Fetch = tokio::task::JoinHandle<Result<onsite_protocol::api::PullPage>>;
 
 fn fetch(client: &HqClient, token: &str, cursor: Option<String>) -> Fetch {
@@ -107,16 +124,17 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// The session a sync runs in: the access token, refreshed once if HQ says it has ended early.
-pub(crate) struct Session<'a> {
-    pub device: &'a Device,
+/// The authenticated channel a sync talks to HQ over: the client and an access token,
+/// refreshed once if HQ says it has ended early.
+pub(crate) struct Channel<'a> {
+    pub engine: &'a SyncEngine,
     pub client: &'a HqClient,
     pub now: DateTime<Utc>,
     pub token: String,
     refreshed: bool,
 }
 
-impl Session<'_> {
+impl Channel<'_> {
     /// Takes a failed call's error: after a first `SessionExpired` the token is refreshed and
     /// the caller retries; any other error (or a second expiry) is returned.
     pub async fn recover(&mut self, err: CoreError) -> Result<()> {
@@ -124,7 +142,7 @@ impl Session<'_> {
             CoreError::SessionExpired if !self.refreshed => {
                 self.refreshed = true;
                 self.token = self
-                    .device
+                    .engine
                     .access_token(self.client, self.now, true)
                     .await?;
                 Ok(())
@@ -134,53 +152,100 @@ impl Session<'_> {
     }
 }
 
-/// Uploads, pushes, then pulls until HQ has nothing more. `now` is when the sync started; it
-/// is recorded as the last successful sync, since the local data is at least that fresh.
-pub(crate) async fn run(
-    device: &Device,
-    client: &HqClient,
-    now: DateTime<Utc>,
-    progress: &(dyn Fn(SyncProgress) + Send + Sync),
-) -> Result<SyncReport> {
-    let started = Instant::now();
-    progress(SyncProgress {
-        phase: SyncPhase::Connecting,
-        done: 0,
-        total: None,
-    });
-    let token = device.access_token(client, now, false).await?;
-    let mut session = Session {
-        device,
-        client,
-        now,
-        token,
-        refreshed: false,
-    };
-    let mut report = SyncReport::default();
-    upload::run(&mut session, &mut report, progress).await?;
-    push::run(&mut session, &mut report, progress).await?;
-    pull(&mut session, &mut report, progress).await?;
-    device
-        .store()
-        .set_setting(crate::store::Setting::LastSyncAt, Some(&now.to_rfc3339()))?;
-    device.store().forget_answered(now - KEEP_ANSWERED)?;
-    report.elapsed = started.elapsed();
-    let done = report.jobs_received + report.jobs_removed;
-    progress(SyncProgress {
-        phase: SyncPhase::Done,
-        done,
-        total: Some(done),
-    });
-    Ok(report)
+impl SyncEngine {
+    /// An engine over these parts of a device.
+    pub fn new(
+        store: Arc<Store>,
+        session: SessionFile,
+        device_id: DeviceId,
+        data_dir: PathBuf,
+    ) -> Self {
+        Self {
+            store,
+            session,
+            device_id,
+            data_dir,
+        }
+    }
+
+    /// A usable access token, refreshed first when it is about to expire or `force` is set.
+    /// A refresh HQ refuses ends the session (the file goes; local data stays).
+    async fn access_token(
+        &self,
+        client: &HqClient,
+        now: DateTime<Utc>,
+        force: bool,
+    ) -> Result<String> {
+        let session = self.session.load()?.ok_or(CoreError::NotLoggedIn)?;
+        if !force && session.access_expires_at > now + REFRESH_MARGIN {
+            return Ok(session.access_token);
+        }
+        match client.refresh(&session.refresh_token, self.device_id).await {
+            Ok(tokens) => {
+                self.session.save(&Session::from(&tokens))?;
+                Ok(tokens.access_token)
+            }
+            Err(CoreError::SessionExpired) => {
+                // The session is dead at HQ; local data stays, the user logs in again.
+                self.session.delete()?;
+                Err(CoreError::SessionExpired)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Uploads, pushes, then pulls until HQ has nothing more. `now` is when the sync started;
+    /// it is recorded as the last successful sync, since the local data is at least that fresh.
+    ///
+    /// # Errors
+    /// [`CoreError::NotLoggedIn`], [`CoreError::SessionExpired`],
+    /// [`CoreError::HqUnreachable`], [`CoreError::FingerprintMismatch`], [`CoreError::Store`],
+    /// [`CoreError::Protocol`].
+    pub async fn run(
+        &self,
+        client: &HqClient,
+        now: DateTime<Utc>,
+        progress: &(dyn Fn(SyncProgress) + Send + Sync),
+    ) -> Result<SyncReport> {
+        let started = Instant::now();
+        progress(SyncProgress {
+            phase: SyncPhase::Connecting,
+            done: 0,
+            total: None,
+        });
+        let token = self.access_token(client, now, false).await?;
+        let mut channel = Channel {
+            engine: self,
+            client,
+            now,
+            token,
+            refreshed: false,
+        };
+        let mut report = SyncReport::default();
+        upload::run(&mut channel, &mut report, progress).await?;
+        push::run(&mut channel, &mut report, progress).await?;
+        pull(&mut channel, &mut report, progress).await?;
+        self.store
+            .set_setting(Setting::LastSyncAt, Some(&now.to_rfc3339()))?;
+        self.store.forget_answered(now - KEEP_ANSWERED)?;
+        report.elapsed = started.elapsed();
+        let done = report.jobs_received + report.jobs_removed;
+        progress(SyncProgress {
+            phase: SyncPhase::Done,
+            done,
+            total: Some(done),
+        });
+        Ok(report)
+    }
 }
 
 /// Pulls pages until HQ has nothing more.
 async fn pull(
-    session: &mut Session<'_>,
+    channel: &mut Channel<'_>,
     report: &mut SyncReport,
     progress: &(dyn Fn(SyncProgress) + Send + Sync),
 ) -> Result<()> {
-    let (device, client) = (session.device, session.client);
+    let (engine, client) = (channel.engine, channel.client);
     progress(SyncProgress {
         phase: SyncPhase::Pulling,
         done: 0,
@@ -188,16 +253,16 @@ async fn pull(
     });
     // While one page is being applied the next is already downloading; pages are still
     // committed strictly in order, and a failed apply cancels the download in flight.
-    let mut cursor = device.store().setting(crate::store::Setting::Cursor)?;
-    let mut in_flight = fetch(client, &session.token, cursor.clone());
+    let mut cursor = engine.store.setting(Setting::Cursor)?;
+    let mut in_flight = fetch(client, &channel.token, cursor.clone());
     loop {
         let page = match in_flight
             .await
             .map_err(|e| CoreError::Protocol(e.to_string()))?
         {
             Err(e) => {
-                session.recover(e).await?;
-                in_flight = fetch(client, &session.token, cursor.clone());
+                channel.recover(e).await?;
+                in_flight = fetch(client, &channel.token, cursor.clone());
                 continue;
             }
             Ok(page) => page,
@@ -205,8 +270,8 @@ async fn pull(
         let more = page.more;
         report.reset |= page.reset;
         cursor = Some(page.cursor.clone());
-        let next = more.then(|| AbortOnDrop(Some(fetch(client, &session.token, cursor.clone()))));
-        let store = device.store_handle();
+        let next = more.then(|| AbortOnDrop(Some(fetch(client, &channel.token, cursor.clone()))));
+        let store = engine.store.clone();
         let applied = tokio::task::spawn_blocking(move || store.apply_pull(&page))
             .await
             .map_err(|e| CoreError::Store(e.to_string()))??;

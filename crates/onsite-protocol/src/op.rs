@@ -249,6 +249,34 @@ impl Change {
         Ok(())
     }
 
+    /// The change as it is recorded: text fields without surrounding blanks, and an empty
+    /// caption as none. Every front end's input goes through this once, on the device.
+    #[must_use]
+    pub fn tidy(self) -> Change {
+        let trim = |s: String| s.trim().to_string();
+        match self {
+            Change::Note { text } => Change::Note { text: trim(text) },
+            Change::ContactPhone { phone } => Change::ContactPhone { phone: trim(phone) },
+            Change::AssetSerial { serial } => Change::AssetSerial {
+                serial: trim(serial),
+            },
+            Change::Attachment {
+                sha256,
+                file_name,
+                media_type,
+                bytes,
+                caption,
+            } => Change::Attachment {
+                sha256,
+                file_name,
+                media_type,
+                bytes,
+                caption: caption.map(trim).filter(|c| !c.is_empty()),
+            },
+            other => other,
+        }
+    }
+
     /// The kind of this change.
     pub fn kind(&self) -> OpKind {
         match self {
@@ -470,6 +498,56 @@ mod tests {
             assert_eq!(err.reason, reason, "{change:?}");
             assert!(!err.message.is_empty());
         }
+    }
+
+    #[test]
+    fn tidying_trims_what_people_type_and_nothing_else() {
+        let cases = [
+            (
+                Change::Note {
+                    text: "  Seal replaced \n".into(),
+                },
+                Change::Note {
+                    text: "Seal replaced".into(),
+                },
+            ),
+            (
+                Change::ContactPhone {
+                    phone: " 0113 496 0000 ".into(),
+                },
+                Change::ContactPhone {
+                    phone: "0113 496 0000".into(),
+                },
+            ),
+            (
+                Change::AssetSerial {
+                    serial: "\tHM3-1 ".into(),
+                },
+                Change::AssetSerial {
+                    serial: "HM3-1".into(),
+                },
+            ),
+            (
+                Change::Status {
+                    to: JobStatus::OnSite,
+                },
+                Change::Status {
+                    to: JobStatus::OnSite,
+                },
+            ),
+        ];
+        for (given, tidied) in cases {
+            assert_eq!(given.tidy(), tidied);
+        }
+        let photo = |caption: Option<&str>| Change::Attachment {
+            sha256: "ab".repeat(32),
+            file_name: "a.jpg".into(),
+            media_type: "image/jpeg".into(),
+            bytes: 1,
+            caption: caption.map(str::to_string),
+        };
+        assert_eq!(photo(Some("  ")).tidy(), photo(None));
+        assert_eq!(photo(Some(" Label ")).tidy(), photo(Some("Label")));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  Change,
   DeviceStatus,
   ErrorReport,
   HqProbe,
@@ -51,14 +52,16 @@ export const countJobs = (query: JobQuery) => call<number>("count_jobs", { query
 export const job = (number: string) => call<JobDetail>("job", { number });
 export const syncNow = () => call<SyncState>("sync_now");
 export const syncState = () => call<SyncState>("sync_state");
-export const setStatus = (number: string, status: JobStatus) =>
-  call<OutboxEntry>("set_status", { number, status });
-export const addNote = (number: string, text: string) => call<OutboxEntry>("add_note", { number, text });
-export const work = (number: string, start: boolean) => call<OutboxEntry>("work", { number, start });
-export const correctPhone = (number: string, phone: string) =>
-  call<OutboxEntry>("correct_phone", { number, phone });
+/** Records a change to a job: the one command every change but a photo's bytes goes through. */
+export const record = (number: string, change: Change) => call<OutboxEntry>("record", { number, change });
+export const setStatus = (number: string, to: JobStatus) => record(number, { kind: "status", to });
+export const addNote = (number: string, text: string) => record(number, { kind: "note", text });
+/** Starts or stops the work timer now (this laptop's clock, as every change is stamped). */
+export const work = (number: string, start: boolean) =>
+  record(number, { kind: start ? "work_started" : "work_stopped", at: new Date().toISOString() });
+export const correctPhone = (number: string, phone: string) => record(number, { kind: "contact_phone", phone });
 export const correctSerial = (number: string, serial: string) =>
-  call<OutboxEntry>("correct_serial", { number, serial });
+  record(number, { kind: "asset_serial", serial });
 export const outbox = (recent = 50) => call<Outbox>("outbox", { recent });
 
 /**

@@ -634,7 +634,7 @@ done: number,
  */
 total: number | null, };
 
-export type Connection = "unknown" | "online" | "offline";
+export type Reachability = "unknown" | "online" | "offline";
 
 export type SyncState = { 
 /**
@@ -644,7 +644,7 @@ running: boolean,
 /**
  * The result of the last attempt, as far as reaching HQ goes.
  */
-connection: Connection, 
+connection: Reachability, 
 /**
  * Progress of the running sync.
  */

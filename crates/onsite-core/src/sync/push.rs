@@ -2,7 +2,7 @@
 //! in one transaction, and only then do the ops leave the outbox. A lost answer means the same
 //! batch is sent again, and HQ answers `duplicate` with each op's first outcome.
 
-use super::{Session, SyncPhase, SyncProgress, SyncReport};
+use super::{Channel, SyncPhase, SyncProgress, SyncReport};
 use crate::error::Result;
 use onsite_protocol::push::MAX_PUSH_OPS;
 
@@ -10,11 +10,11 @@ use onsite_protocol::push::MAX_PUSH_OPS;
 pub const MAX_PUSH_BYTES: usize = 768 * 1024;
 
 pub(super) async fn run(
-    session: &mut Session<'_>,
+    channel: &mut Channel<'_>,
     report: &mut SyncReport,
     progress: &(dyn Fn(SyncProgress) + Send + Sync),
 ) -> Result<()> {
-    let store = session.device.store_handle();
+    let store = channel.engine.store.clone();
     let total = store.waiting()?;
     let mut done = 0;
     loop {
@@ -33,13 +33,13 @@ pub(super) async fn run(
         }
         let bodies: Vec<_> = batch.iter().map(|op| op.body.clone()).collect();
         let answer = loop {
-            match session.client.push(&session.token, bodies.clone()).await {
+            match channel.client.push(&channel.token, bodies.clone()).await {
                 Ok(answer) => break answer,
-                Err(e) => session.recover(e).await?,
+                Err(e) => channel.recover(e).await?,
             }
         };
         report.batches += 1;
-        let (s, now) = (store.clone(), session.now);
+        let (s, now) = (store.clone(), channel.now);
         let acked =
             tokio::task::spawn_blocking(move || s.ack(&batch, &answer.results, answer.hlc, now))
                 .await

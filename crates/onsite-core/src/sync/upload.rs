@@ -2,7 +2,7 @@
 //! ask HQ how much it holds (`HEAD`), then send the rest in chunks; a cut connection, a killed
 //! app or a restarted HQ costs at most the chunk that was in flight.
 
-use super::{Session, SyncPhase, SyncProgress, SyncReport};
+use super::{Channel, SyncPhase, SyncProgress, SyncReport};
 use crate::attachments::content_path;
 use crate::error::{CoreError, Result};
 use onsite_protocol::push::blob::MAX_CHUNK;
@@ -10,11 +10,11 @@ use std::io::SeekFrom;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 pub(super) async fn run(
-    session: &mut Session<'_>,
+    channel: &mut Channel<'_>,
     report: &mut SyncReport,
     progress: &(dyn Fn(SyncProgress) + Send + Sync),
 ) -> Result<()> {
-    let store = session.device.store_handle();
+    let store = channel.engine.store.clone();
     let pending = store.uploads()?;
     let total: u64 = pending.iter().map(|(_, bytes)| bytes).sum();
     let mut done = 0;
@@ -24,14 +24,14 @@ pub(super) async fn run(
             done,
             total: Some(total),
         });
-        let path = content_path(session.device.data_dir(), &sha256);
+        let path = content_path(&channel.engine.data_dir, &sha256);
         if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
             // The content is gone from this device; HQ will refuse the op, and the technician
             // sees that instead of a sync stuck on it forever.
             tracing::warn!(%sha256, "attachment content missing from the data folder");
             continue;
         }
-        send(session, report, &sha256, bytes, &path, &mut |sent| {
+        send(channel, report, &sha256, bytes, &path, &mut |sent| {
             progress(SyncProgress {
                 phase: SyncPhase::Uploading,
                 done: done + sent,
@@ -40,7 +40,7 @@ pub(super) async fn run(
         })
         .await?;
         done += bytes;
-        store.mark_uploaded(&sha256, session.now)?;
+        store.mark_uploaded(&sha256, channel.now)?;
         report.uploaded += 1;
     }
     Ok(())
@@ -48,7 +48,7 @@ pub(super) async fn run(
 
 /// Sends what HQ lacks of one attachment until HQ holds it in full.
 async fn send(
-    session: &mut Session<'_>,
+    channel: &mut Channel<'_>,
     report: &mut SyncReport,
     sha256: &str,
     total: u64,
@@ -64,9 +64,9 @@ async fn send(
     // confused HQ cannot keep the sync here.
     for _ in 0..3 {
         let held = loop {
-            match session.client.blob_state(&session.token, sha256).await {
+            match channel.client.blob_state(&channel.token, sha256).await {
                 Ok(held) => break held,
-                Err(e) => session.recover(e).await?,
+                Err(e) => channel.recover(e).await?,
             }
         };
         let mut offset = held.received;
@@ -78,9 +78,9 @@ async fn send(
             let len = (total - offset).min(MAX_CHUNK as u64) as usize;
             let mut chunk = vec![0u8; len];
             file.read_exact(&mut chunk).await.map_err(io)?;
-            let answer = session
+            let answer = channel
                 .client
-                .blob_put(&session.token, sha256, offset, total, chunk)
+                .blob_put(&channel.token, sha256, offset, total, chunk)
                 .await;
             report.uploaded_bytes += len as u64;
             match answer {
@@ -92,7 +92,7 @@ async fn send(
                 }
                 Err(CoreError::Hq { code, .. }) if code == "conflict" => break,
                 Err(e) => {
-                    session.recover(e).await?;
+                    channel.recover(e).await?;
                     break;
                 }
             }
