@@ -1,7 +1,7 @@
 //! A job's activity: every change recorded on site, as HQ last sent it (from any device)
 //! together with this device's ops HQ has not sent back yet — the rebased view of the facts.
 
-use super::outbox::OpState;
+use super::op_state::OpState;
 use super::settings::{Setting, get_in};
 use crate::error::{CoreError, Result};
 use chrono::{DateTime, Utc};
@@ -121,4 +121,57 @@ pub(super) fn working(activity: &[Activity]) -> bool {
 
 fn wall(hlc: onsite_protocol::Hlc) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(hlc.wall).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::testing::*;
+
+    #[test]
+    fn facts_from_hq_and_local_ops_merge_without_doubles() {
+        let f = fixture();
+        let mine = f
+            .record(Change::Note {
+                text: "mine".into(),
+            })
+            .unwrap();
+        let stored = f.store.outgoing(10, 1 << 20).unwrap();
+        let op: Op = serde_json::from_value(stored[0].body.clone()).unwrap();
+        let other = Op {
+            op_id: OpId::new(),
+            device_id: DeviceId(uuid::Uuid::from_u128(0xd2)),
+            job_id: f.job.id,
+            hlc: Hlc {
+                wall: 1,
+                counter: 0,
+                node: DeviceId(uuid::Uuid::from_u128(0xd2)),
+            },
+            change: Change::Note {
+                text: "from the other laptop".into(),
+            },
+        };
+        let recorded = |op: Op| RecordedOp {
+            op,
+            by: "tina".into(),
+            by_name: Some("Tina Fischer".into()),
+            received_at: now(),
+            outcome: Outcome::Applied,
+            reason: None,
+            message: None,
+            settled: None,
+        };
+        f.store
+            .apply_pull(&f.page(f.job.clone(), vec![recorded(other), recorded(op)]))
+            .unwrap();
+        let d = f.detail();
+        assert_eq!(d.activity.len(), 2);
+        assert!(!d.activity[0].mine, "the other laptop's note is older");
+        assert_eq!(
+            d.activity[0].by.as_deref(),
+            Some("Tina Fischer"),
+            "people by their display names"
+        );
+        assert_eq!(d.activity[1].op_id, mine.op_id);
+        assert_eq!(d.activity[1].state, OpState::Applied, "HQ's record wins");
+    }
 }

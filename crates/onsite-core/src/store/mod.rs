@@ -1,16 +1,36 @@
 //! The device's local SQLite store. The UI and CLI read only from here, so everything works
 //! the same online and offline.
 
+//!
+//! One module an idea: applying a pulled page (`pull`), the job list (`list`), the job detail
+//! (`detail`), a job's activity (`activity`), the op states (`op_state`), the device's clock
+//! (`clock`), recording a change (`record`), rebase (`rebase`), the outbox and push queue
+//! (`outbox`), attachment uploads (`uploads`), retention (`retention`), settings, confirmed
+//! HQ certificates (`trusted`) and the migrations (`schema`).
+
 mod activity;
-mod jobs;
+mod clock;
+mod detail;
+mod list;
+mod op_state;
 mod outbox;
+mod pull;
+mod rebase;
+mod record;
+mod retention;
 mod schema;
 mod settings;
+#[cfg(test)]
+mod testing;
 mod trusted;
+mod uploads;
 
 pub use activity::Activity;
-pub use jobs::{Applied, JobDetail, JobQuery, JobRange, JobSummary};
-pub use outbox::{Acked, OpState, Outbox, OutboxEntry, OutgoingOp};
+pub use detail::JobDetail;
+pub use list::{JobQuery, JobRange, JobSummary};
+pub use op_state::OpState;
+pub use outbox::{Acked, Outbox, OutboxEntry, OutgoingOp};
+pub use pull::Applied;
 pub use schema::MIGRATIONS;
 pub use settings::Setting;
 
