@@ -3,9 +3,9 @@
 //! `UPDATE_BINDINGS=1 cargo test -p onsite-desktop bindings` to rewrite it.
 
 use onsite_core::{
-    Activity, DeviceStatus, ErrorReport, HqProbe, JobDetail, JobQuery, JobRange, JobSummary,
-    OpState, Outbox, OutboxEntry, Reachability, Sla, SyncPhase, SyncProgress, SyncState, Warranty,
-    WorkTime,
+    Activity, DeviceErrorCode, DeviceStatus, ErrorReport, HqProbe, JobDetail, JobQuery, JobRange,
+    JobSummary, OpState, Outbox, OutboxEntry, Reachability, Sla, SyncPhase, SyncProgress,
+    SyncState, Warranty, WorkTime,
 };
 use onsite_protocol::push::Settlement;
 use onsite_protocol::{
@@ -88,6 +88,7 @@ fn generate() -> Declarations {
         .add::<SyncProgress>()
         .add::<Reachability>()
         .add::<SyncState>()
+        .add::<DeviceErrorCode>()
         .add::<ErrorReport>();
     d
 }

@@ -110,7 +110,7 @@ fn open_device(data_dir: Option<PathBuf>) -> Result<Arc<Device>, ErrorReport> {
     let dir = data_dir
         .or_else(onsite_core::default_data_dir)
         .ok_or_else(|| ErrorReport {
-            code: "io".into(),
+            code: onsite_core::DeviceErrorCode::Io,
             message: "this system has no app-data folder; set ONSITE_DATA to choose one".into(),
         })?;
     tracing::info!(data = %dir.display(), "opening the local store");

@@ -131,33 +131,135 @@ pub enum CoreError {
     },
 }
 
+/// The stable code of every device error: a closed set, so front ends (and the TypeScript
+/// compiler, through the generated bindings) know each one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum DeviceErrorCode {
+    /// No session: log in first.
+    NotLoggedIn,
+    /// HQ could not be reached; local data is still available.
+    HqUnreachable,
+    /// HQ's certificate is not the pinned one.
+    FingerprintMismatch,
+    /// HQ's certificate is not trusted and no fingerprint is pinned.
+    UntrustedCertificate,
+    /// Wrong username or password.
+    InvalidCredentials,
+    /// A dispatcher's or admin's account in the technicians' app.
+    NotATechnician,
+    /// The session ended at HQ; log in again.
+    SessionExpired,
+    /// Too many attempts.
+    RateLimited,
+    /// No such job on this device.
+    UnknownJob,
+    /// Input the device does not accept.
+    InvalidInput,
+    /// A status move the technician may not make from here.
+    InvalidTransition,
+    /// The job was given to someone else; read-only here.
+    JobReadOnly,
+    /// Work time on a completed or cancelled job.
+    JobClosed,
+    /// A change already on its way to HQ cannot be taken back.
+    AlreadySent,
+    /// A file over the attachment size limit.
+    AttachmentTooLarge,
+    /// A kind of file attachments may not have.
+    UnsupportedFile,
+    /// Changes on this device have not reached HQ yet.
+    UnsyncedChanges,
+    /// No attachment with that hash on this device.
+    UnknownAttachment,
+    /// HQ refused the request for a reason of its own.
+    #[serde(rename = "hq_error")]
+    Hq,
+    /// HQ answered something this build does not understand.
+    Protocol,
+    /// The local database is from a newer Onsite.
+    SchemaTooNew,
+    /// The local database failed.
+    Store,
+    /// A local file could not be read or written.
+    Io,
+    /// The app failed outside the device (the shell or its IPC); front ends use it for failures that carry no code of their own.
+    Internal,
+}
+
+impl DeviceErrorCode {
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceErrorCode::NotLoggedIn => "not_logged_in",
+            DeviceErrorCode::HqUnreachable => "hq_unreachable",
+            DeviceErrorCode::FingerprintMismatch => "fingerprint_mismatch",
+            DeviceErrorCode::UntrustedCertificate => "untrusted_certificate",
+            DeviceErrorCode::InvalidCredentials => "invalid_credentials",
+            DeviceErrorCode::NotATechnician => "not_a_technician",
+            DeviceErrorCode::SessionExpired => "session_expired",
+            DeviceErrorCode::RateLimited => "rate_limited",
+            DeviceErrorCode::UnknownJob => "unknown_job",
+            DeviceErrorCode::InvalidInput => "invalid_input",
+            DeviceErrorCode::InvalidTransition => "invalid_transition",
+            DeviceErrorCode::JobReadOnly => "job_read_only",
+            DeviceErrorCode::JobClosed => "job_closed",
+            DeviceErrorCode::AlreadySent => "already_sent",
+            DeviceErrorCode::AttachmentTooLarge => "attachment_too_large",
+            DeviceErrorCode::UnsupportedFile => "unsupported_file",
+            DeviceErrorCode::UnsyncedChanges => "unsynced_changes",
+            DeviceErrorCode::UnknownAttachment => "unknown_attachment",
+            DeviceErrorCode::Hq => "hq_error",
+            DeviceErrorCode::Protocol => "protocol",
+            DeviceErrorCode::SchemaTooNew => "schema_too_new",
+            DeviceErrorCode::Store => "store",
+            DeviceErrorCode::Io => "io",
+            DeviceErrorCode::Internal => "internal",
+        }
+    }
+}
+
+impl std::fmt::Display for DeviceErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// Lets tests and scripts compare a code with its spelling.
+impl PartialEq<&str> for DeviceErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 impl CoreError {
     /// The stable code of this error, as sent to the UI.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> DeviceErrorCode {
         match self {
-            CoreError::NotLoggedIn => "not_logged_in",
-            CoreError::HqUnreachable { .. } => "hq_unreachable",
-            CoreError::FingerprintMismatch { .. } => "fingerprint_mismatch",
-            CoreError::UntrustedCertificate { .. } => "untrusted_certificate",
-            CoreError::InvalidCredentials => "invalid_credentials",
-            CoreError::NotATechnician { .. } => "not_a_technician",
-            CoreError::SessionExpired => "session_expired",
-            CoreError::RateLimited(_) => "rate_limited",
-            CoreError::UnknownJob(_) => "unknown_job",
-            CoreError::InvalidInput(_) => "invalid_input",
-            CoreError::InvalidTransition(_) => "invalid_transition",
-            CoreError::JobReadOnly(_) => "job_read_only",
-            CoreError::JobClosed { .. } => "job_closed",
-            CoreError::AlreadySent => "already_sent",
-            CoreError::AttachmentTooLarge { .. } => "attachment_too_large",
-            CoreError::UnsupportedFile(_) => "unsupported_file",
-            CoreError::UnsyncedChanges(_) => "unsynced_changes",
-            CoreError::UnknownAttachment(_) => "unknown_attachment",
-            CoreError::Hq { .. } => "hq_error",
-            CoreError::Protocol(_) => "protocol",
-            CoreError::SchemaTooNew(_) => "schema_too_new",
-            CoreError::Store(_) => "store",
-            CoreError::Io { .. } => "io",
+            CoreError::NotLoggedIn => DeviceErrorCode::NotLoggedIn,
+            CoreError::HqUnreachable { .. } => DeviceErrorCode::HqUnreachable,
+            CoreError::FingerprintMismatch { .. } => DeviceErrorCode::FingerprintMismatch,
+            CoreError::UntrustedCertificate { .. } => DeviceErrorCode::UntrustedCertificate,
+            CoreError::InvalidCredentials => DeviceErrorCode::InvalidCredentials,
+            CoreError::NotATechnician { .. } => DeviceErrorCode::NotATechnician,
+            CoreError::SessionExpired => DeviceErrorCode::SessionExpired,
+            CoreError::RateLimited(_) => DeviceErrorCode::RateLimited,
+            CoreError::UnknownJob(_) => DeviceErrorCode::UnknownJob,
+            CoreError::InvalidInput(_) => DeviceErrorCode::InvalidInput,
+            CoreError::InvalidTransition(_) => DeviceErrorCode::InvalidTransition,
+            CoreError::JobReadOnly(_) => DeviceErrorCode::JobReadOnly,
+            CoreError::JobClosed { .. } => DeviceErrorCode::JobClosed,
+            CoreError::AlreadySent => DeviceErrorCode::AlreadySent,
+            CoreError::AttachmentTooLarge { .. } => DeviceErrorCode::AttachmentTooLarge,
+            CoreError::UnsupportedFile(_) => DeviceErrorCode::UnsupportedFile,
+            CoreError::UnsyncedChanges(_) => DeviceErrorCode::UnsyncedChanges,
+            CoreError::UnknownAttachment(_) => DeviceErrorCode::UnknownAttachment,
+            CoreError::Hq { .. } => DeviceErrorCode::Hq,
+            CoreError::Protocol(_) => DeviceErrorCode::Protocol,
+            CoreError::SchemaTooNew(_) => DeviceErrorCode::SchemaTooNew,
+            CoreError::Store(_) => DeviceErrorCode::Store,
+            CoreError::Io { .. } => DeviceErrorCode::Io,
         }
     }
 
@@ -194,7 +296,7 @@ impl From<onsite_sqlite::OpenError> for CoreError {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorReport {
     /// [`CoreError::code`].
-    pub code: String,
+    pub code: DeviceErrorCode,
     /// The error's message.
     pub message: String,
 }
@@ -202,7 +304,7 @@ pub struct ErrorReport {
 impl From<&CoreError> for ErrorReport {
     fn from(e: &CoreError) -> Self {
         Self {
-            code: e.code().to_string(),
+            code: e.code(),
             message: e.to_string(),
         }
     }
@@ -211,6 +313,52 @@ impl From<&CoreError> for ErrorReport {
 impl From<CoreError> for ErrorReport {
     fn from(e: CoreError) -> Self {
         Self::from(&e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code has its own spelling, and a report carries it to the UI as a string.
+    #[test]
+    fn codes_are_distinct_and_travel_as_their_spelling() {
+        let all = [
+            DeviceErrorCode::NotLoggedIn,
+            DeviceErrorCode::HqUnreachable,
+            DeviceErrorCode::FingerprintMismatch,
+            DeviceErrorCode::UntrustedCertificate,
+            DeviceErrorCode::InvalidCredentials,
+            DeviceErrorCode::NotATechnician,
+            DeviceErrorCode::SessionExpired,
+            DeviceErrorCode::RateLimited,
+            DeviceErrorCode::UnknownJob,
+            DeviceErrorCode::InvalidInput,
+            DeviceErrorCode::InvalidTransition,
+            DeviceErrorCode::JobReadOnly,
+            DeviceErrorCode::JobClosed,
+            DeviceErrorCode::AlreadySent,
+            DeviceErrorCode::AttachmentTooLarge,
+            DeviceErrorCode::UnsupportedFile,
+            DeviceErrorCode::UnsyncedChanges,
+            DeviceErrorCode::UnknownAttachment,
+            DeviceErrorCode::Hq,
+            DeviceErrorCode::Protocol,
+            DeviceErrorCode::SchemaTooNew,
+            DeviceErrorCode::Store,
+            DeviceErrorCode::Io,
+            DeviceErrorCode::Internal,
+        ];
+        let spellings: std::collections::BTreeSet<_> = all.iter().map(|c| c.as_str()).collect();
+        assert_eq!(spellings.len(), all.len());
+        for code in all {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
+        let report = ErrorReport::from(CoreError::JobReadOnly("J-1".into()));
+        assert_eq!(
+            serde_json::to_value(&report).unwrap()["code"],
+            "job_read_only"
+        );
     }
 }
 

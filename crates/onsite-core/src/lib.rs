@@ -17,7 +17,7 @@ pub mod warranty;
 pub mod work_time;
 
 pub use device::{APP_FOLDER, Device, DeviceStatus, default_data_dir};
-pub use error::{CoreError, ErrorReport, Result};
+pub use error::{CoreError, DeviceErrorCode, ErrorReport, Result};
 pub use fingerprint::Fingerprint;
 pub use hq_client::HqProbe;
 pub use runner::{Reachability, SyncRunner, SyncState};

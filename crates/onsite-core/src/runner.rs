@@ -302,7 +302,7 @@ mod tests {
         assert_eq!(state.connection, Reachability::Unknown);
         assert_eq!(
             state.last_error.map(|e| e.code),
-            Some("not_logged_in".into())
+            Some(crate::DeviceErrorCode::NotLoggedIn)
         );
         assert_eq!(state.last_attempt_at, Some(now));
         assert_eq!(

@@ -42,7 +42,7 @@ describe("SyncStatus", () => {
   });
 
   it("says offline, working from the laptop, without an alarming error", () => {
-    const last_error = { code: "hq_unreachable", message: "HQ at https://hq is unreachable" };
+    const last_error = { code: "hq_unreachable" as const, message: "HQ at https://hq is unreachable" };
     render(SyncStatus, { sync: state({ connection: "offline", last_error }), onSyncNow: () => {} });
     expect(screen.getByTestId("sync-status")).toHaveTextContent("Offline");
     expect(screen.getByTestId("sync-status")).toHaveTextContent("working from this laptop");
@@ -68,7 +68,7 @@ describe("SyncStatus", () => {
   });
 
   it("words a failure other than being offline, and a device that never synced", () => {
-    const last_error = { code: "session_expired", message: "your session has ended; log in again" };
+    const last_error = { code: "session_expired" as const, message: "your session has ended; log in again" };
     render(SyncStatus, { sync: state({ last_error, last_sync_at: null }), onSyncNow: () => {} });
     expect(screen.getByTestId("sync-error")).toHaveTextContent("your session has ended");
     expect(screen.getByTestId("sync-last")).toHaveTextContent("Never synced");

@@ -34,3 +34,14 @@ describe("api", () => {
     expect([err.code, err.message]).toEqual(["job_closed", "job J-1 is cancelled"]);
   });
 });
+
+describe("errors", () => {
+  it("has one way to word a failure and to check its code", () => {
+    const report = new api.ApiError({ code: "unsynced_changes", message: "2 change(s) on this device have not reached HQ yet" });
+    expect(api.messageOf(report)).toBe("2 change(s) on this device have not reached HQ yet");
+    expect(api.messageOf("plain")).toBe("plain");
+    expect(api.hasCode(report, "unsynced_changes")).toBe(true);
+    expect(api.hasCode(report, "store")).toBe(false);
+    expect(api.hasCode(new Error("x"), "store")).toBe(false);
+  });
+});

@@ -4,6 +4,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   Change,
+  DeviceErrorCode,
   DeviceStatus,
   ErrorReport,
   HqProbe,
@@ -21,11 +22,21 @@ export type * from "./bindings";
 
 /** A failed command: the shell's stable `code` and a message meant for the technician. */
 export class ApiError extends Error {
-  readonly code: string;
+  readonly code: DeviceErrorCode;
   constructor(report: ErrorReport) {
     super(report.message);
     this.code = report.code;
   }
+}
+
+/** What to tell the technician about a failure, whatever was thrown. */
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Whether `e` is a failure the shell reported with `code`. */
+export function hasCode(e: unknown, code: DeviceErrorCode): boolean {
+  return e instanceof ApiError && e.code === code;
 }
 
 function isReport(e: unknown): e is ErrorReport {
