@@ -316,6 +316,9 @@ impl From<CoreError> for ErrorReport {
     }
 }
 
+/// Result of device operations.
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,5 +365,3 @@ mod tests {
     }
 }
 
-/// Result of device operations.
-pub type Result<T, E = CoreError> = std::result::Result<T, E>;
