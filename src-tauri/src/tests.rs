@@ -104,7 +104,13 @@ impl Hq {
         let dir = tempfile::tempdir().unwrap();
         let storage = onsite_hq::server::open_storage(dir.path()).unwrap();
         let now = Utc::now();
-        onsite_hq::demo::seed(&storage, now - Duration::hours(8), now.date_naive(), now).unwrap();
+        tauri::async_runtime::block_on(onsite_hq::demo::seed(
+            &storage,
+            now - Duration::hours(8),
+            now.date_naive(),
+            now,
+        ))
+        .unwrap();
         drop(storage);
         let running = tauri::async_runtime::block_on(onsite_hq::server::start(ServeConfig {
             data_dir: dir.path().to_path_buf(),

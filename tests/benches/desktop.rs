@@ -27,10 +27,10 @@ const RUNS: usize = 5;
 async fn device_with(jobs: usize) -> tempfile::TempDir {
     let hq_dir = tempfile::tempdir().unwrap();
     let storage = server::open_storage(hq_dir.path()).unwrap();
-    add_technician(&storage, "tech");
+    add_technician(&storage, "tech").await;
     let (file, _) = fixtures::jobs(jobs, &["tech"]);
     let lines = onsite_hq::import::parse(file.as_bytes()).unwrap();
-    storage.import_jobs(&lines, Utc::now()).unwrap();
+    storage.import_jobs(&lines, Utc::now()).await.unwrap();
     drop(storage);
     let hq = server::start(ServeConfig {
         data_dir: hq_dir.path().to_path_buf(),

@@ -15,7 +15,7 @@ use onsite_e2e::proxy::Proxy;
 use onsite_e2e::{PASSWORD, fixtures};
 use onsite_hq::server;
 use onsite_hq::storage::Storage;
-use onsite_protocol::api::{JobListQuery, JobPatch, PullPage};
+use onsite_protocol::api::{JobPatch, PullPage};
 use onsite_protocol::push::blob::MAX_CHUNK;
 use onsite_protocol::{
     Customer, CustomerId, Job, JobId, JobKind, JobStatus, Priority, Site, SiteId,
@@ -31,14 +31,14 @@ async fn main() {
     let data = tempfile::tempdir().unwrap();
     let storage = server::open_storage(data.path()).unwrap();
     for name in ["big", "small"] {
-        add_technician(&storage, name);
+        add_technician(&storage, name).await;
     }
 
     // 1. Import of 50,000 jobs (parse + match references + write, one transaction).
     let (file, _) = fixtures::jobs(50_000, &["big"]);
     let started = Instant::now();
     let lines = onsite_hq::import::parse(file.as_bytes()).unwrap();
-    let result = storage.import_jobs(&lines, Utc::now()).unwrap();
+    let result = storage.import_jobs(&lines, Utc::now()).await.unwrap();
     let took = started.elapsed();
     assert_eq!(result.created, 50_000);
     report(
@@ -56,6 +56,7 @@ async fn main() {
             &onsite_hq::import::parse(small.as_bytes()).unwrap(),
             Utc::now(),
         )
+        .await
         .unwrap();
     drop(storage);
 
@@ -214,13 +215,14 @@ async fn two_way() {
     println!("two-way sync");
     let data = tempfile::tempdir().unwrap();
     let storage = server::open_storage(data.path()).unwrap();
-    add_technician(&storage, "field");
+    add_technician(&storage, "field").await;
     let (file, _) = fixtures::jobs(1000, &["field"]);
     storage
         .import_jobs(
             &onsite_hq::import::parse(file.as_bytes()).unwrap(),
             Utc::now(),
         )
+        .await
         .unwrap();
     let hq = serve(data.path()).await;
     let proxy = Proxy::start(hq.addr).await;
@@ -286,7 +288,12 @@ async fn two_way() {
 
     // Incremental pull of 1,000 changes made at HQ.
     for n in 1..=1000 {
-        let id = storage_job_id(&storage, n);
+        let id = storage
+            .job_by_number(&format!("J-{n:06}"))
+            .await
+            .unwrap()
+            .job
+            .id;
         storage
             .update_job(
                 id,
@@ -296,6 +303,7 @@ async fn two_way() {
                 },
                 Utc::now(),
             )
+            .await
             .unwrap();
     }
     let started = Instant::now();
@@ -374,21 +382,6 @@ async fn two_way() {
         "<= 1 chunk (512 KiB)",
     );
     hq.shutdown().await;
-}
-
-/// The id of job number `n` (imported with fixture numbers).
-fn storage_job_id(storage: &dyn Storage, n: usize) -> JobId {
-    let list = storage
-        .list_jobs(
-            &JobListQuery {
-                after: Some(format!("J-{:06}", n - 1)),
-                limit: Some(1),
-                ..JobListQuery::default()
-            },
-            1,
-        )
-        .unwrap();
-    list.jobs[0].job.id
 }
 
 fn synthetic_page(page: usize) -> PullPage {

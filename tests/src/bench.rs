@@ -5,12 +5,12 @@ use onsite_hq::storage::{NewUser, Storage};
 use std::time::{Duration, Instant};
 
 /// Adds technician `username` (password [`PASSWORD`]) straight into HQ's storage.
-pub fn add_technician(storage: &dyn Storage, username: &str) {
-    add_user(storage, username, onsite_protocol::Role::Technician);
+pub async fn add_technician(storage: &dyn Storage, username: &str) {
+    add_user(storage, username, onsite_protocol::Role::Technician).await;
 }
 
 /// Adds `username` with `role` (password [`PASSWORD`]) straight into HQ's storage.
-pub fn add_user(storage: &dyn Storage, username: &str, role: onsite_protocol::Role) {
+pub async fn add_user(storage: &dyn Storage, username: &str, role: onsite_protocol::Role) {
     let password_hash = onsite_hq::auth::hash_password(PASSWORD).expect("hash the password");
     storage
         .add_user(
@@ -23,6 +23,7 @@ pub fn add_user(storage: &dyn Storage, username: &str, role: onsite_protocol::Ro
             },
             chrono::Utc::now(),
         )
+        .await
         .expect("add a user");
 }
 

@@ -92,7 +92,7 @@ impl World {
             ("tom", Role::Technician),
             ("dana", Role::Dispatcher),
         ] {
-            add_user(&storage, name, role);
+            add_user(&storage, name, role).await;
         }
         drop(storage);
         let hq = serve(dir.path()).await;

@@ -184,7 +184,8 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or_else(|| unauthorized("authorization must be a bearer token"))?;
         let hash = token_hash(token.trim());
         let session = state
-            .blocking(move |s| s.session(&hash))
+            .storage
+            .session(&hash)
             .await?
             .ok_or_else(|| unauthorized("invalid or revoked token"))?;
         if session.access_expires_at <= Utc::now() {

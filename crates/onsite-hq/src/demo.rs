@@ -589,7 +589,7 @@ pub struct Seeded {
 ///
 /// # Errors
 /// [`StorageError`] from the storage.
-pub fn seed(
+pub async fn seed(
     storage: &dyn Storage,
     day_start: DateTime<Utc>,
     today: NaiveDate,
@@ -597,19 +597,21 @@ pub fn seed(
 ) -> Result<Seeded, StorageError> {
     let mut accounts_created = 0;
     for (username, name, role, skills) in ACCOUNTS {
-        if storage.credentials(username)?.is_some() {
+        if storage.credentials(username).await?.is_some() {
             continue;
         }
-        storage.add_user(
-            NewUser {
-                username: (*username).to_string(),
-                display_name: (*name).to_string(),
-                role: *role,
-                skills: skills.iter().map(|s| (*s).to_string()).collect(),
-                password_hash: hash_password(PASSWORD).map_err(StorageError::Invalid)?,
-            },
-            now,
-        )?;
+        storage
+            .add_user(
+                NewUser {
+                    username: (*username).to_string(),
+                    display_name: (*name).to_string(),
+                    role: *role,
+                    skills: skills.iter().map(|s| (*s).to_string()).collect(),
+                    password_hash: hash_password(PASSWORD).map_err(StorageError::Invalid)?,
+                },
+                now,
+            )
+            .await?;
         accounts_created += 1;
     }
     let inputs = jobs(day_start, today);
@@ -621,14 +623,18 @@ pub fn seed(
         .collect();
     // The jobs were booked a few days before the demo day.
     let booked = (day_start - Duration::days(3)).min(now);
-    let report = storage.import_jobs(&lines, booked)?;
+    let report = storage.import_jobs(&lines, booked).await?;
     for (i, outcome) in outcomes(&inputs, day_start) {
         let job = &inputs[i];
-        let view = storage.job_by_number(job.number.as_deref().unwrap_or_default())?;
+        let view = storage
+            .job_by_number(job.number.as_deref().unwrap_or_default())
+            .await?;
         if outcome == Outcome::Cancelled {
             if !view.job.status.is_closed() {
                 let reason = "Customer rang to cancel: it works again after a reset";
-                storage.cancel_job(view.job.id, Some(reason), booked + Duration::days(1))?;
+                storage
+                    .cancel_job(view.job.id, Some(reason), booked + Duration::days(1))
+                    .await?;
             }
             continue;
         }
@@ -649,7 +655,10 @@ pub fn seed(
         let received = DateTime::from_timestamp_millis(last)
             .unwrap_or(now)
             .min(now);
-        storage.push(&pusher, &raw, &|_| None, received)?;
+        // Visits carry no photos: no uploaded content to tell storage about.
+        storage
+            .push(&pusher, &raw, &Default::default(), received)
+            .await?;
     }
     Ok(Seeded {
         accounts_created,
@@ -698,8 +707,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn demo_is_varied_and_seeding_twice_changes_nothing() {
+    #[tokio::test]
+    async fn demo_is_varied_and_seeding_twice_changes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let storage = SqliteStorage::open(&dir.path().join("hq.db")).unwrap();
         let today: NaiveDate = "2026-11-23".parse().unwrap();
@@ -722,32 +731,37 @@ mod tests {
         assert!(jobs.iter().any(|j| j.scheduled_start.unwrap() > day_start));
 
         let now = day_start + Duration::hours(7);
-        let first = seed(&storage, day_start, today, now).unwrap();
+        let first = seed(&storage, day_start, today, now).await.unwrap();
         assert_eq!(first.accounts_created, ACCOUNTS.len());
         assert_eq!(first.jobs.created, 60);
-        let statuses = || -> Vec<(String, Option<String>, JobStatus)> {
+        let statuses = async || -> Vec<(String, Option<String>, JobStatus)> {
             storage
                 .list_jobs(&JobListQuery::default(), 500)
+                .await
                 .unwrap()
                 .jobs
                 .into_iter()
                 .map(|v| (v.job.number, v.job.technician, v.job.status))
                 .collect()
         };
-        let before = statuses();
-        let received = || storage.received_ops(None, 1000).unwrap().ops;
-        let sent = received();
+        let before = statuses().await;
+        let received = async || storage.received_ops(None, 1000).await.unwrap().ops;
+        let sent = received().await;
         assert!(
             sent.iter()
                 .all(|o| o.outcome == onsite_protocol::Outcome::Applied),
             "every visit is a valid record"
         );
-        let again = seed(&storage, day_start, today, now).unwrap();
+        let again = seed(&storage, day_start, today, now).await.unwrap();
         assert_eq!(again.accounts_created, 0);
         assert_eq!((again.jobs.created, again.jobs.unchanged), (0, 60));
-        assert_eq!(statuses(), before, "the visits are not recorded twice");
         assert_eq!(
-            received().len(),
+            statuses().await,
+            before,
+            "the visits are not recorded twice"
+        );
+        assert_eq!(
+            received().await.len(),
             sent.len(),
             "the second seeding only sent duplicates"
         );

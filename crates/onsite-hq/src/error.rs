@@ -84,7 +84,7 @@ impl From<StorageError> for AppError {
                 ErrorCode::InvalidTransition,
                 t.to_string(),
             ),
-            StorageError::Open(_) | StorageError::Database(_) => Self::internal(e),
+            StorageError::Open(_) | StorageError::Backend(_) => Self::internal(e),
         }
     }
 }

@@ -123,9 +123,9 @@ async fn run(cli: Cli) -> Result<()> {
                     skills,
                     password_stdin: _,
                 },
-        } => add_user(data, username, role, name, skills),
-        Command::Import { data, file } => import(data, file),
-        Command::Demo { data } => demo(data),
+        } => add_user(data, username, role, name, skills).await,
+        Command::Import { data, file } => import(data, file).await,
+        Command::Demo { data } => demo(data).await,
     }
 }
 
@@ -173,7 +173,7 @@ async fn shutdown_signal() {
     let _ = ctrl_c.await;
 }
 
-fn add_user(
+async fn add_user(
     data: PathBuf,
     username: String,
     role: Role,
@@ -198,25 +198,27 @@ fn add_user(
         bail!("password must be at least {MIN_PASSWORD_LEN} characters");
     }
     let storage = server::open_storage(&data)?;
-    let user = storage.add_user(
-        NewUser {
-            display_name: name.unwrap_or_else(|| username.clone()),
-            username,
-            role,
-            skills: skills
-                .into_iter()
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect(),
-            password_hash: hash_password(password).map_err(anyhow::Error::msg)?,
-        },
-        Utc::now(),
-    )?;
+    let user = storage
+        .add_user(
+            NewUser {
+                display_name: name.unwrap_or_else(|| username.clone()),
+                username,
+                role,
+                skills: skills
+                    .into_iter()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+                password_hash: hash_password(password).map_err(anyhow::Error::msg)?,
+            },
+            Utc::now(),
+        )
+        .await?;
     println!("created {} {} ({})", user.role, user.username, user.id);
     Ok(())
 }
 
-fn demo(data: PathBuf) -> Result<()> {
+async fn demo(data: PathBuf) -> Result<()> {
     let now = Local::now();
     let today = now.date_naive();
     let day_start = today
@@ -225,7 +227,7 @@ fn demo(data: PathBuf) -> Result<()> {
         .earliest()
         .map_or(now.to_utc(), |t| t.to_utc());
     let storage = server::open_storage(&data)?;
-    let seeded = onsite_hq::demo::seed(&storage, day_start, today, now.to_utc())?;
+    let seeded = onsite_hq::demo::seed(&storage, day_start, today, now.to_utc()).await?;
     println!(
         "demo data: {} accounts created, {} jobs created, {} updated",
         seeded.accounts_created, seeded.jobs.created, seeded.jobs.updated
@@ -237,7 +239,7 @@ fn demo(data: PathBuf) -> Result<()> {
     Ok(())
 }
 
-fn import(data: PathBuf, file: PathBuf) -> Result<()> {
+async fn import(data: PathBuf, file: PathBuf) -> Result<()> {
     let started = std::time::Instant::now();
     let lines = if file.as_os_str() == "-" {
         onsite_hq::import::parse(std::io::stdin().lock())?
@@ -249,6 +251,7 @@ fn import(data: PathBuf, file: PathBuf) -> Result<()> {
     let storage = server::open_storage(&data)?;
     let report = storage
         .import_jobs(&lines, Utc::now())
+        .await
         .map_err(|e| match e {
             StorageError::ImportLine { .. } => anyhow::anyhow!("{e}; nothing was imported"),
             other => other.into(),

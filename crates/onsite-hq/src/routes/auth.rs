@@ -12,7 +12,7 @@ use onsite_protocol::api::{Health, LoginRequest, RefreshRequest, Tokens};
 use onsite_protocol::{ErrorCode, User};
 
 pub async fn health(State(state): State<AppState>) -> Result<axum::Json<Health>, AppError> {
-    state.blocking(|s| s.ping()).await?;
+    state.storage.ping().await?;
     Ok(axum::Json(Health {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -45,7 +45,7 @@ pub async fn login(
         ));
     }
     let lookup = username.clone();
-    let found = state.blocking(move |s| s.credentials(&lookup)).await?;
+    let found = state.storage.credentials(&lookup).await?;
     // Password hashing is CPU-heavy: keep it off the async workers.
     let password = req.password;
     let verified = tokio::task::spawn_blocking(move || match found {
@@ -66,7 +66,8 @@ pub async fn login(
     let pair = issued.pair.clone();
     let device = req.device_id;
     state
-        .blocking(move |s| s.create_session(&username, device, &pair, now))
+        .storage
+        .create_session(&username, device, &pair, now)
         .await?;
     Ok(axum::Json(tokens(issued, user)))
 }
@@ -80,7 +81,8 @@ pub async fn refresh(
     let pair = issued.pair.clone();
     let presented = token_hash(req.refresh_token.trim());
     let outcome = state
-        .blocking(move |s| s.rotate_session(&presented, req.device_id, &pair, now))
+        .storage
+        .rotate_session(&presented, req.device_id, &pair, now)
         .await?;
     match outcome {
         Refresh::Rotated(user) => Ok(axum::Json(tokens(issued, user))),

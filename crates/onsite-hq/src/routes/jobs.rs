@@ -23,9 +23,7 @@ pub async fn list(
 ) -> Reply<JobList> {
     caller.require(DISPATCH)?;
     Ok(axum::Json(
-        state
-            .blocking(move |s| s.list_jobs(&q, MAX_LIST_PAGE))
-            .await?,
+        state.storage.list_jobs(&q, MAX_LIST_PAGE).await?,
     ))
 }
 
@@ -43,7 +41,7 @@ pub async fn get(
              GET {API_PREFIX}/jobs/by-number/{id} or GET {API_PREFIX}/jobs?number={id}"
         ))
     })?;
-    Ok(axum::Json(state.blocking(move |s| s.job(id)).await?))
+    Ok(axum::Json(state.storage.job(id).await?))
 }
 
 /// `GET /jobs/by-number/{number}`: the job numbered `number` (`J-000123`).
@@ -53,9 +51,7 @@ pub async fn by_number(
     Path(number): Path<String>,
 ) -> Reply<JobView> {
     caller.require(DISPATCH)?;
-    Ok(axum::Json(
-        state.blocking(move |s| s.job_by_number(&number)).await?,
-    ))
+    Ok(axum::Json(state.storage.job_by_number(&number).await?))
 }
 
 pub async fn create(
@@ -65,7 +61,7 @@ pub async fn create(
 ) -> Result<(StatusCode, axum::Json<JobView>), AppError> {
     caller.require(DISPATCH)?;
     let now = Utc::now();
-    let view = state.blocking(move |s| s.create_job(&input, now)).await?;
+    let view = state.storage.create_job(&input, now).await?;
     Ok((StatusCode::CREATED, axum::Json(view)))
 }
 
@@ -77,11 +73,7 @@ pub async fn update(
 ) -> Reply<JobView> {
     caller.require(DISPATCH)?;
     let now = Utc::now();
-    Ok(axum::Json(
-        state
-            .blocking(move |s| s.update_job(id, &patch, now))
-            .await?,
-    ))
+    Ok(axum::Json(state.storage.update_job(id, &patch, now).await?))
 }
 
 pub async fn assign(
@@ -98,7 +90,8 @@ pub async fn assign(
         .filter(|t| !t.is_empty());
     Ok(axum::Json(
         state
-            .blocking(move |s| s.assign_job(id, technician.as_deref(), now))
+            .storage
+            .assign_job(id, technician.as_deref(), now)
             .await?,
     ))
 }
@@ -113,7 +106,8 @@ pub async fn cancel(
     let now = Utc::now();
     Ok(axum::Json(
         state
-            .blocking(move |s| s.cancel_job(id, req.reason.as_deref(), now))
+            .storage
+            .cancel_job(id, req.reason.as_deref(), now)
             .await?,
     ))
 }

@@ -14,7 +14,7 @@ mod tests;
 use crate::auth::LoginThrottle;
 use crate::blobs::BlobStore;
 use crate::error::AppError;
-use crate::storage::{Storage, StorageError};
+use crate::storage::Storage;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
@@ -52,19 +52,6 @@ impl AppState {
             blobs,
             throttle: Arc::default(),
         }
-    }
-
-    /// Runs a storage call on the blocking pool, so SQLite never stalls the async workers.
-    ///
-    /// # Errors
-    /// The storage error, mapped to its API error.
-    pub async fn blocking<T, F>(&self, f: F) -> Result<T, AppError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&dyn Storage) -> Result<T, StorageError> + Send + 'static,
-    {
-        let storage = self.storage.clone();
-        Ok(tokio::task::spawn_blocking(move || f(storage.as_ref())).await??)
     }
 }
 

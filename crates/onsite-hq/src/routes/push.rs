@@ -5,7 +5,7 @@ use super::extract::{Json, Path, Query};
 use super::{AppState, MAX_LIST_PAGE};
 use crate::auth::Caller;
 use crate::error::AppError;
-use crate::storage::Pusher;
+use crate::storage::{BlobSizes, Pusher};
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -39,13 +39,28 @@ pub async fn push(
         username: caller.user.username,
         device_id: caller.device_id,
     };
+    // What storage needs from the file system, read first and handed over as data.
     let blobs = state.blobs.clone();
+    let named: Vec<String> = req.ops.iter().filter_map(attachment_hash).collect();
+    let sizes = tokio::task::spawn_blocking(move || {
+        named
+            .into_iter()
+            .filter_map(|sha| blobs.size(&sha).map(|n| (sha, n)))
+            .collect::<BlobSizes>()
+    })
+    .await?;
     let now = Utc::now();
     Ok(axum::Json(
-        state
-            .blocking(move |s| s.push(&pusher, &req.ops, &|sha| blobs.size(sha), now))
-            .await?,
+        state.storage.push(&pusher, &req.ops, &sizes, now).await?,
     ))
+}
+
+/// The content hash an attachment op names, read from the raw op (storage parses it again;
+/// an op that is not an attachment, or unreadable, names none).
+fn attachment_hash(raw: &serde_json::Value) -> Option<String> {
+    (raw.get("kind")?.as_str()? == "attachment")
+        .then(|| raw.get("sha256")?.as_str().map(str::to_string))
+        .flatten()
 }
 
 pub async fn conflicts(
@@ -54,9 +69,7 @@ pub async fn conflicts(
     Query(q): Query<ConflictQuery>,
 ) -> Reply<Vec<ConflictView>> {
     caller.require(DISPATCH)?;
-    Ok(axum::Json(
-        state.blocking(move |s| s.conflicts(q.all)).await?,
-    ))
+    Ok(axum::Json(state.storage.conflicts(q.all).await?))
 }
 
 pub async fn resolve(
@@ -70,9 +83,8 @@ pub async fn resolve(
     let by = caller.user.username;
     Ok(axum::Json(
         state
-            .blocking(move |s| {
-                s.resolve_conflict(op_id, req.resolution, req.note.as_deref(), &by, now)
-            })
+            .storage
+            .resolve_conflict(op_id, req.resolution, req.note.as_deref(), &by, now)
             .await?,
     ))
 }
@@ -83,7 +95,7 @@ pub async fn job_ops(
     Path(id): Path<JobId>,
 ) -> Reply<JobOps> {
     caller.require(DISPATCH)?;
-    Ok(axum::Json(state.blocking(move |s| s.job_ops(id)).await?))
+    Ok(axum::Json(state.storage.job_ops(id).await?))
 }
 
 pub async fn received(
@@ -94,8 +106,6 @@ pub async fn received(
     caller.require(DISPATCH)?;
     let limit = q.limit.unwrap_or(MAX_LIST_PAGE).clamp(1, MAX_LIST_PAGE);
     Ok(axum::Json(
-        state
-            .blocking(move |s| s.received_ops(q.after, limit))
-            .await?,
+        state.storage.received_ops(q.after, limit).await?,
     ))
 }

@@ -30,9 +30,7 @@ pub async fn pull(
         .is_some_and(|p| p.instance != state.storage.instance_id());
     let after = position.filter(|_| !reset).map(|p| p.seq);
     let technician = caller.user.username;
-    let (mut page, pos) = state
-        .blocking(move |s| s.pull(&technician, after, limit))
-        .await?;
+    let (mut page, pos) = state.storage.pull(&technician, after, limit).await?;
     page.reset = reset;
     page.cursor = cursor::encode(&pos);
     Ok(axum::Json(page))

@@ -23,7 +23,7 @@ struct Hq {
 const PASSWORD: &str = "password-123";
 
 impl Hq {
-    fn new() -> Self {
+    async fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let storage = SqliteStorage::open(&dir.path().join("hq.db")).unwrap();
         let hash = hash_password(PASSWORD).unwrap();
@@ -43,6 +43,7 @@ impl Hq {
                     },
                     Utc::now(),
                 )
+                .await
                 .unwrap();
         }
         Self {
@@ -132,7 +133,7 @@ fn code(body: &Value) -> &str {
 
 #[tokio::test]
 async fn health_answers() {
-    let hq = Hq::new();
+    let hq = Hq::new().await;
     let (status, body) = hq.call(Method::GET, "/health", None, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["status"], "ok");
@@ -140,7 +141,7 @@ async fn health_answers() {
 
 #[tokio::test]
 async fn unknown_routes_and_methods_get_json_errors() {
-    let hq = Hq::new();
+    let hq = Hq::new().await;
     let (status, body) = hq.call(Method::GET, "/nope", None, None).await;
     assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
     let (status, body) = hq.call(Method::DELETE, "/health", None, None).await;
@@ -152,7 +153,7 @@ async fn unknown_routes_and_methods_get_json_errors() {
 
 #[tokio::test]
 async fn wrong_password_and_unknown_user_look_the_same() {
-    let hq = Hq::new();
+    let hq = Hq::new().await;
     for (user, pass) in [("tina", "wrong-password"), ("nobody", PASSWORD)] {
         let (status, body) = hq
             .call(
@@ -172,7 +173,7 @@ async fn wrong_password_and_unknown_user_look_the_same() {
 
 #[tokio::test]
 async fn repeated_failures_are_throttled() {
-    let hq = Hq::new();
+    let hq = Hq::new().await;
     let attempt = |pass: &'static str| {
         hq.call(
             Method::POST,
@@ -193,7 +194,7 @@ async fn repeated_failures_are_throttled() {
 
 #[tokio::test]
 async fn endpoints_need_a_valid_token() {
-    let hq = Hq::new();
+    let hq = Hq::new().await;
     for (path, token) in [
         ("/jobs", None),
         ("/jobs", Some("osa_forged")),
@@ -217,7 +218,7 @@ async fn endpoints_need_a_valid_token() {
 
 #[tokio::test]
 async fn roles_are_checked_from_the_token() {
-    let hq = Hq::new();
+    let hq = Hq::new().await;
     let tech = hq.login("tina").await.access_token;
     let dispatcher = hq.login("dana").await.access_token;
     let (status, body) = hq.call(Method::GET, "/jobs", Some(&tech), None).await;
@@ -234,7 +235,7 @@ async fn roles_are_checked_from_the_token() {
 
 #[tokio::test]
 async fn malformed_and_oversize_bodies_are_4xx() {
-    let hq = Hq::new();
+    let hq = Hq::new().await;
     let token = hq.login("dana").await.access_token;
     let raw = |body: Body, content_type: Option<&str>| {
         let mut req =
@@ -292,7 +293,7 @@ async fn malformed_and_oversize_bodies_are_4xx() {
 
 #[tokio::test]
 async fn dispatcher_creates_assigns_and_cancels() {
-    let hq = Hq::new();
+    let hq = Hq::new().await;
     let token = hq.login("dana").await.access_token;
     let created = hq.create_job(&token, "J-1", None).await;
     assert_eq!(created.job.status.as_str(), "new");
@@ -394,7 +395,7 @@ async fn dispatcher_creates_assigns_and_cancels() {
 /// told where to look instead of getting a parse error.
 #[tokio::test]
 async fn a_job_is_found_by_its_number() {
-    let hq = Hq::new();
+    let hq = Hq::new().await;
     let token = hq.login("dana").await.access_token;
     let created = hq.create_job(&token, "J-000123", Some("tina")).await;
     hq.create_job(&token, "J-000124", None).await;
@@ -443,7 +444,7 @@ async fn a_job_is_found_by_its_number() {
 
 #[tokio::test]
 async fn job_list_pages_by_number() {
-    let hq = Hq::new();
+    let hq = Hq::new().await;
     let token = hq.login("dana").await.access_token;
     for n in 1..=5 {
         hq.create_job(&token, &format!("J-{n}"), None).await;
@@ -473,7 +474,7 @@ async fn job_list_pages_by_number() {
 
 #[tokio::test]
 async fn pull_is_scoped_to_the_caller() {
-    let hq = Hq::new();
+    let hq = Hq::new().await;
     let dispatcher = hq.login("dana").await.access_token;
     hq.create_job(&dispatcher, "J-T1", Some("tina")).await;
     hq.create_job(&dispatcher, "J-T2", Some("tina")).await;
@@ -513,7 +514,7 @@ async fn pull_is_scoped_to_the_caller() {
 
 #[tokio::test]
 async fn refresh_tokens_rotate_and_reuse_revokes() {
-    let hq = Hq::new();
+    let hq = Hq::new().await;
     let device = DeviceId::new();
     let (_, body) = hq
         .call(

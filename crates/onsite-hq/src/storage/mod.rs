@@ -1,10 +1,30 @@
-//! HQ's storage boundary: one trait, so the embedded SQLite store and a shared database for
-//! larger organisations implement the same operations and pass the same tests.
+//! HQ's storage boundary: one async trait, so the embedded SQLite store and a shared database
+//! for larger organisations implement the same operations and pass the same tests
+//! ([`conformance`]). Nothing here names an engine: an engine maps its own errors into
+//! [`StorageError`], does its own blocking work off the async workers, and is handed what it
+//! needs from outside the database (the sizes of uploaded content) as data.
 //!
-//! Methods are synchronous; handlers call them through `spawn_blocking`. Every method that
-//! changes a job also records it in the technicians' change feed in the same transaction, so a
-//! committed change is always visible to the next pull.
+//! # The contract every engine keeps
+//! - **Every method is one transaction.** A method that changes a job also stamps the change
+//!   feed of the technicians concerned in that transaction, so a committed change is always
+//!   visible to the next pull, and a failed one leaves nothing.
+//! - **The feed is gap-free in commit order.** `pull` pages by feed sequence number, and the
+//!   device's cursor is the last number it received. A page must therefore never hold a
+//!   number while a smaller one may still commit: with writers in parallel, numbers commit out
+//!   of order, and a reader that saw 12 before 11 committed would skip 11 for ever. SQLite has
+//!   one writer at a time (`BEGIN IMMEDIATE`), which keeps this by construction; an engine
+//!   with concurrent writers must read only below the oldest transaction still in flight, or
+//!   allocate numbers under a lock held until commit.
+//! - **A push is read-judge-write in one transaction.** The ops of a batch are judged against
+//!   the state the same transaction reads and writes (in the device clock's order, as
+//!   [`crate::rules::batch`] orders them), and an op id is recorded at most once: two pushes
+//!   of the same op, even to two HQ processes at once, record it once and answer the other as a
+//!   duplicate. An engine with concurrent writers needs serialisable transactions (or a lock
+//!   per job) and the op id's uniqueness enforced by the database.
+//! - **A pull reads one snapshot.**
 
+#[cfg(test)]
+pub mod conformance;
 pub mod sqlite;
 
 use chrono::{DateTime, Utc};
@@ -35,12 +55,12 @@ pub enum StorageError {
         /// What is wrong with it.
         reason: String,
     },
-    /// The database could not be opened (including a schema from a newer build).
-    #[error(transparent)]
-    Open(#[from] onsite_sqlite::OpenError),
-    /// The database failed.
-    #[error("database error: {0}")]
-    Database(#[from] rusqlite::Error),
+    /// The storage could not be opened (including a schema from a newer build).
+    #[error("{0}")]
+    Open(String),
+    /// The storage engine failed (the message is for the log, not for callers).
+    #[error("storage error: {0}")]
+    Backend(String),
 }
 
 /// Result of storage operations.
@@ -139,23 +159,25 @@ pub struct Pusher {
     pub device_id: DeviceId,
 }
 
-/// Size of the attachment content HQ holds in full for a SHA-256, if it does.
-pub type BlobSizes<'a> = &'a dyn Fn(&str) -> Option<u64>;
+/// The size of the attachment content HQ holds in full, by SHA-256, for the attachments a
+/// pushed batch names (content HQ lacks is absent).
+pub type BlobSizes = std::collections::HashMap<String, u64>;
 
 /// HQ's storage operations. See the module docs for the guarantees every implementation keeps.
+#[async_trait::async_trait]
 pub trait Storage: Send + Sync + 'static {
     /// Id of this database, stable for its life.
     fn instance_id(&self) -> &str;
     /// Cheap round trip, for health checks.
-    fn ping(&self) -> Result<()>;
+    async fn ping(&self) -> Result<()>;
 
     /// Creates a user. Errors: `Conflict` when the username is taken.
-    fn add_user(&self, user: NewUser, now: DateTime<Utc>) -> Result<User>;
+    async fn add_user(&self, user: NewUser, now: DateTime<Utc>) -> Result<User>;
     /// Looks up a user and password hash by username.
-    fn credentials(&self, username: &str) -> Result<Option<Credentials>>;
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>>;
 
     /// Records a new session for `user_id` on `device_id`.
-    fn create_session(
+    async fn create_session(
         &self,
         username: &str,
         device_id: DeviceId,
@@ -163,10 +185,10 @@ pub trait Storage: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<()>;
     /// Resolves an access token hash to its session, if not revoked (expiry is the caller's to judge).
-    fn session(&self, access_hash: &TokenHash) -> Result<Option<SessionInfo>>;
+    async fn session(&self, access_hash: &TokenHash) -> Result<Option<SessionInfo>>;
     /// Replaces the session's tokens if `refresh_hash` is its current, unexpired refresh token
     /// and the device matches.
-    fn rotate_session(
+    async fn rotate_session(
         &self,
         refresh_hash: &TokenHash,
         device_id: DeviceId,
@@ -176,30 +198,39 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Imports jobs atomically: all lines or none. Lines carry their 1-based line numbers for
     /// error messages. Customers, sites and assets are matched, not duplicated.
-    fn import_jobs(&self, lines: &[(usize, JobInput)], now: DateTime<Utc>) -> Result<ImportReport>;
+    async fn import_jobs(
+        &self,
+        lines: &[(usize, JobInput)],
+        now: DateTime<Utc>,
+    ) -> Result<ImportReport>;
     /// Creates one job; a number is generated when absent. Errors: `Conflict` on a taken number.
-    fn create_job(&self, input: &JobInput, now: DateTime<Utc>) -> Result<JobView>;
+    async fn create_job(&self, input: &JobInput, now: DateTime<Utc>) -> Result<JobView>;
     /// Changes HQ-owned fields of a job.
-    fn update_job(&self, id: JobId, patch: &JobPatch, now: DateTime<Utc>) -> Result<JobView>;
+    async fn update_job(&self, id: JobId, patch: &JobPatch, now: DateTime<Utc>) -> Result<JobView>;
     /// Assigns, reassigns (`Some`) or unassigns (`None`) a job.
-    fn assign_job(
+    async fn assign_job(
         &self,
         id: JobId,
         technician: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<JobView>;
     /// Cancels a job.
-    fn cancel_job(&self, id: JobId, reason: Option<&str>, now: DateTime<Utc>) -> Result<JobView>;
+    async fn cancel_job(
+        &self,
+        id: JobId,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<JobView>;
     /// One job with its references.
-    fn job(&self, id: JobId) -> Result<JobView>;
+    async fn job(&self, id: JobId) -> Result<JobView>;
     /// One job with its references, by its human number (`J-000123`).
-    fn job_by_number(&self, number: &str) -> Result<JobView>;
+    async fn job_by_number(&self, number: &str) -> Result<JobView>;
     /// Jobs ordered by number, filtered and paged.
-    fn list_jobs(&self, query: &JobListQuery, max_limit: u32) -> Result<JobList>;
+    async fn list_jobs(&self, query: &JobListQuery, max_limit: u32) -> Result<JobList>;
 
     /// The next page of `technician`'s change feed after `after` (or from the start). The
     /// returned page's `cursor` field is left empty; the caller encodes `FeedPosition`.
-    fn pull(
+    async fn pull(
         &self,
         technician: &str,
         after: Option<i64>,
@@ -209,20 +240,20 @@ pub trait Storage: Send + Sync + 'static {
     /// Judges and records a batch of pushed ops in one transaction: every op gets a result,
     /// in the batch's order, and is stored whatever its outcome. An op id seen before answers
     /// `duplicate` with its first outcome and changes nothing.
-    fn push(
+    async fn push(
         &self,
         pusher: &Pusher,
         ops: &[serde_json::Value],
-        blobs: BlobSizes<'_>,
+        blobs: &BlobSizes,
         now: DateTime<Utc>,
     ) -> Result<PushResponse>;
     /// Every op recorded against a job and the corrected values that lost.
-    fn job_ops(&self, id: JobId) -> Result<JobOps>;
+    async fn job_ops(&self, id: JobId) -> Result<JobOps>;
     /// Conflicts, oldest first: open ones, or all with `all`.
-    fn conflicts(&self, all: bool) -> Result<Vec<ConflictView>>;
+    async fn conflicts(&self, all: bool) -> Result<Vec<ConflictView>>;
     /// Settles a conflict, with an optional note for the technician. Errors: `NotFound`,
     /// `Conflict` when it is already settled, `Invalid` for a note that is too long.
-    fn resolve_conflict(
+    async fn resolve_conflict(
         &self,
         op_id: OpId,
         resolution: Resolution,
@@ -231,5 +262,5 @@ pub trait Storage: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<ConflictView>;
     /// HQ's log of received ops after `after`, in receive order.
-    fn received_ops(&self, after: Option<i64>, limit: u32) -> Result<ReceivedOps>;
+    async fn received_ops(&self, after: Option<i64>, limit: u32) -> Result<ReceivedOps>;
 }

@@ -28,7 +28,7 @@ struct Setup {
 }
 
 async fn setup() -> Setup {
-    let hq = Hq::new();
+    let hq = Hq::new().await;
     let dispatcher = hq.login("dana").await.access_token;
     let device = DeviceId::new();
     let tina = hq.login_on("tina", device).await.access_token;

@@ -1,7 +1,9 @@
 //! The embedded storage engine: one SQLite file in HQ's data folder.
 //!
 //! One writer connection behind a mutex, with every write in a `BEGIN IMMEDIATE`
-//! transaction; a small pool of reader connections, each read in its own snapshot.
+//! transaction; a small pool of reader connections, each read in its own snapshot. Every call
+//! runs on tokio's blocking pool. The engine only reads and writes; what an op means, who a
+//! change is fed to and what enters the history are HQ's rules (`crate::rules`).
 
 mod clock;
 mod corrections;
@@ -21,17 +23,35 @@ pub use schema::MIGRATIONS;
 use super::*;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Readers kept open between requests; more are opened on demand and dropped after use.
 const POOLED_READERS: usize = 8;
 
-/// [`Storage`] on one SQLite file.
+/// [`Storage`] on one SQLite file. Cheap to clone: clones share the connections.
+#[derive(Clone)]
 pub struct SqliteStorage {
+    engine: Arc<Engine>,
+}
+
+/// The connections, used from the blocking pool only.
+struct Engine {
     path: PathBuf,
     instance: String,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+}
+
+impl From<rusqlite::Error> for StorageError {
+    fn from(e: rusqlite::Error) -> Self {
+        StorageError::Backend(e.to_string())
+    }
+}
+
+impl From<onsite_sqlite::OpenError> for StorageError {
+    fn from(e: onsite_sqlite::OpenError) -> Self {
+        StorageError::Open(e.to_string())
+    }
 }
 
 impl SqliteStorage {
@@ -49,14 +69,47 @@ impl SqliteStorage {
                 r.get(0)
             })?;
         Ok(Self {
-            path: path.to_path_buf(),
-            instance,
-            writer: Mutex::new(writer),
-            readers: Mutex::new(Vec::new()),
+            engine: Arc::new(Engine {
+                path: path.to_path_buf(),
+                instance,
+                writer: Mutex::new(writer),
+                readers: Mutex::new(Vec::new()),
+            }),
         })
     }
 
-    /// Runs `f` in a write transaction and commits it; rolls back on error.
+    /// Runs `f` in a write transaction on the blocking pool and commits it; rolls back on
+    /// error.
+    async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
+    {
+        let engine = self.engine.clone();
+        off_the_workers(move || engine.write(f)).await
+    }
+
+    /// Runs `f` in a read transaction (one consistent snapshot) on the blocking pool.
+    async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
+    {
+        let engine = self.engine.clone();
+        off_the_workers(move || engine.read(f)).await
+    }
+}
+
+/// SQLite blocks: its calls run on the blocking pool, never on the async workers.
+async fn off_the_workers<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| StorageError::Backend(format!("storage task failed: {e}")))?
+}
+
+impl Engine {
     fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         // A poisoned lock means a panic mid-transaction; the transaction was rolled back when
         // dropped, so the connection is still sound.
@@ -67,7 +120,6 @@ impl SqliteStorage {
         Ok(out)
     }
 
-    /// Runs `f` in a read transaction (one consistent snapshot).
     fn read<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let pooled = self.readers.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut conn = match pooled {
@@ -89,129 +141,163 @@ impl SqliteStorage {
     }
 }
 
+#[async_trait::async_trait]
 impl Storage for SqliteStorage {
     fn instance_id(&self) -> &str {
-        &self.instance
+        &self.engine.instance
     }
 
-    fn ping(&self) -> Result<()> {
+    async fn ping(&self) -> Result<()> {
         self.read(|tx| Ok(tx.query_row("SELECT 1", [], |_| Ok(()))?))
+            .await
     }
 
-    fn add_user(&self, user: NewUser, now: DateTime<Utc>) -> Result<User> {
-        self.write(|tx| users::add(tx, user, now))
+    async fn add_user(&self, user: NewUser, now: DateTime<Utc>) -> Result<User> {
+        self.write(move |tx| users::add(tx, user, now)).await
     }
 
-    fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
-        self.read(|tx| users::credentials(tx, username))
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
+        let username = username.to_string();
+        self.read(move |tx| users::credentials(tx, &username)).await
     }
 
-    fn create_session(
+    async fn create_session(
         &self,
         username: &str,
         device_id: DeviceId,
         tokens: &TokenPair,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.write(|tx| sessions::create(tx, username, device_id, tokens, now))
+        let (username, tokens) = (username.to_string(), tokens.clone());
+        self.write(move |tx| sessions::create(tx, &username, device_id, &tokens, now))
+            .await
     }
 
-    fn session(&self, access_hash: &TokenHash) -> Result<Option<SessionInfo>> {
-        self.read(|tx| sessions::by_access(tx, access_hash))
+    async fn session(&self, access_hash: &TokenHash) -> Result<Option<SessionInfo>> {
+        let hash = *access_hash;
+        self.read(move |tx| sessions::by_access(tx, &hash)).await
     }
 
-    fn rotate_session(
+    async fn rotate_session(
         &self,
         refresh_hash: &TokenHash,
         device_id: DeviceId,
         tokens: &TokenPair,
         now: DateTime<Utc>,
     ) -> Result<Refresh> {
-        self.write(|tx| sessions::rotate(tx, refresh_hash, device_id, tokens, now))
+        let (hash, tokens) = (*refresh_hash, tokens.clone());
+        self.write(move |tx| sessions::rotate(tx, &hash, device_id, &tokens, now))
+            .await
     }
 
-    fn import_jobs(&self, lines: &[(usize, JobInput)], now: DateTime<Utc>) -> Result<ImportReport> {
-        self.write(|tx| jobs::import(tx, lines, now))
+    async fn import_jobs(
+        &self,
+        lines: &[(usize, JobInput)],
+        now: DateTime<Utc>,
+    ) -> Result<ImportReport> {
+        let lines = lines.to_vec();
+        self.write(move |tx| jobs::import(tx, &lines, now)).await
     }
 
-    fn create_job(&self, input: &JobInput, now: DateTime<Utc>) -> Result<JobView> {
-        self.write(|tx| jobs::create(tx, input, now))
+    async fn create_job(&self, input: &JobInput, now: DateTime<Utc>) -> Result<JobView> {
+        let input = input.clone();
+        self.write(move |tx| jobs::create(tx, &input, now)).await
     }
 
-    fn update_job(&self, id: JobId, patch: &JobPatch, now: DateTime<Utc>) -> Result<JobView> {
-        self.write(|tx| jobs::update(tx, id, patch, now))
+    async fn update_job(&self, id: JobId, patch: &JobPatch, now: DateTime<Utc>) -> Result<JobView> {
+        let patch = patch.clone();
+        self.write(move |tx| jobs::update(tx, id, &patch, now))
+            .await
     }
 
-    fn assign_job(
+    async fn assign_job(
         &self,
         id: JobId,
         technician: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<JobView> {
-        self.write(|tx| jobs::assign(tx, id, technician, now))
+        let technician = technician.map(str::to_string);
+        self.write(move |tx| jobs::assign(tx, id, technician.as_deref(), now))
+            .await
     }
 
-    fn cancel_job(&self, id: JobId, reason: Option<&str>, now: DateTime<Utc>) -> Result<JobView> {
-        self.write(|tx| jobs::cancel(tx, id, reason, now))
+    async fn cancel_job(
+        &self,
+        id: JobId,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<JobView> {
+        let reason = reason.map(str::to_string);
+        self.write(move |tx| jobs::cancel(tx, id, reason.as_deref(), now))
+            .await
     }
 
-    fn job(&self, id: JobId) -> Result<JobView> {
-        self.read(|tx| {
+    async fn job(&self, id: JobId) -> Result<JobView> {
+        self.read(move |tx| {
             rows::view(
                 tx,
                 rows::job_by_id(tx, id)?.ok_or(StorageError::NotFound("job"))?,
             )
         })
+        .await
     }
 
-    fn job_by_number(&self, number: &str) -> Result<JobView> {
-        self.read(|tx| {
+    async fn job_by_number(&self, number: &str) -> Result<JobView> {
+        let number = number.trim().to_string();
+        self.read(move |tx| {
             rows::view(
                 tx,
-                rows::job_by_number(tx, number.trim())?.ok_or(StorageError::NotFound("job"))?,
+                rows::job_by_number(tx, &number)?.ok_or(StorageError::NotFound("job"))?,
             )
         })
+        .await
     }
 
-    fn list_jobs(&self, query: &JobListQuery, max_limit: u32) -> Result<JobList> {
-        self.read(|tx| rows::list(tx, query, max_limit))
+    async fn list_jobs(&self, query: &JobListQuery, max_limit: u32) -> Result<JobList> {
+        let query = query.clone();
+        self.read(move |tx| rows::list(tx, &query, max_limit)).await
     }
 
-    fn pull(
+    async fn pull(
         &self,
         technician: &str,
         after: Option<i64>,
         limit: u32,
     ) -> Result<(PullPage, FeedPosition)> {
-        let (page, seq) = self.read(|tx| feed::page(tx, technician, after, limit))?;
+        let technician = technician.to_string();
+        let (page, seq) = self
+            .read(move |tx| feed::page(tx, &technician, after, limit))
+            .await?;
         Ok((
             page,
             FeedPosition {
-                instance: self.instance.clone(),
+                instance: self.engine.instance.clone(),
                 seq,
             },
         ))
     }
 
-    fn push(
+    async fn push(
         &self,
         pusher: &Pusher,
         ops: &[serde_json::Value],
-        blobs: BlobSizes<'_>,
+        blobs: &BlobSizes,
         now: DateTime<Utc>,
     ) -> Result<PushResponse> {
-        self.write(|tx| ops::push(tx, pusher, ops, blobs, now))
+        let (pusher, ops, blobs) = (pusher.clone(), ops.to_vec(), blobs.clone());
+        self.write(move |tx| ops::push(tx, &pusher, &ops, &blobs, now))
+            .await
     }
 
-    fn job_ops(&self, id: JobId) -> Result<JobOps> {
-        self.read(|tx| ops::job_ops(tx, id))
+    async fn job_ops(&self, id: JobId) -> Result<JobOps> {
+        self.read(move |tx| ops::job_ops(tx, id)).await
     }
 
-    fn conflicts(&self, all: bool) -> Result<Vec<ConflictView>> {
-        self.read(|tx| ops::conflicts(tx, all))
+    async fn conflicts(&self, all: bool) -> Result<Vec<ConflictView>> {
+        self.read(move |tx| ops::conflicts(tx, all)).await
     }
 
-    fn resolve_conflict(
+    async fn resolve_conflict(
         &self,
         op_id: OpId,
         resolution: Resolution,
@@ -219,10 +305,12 @@ impl Storage for SqliteStorage {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<ConflictView> {
-        self.write(|tx| ops::resolve(tx, op_id, resolution, note, by, now))
+        let (note, by) = (note.map(str::to_string), by.to_string());
+        self.write(move |tx| ops::resolve(tx, op_id, resolution, note.as_deref(), &by, now))
+            .await
     }
 
-    fn received_ops(&self, after: Option<i64>, limit: u32) -> Result<ReceivedOps> {
-        self.read(|tx| ops::received(tx, after, limit))
+    async fn received_ops(&self, after: Option<i64>, limit: u32) -> Result<ReceivedOps> {
+        self.read(move |tx| ops::received(tx, after, limit)).await
     }
 }

@@ -52,7 +52,7 @@ pub fn push(
     tx: &Transaction<'_>,
     pusher: &Pusher,
     raw: &[Value],
-    blobs: &dyn Fn(&str) -> Option<u64>,
+    blobs: &BlobSizes,
     now: DateTime<Utc>,
 ) -> Result<PushResponse> {
     let mut clock = super::clock::load(tx)?;
@@ -101,7 +101,7 @@ fn judge_one(
     pusher: &Pusher,
     raw: &Value,
     reading: &Result<Op, OpRejection>,
-    blobs: &dyn Fn(&str) -> Option<u64>,
+    blobs: &BlobSizes,
     now: DateTime<Utc>,
 ) -> Result<OpResult> {
     let mut op_id = reading
@@ -160,7 +160,7 @@ fn judge_one(
         None => None,
     };
     let blob_bytes = match &op.change {
-        Change::Attachment { sha256, .. } => blobs(sha256),
+        Change::Attachment { sha256, .. } => blobs.get(sha256).copied(),
         _ => None,
     };
     let judgement = merge::judge(

@@ -1,0 +1,420 @@
+//! The storage conformance suite: what every engine must do, asserted through the
+//! [`Storage`] trait alone (no engine's tables or SQL), so a second engine runs the same cases.
+//! An engine's tests instantiate it with [`storage_conformance!`](crate::storage_conformance),
+//! giving a fresh, empty storage per case.
+
+use super::*;
+use onsite_protocol::{JobStatus, Role};
+use serde_json::json;
+use std::collections::BTreeSet;
+
+/// Runs every conformance case as its own test against storages made by `$make` (an async
+/// expression giving a fresh `(impl Storage, guard)`; the guard lives as long as the case).
+#[macro_export]
+macro_rules! storage_conformance {
+    ($make:expr) => {
+        $crate::storage_conformance!(@cases $make;
+            import_matches_references_and_reimport_updates,
+            a_bad_line_rejects_the_whole_file,
+            feed_moves_jobs_between_technicians,
+            pull_pages_never_skip_or_repeat,
+            generated_numbers_skip_imported_ones,
+            closed_jobs_keep_their_technician,
+            pulled_jobs_carry_their_status_history,
+            a_page_stops_before_its_jobs_ops_make_it_too_heavy,
+            an_op_is_recorded_once_however_often_it_is_pushed,
+        );
+    };
+    (@cases $make:expr; $($case:ident),+ $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                let (storage, _guard) = $make.await;
+                $crate::storage::conformance::with_users(&storage).await;
+                $crate::storage::conformance::$case(&storage).await;
+            }
+        )+
+    };
+}
+
+/// The users every case expects: technicians tina and tom, dispatcher dana.
+pub async fn with_users(s: &dyn Storage) {
+    for (name, role) in [
+        ("tina", Role::Technician),
+        ("tom", Role::Technician),
+        ("dana", Role::Dispatcher),
+    ] {
+        s.add_user(
+            NewUser {
+                username: name.into(),
+                display_name: name.into(),
+                role,
+                skills: vec!["boilers".into()],
+                password_hash: "x".into(),
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    }
+}
+
+fn line(n: usize, v: serde_json::Value) -> (usize, JobInput) {
+    (n, serde_json::from_value(v).unwrap())
+}
+
+fn job(number: &str, tech: Option<&str>, phone: &str) -> serde_json::Value {
+    json!({"number": number, "kind": "maintenance", "summary": "Annual service", "technician": tech,
+           "customer": {"name": "Ada Lovelace", "phone": phone},
+           "site": {"address": "12 Analytical Row", "town": "London"},
+           "asset": {"model": "HeatMax 300", "serial": "HM3-42", "warranty_until": "2027-01-01"}})
+}
+
+/// How many jobs, and distinct customers, sites and assets they reference.
+async fn counts(s: &dyn Storage) -> (usize, usize, usize, usize) {
+    let list = s.list_jobs(&JobListQuery::default(), 500).await.unwrap();
+    let distinct = |f: &dyn Fn(&JobView) -> Option<uuid::Uuid>| {
+        list.jobs
+            .iter()
+            .filter_map(f)
+            .collect::<BTreeSet<_>>()
+            .len()
+    };
+    (
+        list.jobs.len(),
+        distinct(&|v| Some(v.customer.id.0)),
+        distinct(&|v| Some(v.site.id.0)),
+        distinct(&|v| v.asset.as_ref().map(|a| a.id.0)),
+    )
+}
+
+async fn pull_all(s: &dyn Storage, tech: &str, after: Option<i64>) -> (PullPage, i64) {
+    let (page, pos) = s.pull(tech, after, 1000).await.unwrap();
+    (page, pos.seq)
+}
+
+/// Conformance case.
+pub async fn import_matches_references_and_reimport_updates(s: &dyn Storage) {
+    let now = Utc::now();
+    let lines = vec![
+        line(1, job("J-1", Some("tina"), "+44 20 7946 0018")),
+        line(2, job("J-2", None, "+44 (20) 7946-0018")),
+    ];
+    let report = s.import_jobs(&lines, now).await.unwrap();
+    assert_eq!(
+        report,
+        ImportReport {
+            created: 2,
+            updated: 0,
+            unchanged: 0
+        }
+    );
+    assert_eq!(counts(s).await, (2, 1, 1, 1), "matched, not duplicated");
+
+    let again = s.import_jobs(&lines, now).await.unwrap();
+    assert_eq!(
+        again,
+        ImportReport {
+            created: 0,
+            updated: 0,
+            unchanged: 2
+        }
+    );
+
+    let mut changed = job("J-1", Some("tom"), "+44 20 7946 0018");
+    changed["summary"] = json!("Boiler service");
+    let report = s.import_jobs(&[line(1, changed)], now).await.unwrap();
+    assert_eq!(report.updated, 1);
+    assert_eq!(counts(s).await.0, 2);
+    let list = s.list_jobs(&JobListQuery::default(), 100).await.unwrap();
+    let j1 = &list.jobs[0].job;
+    assert_eq!(
+        (j1.summary.as_str(), j1.technician.as_deref(), j1.version),
+        ("Boiler service", Some("tom"), 2)
+    );
+    assert_eq!(
+        list.jobs[0].asset.as_ref().unwrap().serial.as_deref(),
+        Some("HM3-42")
+    );
+}
+
+/// Conformance case.
+pub async fn a_bad_line_rejects_the_whole_file(s: &dyn Storage) {
+    let mut unknown_tech = job("J-3", Some("nobody"), "1");
+    unknown_tech["summary"] = json!("x");
+    let lines = vec![
+        line(1, job("J-1", None, "1")),
+        line(2, job("J-2", None, "1")),
+        line(3, unknown_tech),
+    ];
+    match s.import_jobs(&lines, Utc::now()).await {
+        Err(StorageError::ImportLine { line: 3, reason }) => {
+            assert!(reason.contains("nobody"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(counts(s).await, (0, 0, 0, 0));
+
+    let dup = vec![
+        line(1, job("J-1", None, "1")),
+        line(7, job("J-1", None, "1")),
+    ];
+    match s.import_jobs(&dup, Utc::now()).await {
+        Err(StorageError::ImportLine { line: 7, reason }) => {
+            assert!(reason.contains("line 1"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let dispatcher = vec![line(4, job("J-9", Some("dana"), "1"))];
+    assert!(matches!(
+        s.import_jobs(&dispatcher, Utc::now()).await,
+        Err(StorageError::ImportLine { line: 4, .. })
+    ));
+    assert_eq!(counts(s).await.0, 0);
+}
+
+/// Conformance case.
+pub async fn feed_moves_jobs_between_technicians(s: &dyn Storage) {
+    let now = Utc::now();
+    s.import_jobs(
+        &[
+            line(1, job("J-1", Some("tina"), "1")),
+            line(2, job("J-2", Some("tom"), "2")),
+        ],
+        now,
+    )
+    .await
+    .unwrap();
+    let (tina, tina_at) = pull_all(s, "tina", None).await;
+    assert_eq!(
+        tina.jobs
+            .iter()
+            .map(|j| j.number.as_str())
+            .collect::<Vec<_>>(),
+        ["J-1"]
+    );
+    let (_, tom_at) = pull_all(s, "tom", None).await;
+
+    let id = tina.jobs[0].id;
+    s.assign_job(id, Some("tom"), now).await.unwrap();
+    let (tina2, _) = pull_all(s, "tina", Some(tina_at)).await;
+    assert_eq!((tina2.jobs.len(), tina2.removed.as_slice()), (0, &[id][..]));
+    let (tom2, _) = pull_all(s, "tom", Some(tom_at)).await;
+    assert_eq!(tom2.jobs.iter().map(|j| j.id).collect::<Vec<_>>(), [id]);
+    assert_eq!(tom2.jobs[0].status, onsite_protocol::JobStatus::Assigned);
+
+    // A change to a referenced customer reaches the technician holding the job.
+    let (_, tom_at) = pull_all(s, "tom", None).await;
+    let mut renamed = job("J-2", Some("tom"), "2");
+    renamed["customer"]["email"] = json!("ada@example.org");
+    s.import_jobs(&[line(1, renamed)], now).await.unwrap();
+    let (tom3, _) = pull_all(s, "tom", Some(tom_at)).await;
+    assert_eq!(tom3.customers[0].email.as_deref(), Some("ada@example.org"));
+}
+
+/// Conformance case.
+pub async fn pull_pages_never_skip_or_repeat(s: &dyn Storage) {
+    let lines: Vec<_> = (1..=25)
+        .map(|n| line(n, job(&format!("J-{n:03}"), Some("tina"), &n.to_string())))
+        .collect();
+    s.import_jobs(&lines, Utc::now()).await.unwrap();
+    let mut after = None;
+    let mut seen = Vec::new();
+    loop {
+        let (page, pos) = s.pull("tina", after, 10).await.unwrap();
+        seen.extend(page.jobs.iter().map(|j| j.number.clone()));
+        after = Some(pos.seq);
+        if !page.more {
+            break;
+        }
+    }
+    let expected: Vec<_> = (1..=25).map(|n| format!("J-{n:03}")).collect();
+    assert_eq!(seen, expected);
+}
+
+/// Conformance case.
+pub async fn generated_numbers_skip_imported_ones(s: &dyn Storage) {
+    s.import_jobs(&[line(1, job("J-000001", None, "1"))], Utc::now())
+        .await
+        .unwrap();
+    let mut input: JobInput = serde_json::from_value(job("ignored", None, "1")).unwrap();
+    input.number = None;
+    let created = s.create_job(&input, Utc::now()).await.unwrap();
+    assert_eq!(created.job.number, "J-000002");
+}
+
+/// Conformance case.
+pub async fn closed_jobs_keep_their_technician(s: &dyn Storage) {
+    let input: JobInput = serde_json::from_value(job("J-1", Some("tina"), "1")).unwrap();
+    let view = s.create_job(&input, Utc::now()).await.unwrap();
+    s.cancel_job(view.job.id, Some("duplicate"), Utc::now())
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.assign_job(view.job.id, Some("tom"), Utc::now()).await,
+        Err(StorageError::Conflict(_))
+    ));
+}
+
+/// Conformance case.
+pub async fn pulled_jobs_carry_their_status_history(s: &dyn Storage) {
+    use onsite_protocol::JobStatus::{Assigned, Cancelled, New};
+    let t0 = Utc::now();
+    let input: JobInput = serde_json::from_value(job("J-1", None, "1")).unwrap();
+    let view = s.create_job(&input, t0).await.unwrap();
+    let id = view.job.id;
+    s.assign_job(id, Some("tina"), t0 + chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    // An edit that leaves status and technician alone adds nothing to the history.
+    let patch = onsite_protocol::api::JobPatch {
+        summary: Some("Leak, second visit".into()),
+        ..Default::default()
+    };
+    s.update_job(id, &patch, t0 + chrono::Duration::minutes(2))
+        .await
+        .unwrap();
+    let later = |m| t0 + chrono::Duration::minutes(m);
+    s.assign_job(id, Some("tom"), later(3)).await.unwrap();
+    s.assign_job(id, Some("tina"), later(4)).await.unwrap();
+    s.cancel_job(id, Some("customer moved"), later(5))
+        .await
+        .unwrap();
+    let (page, _) = pull_all(s, "tina", None).await;
+    let steps: Vec<_> = page
+        .history
+        .iter()
+        .map(|h| (h.job_id, h.status, h.detail.as_deref()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (id, New, None),
+            (id, Assigned, Some("tina")),
+            (id, Assigned, Some("tom")),
+            (id, Assigned, Some("tina")),
+            (id, Cancelled, Some("customer moved"))
+        ]
+    );
+    assert!(page.history.windows(2).all(|w| w[0].at <= w[1].at));
+}
+
+/// Conformance case.
+pub async fn a_page_stops_before_its_jobs_ops_make_it_too_heavy(s: &dyn Storage) {
+    let now = Utc::now();
+    let lines: Vec<_> = (1..=3)
+        .map(|n| line(n, job(&format!("J-{n}"), Some("tina"), "1")))
+        .collect();
+    s.import_jobs(&lines, now).await.unwrap();
+    let (page, start) = pull_all(s, "tina", None).await;
+    let device = DeviceId::new();
+    let pusher = Pusher {
+        username: "tina".into(),
+        device_id: device,
+    };
+    let notes = |job: JobId, count: usize, from: i64| -> Vec<serde_json::Value> {
+        (0..count)
+            .map(|i| {
+                json!({"op_id": onsite_protocol::OpId::new(), "device_id": device, "job_id": job,
+                       "hlc": format!("{:015}-{:010}-{device}", from + i as i64, 0),
+                       "kind": "note", "text": "checked"})
+            })
+            .collect()
+    };
+    let ids: Vec<JobId> = page.jobs.iter().map(|j| j.id).collect();
+    for (i, (id, count)) in ids.iter().zip([3000, 3000, 10]).enumerate() {
+        for chunk in notes(*id, count, i as i64 * 10_000).chunks(1000) {
+            s.push(&pusher, chunk, &BlobSizes::new(), now)
+                .await
+                .unwrap();
+        }
+    }
+    let (first, after) = pull_all(s, "tina", Some(start)).await;
+    assert!(first.more, "the page stopped early");
+    assert_eq!((first.jobs.len(), first.ops.len()), (1, 3000));
+    let (second, _) = pull_all(s, "tina", Some(after)).await;
+    assert!(!second.more);
+    assert_eq!((second.jobs.len(), second.ops.len()), (2, 3010));
+    let mut seen: Vec<_> = first
+        .jobs
+        .iter()
+        .chain(&second.jobs)
+        .map(|j| j.id)
+        .collect();
+    seen.sort();
+    let mut all = ids.clone();
+    all.sort();
+    assert_eq!(seen, all, "every job exactly once");
+}
+
+/// Conformance case: the op id is the idempotency key. The same op pushed again, from the
+/// same device, answers `duplicate` with its first outcome and changes nothing; the same id
+/// from another device is refused and does not overwrite the first.
+pub async fn an_op_is_recorded_once_however_often_it_is_pushed(s: &dyn Storage) {
+    let input: JobInput = serde_json::from_value(job("J-1", Some("tina"), "1")).unwrap();
+    let view = s.create_job(&input, Utc::now()).await.unwrap();
+    let device = DeviceId::new();
+    let pusher = Pusher {
+        username: "tina".into(),
+        device_id: device,
+    };
+    let op = json!({"op_id": onsite_protocol::OpId::new(), "device_id": device,
+                    "job_id": view.job.id, "hlc": format!("{:015}-{:010}-{device}", 1, 0),
+                    "kind": "status", "to": "on_site"});
+    let first = s
+        .push(
+            &pusher,
+            std::slice::from_ref(&op),
+            &BlobSizes::new(),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(first.results[0].outcome, onsite_protocol::Outcome::Applied);
+    let again = s
+        .push(
+            &pusher,
+            &[op.clone(), op.clone()],
+            &BlobSizes::new(),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    for r in &again.results {
+        assert_eq!(
+            (r.outcome, r.first),
+            (
+                onsite_protocol::Outcome::Duplicate,
+                Some(onsite_protocol::Outcome::Applied)
+            )
+        );
+    }
+    let other = Pusher {
+        username: "tina".into(),
+        device_id: DeviceId::new(),
+    };
+    let stolen = s
+        .push(
+            &other,
+            std::slice::from_ref(&op),
+            &BlobSizes::new(),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        stolen.results[0].reason,
+        Some(onsite_protocol::Reason::OpIdReused)
+    );
+    // The refused reuse is on record too (HQ keeps every op), but applied only once.
+    let ops = s.job_ops(view.job.id).await.unwrap().ops;
+    let applied = ops
+        .iter()
+        .filter(|o| o.outcome == onsite_protocol::Outcome::Applied)
+        .count();
+    assert_eq!((ops.len(), applied), (2, 1), "applied once");
+    assert_eq!(
+        s.job(view.job.id).await.unwrap().job.status,
+        JobStatus::OnSite
+    );
+}
