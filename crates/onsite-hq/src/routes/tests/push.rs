@@ -196,7 +196,7 @@ async fn completed_on_site_against_cancelled_at_hq_waits_for_a_dispatcher() {
     assert_eq!(open[0].op.by_name.as_deref(), Some("Tina Tech"));
     assert_eq!(
         open[0].op.message.as_deref(),
-        Some(crate::merge::status_conflict(
+        Some(crate::rules::merge::status_conflict(
             onsite_protocol::JobStatus::Cancelled,
             onsite_protocol::JobStatus::Completed
         ))

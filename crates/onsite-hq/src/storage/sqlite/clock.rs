@@ -2,8 +2,11 @@
 //! op HQ records is observed by it, and every HQ edit of a correctable value is stamped by it,
 //! so device and HQ edits of the same value compare by one order.
 
-use super::*;
+use crate::storage::Result;
+use chrono::{DateTime, Utc};
+use onsite_protocol::DeviceId;
 use onsite_protocol::{Hlc, HlcClock};
+use rusqlite::Transaction;
 
 /// HQ's clock as last persisted. HQ stamps with a node id derived from the database's
 /// instance id.

@@ -4,9 +4,11 @@
 
 use super::feed::bump_referencing;
 use super::rows::{self, one};
-use super::*;
+use crate::storage::Result;
+use chrono::{DateTime, Utc};
 use onsite_protocol::push::ReplacedValue;
 use onsite_protocol::{AssetId, Change, CustomerId, Hlc, Job, OpId};
+use rusqlite::Transaction;
 use rusqlite::{OptionalExtension, params};
 
 /// A correctable value: which one, and whose.

@@ -9,8 +9,10 @@
 //! is what lets the cursor be a plain number without skipping a concurrent writer's change.
 
 use super::rows::{self, JOB_COLUMNS};
-use super::*;
-use rusqlite::params;
+use crate::storage::Result;
+use onsite_protocol::JobId;
+use onsite_protocol::api::PullPage;
+use rusqlite::{Transaction, params};
 use std::collections::HashSet;
 
 /// Most recorded ops a page carries with its jobs (a page holds at least one job).
@@ -81,7 +83,7 @@ pub fn page(
             page.removed.push(JobId(row.get(1)?));
         } else {
             let job = rows::job(row, 2)?;
-            let ops = super::ops::of_job(tx, job.id, false)?;
+            let ops = super::recorded::of_job(tx, job.id, false)?;
             // A job's ops travel with it; a page stops before they make it too heavy (but
             // always carries at least one job, however many ops it has).
             if !page.jobs.is_empty() && page.ops.len() + ops.len() > MAX_PAGE_OPS {

@@ -3,11 +3,16 @@
 use super::corrections::{self, Target};
 use super::feed::{bump, bump_referencing};
 use super::rows::{self, JOB_COLUMNS};
-use super::*;
 use super::{matching, users};
 use crate::job_input;
+use crate::rules::{feed, history};
+use crate::storage::{ImportReport, Result, StorageError};
+use chrono::{DateTime, Utc};
+use onsite_protocol::JobId;
 use onsite_protocol::api::{AssetInput, CustomerInput, SiteInput};
+use onsite_protocol::api::{JobInput, JobPatch, JobView};
 use onsite_protocol::{Actor, AssetId, CustomerId, Job, JobStatus, Role, SiteId};
+use rusqlite::Transaction;
 use rusqlite::{OptionalExtension, params};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -188,38 +193,24 @@ pub(super) fn save(
     job.version = old.version + 1;
     job.updated_at = now;
     write_job(tx, &job, false)?;
-    // The history shows status changes and who holds the job; other edits stay out of it.
-    let moved = job.status != old.status || job.technician != old.technician;
-    let entered = moved.then_some(job.status);
+    let entered = history::entered(&old, &job);
     record_event(tx, &job, event, detail.as_deref(), entered, now)?;
     stamp(tx, old.technician.as_deref(), &job)?;
     rows::view(tx, job)
 }
 
+/// Stamps the feed of whoever the change to `job` concerns (`crate::rules::feed`).
 fn stamp(tx: &Transaction<'_>, previous: Option<&str>, job: &Job) -> Result<()> {
-    if let Some(t) = &job.technician {
-        bump(tx, t, job.id)?;
-    }
-    if let Some(p) = previous.filter(|p| job.technician.as_deref() != Some(*p)) {
-        bump(tx, p, job.id)?;
+    for technician in feed::on_job_change(previous, job.technician.as_deref()) {
+        bump(tx, technician, job.id)?;
     }
     Ok(())
 }
 
-/// The status a job takes when its technician changes. A closed job must be reopened first,
-/// so the record of who completed it is never rewritten by accident.
+/// The status a job takes when its technician changes (`crate::rules::history`).
 fn reassigned_status(old: &Job, to: Option<&str>) -> Result<JobStatus> {
-    if old.status.is_closed() {
-        return Err(StorageError::Conflict(format!(
-            "job {} is {}; its technician cannot change",
-            old.number, old.status
-        )));
-    }
-    Ok(if to.is_some() {
-        JobStatus::Assigned
-    } else {
-        JobStatus::New
-    })
+    history::reassigned(old.status, to)
+        .map_err(|closed| StorageError::Conflict(format!("job {}: {closed}", old.number)))
 }
 
 fn check_technician(tx: &Transaction<'_>, username: &str) -> Result<()> {

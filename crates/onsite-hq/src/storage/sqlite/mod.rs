@@ -11,6 +11,7 @@ mod feed;
 mod jobs;
 mod matching;
 mod ops;
+mod recorded;
 mod rows;
 mod schema;
 mod sessions;

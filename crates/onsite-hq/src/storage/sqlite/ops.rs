@@ -1,52 +1,27 @@
-//! Recording pushed ops: each is judged by `crate::merge`, its effect carried out, and the op
-//! stored with its outcome — all of a push in one transaction, so HQ answers only once the
-//! whole batch is durable, and a replay finds every op already there.
+//! Recording pushed ops: each is read, ordered and judged by HQ's rules (`crate::rules`), its
+//! effect carried out, and the op stored with its outcome — all of a push in one transaction,
+//! so HQ answers only once the whole batch is durable, and a replay finds every op already
+//! there.
 
 use super::corrections::{self, Loser, Target};
 use super::feed::{bump, held};
+use super::recorded::{RECORDED_COLUMNS, name_people, of_job, recorded};
 use super::rows::{self, parsed};
 use super::users;
-use super::*;
-use crate::merge::{self, Effect, Facts, JobFacts};
+use crate::rules::batch::{self, FirstSeen, Replay};
+use crate::rules::feed;
+use crate::rules::merge::{self, Effect, Facts, JobFacts};
+use crate::storage::{BlobSizes, Pusher, Result, StorageError};
+use chrono::{DateTime, Utc};
 use onsite_protocol::push::{
     ConflictView, JobOps, MAX_SETTLEMENT_NOTE_CHARS, OpResult, PushResponse, ReceivedOp,
-    ReceivedOps, RecordedOp, Settlement,
+    ReceivedOps,
 };
 use onsite_protocol::{
-    Change, Hlc, HlcClock, Job, Op, OpId, OpKind, OpRejection, Outcome, Reason, Resolution,
+    Change, DeviceId, Hlc, HlcClock, Job, JobId, Op, OpId, OpRejection, Outcome, Reason, Resolution,
 };
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::Value;
-
-/// Reads one raw op; a rejection says why it is not an op.
-fn parse(raw: &Value) -> Result<Op, OpRejection> {
-    serde_json::from_value::<Op>(raw.clone()).map_err(|e| {
-        let kind = raw.get("kind").and_then(Value::as_str);
-        match kind {
-            Some(k) if k.parse::<OpKind>().is_err() => OpRejection::new(
-                Reason::UnknownKind,
-                format!(
-                    "unknown op kind {k:?}; accepted: {}",
-                    OpKind::ALL
-                        .iter()
-                        .map(|k| k.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ),
-            _ => OpRejection::new(Reason::MalformedOp, e.to_string()),
-        }
-    })
-}
-
-/// The op id of a raw op, when it has a readable one.
-fn raw_op_id(raw: &Value) -> Option<OpId> {
-    raw.get("op_id")?.as_str()?.parse().ok()
-}
-
-fn raw_field<T: std::str::FromStr>(raw: &Value, field: &str) -> Option<T> {
-    raw.get(field)?.as_str()?.parse().ok()
-}
 
 pub fn push(
     tx: &Transaction<'_>,
@@ -56,13 +31,9 @@ pub fn push(
     now: DateTime<Utc>,
 ) -> Result<PushResponse> {
     let mut clock = super::clock::load(tx)?;
-    let parsed: Vec<Result<Op, OpRejection>> = raw.iter().map(parse).collect();
-    // One device's ops are merged in its clock's order, whatever order the batch arrived in;
-    // unreadable ops come first (they change nothing).
-    let mut order: Vec<usize> = (0..raw.len()).collect();
-    order.sort_by_key(|&i| parsed[i].as_ref().ok().map(|op| op.hlc));
+    let parsed: Vec<std::result::Result<Op, OpRejection>> = raw.iter().map(batch::parse).collect();
     let mut results: Vec<Option<OpResult>> = vec![None; raw.len()];
-    for i in order {
+    for i in batch::order(&parsed) {
         results[i] = Some(judge_one(
             tx, &mut clock, pusher, &raw[i], &parsed[i], blobs, now,
         )?);
@@ -100,7 +71,7 @@ fn judge_one(
     clock: &mut HlcClock,
     pusher: &Pusher,
     raw: &Value,
-    reading: &Result<Op, OpRejection>,
+    reading: &std::result::Result<Op, OpRejection>,
     blobs: &BlobSizes,
     now: DateTime<Utc>,
 ) -> Result<OpResult> {
@@ -108,40 +79,28 @@ fn judge_one(
         .as_ref()
         .ok()
         .map(|o| o.op_id)
-        .or_else(|| raw_op_id(raw));
+        .or_else(|| batch::raw_field(raw, "op_id"));
     if let Some(id) = op_id {
         let first = tx
             .prepare_cached("SELECT device_id, outcome, reason, message FROM ops WHERE op_id = ?1")?
             .query_row([id.0], |r| {
-                Ok((
-                    DeviceId(r.get(0)?),
-                    parsed::<Outcome>(r, 1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                ))
+                Ok(FirstSeen {
+                    device: DeviceId(r.get(0)?),
+                    outcome: parsed(r, 1)?,
+                    reason: r.get::<_, Option<String>>(2)?.and_then(|x| x.parse().ok()),
+                    message: r.get(3)?,
+                })
             })
             .optional()?;
-        match first {
-            Some((device, outcome, reason, message)) if device == pusher.device_id => {
-                return Ok(OpResult {
-                    op_id: Some(id),
-                    outcome: Outcome::Duplicate,
-                    first: Some(outcome),
-                    reason: reason.and_then(|r| r.parse().ok()),
-                    message,
-                });
-            }
-            Some(_) => {
-                // Another device's op id: record this one without it, and refuse it.
-                let rejection = OpRejection::new(
-                    Reason::OpIdReused,
-                    "this op id belongs to another device's op",
-                );
+        match batch::replay(id, first, pusher.device_id) {
+            Replay::New => {}
+            Replay::Duplicate(answer) => return Ok(answer),
+            Replay::Reused(rejection) => {
+                // Recorded without the id, which stays the first op's.
                 let stamp = clock.tick(now.timestamp_millis());
                 let recorded = record_rejection(tx, pusher, None, raw, stamp, &rejection, now)?;
                 return Ok(recorded.result(Some(id)));
             }
-            None => {}
         }
     }
     let op = match reading {
@@ -149,7 +108,7 @@ fn judge_one(
         Err(rejection) => {
             let stamp = clock.tick(now.timestamp_millis());
             let recorded = record_rejection(tx, pusher, op_id.take(), raw, stamp, rejection, now)?;
-            return Ok(recorded.result(op_id.or_else(|| raw_op_id(raw))));
+            return Ok(recorded.result(op_id.or_else(|| batch::raw_field(raw, "op_id"))));
         }
     };
     let stamp = clock.observe(op.hlc, now.timestamp_millis());
@@ -199,14 +158,13 @@ fn judge_one(
         },
         now,
     )?;
-    // Devices holding the job (and the sender, if it held it) must see what was recorded.
-    // (An op never changes who holds the job, so `job` still says who that is.)
-    if let Some(job) = job.filter(|_| recorded.outcome != Outcome::Rejected) {
-        if let Some(t) = &job.technician {
-            bump(tx, t, job.id)?;
-        }
-        if held_by_caller && job.technician.as_deref() != Some(&pusher.username) {
-            bump(tx, &pusher.username, job.id)?;
+    // An op never changes who holds the job, so `job` still says who that is.
+    if let Some(job) = job {
+        let holder = job.technician.as_deref();
+        for technician in
+            feed::on_recorded_op(recorded.outcome, holder, &pusher.username, held_by_caller)
+        {
+            bump(tx, technician, job.id)?;
         }
     }
     Ok(recorded.result(Some(op.op_id)))
@@ -231,8 +189,8 @@ fn record_rejection(
         pusher,
         &Entry {
             op_id,
-            job_id: raw_field(raw, "job_id").map(JobId),
-            hlc: raw_field(raw, "hlc"),
+            job_id: batch::raw_field(raw, "job_id").map(JobId),
+            hlc: batch::raw_field(raw, "hlc"),
             raw,
             hq_hlc: stamp,
             recorded: &recorded,
@@ -310,69 +268,6 @@ fn carry_out(
                 corrections::keep_loser(tx, target, &loser, now)?;
             }
         }
-    }
-    Ok(())
-}
-
-const RECORDED_COLUMNS: &str = "body, username, received_at, outcome, reason, message, \
-    resolution, resolved_by, resolved_at, resolution_note";
-
-/// Maps a row selected with [`RECORDED_COLUMNS`] from `base`; `None` when the body is not an op.
-fn recorded(row: &Row<'_>, base: usize) -> rusqlite::Result<Option<RecordedOp>> {
-    let body: String = row.get(base)?;
-    let Ok(op) = serde_json::from_str::<Op>(&body) else {
-        return Ok(None);
-    };
-    let resolution: Option<String> = row.get(base + 6)?;
-    let settled = match resolution.and_then(|r| r.parse::<Resolution>().ok()) {
-        Some(resolution) => Some(Settlement {
-            resolution,
-            by: row.get(base + 7)?,
-            by_name: None,
-            at: row.get(base + 8)?,
-            note: row.get(base + 9)?,
-        }),
-        None => None,
-    };
-    Ok(Some(RecordedOp {
-        op,
-        by: row.get(base + 1)?,
-        by_name: None,
-        received_at: row.get(base + 2)?,
-        outcome: parsed(row, base + 3)?,
-        reason: row
-            .get::<_, Option<String>>(base + 4)?
-            .and_then(|r| r.parse().ok()),
-        message: row.get(base + 5)?,
-        settled,
-    }))
-}
-
-/// The ops recorded against `job`, in receive order; with `all` false only those that count
-/// (applied and conflicts), as devices receive them.
-pub fn of_job(tx: &Transaction<'_>, job: JobId, all: bool) -> Result<Vec<RecordedOp>> {
-    let sql = format!(
-        "SELECT {RECORDED_COLUMNS} FROM ops WHERE job_id = ?1 AND (?2 OR outcome <> 'rejected') \
-         ORDER BY seq"
-    );
-    let mut stmt = tx.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![job.0, all], |r| recorded(r, 0))?;
-    let mut out = Vec::new();
-    for r in rows {
-        out.extend(r?);
-    }
-    for op in &mut out {
-        name_people(tx, op)?;
-    }
-    Ok(out)
-}
-
-/// Fills in the display names of the technician who sent `op` and of the dispatcher who
-/// settled it, read now so a renamed account shows its current name.
-fn name_people(tx: &Transaction<'_>, op: &mut RecordedOp) -> Result<()> {
-    op.by_name = users::display_name(tx, &op.by)?;
-    if let Some(settled) = &mut op.settled {
-        settled.by_name = users::display_name(tx, &settled.by)?;
     }
     Ok(())
 }
@@ -473,9 +368,8 @@ pub fn resolve(
          WHERE op_id = ?1",
     )?
     .execute(params![op_id.0, resolution.as_str(), by, now, note])?;
-    // Both the job's holder and the technician who sent the op see the settlement.
     let current = rows::job_by_id(tx, job.id)?.unwrap_or(job);
-    for technician in current.technician.iter().chain(std::iter::once(&op.by)) {
+    for technician in feed::on_settlement(current.technician.as_deref(), &op.by) {
         if held(tx, technician, current.id)? {
             bump(tx, technician, current.id)?;
         }

@@ -1,10 +1,13 @@
 //! Reading domain records from rows, and the read-only job queries.
 
-use super::*;
+use crate::storage::Result;
+use onsite_protocol::JobId;
+use onsite_protocol::api::{JobList, JobListQuery, JobView};
 use onsite_protocol::{
     Asset, AssetId, Customer, CustomerId, HistoryEvent, Job, Site, SiteId, StatusChange,
 };
 pub use onsite_sqlite::parsed;
+use rusqlite::Transaction;
 use rusqlite::types::FromSql;
 use rusqlite::{OptionalExtension, Row, params};
 use uuid::Uuid;

@@ -1,7 +1,10 @@
 //! Login sessions: an access token and a rotating refresh token, bound to one device.
 
 use super::users::{USER_COLUMNS, user};
-use super::*;
+use crate::storage::{Refresh, Result, SessionInfo, StorageError, TokenHash, TokenPair};
+use chrono::{DateTime, Utc};
+use onsite_protocol::DeviceId;
+use rusqlite::Transaction;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 

@@ -1,7 +1,10 @@
 //! User accounts.
 
 use super::rows::parsed;
-use super::*;
+use crate::storage::{Credentials, NewUser, Result, StorageError};
+use chrono::{DateTime, Utc};
+use onsite_protocol::User;
+use rusqlite::Transaction;
 use rusqlite::{OptionalExtension, params};
 
 pub fn add(tx: &Transaction<'_>, user: NewUser, now: DateTime<Utc>) -> Result<User> {
