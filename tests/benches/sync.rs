@@ -16,7 +16,7 @@ use onsite_e2e::{PASSWORD, fixtures};
 use onsite_hq::server;
 use onsite_hq::storage::Storage;
 use onsite_protocol::api::{JobPatch, PullPage};
-use onsite_protocol::push::blob::MAX_CHUNK;
+use onsite_protocol::blob::MAX_CHUNK;
 use onsite_protocol::{
     Customer, CustomerId, Job, JobId, JobKind, JobStatus, Priority, Site, SiteId,
 };

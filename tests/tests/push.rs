@@ -14,7 +14,7 @@ use onsite_e2e::hq::{Dispatcher, HqProcess};
 use onsite_e2e::proxy::Proxy;
 use onsite_e2e::{PASSWORD, bin, fixtures, onsite_ok};
 use onsite_protocol::api::{JobPatch, JobView};
-use onsite_protocol::push::ReceivedOp;
+use onsite_protocol::received::ReceivedOp;
 use onsite_protocol::{JobStatus, OpId, Outcome, Reason};
 use reqwest::Method;
 use sha2::Digest;

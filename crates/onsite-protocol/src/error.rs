@@ -40,6 +40,7 @@ crate::model::string_enum!(
 /// The JSON error body of every non-2xx HQ response.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{message} ({code})")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApiError {
     /// Stable code to branch on.
     pub code: ErrorCode,

@@ -2,6 +2,7 @@
 //! means the protocol changed; that needs a new API version or a compatible, deliberate change.
 
 use crate::api::*;
+use crate::conflict::*;
 use crate::push::*;
 use crate::*;
 use chrono::{DateTime, NaiveDate, Utc};

@@ -6,14 +6,18 @@
 //! no I/O; changing the JSON shape of any type is a protocol change (see the golden tests).
 
 pub mod api;
+pub mod blob;
+pub mod conflict;
 pub mod error;
 pub mod hlc;
 pub mod ids;
 pub mod model;
 pub mod op;
 pub mod push;
+pub mod received;
 pub mod status;
 
+pub use conflict::Resolution;
 pub use error::{ApiError, ErrorCode};
 pub use hlc::{Hlc, HlcClock};
 pub use ids::{AssetId, CustomerId, DeviceId, JobId, OpId, SiteId, UserId};
@@ -21,7 +25,7 @@ pub use model::{
     Asset, Customer, HistoryEvent, Job, JobKind, Priority, Role, Site, StatusChange, User,
 };
 pub use op::{Change, MERGE_RULES, Merge, Op, OpKind, OpRejection};
-pub use push::{Outcome, Reason, Resolution};
+pub use push::{Outcome, Reason};
 pub use status::{Actor, JobStatus, Step, TransitionError};
 
 /// The API version segment every HQ route lives under.
@@ -29,3 +33,7 @@ pub const API_PREFIX: &str = "/api/v1";
 
 #[cfg(test)]
 mod golden;
+#[cfg(all(test, feature = "ts"))]
+mod hq_bindings;
+#[cfg(feature = "ts")]
+pub mod typescript;

@@ -293,6 +293,7 @@ impl Change {
 
 /// One operation as the device sends it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Op {
     /// Minted on the device; the idempotency key.
     pub op_id: OpId,
@@ -301,6 +302,7 @@ pub struct Op {
     /// The job it concerns.
     pub job_id: JobId,
     /// When it was recorded, by the device's hybrid logical clock.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub hlc: Hlc,
     /// What it changes.
     #[serde(flatten)]

@@ -1,11 +1,12 @@
-//! Pushing ops to HQ and what HQ answers: per-op outcomes with reason codes, the ops HQ
-//! recorded for a job, conflicts and their resolution, and HQ's log of every op received.
+//! Pushing ops to HQ and what HQ answers: per-op outcomes with reason codes, and the ops HQ
+//! recorded for a job. Conflicts (`conflict`), HQ's log of received ops (`received`) and the
+//! attachment upload (`blob`) have their own modules.
 
+use crate::conflict::Settlement;
 use crate::hlc::Hlc;
-use crate::ids::{DeviceId, JobId, OpId};
+use crate::ids::OpId;
 use crate::model::string_enum;
 use crate::op::Op;
-use crate::status::JobStatus;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -64,16 +65,6 @@ string_enum!(
     }
 );
 
-string_enum!(
-    /// How a dispatcher settles a conflict.
-    Resolution {
-        /// The technician's change is applied.
-        AcceptDevice => "accept_device",
-        /// HQ's state stays; the technician's change is kept on record only.
-        KeepHq => "keep_hq",
-    }
-);
-
 /// `POST /sync/push`: ops in the order the device recorded them. Each op is judged on its own,
 /// so one malformed op never costs the others; that is why they travel as raw JSON.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -84,6 +75,7 @@ pub struct PushRequest {
 
 /// HQ's answer about one op.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OpResult {
     /// The op's id, when it had a readable one.
     pub op_id: Option<OpId>,
@@ -112,33 +104,18 @@ impl OpResult {
 
 /// Answer of `POST /sync/push`: one result per op, in the request's order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PushResponse {
     /// One per pushed op, same order.
     pub results: Vec<OpResult>,
     /// HQ's clock after the push; the device observes it so its next stamps follow HQ's.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub hlc: Hlc,
-}
-
-/// A conflict's state: open, or settled by a dispatcher.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct Settlement {
-    /// What was decided.
-    pub resolution: Resolution,
-    /// The dispatcher who decided (username).
-    pub by: String,
-    /// Their display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub by_name: Option<String>,
-    /// When.
-    pub at: DateTime<Utc>,
-    /// What the dispatcher said about it, for the technician.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
 }
 
 /// An op as HQ recorded it against a job: sent to devices with the job, shown to dispatchers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RecordedOp {
     /// The op as the device sent it.
     #[serde(flatten)]
@@ -165,12 +142,14 @@ pub struct RecordedOp {
 
 /// A value that lost a last-writer-wins merge (or was overwritten), kept for the record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReplacedValue {
     /// `contact_phone` or `asset_serial`.
     pub field: String,
     /// The value that lost.
     pub value: Option<String>,
     /// Its clock stamp, when it had one.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub hlc: Option<Hlc>,
     /// Who had set it, when known.
     pub by: Option<String>,
@@ -181,114 +160,10 @@ pub struct ReplacedValue {
 /// `GET /jobs/{id}/ops`: everything devices sent about a job, and the corrected values that
 /// lost.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct JobOps {
     /// Every op HQ could read that names the job, in receive order, whatever its outcome.
     pub ops: Vec<RecordedOp>,
     /// Values of the job's customer phone and asset serial that lost, oldest first.
     pub replaced: Vec<ReplacedValue>,
-}
-
-/// `GET /conflicts`: one conflict with what a dispatcher needs to decide.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConflictView {
-    /// The conflicting op.
-    pub op: RecordedOp,
-    /// The job's number.
-    pub job_number: String,
-    /// The job's status at HQ now.
-    pub job_status: JobStatus,
-    /// Who holds the job now.
-    pub technician: Option<String>,
-}
-
-/// Query of `GET /conflicts`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConflictQuery {
-    /// Include settled conflicts too (default: open ones only).
-    #[serde(default)]
-    pub all: bool,
-}
-
-/// `POST /conflicts/{op_id}/resolve`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ResolveRequest {
-    /// The decision.
-    pub resolution: Resolution,
-    /// Words for the technician (why), shown on their conflict card; at most
-    /// [`MAX_SETTLEMENT_NOTE_CHARS`] characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
-
-/// Longest note a dispatcher may give with a settlement, in characters.
-pub const MAX_SETTLEMENT_NOTE_CHARS: usize = 500;
-
-/// One entry of HQ's log of received ops, whatever became of them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReceivedOp {
-    /// Receive order at HQ; strictly increasing.
-    pub seq: i64,
-    /// The op id, if the op had a readable one.
-    pub op_id: Option<OpId>,
-    /// The session's device.
-    pub device_id: DeviceId,
-    /// The session's user.
-    pub username: String,
-    /// The job the op names, if readable.
-    pub job_id: Option<JobId>,
-    /// The device's clock stamp, if readable.
-    pub hlc: Option<Hlc>,
-    /// HQ's clock when it recorded the op.
-    pub hq_hlc: Hlc,
-    /// HQ's wall clock when it recorded the op.
-    pub received_at: DateTime<Utc>,
-    /// `applied`, `conflict` or `rejected`.
-    pub outcome: Outcome,
-    /// Why.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<Reason>,
-    /// The op exactly as received.
-    pub body: serde_json::Value,
-}
-
-/// Query of `GET /ops`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReceivedOpsQuery {
-    /// Continue after this `seq`.
-    pub after: Option<i64>,
-    /// Page size; HQ caps it.
-    pub limit: Option<u32>,
-}
-
-/// Answer of `GET /ops`, in receive order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReceivedOps {
-    /// This page.
-    pub ops: Vec<ReceivedOp>,
-    /// Pass as `after` for the next page; absent on the last page.
-    pub next: Option<i64>,
-}
-
-/// Answer of `PUT /blobs/{sha256}` (also in the headers of `HEAD`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BlobStatus {
-    /// Bytes HQ holds, contiguous from the start.
-    pub received: u64,
-    /// HQ holds the whole content and it matches its hash.
-    pub complete: bool,
-}
-
-/// Headers of the attachment upload (`HEAD`/`PUT /blobs/{sha256}`).
-pub mod blob {
-    /// Bytes HQ holds of the content, contiguous from the start (answer to `HEAD`/`PUT`).
-    pub const RECEIVED: &str = "onsite-blob-received";
-    /// `true` when HQ holds the whole content, checked against its hash.
-    pub const COMPLETE: &str = "onsite-blob-complete";
-    /// Total size of the content (`PUT`), so HQ can refuse an oversize file at once.
-    pub const TOTAL: &str = "onsite-blob-total";
-    /// Where in the content this `PUT`'s body starts.
-    pub const OFFSET: &str = "onsite-blob-offset";
-    /// Largest body of one `PUT`.
-    pub const MAX_CHUNK: usize = 512 * 1024;
 }

@@ -365,7 +365,7 @@ mod tests {
             outcome: Outcome::Conflict,
             reason: Some(Reason::StatusConflict),
             message: None,
-            settled: Some(onsite_protocol::push::Settlement {
+            settled: Some(onsite_protocol::conflict::Settlement {
                 resolution: onsite_protocol::Resolution::KeepHq,
                 by: "dora".into(),
                 by_name: Some("Dora Dispatch".into()),

@@ -5,7 +5,7 @@
 use super::{Channel, SyncPhase, SyncProgress, SyncReport};
 use crate::attachments::content_path;
 use crate::error::{CoreError, Result};
-use onsite_protocol::push::blob::MAX_CHUNK;
+use onsite_protocol::blob::MAX_CHUNK;
 use std::io::SeekFrom;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 

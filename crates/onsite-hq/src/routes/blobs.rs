@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use onsite_protocol::Role;
-use onsite_protocol::push::{BlobStatus, blob};
+use onsite_protocol::blob::{self, BlobStatus};
 
 fn with_state(state: BlobState, mut response: Response) -> Response {
     let headers = response.headers_mut();

@@ -9,10 +9,9 @@ use crate::storage::{BlobSizes, Pusher};
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
-use onsite_protocol::push::{
-    ConflictQuery, ConflictView, JobOps, MAX_PUSH_OPS, PushRequest, PushResponse, ReceivedOps,
-    ReceivedOpsQuery, ResolveRequest,
-};
+use onsite_protocol::conflict::{ConflictQuery, ConflictView, ResolveRequest};
+use onsite_protocol::push::{JobOps, MAX_PUSH_OPS, PushRequest, PushResponse};
+use onsite_protocol::received::{ReceivedOps, ReceivedOpsQuery};
 use onsite_protocol::{ErrorCode, JobId, OpId, Role};
 
 const DISPATCH: &[Role] = &[Role::Dispatcher, Role::Admin];

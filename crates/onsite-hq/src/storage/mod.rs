@@ -29,7 +29,9 @@ pub mod sqlite;
 
 use chrono::{DateTime, Utc};
 use onsite_protocol::api::{JobInput, JobList, JobListQuery, JobPatch, JobView, PullPage};
-use onsite_protocol::push::{ConflictView, JobOps, PushResponse, ReceivedOps};
+use onsite_protocol::conflict::ConflictView;
+use onsite_protocol::push::{JobOps, PushResponse};
+use onsite_protocol::received::ReceivedOps;
 use onsite_protocol::{DeviceId, JobId, OpId, Resolution, TransitionError, User};
 
 /// Why a storage operation failed.

@@ -1,7 +1,10 @@
 //! Push, merge, conflicts and attachments through the router.
 
 use super::*;
-use onsite_protocol::push::{ConflictView, JobOps, PushResponse, ReceivedOps, blob};
+use onsite_protocol::blob;
+use onsite_protocol::conflict::ConflictView;
+use onsite_protocol::push::{JobOps, PushResponse};
+use onsite_protocol::received::ReceivedOps;
 use onsite_protocol::{JobId, OpId};
 use sha2::Digest;
 

@@ -13,10 +13,9 @@ use crate::rules::feed;
 use crate::rules::merge::{self, Effect, Facts, JobFacts};
 use crate::storage::{BlobSizes, Pusher, Result, StorageError};
 use chrono::{DateTime, Utc};
-use onsite_protocol::push::{
-    ConflictView, JobOps, MAX_SETTLEMENT_NOTE_CHARS, OpResult, PushResponse, ReceivedOp,
-    ReceivedOps,
-};
+use onsite_protocol::conflict::{ConflictView, MAX_SETTLEMENT_NOTE_CHARS};
+use onsite_protocol::push::{JobOps, OpResult, PushResponse};
+use onsite_protocol::received::{ReceivedOp, ReceivedOps};
 use onsite_protocol::{
     Change, DeviceId, Hlc, HlcClock, Job, JobId, Op, OpId, OpRejection, Outcome, Reason, Resolution,
 };

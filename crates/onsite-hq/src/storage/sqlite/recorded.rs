@@ -4,7 +4,8 @@
 use super::rows::parsed;
 use super::users;
 use crate::storage::Result;
-use onsite_protocol::push::{RecordedOp, Settlement};
+use onsite_protocol::conflict::Settlement;
+use onsite_protocol::push::RecordedOp;
 use onsite_protocol::{JobId, Op, Resolution};
 use rusqlite::{Row, Transaction, params};
 

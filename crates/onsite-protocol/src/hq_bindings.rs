@@ -1,0 +1,70 @@
+//! The TypeScript declarations of the HQ API's bodies (`ui/src/lib/hq-api.ts`), for any front
+//! end that talks to HQ (the dispatcher console). The test fails when the checked-in file is
+//! stale; `UPDATE_BINDINGS=1 cargo test -p onsite-protocol --features ts hq_bindings`
+//! rewrites it.
+
+use crate::api::*;
+use crate::conflict::*;
+use crate::push::*;
+use crate::received::*;
+use crate::typescript::Declarations;
+use crate::*;
+
+const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/lib/hq-api.ts");
+const HOW: &str = "UPDATE_BINDINGS=1 cargo test -p onsite-protocol --features ts hq_bindings";
+
+#[test]
+fn hq_bindings_are_complete_and_current() {
+    let mut d = Declarations::new(HOW);
+    d.add::<JobId>()
+        .add::<CustomerId>()
+        .add::<SiteId>()
+        .add::<AssetId>()
+        .add::<UserId>()
+        .add::<DeviceId>()
+        .add::<OpId>()
+        .add::<Role>()
+        .add::<JobKind>()
+        .add::<JobStatus>()
+        .add::<Priority>()
+        .add::<User>()
+        .add::<Customer>()
+        .add::<Site>()
+        .add::<Asset>()
+        .add::<Job>()
+        .add::<HistoryEvent>()
+        .add::<StatusChange>()
+        .add::<ErrorCode>()
+        .add::<ApiError>()
+        .add::<Health>()
+        .add::<LoginRequest>()
+        .add::<Tokens>()
+        .add::<CustomerInput>()
+        .add::<SiteInput>()
+        .add::<AssetInput>()
+        .add::<JobInput>()
+        .add::<JobPatch>()
+        .add::<AssignRequest>()
+        .add::<CancelRequest>()
+        .add::<JobView>()
+        .add::<JobListQuery>()
+        .add::<JobList>()
+        .add::<Change>()
+        .add::<Op>()
+        .add::<Outcome>()
+        .add::<Reason>()
+        .add::<OpResult>()
+        .add::<PushResponse>()
+        .add::<Resolution>()
+        .add::<Settlement>()
+        .add::<RecordedOp>()
+        .add::<ReplacedValue>()
+        .add::<JobOps>()
+        .add::<ConflictView>()
+        .add::<ConflictQuery>()
+        .add::<ResolveRequest>()
+        .add::<ReceivedOp>()
+        .add::<ReceivedOpsQuery>()
+        .add::<ReceivedOps>();
+    d.check(PATH, HOW);
+}

@@ -1,0 +1,866 @@
+// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p onsite-protocol --features ts hq_bindings`.
+// Do not edit: change the Rust type and regenerate.
+
+export type JobId = string;
+
+export type CustomerId = string;
+
+export type SiteId = string;
+
+export type AssetId = string;
+
+export type UserId = string;
+
+export type DeviceId = string;
+
+export type OpId = string;
+
+export type Role = "admin" | "dispatcher" | "technician";
+
+export type JobKind = "installation" | "debugging" | "maintenance" | "repair";
+
+export type JobStatus = "new" | "assigned" | "en_route" | "on_site" | "waiting_parts" | "completed" | "cancelled";
+
+export type Priority = "low" | "normal" | "high" | "urgent";
+
+export type User = { 
+/**
+ * Stable id.
+ */
+id: UserId, 
+/**
+ * Login name; unique and immutable.
+ */
+username: string, 
+/**
+ * Name shown to people.
+ */
+display_name: string, 
+/**
+ * What the user may do.
+ */
+role: Role, 
+/**
+ * Skills used when dispatching (e.g. "boilers", "heat-pumps").
+ */
+skills: Array<string>, };
+
+export type Customer = { 
+/**
+ * Stable id.
+ */
+id: CustomerId, 
+/**
+ * Person or company name.
+ */
+name: string, 
+/**
+ * Contact phone, as entered.
+ */
+phone: string | null, 
+/**
+ * Contact email.
+ */
+email: string | null, };
+
+export type Site = { 
+/**
+ * Stable id.
+ */
+id: SiteId, 
+/**
+ * The customer this site belongs to.
+ */
+customer_id: CustomerId, 
+/**
+ * Street address, one line.
+ */
+address: string, 
+/**
+ * Town or city, used for grouping and display.
+ */
+town: string | null, 
+/**
+ * How to get in: gate codes, parking, "ring twice".
+ */
+access_notes: string | null, };
+
+export type Asset = { 
+/**
+ * Stable id.
+ */
+id: AssetId, 
+/**
+ * The customer who owns it.
+ */
+customer_id: CustomerId, 
+/**
+ * The site where it is installed, if known.
+ */
+site_id: SiteId | null, 
+/**
+ * Product model name.
+ */
+model: string, 
+/**
+ * Manufacturer serial number.
+ */
+serial: string | null, 
+/**
+ * Date of purchase.
+ */
+purchased_on: string | null, 
+/**
+ * Date of installation.
+ */
+installed_on: string | null, 
+/**
+ * Last day covered by warranty (inclusive).
+ */
+warranty_until: string | null, };
+
+export type Job = { 
+/**
+ * Stable id.
+ */
+id: JobId, 
+/**
+ * Human number, e.g. `J-000123`; unique.
+ */
+number: string, 
+/**
+ * What kind of work.
+ */
+kind: JobKind, 
+/**
+ * How urgent.
+ */
+priority: Priority, 
+/**
+ * One line for lists.
+ */
+summary: string, 
+/**
+ * Free text from the customer request.
+ */
+description: string | null, 
+/**
+ * Who the work is for.
+ */
+customer_id: CustomerId, 
+/**
+ * Where the work happens.
+ */
+site_id: SiteId, 
+/**
+ * The product concerned, if any.
+ */
+asset_id: AssetId | null, 
+/**
+ * Username of the assigned technician, if any.
+ */
+technician: string | null, 
+/**
+ * Start of the agreed visit window.
+ */
+scheduled_start: string | null, 
+/**
+ * End of the agreed visit window.
+ */
+scheduled_end: string | null, 
+/**
+ * When the service-level agreement requires the job done.
+ */
+sla_due: string | null, 
+/**
+ * Where the job is in its life cycle.
+ */
+status: JobStatus, 
+/**
+ * Incremented by HQ on every change to the job.
+ */
+version: number, 
+/**
+ * When HQ last changed the job.
+ */
+updated_at: string, };
+
+export type HistoryEvent = "created" | "imported" | "updated" | "assigned" | "cancelled" | "status" | "settled";
+
+export type StatusChange = { 
+/**
+ * The job.
+ */
+job_id: JobId, 
+/**
+ * When the job entered `status`.
+ */
+at: string, 
+/**
+ * The status entered.
+ */
+status: JobStatus, 
+/**
+ * Why, when someone said: the cancel reason, the display name of the technician the job
+ * was assigned to or who moved it, or the settlement.
+ */
+detail: string | null, 
+/**
+ * What made the change.
+ */
+event: HistoryEvent, };
+
+export type ErrorCode = "bad_request" | "malformed_json" | "validation_failed" | "payload_too_large" | "not_found" | "method_not_allowed" | "unauthorized" | "token_expired" | "invalid_credentials" | "forbidden" | "conflict" | "invalid_transition" | "rate_limited" | "internal";
+
+export type ApiError = { 
+/**
+ * Stable code to branch on.
+ */
+code: ErrorCode, 
+/**
+ * Human-readable explanation, safe to show to a user.
+ */
+message: string, };
+
+export type Health = { 
+/**
+ * Always `"ok"` when HQ answers 200.
+ */
+status: string, 
+/**
+ * HQ's software version.
+ */
+version: string, 
+/**
+ * HQ's clock, for diagnosing skew.
+ */
+server_time: string, };
+
+export type LoginRequest = { 
+/**
+ * Account name.
+ */
+username: string, 
+/**
+ * Plain password; only ever sent over TLS.
+ */
+password: string, 
+/**
+ * The installation logging in; the session is bound to it.
+ */
+device_id: DeviceId, };
+
+export type Tokens = { 
+/**
+ * Bearer token for API calls; short-lived.
+ */
+access_token: string, 
+/**
+ * When the access token stops working.
+ */
+access_expires_at: string, 
+/**
+ * One-time token to get the next pair.
+ */
+refresh_token: string, 
+/**
+ * When the refresh token stops working (the user must log in again).
+ */
+refresh_expires_at: string, 
+/**
+ * Who is logged in.
+ */
+user: User, };
+
+export type CustomerInput = { 
+/**
+ * Person or company name. Required.
+ */
+name: string, 
+/**
+ * Contact phone.
+ */
+phone: string | null, 
+/**
+ * Contact email.
+ */
+email: string | null, };
+
+export type SiteInput = { 
+/**
+ * Street address. Required.
+ */
+address: string, 
+/**
+ * Town or city.
+ */
+town: string | null, 
+/**
+ * How to get in.
+ */
+access_notes: string | null, };
+
+export type AssetInput = { 
+/**
+ * Product model. Required when an asset is given.
+ */
+model: string, 
+/**
+ * Manufacturer serial number.
+ */
+serial: string | null, 
+/**
+ * Date of purchase.
+ */
+purchased_on: string | null, 
+/**
+ * Date of installation.
+ */
+installed_on: string | null, 
+/**
+ * Last day of warranty (inclusive).
+ */
+warranty_until: string | null, };
+
+export type JobInput = { 
+/**
+ * Human number; required by import, generated by HQ when creating without one.
+ */
+number: string | null, 
+/**
+ * Kind of work.
+ */
+kind: JobKind, 
+/**
+ * One line for lists.
+ */
+summary: string, 
+/**
+ * Longer text.
+ */
+description: string | null, 
+/**
+ * Defaults to normal.
+ */
+priority: Priority | null, 
+/**
+ * Username of the technician to assign.
+ */
+technician: string | null, 
+/**
+ * Who the job is for.
+ */
+customer: CustomerInput, 
+/**
+ * Where.
+ */
+site: SiteInput, 
+/**
+ * The product concerned.
+ */
+asset: AssetInput | null, 
+/**
+ * Start of the visit window.
+ */
+scheduled_start: string | null, 
+/**
+ * End of the visit window.
+ */
+scheduled_end: string | null, 
+/**
+ * SLA deadline.
+ */
+sla_due: string | null, };
+
+export type JobPatch = { 
+/**
+ * New kind.
+ */
+kind?: JobKind | null, 
+/**
+ * New priority.
+ */
+priority?: Priority | null, 
+/**
+ * New summary.
+ */
+summary?: string | null, 
+/**
+ * New description, or `null` to clear.
+ */
+description?: string | null, 
+/**
+ * New window start, or `null` to clear.
+ */
+scheduled_start?: string | null, 
+/**
+ * New window end, or `null` to clear.
+ */
+scheduled_end?: string | null, 
+/**
+ * New SLA deadline, or `null` to clear.
+ */
+sla_due?: string | null, 
+/**
+ * The customer's contact phone, corrected at HQ (competes last-writer-wins with
+ * technicians' corrections).
+ */
+contact_phone?: string | null, 
+/**
+ * The asset's serial, corrected at HQ (last-writer-wins, like the phone).
+ */
+asset_serial?: string | null, };
+
+export type AssignRequest = { 
+/**
+ * Username of a technician, or `null` to take the job back to `new`.
+ */
+technician: string | null, };
+
+export type CancelRequest = { 
+/**
+ * Why, for the record.
+ */
+reason: string | null, };
+
+export type JobView = { 
+/**
+ * The job.
+ */
+job: Job, 
+/**
+ * Its customer.
+ */
+customer: Customer, 
+/**
+ * Its site.
+ */
+site: Site, 
+/**
+ * Its asset, if any.
+ */
+asset: Asset | null, };
+
+export type JobListQuery = { 
+/**
+ * Only jobs in this status.
+ */
+status: JobStatus | null, 
+/**
+ * Only jobs assigned to this username.
+ */
+technician: string | null, 
+/**
+ * Only the job with exactly this number (`J-000123`).
+ */
+number: string | null, 
+/**
+ * Continue after this job number (from `next`).
+ */
+after: string | null, 
+/**
+ * Page size; HQ caps it.
+ */
+limit: number | null, };
+
+export type JobList = { 
+/**
+ * This page.
+ */
+jobs: Array<JobView>, 
+/**
+ * Pass as `after` to get the next page; absent on the last page.
+ */
+next: string | null, };
+
+export type Change = { "kind": "status", 
+/**
+ * The status entered.
+ */
+to: JobStatus, } | { "kind": "note", 
+/**
+ * The note.
+ */
+text: string, } | { "kind": "attachment", 
+/**
+ * Lower-case hex SHA-256 of the content.
+ */
+sha256: string, 
+/**
+ * The file's name on the device, for people.
+ */
+file_name: string, 
+/**
+ * Media type, e.g. `image/jpeg`.
+ */
+media_type: string, 
+/**
+ * Size of the content.
+ */
+bytes: number, 
+/**
+ * What the photo shows, in the technician's words.
+ */
+caption?: string | null, } | { "kind": "work_started", 
+/**
+ * When.
+ */
+at: string, } | { "kind": "work_stopped", 
+/**
+ * When.
+ */
+at: string, } | { "kind": "contact_phone", 
+/**
+ * The new number.
+ */
+phone: string, } | { "kind": "asset_serial", 
+/**
+ * The new serial.
+ */
+serial: string, };
+
+export type Op = { 
+/**
+ * Minted on the device; the idempotency key.
+ */
+op_id: OpId, 
+/**
+ * The device that recorded it.
+ */
+device_id: DeviceId, 
+/**
+ * The job it concerns.
+ */
+job_id: JobId, 
+/**
+ * When it was recorded, by the device's hybrid logical clock.
+ */
+hlc: string, } & ({ "kind": "status", 
+/**
+ * The status entered.
+ */
+to: JobStatus, } | { "kind": "note", 
+/**
+ * The note.
+ */
+text: string, } | { "kind": "attachment", 
+/**
+ * Lower-case hex SHA-256 of the content.
+ */
+sha256: string, 
+/**
+ * The file's name on the device, for people.
+ */
+file_name: string, 
+/**
+ * Media type, e.g. `image/jpeg`.
+ */
+media_type: string, 
+/**
+ * Size of the content.
+ */
+bytes: number, 
+/**
+ * What the photo shows, in the technician's words.
+ */
+caption?: string | null, } | { "kind": "work_started", 
+/**
+ * When.
+ */
+at: string, } | { "kind": "work_stopped", 
+/**
+ * When.
+ */
+at: string, } | { "kind": "contact_phone", 
+/**
+ * The new number.
+ */
+phone: string, } | { "kind": "asset_serial", 
+/**
+ * The new serial.
+ */
+serial: string, });
+
+export type Outcome = "applied" | "duplicate" | "conflict" | "rejected";
+
+export type Reason = "malformed_op" | "unknown_kind" | "wrong_device" | "op_id_reused" | "unknown_job" | "not_your_job" | "invalid_value" | "no_asset" | "attachment_missing" | "attachment_too_large" | "status_conflict" | "job_reassigned" | "job_closed" | "superseded";
+
+export type OpResult = { 
+/**
+ * The op's id, when it had a readable one.
+ */
+op_id: OpId | null, 
+/**
+ * What HQ did.
+ */
+outcome: Outcome, 
+/**
+ * For a duplicate: the outcome the op received when HQ first recorded it.
+ */
+first?: Outcome | null, 
+/**
+ * Why (for rejected and conflict; `superseded` for an applied correction that lost).
+ */
+reason?: Reason | null, 
+/**
+ * Words for people.
+ */
+message?: string | null, };
+
+export type PushResponse = { 
+/**
+ * One per pushed op, same order.
+ */
+results: Array<OpResult>, 
+/**
+ * HQ's clock after the push; the device observes it so its next stamps follow HQ's.
+ */
+hlc: string, };
+
+export type Resolution = "accept_device" | "keep_hq";
+
+export type Settlement = { 
+/**
+ * What was decided.
+ */
+resolution: Resolution, 
+/**
+ * The dispatcher who decided (username).
+ */
+by: string, 
+/**
+ * Their display name.
+ */
+by_name?: string | null, 
+/**
+ * When.
+ */
+at: string, 
+/**
+ * What the dispatcher said about it, for the technician.
+ */
+note?: string | null, };
+
+export type RecordedOp = { 
+/**
+ * Username of the technician who sent it.
+ */
+by: string, 
+/**
+ * Their display name.
+ */
+by_name?: string | null, 
+/**
+ * When HQ received it.
+ */
+received_at: string, 
+/**
+ * `applied`, `conflict` or `rejected`.
+ */
+outcome: Outcome, 
+/**
+ * Why, when there is a reason.
+ */
+reason?: Reason | null, 
+/**
+ * Words for people.
+ */
+message?: string | null, 
+/**
+ * For a conflict: how a dispatcher settled it, once they have.
+ */
+settled?: Settlement | null, 
+/**
+ * Minted on the device; the idempotency key.
+ */
+op_id: OpId, 
+/**
+ * The device that recorded it.
+ */
+device_id: DeviceId, 
+/**
+ * The job it concerns.
+ */
+job_id: JobId, 
+/**
+ * When it was recorded, by the device's hybrid logical clock.
+ */
+hlc: string, } & ({ "kind": "status", 
+/**
+ * The status entered.
+ */
+to: JobStatus, } | { "kind": "note", 
+/**
+ * The note.
+ */
+text: string, } | { "kind": "attachment", 
+/**
+ * Lower-case hex SHA-256 of the content.
+ */
+sha256: string, 
+/**
+ * The file's name on the device, for people.
+ */
+file_name: string, 
+/**
+ * Media type, e.g. `image/jpeg`.
+ */
+media_type: string, 
+/**
+ * Size of the content.
+ */
+bytes: number, 
+/**
+ * What the photo shows, in the technician's words.
+ */
+caption?: string | null, } | { "kind": "work_started", 
+/**
+ * When.
+ */
+at: string, } | { "kind": "work_stopped", 
+/**
+ * When.
+ */
+at: string, } | { "kind": "contact_phone", 
+/**
+ * The new number.
+ */
+phone: string, } | { "kind": "asset_serial", 
+/**
+ * The new serial.
+ */
+serial: string, });
+
+export type ReplacedValue = { 
+/**
+ * `contact_phone` or `asset_serial`.
+ */
+field: string, 
+/**
+ * The value that lost.
+ */
+value: string | null, 
+/**
+ * Its clock stamp, when it had one.
+ */
+hlc: string | null, 
+/**
+ * Who had set it, when known.
+ */
+by: string | null, 
+/**
+ * When it was replaced or lost.
+ */
+replaced_at: string, };
+
+export type JobOps = { 
+/**
+ * Every op HQ could read that names the job, in receive order, whatever its outcome.
+ */
+ops: Array<RecordedOp>, 
+/**
+ * Values of the job's customer phone and asset serial that lost, oldest first.
+ */
+replaced: Array<ReplacedValue>, };
+
+export type ConflictView = { 
+/**
+ * The conflicting op.
+ */
+op: RecordedOp, 
+/**
+ * The job's number.
+ */
+job_number: string, 
+/**
+ * The job's status at HQ now.
+ */
+job_status: JobStatus, 
+/**
+ * Who holds the job now.
+ */
+technician: string | null, };
+
+export type ConflictQuery = { 
+/**
+ * Include settled conflicts too (default: open ones only).
+ */
+all: boolean, };
+
+export type ResolveRequest = { 
+/**
+ * The decision.
+ */
+resolution: Resolution, 
+/**
+ * Words for the technician (why), shown on their conflict card; at most
+ * [`MAX_SETTLEMENT_NOTE_CHARS`] characters.
+ */
+note?: string | null, };
+
+export type ReceivedOp = { 
+/**
+ * Receive order at HQ; strictly increasing.
+ */
+seq: number, 
+/**
+ * The op id, if the op had a readable one.
+ */
+op_id: OpId | null, 
+/**
+ * The session's device.
+ */
+device_id: DeviceId, 
+/**
+ * The session's user.
+ */
+username: string, 
+/**
+ * The job the op names, if readable.
+ */
+job_id: JobId | null, 
+/**
+ * The device's clock stamp, if readable.
+ */
+hlc: string | null, 
+/**
+ * HQ's clock when it recorded the op.
+ */
+hq_hlc: string, 
+/**
+ * HQ's wall clock when it recorded the op.
+ */
+received_at: string, 
+/**
+ * `applied`, `conflict` or `rejected`.
+ */
+outcome: Outcome, 
+/**
+ * Why.
+ */
+reason?: Reason | null, 
+/**
+ * The op exactly as received.
+ */
+body: unknown, };
+
+export type ReceivedOpsQuery = { 
+/**
+ * Continue after this `seq`.
+ */
+after: number | null, 
+/**
+ * Page size; HQ caps it.
+ */
+limit: number | null, };
+
+export type ReceivedOps = { 
+/**
+ * This page.
+ */
+ops: Array<ReceivedOp>, 
+/**
+ * Pass as `after` for the next page; absent on the last page.
+ */
+next: number | null, };
+
