@@ -17,6 +17,7 @@ pub type Reply<T> = Result<T, ErrorReport>;
 
 /// Who is logged in, HQ settings, last sync, jobs held.
 #[tauri::command]
+#[tracing::instrument(skip_all)]
 pub async fn status(app: State<'_, Shell>) -> Reply<DeviceStatus> {
     Ok(app.device()?.status()?)
 }
@@ -24,12 +25,14 @@ pub async fn status(app: State<'_, Shell>) -> Reply<DeviceStatus> {
 /// First contact with HQ: the certificate fingerprint to confirm before logging in, and the
 /// one confirmed for that address before, if any.
 #[tauri::command]
+#[tracing::instrument(skip(app))]
 pub async fn probe_hq(app: State<'_, Shell>, url: String) -> Reply<HqProbe> {
     Ok(app.device()?.probe(&url).await?)
 }
 
 /// Logs in, pinning `fingerprint` when given (else trusting the OS roots), then starts a sync.
 #[tauri::command]
+#[tracing::instrument(skip(app, password, fingerprint))]
 pub async fn login(
     app: State<'_, Shell>,
     url: String,
@@ -51,6 +54,7 @@ pub async fn login(
 /// Forgets the session and every HQ record on this device; changes not yet sent stop it
 /// unless `discard` says to throw them away.
 #[tauri::command]
+#[tracing::instrument(skip(app))]
 pub async fn logout(app: State<'_, Shell>, discard: Option<bool>) -> Reply<()> {
     app.device()?.logout(discard.unwrap_or(false))?;
     app.runner()?.reset();
@@ -59,18 +63,21 @@ pub async fn logout(app: State<'_, Shell>, discard: Option<bool>) -> Reply<()> {
 
 /// A page of the local job list.
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip(app))]
 pub async fn jobs(app: State<'_, Shell>, query: JobQuery) -> Reply<Vec<JobSummary>> {
     Ok(app.device()?.jobs(&query, Utc::now())?)
 }
 
 /// How many jobs a query matches (e.g. a search's matches on the other tab).
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip(app))]
 pub async fn count_jobs(app: State<'_, Shell>, query: JobQuery) -> Reply<u64> {
     Ok(app.device()?.count_jobs(&query)?)
 }
 
 /// One job in full, warranty judged on the local date.
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip(app))]
 pub async fn job(app: State<'_, Shell>, number: String) -> Reply<JobDetail> {
     let now = Local::now();
     Ok(app.device()?.job(&number, now.to_utc(), now.date_naive())?)
@@ -78,18 +85,21 @@ pub async fn job(app: State<'_, Shell>, number: String) -> Reply<JobDetail> {
 
 /// Syncs now (or waits for the sync already running) and answers the resulting state.
 #[tauri::command]
+#[tracing::instrument(skip_all)]
 pub async fn sync_now(app: State<'_, Shell>) -> Reply<SyncState> {
     Ok(app.runner()?.sync(Utc::now()).await)
 }
 
 /// The current sync state (changes also arrive as `sync-state` events).
 #[tauri::command]
+#[tracing::instrument(level = "trace", skip_all)]
 pub async fn sync_state(app: State<'_, Shell>) -> Reply<SyncState> {
     Ok(app.runner()?.state())
 }
 
 /// The UI painted its first job list: logged once, as the start-up time.
 #[tauri::command]
+#[tracing::instrument(level = "trace", skip_all)]
 pub async fn ui_ready(app: State<'_, Shell>) -> Reply<u64> {
     let ms = u64::try_from(app.launched.elapsed().as_millis()).unwrap_or(u64::MAX);
     if !app.painted.swap(true, Ordering::Relaxed) {
@@ -102,6 +112,7 @@ pub async fn ui_ready(app: State<'_, Shell>) -> Reply<u64> {
 /// or serial. The one path for every change but a photo's bytes (see [`attach_photo`]); the
 /// sync runner hears of it from the device.
 #[tauri::command]
+#[tracing::instrument(skip(app, change), fields(kind = %change.kind()))]
 pub async fn record(app: State<'_, Shell>, number: String, change: Change) -> Reply<OutboxEntry> {
     Ok(app.device()?.record(&number, change, Utc::now())?)
 }
@@ -116,6 +127,7 @@ pub const CAPTION_HEADER: &str = "onsite-caption";
 /// Attaches a photo picked in the UI. The bytes travel as the raw request body (no JSON
 /// encoding of megabytes); the job and file name travel in headers.
 #[tauri::command]
+#[tracing::instrument(skip_all)]
 pub async fn attach_photo(
     app: State<'_, Shell>,
     request: tauri::ipc::Request<'_>,
@@ -140,6 +152,7 @@ pub async fn attach_photo(
 
 /// Takes back a photo that has not been sent yet.
 #[tauri::command]
+#[tracing::instrument(skip(app))]
 pub async fn withdraw(app: State<'_, Shell>, op_id: OpId) -> Reply<()> {
     Ok(app.device()?.withdraw(op_id)?)
 }
@@ -167,12 +180,14 @@ fn percent_decode(s: &str) -> String {
 
 /// The outbox: changes waiting to reach HQ, then the `recent` latest answered ones.
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip(app))]
 pub async fn outbox(app: State<'_, Shell>, recent: Option<u32>) -> Reply<Outbox> {
     Ok(app.device()?.outbox(recent.unwrap_or(50))?)
 }
 
 /// The content of a photo captured on this laptop, as raw bytes (for showing it).
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip(app))]
 pub async fn attachment(
     app: State<'_, Shell>,
     sha256: String,

@@ -201,6 +201,7 @@ impl SyncEngine {
     /// [`CoreError::NotLoggedIn`], [`CoreError::SessionExpired`],
     /// [`CoreError::HqUnreachable`], [`CoreError::FingerprintMismatch`], [`CoreError::Store`],
     /// [`CoreError::Protocol`].
+    #[tracing::instrument(name = "sync", skip_all, fields(device = %self.device_id, hq = %client.url()))]
     pub async fn run(
         &self,
         client: &HqClient,
@@ -229,6 +230,7 @@ impl SyncEngine {
             .set_setting(Setting::LastSyncAt, Some(&now.to_rfc3339()))?;
         self.store.forget_answered(now - KEEP_ANSWERED)?;
         report.elapsed = started.elapsed();
+        tracing::info!(elapsed_ms = report.elapsed.as_millis() as u64, "sync done");
         let done = report.jobs_received + report.jobs_removed;
         progress(SyncProgress {
             phase: SyncPhase::Done,
@@ -240,6 +242,7 @@ impl SyncEngine {
 }
 
 /// Pulls pages until HQ has nothing more.
+#[tracing::instrument(name = "pull", skip_all)]
 async fn pull(
     channel: &mut Channel<'_>,
     report: &mut SyncReport,
@@ -288,5 +291,12 @@ async fn pull(
             None => break,
         }
     }
+    tracing::info!(
+        pages = report.pages,
+        jobs = report.jobs_received,
+        removed = report.jobs_removed,
+        reset = report.reset,
+        "pulled"
+    );
     Ok(())
 }

@@ -9,6 +9,7 @@ use onsite_protocol::push::MAX_PUSH_OPS;
 /// Most JSON in one push, leaving room under HQ's 1 MiB body limit.
 pub const MAX_PUSH_BYTES: usize = 768 * 1024;
 
+#[tracing::instrument(name = "push", skip_all)]
 pub(super) async fn run(
     channel: &mut Channel<'_>,
     report: &mut SyncReport,
@@ -20,6 +21,13 @@ pub(super) async fn run(
     loop {
         let batch = store.outgoing(MAX_PUSH_OPS, MAX_PUSH_BYTES)?;
         if batch.is_empty() {
+            tracing::info!(
+                batches = report.batches,
+                applied = report.applied,
+                conflicts = report.conflicts,
+                rejected = report.rejected,
+                "pushed"
+            );
             return Ok(());
         }
         progress(SyncProgress {

@@ -9,6 +9,7 @@ use onsite_protocol::blob::MAX_CHUNK;
 use std::io::SeekFrom;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
+#[tracing::instrument(name = "upload", skip_all)]
 pub(super) async fn run(
     channel: &mut Channel<'_>,
     report: &mut SyncReport,
@@ -43,6 +44,11 @@ pub(super) async fn run(
         store.mark_uploaded(&sha256, channel.now)?;
         report.uploaded += 1;
     }
+    tracing::info!(
+        attachments = report.uploaded,
+        bytes = report.uploaded_bytes,
+        "uploaded"
+    );
     Ok(())
 }
 

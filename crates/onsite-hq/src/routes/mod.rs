@@ -95,5 +95,16 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             axum::response::IntoResponse::into_response(AppError::internal("handler panicked"))
         }))
-        .layer(TraceLayer::new_for_http())
+        // One span per request, at the level HQ logs by default, so an error logged while
+        // answering (a 5xx's cause) says which request it was.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                tracing::info_span!(
+                    target: "onsite_hq::http",
+                    "request",
+                    method = %req.method(),
+                    path = %req.uri().path()
+                )
+            }),
+        )
 }

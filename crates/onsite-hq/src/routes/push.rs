@@ -12,12 +12,13 @@ use chrono::Utc;
 use onsite_protocol::conflict::{ConflictQuery, ConflictView, ResolveRequest};
 use onsite_protocol::push::{JobOps, MAX_PUSH_OPS, PushRequest, PushResponse};
 use onsite_protocol::received::{ReceivedOps, ReceivedOpsQuery};
-use onsite_protocol::{ErrorCode, JobId, OpId, Role};
+use onsite_protocol::{ErrorCode, JobId, OpId, Outcome, Role};
 
 const DISPATCH: &[Role] = &[Role::Dispatcher, Role::Admin];
 
 type Reply<T> = Result<axum::Json<T>, AppError>;
 
+#[tracing::instrument(name = "push", skip_all, fields(user = %caller.user.username, device = %caller.device_id, ops = req.ops.len()))]
 pub async fn push(
     State(state): State<AppState>,
     caller: Caller,
@@ -49,9 +50,16 @@ pub async fn push(
     })
     .await?;
     let now = Utc::now();
-    Ok(axum::Json(
-        state.storage.push(&pusher, &req.ops, &sizes, now).await?,
-    ))
+    let answer = state.storage.push(&pusher, &req.ops, &sizes, now).await?;
+    let tally = |o: Outcome| answer.results.iter().filter(|r| r.outcome == o).count();
+    tracing::info!(
+        applied = tally(Outcome::Applied),
+        duplicate = tally(Outcome::Duplicate),
+        conflict = tally(Outcome::Conflict),
+        rejected = tally(Outcome::Rejected),
+        "push judged"
+    );
+    Ok(axum::Json(answer))
 }
 
 /// The content hash an attachment op names, read from the raw op (storage parses it again;

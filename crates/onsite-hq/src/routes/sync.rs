@@ -9,6 +9,7 @@ use axum::extract::State;
 use onsite_protocol::Role;
 use onsite_protocol::api::{PullPage, PullQuery};
 
+#[tracing::instrument(name = "pull", skip_all, fields(user = %caller.user.username, device = %caller.device_id))]
 pub async fn pull(
     State(state): State<AppState>,
     caller: Caller,
@@ -33,5 +34,13 @@ pub async fn pull(
     let (mut page, pos) = state.storage.pull(&technician, after, limit).await?;
     page.reset = reset;
     page.cursor = cursor::encode(&pos);
+    tracing::info!(
+        jobs = page.jobs.len(),
+        removed = page.removed.len(),
+        ops = page.ops.len(),
+        more = page.more,
+        reset,
+        "pull page"
+    );
     Ok(axum::Json(page))
 }

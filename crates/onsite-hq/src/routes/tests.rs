@@ -570,3 +570,53 @@ async fn refresh_tokens_rotate_and_reuse_revokes() {
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+/// A 5xx tells the client nothing of its cause, and HQ's log has the cause inside the
+/// request's span (method and path), so support can find which request failed and why.
+#[tokio::test]
+async fn a_server_error_is_logged_with_its_cause_inside_the_request_span() {
+    use std::io::Write;
+    #[derive(Clone, Default)]
+    struct Log(Arc<std::sync::Mutex<Vec<u8>>>);
+    impl Write for Log {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let hq = Hq::new().await;
+    let tina = hq.login("tina").await.access_token;
+    // Break the storage under HQ: its feed table goes.
+    rusqlite::Connection::open(hq._dir.path().join("hq.db"))
+        .unwrap()
+        .execute_batch("DROP TABLE job_feed")
+        .unwrap();
+    let log = Log::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let (status, body) = hq.call(Method::GET, "/sync/pull", Some(&tina), None).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+    );
+    assert!(
+        !body["message"].as_str().unwrap().contains("job_feed"),
+        "{body}"
+    );
+    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("internal error"))
+        .unwrap_or_else(|| panic!("no error logged: {text}"));
+    assert!(
+        line.contains("request{method=GET path=/api/v1/sync/pull}") && line.contains("job_feed"),
+        "{line}"
+    );
+}
