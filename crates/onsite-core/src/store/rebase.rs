@@ -4,8 +4,32 @@
 
 use super::op_state::in_outbox;
 use crate::error::{CoreError, Result};
-use onsite_protocol::{Change, JobId, Op};
+use onsite_protocol::{Change, JobId, Op, OpKind};
 use rusqlite::params;
+use std::sync::LazyLock;
+
+/// Whether ops of `kind` change the local view (and so are replayed after a pull). Facts that
+/// only add to the job's record do not. A new kind must be placed here: the match says so.
+fn projects(kind: OpKind) -> bool {
+    match kind {
+        OpKind::Status | OpKind::ContactPhone | OpKind::AssetSerial => true,
+        OpKind::Note | OpKind::Attachment | OpKind::WorkStarted | OpKind::WorkStopped => false,
+    }
+}
+
+/// The waiting ops a pull replays, in recording order.
+static REPLAYED: LazyLock<String> = LazyLock::new(|| {
+    let kinds: Vec<String> = OpKind::ALL
+        .iter()
+        .filter(|k| projects(**k))
+        .map(|k| format!("'{}'", k.as_str()))
+        .collect();
+    format!(
+        "SELECT job_id, body FROM ops WHERE {} AND kind IN ({}) ORDER BY seq",
+        in_outbox!(),
+        kinds.join(", ")
+    )
+});
 
 /// Writes a status or correction onto the local view of `job_id` (the effect of one op).
 pub(super) fn project(tx: &rusqlite::Connection, job_id: JobId, change: &Change) -> Result<()> {
@@ -38,11 +62,7 @@ pub(super) fn project(tx: &rusqlite::Connection, job_id: JobId, change: &Change)
 /// plus the changes HQ has not acknowledged. Ops only set values, so replaying ops already
 /// in the view changes nothing.
 pub(super) fn replay_waiting(tx: &rusqlite::Connection) -> Result<()> {
-    let mut stmt = tx.prepare_cached(concat!(
-        "SELECT job_id, body FROM ops WHERE ",
-        in_outbox!(),
-        " AND kind IN ('status', 'contact_phone', 'asset_serial') ORDER BY seq"
-    ))?;
+    let mut stmt = tx.prepare_cached(&REPLAYED)?;
     let waiting = stmt
         .query_map([], |r| Ok((JobId(r.get(0)?), r.get::<_, String>(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -57,6 +77,53 @@ pub(super) fn replay_waiting(tx: &rusqlite::Connection) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use crate::store::testing::*;
+
+    /// The kinds said to change the view are exactly those `project` writes: a fact projected
+    /// by mistake, or a correction never replayed, fails here.
+    #[test]
+    fn replayed_kinds_are_the_ones_that_change_the_view() {
+        let f = fixture();
+        let before = f.detail();
+        let samples = [
+            Change::Status {
+                to: JobStatus::EnRoute,
+            },
+            Change::ContactPhone {
+                phone: "555 0002".into(),
+            },
+            Change::AssetSerial {
+                serial: "S-9".into(),
+            },
+            Change::Note { text: "x".into() },
+            Change::Attachment {
+                sha256: "ab".repeat(32),
+                file_name: "a.jpg".into(),
+                media_type: "image/jpeg".into(),
+                bytes: 1,
+                caption: None,
+            },
+            Change::WorkStarted { at: now() },
+            Change::WorkStopped { at: now() },
+        ];
+        assert_eq!(samples.len(), onsite_protocol::OpKind::ALL.len());
+        for change in samples {
+            let conn = f.store.conn();
+            super::project(&conn, f.job.id, &change).unwrap();
+            drop(conn);
+            let after = f.detail();
+            let changed = (
+                after.job.status,
+                after.customer.phone.clone(),
+                after.asset.clone(),
+            ) != (
+                before.job.status,
+                before.customer.phone.clone(),
+                before.asset.clone(),
+            );
+            assert_eq!(changed, super::projects(change.kind()), "{change:?}");
+            f.store.apply_pull(&f.page(f.job.clone(), vec![])).unwrap();
+        }
+    }
 
     #[test]
     fn a_pull_rebases_the_view_on_hq_state_plus_waiting_ops() {
