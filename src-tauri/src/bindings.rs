@@ -9,34 +9,14 @@ use onsite_core::{
 };
 use onsite_protocol::conflict::Settlement;
 use onsite_protocol::typescript::Declarations;
-use onsite_protocol::{
-    Asset, AssetId, Change, Customer, CustomerId, DeviceId, HistoryEvent, Job, JobId, JobKind,
-    JobStatus, OpId, Priority, Reason, Resolution, Role, Site, SiteId, StatusChange, User, UserId,
-};
+use onsite_protocol::{Change, Reason, Resolution};
 
 const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/bindings.ts");
 const HOW: &str = "UPDATE_BINDINGS=1 cargo test -p onsite-desktop bindings";
 
 fn generate() -> Declarations {
     let mut d = Declarations::new(HOW);
-    d.add::<JobId>()
-        .add::<CustomerId>()
-        .add::<SiteId>()
-        .add::<AssetId>()
-        .add::<UserId>()
-        .add::<DeviceId>()
-        .add::<OpId>()
-        .add::<Role>()
-        .add::<JobKind>()
-        .add::<JobStatus>()
-        .add::<Priority>()
-        .add::<User>()
-        .add::<Customer>()
-        .add::<Site>()
-        .add::<Asset>()
-        .add::<Job>()
-        .add::<HistoryEvent>()
-        .add::<StatusChange>()
+    d.add_records()
         .add::<Change>()
         .add::<Reason>()
         .add::<Resolution>()

@@ -39,6 +39,30 @@ impl Declarations {
         self
     }
 
+    /// Declares the ids and the domain records HQ owns, which every front end's wire types
+    /// refer to.
+    pub fn add_records(&mut self) -> &mut Self {
+        use crate::*;
+        self.add::<JobId>()
+            .add::<CustomerId>()
+            .add::<SiteId>()
+            .add::<AssetId>()
+            .add::<UserId>()
+            .add::<DeviceId>()
+            .add::<OpId>()
+            .add::<Role>()
+            .add::<JobKind>()
+            .add::<JobStatus>()
+            .add::<Priority>()
+            .add::<User>()
+            .add::<Customer>()
+            .add::<Site>()
+            .add::<Asset>()
+            .add::<Job>()
+            .add::<HistoryEvent>()
+            .add::<StatusChange>()
+    }
+
     /// Types a declaration refers to that the file does not declare.
     pub fn missing(&self) -> Vec<&str> {
         self.referenced

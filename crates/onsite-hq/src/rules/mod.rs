@@ -2,10 +2,12 @@
 //! how a pushed op merges with what HQ holds (`merge`), how a pushed batch is read and ordered
 //! and what an op id seen before means (`batch`), who must be told of a change (`feed`), and
 //! what a change leaves in a job's status history, including the status a reassignment
-//! leaves (`history`). A storage engine looks the facts up, calls these, and writes what they
+//! leaves (`history`), and how an imported customer, site or asset is recognised as one HQ
+//! has (`matching`). A storage engine looks the facts up, calls these, and writes what they
 //! say, so every engine judges alike.
 
 pub mod batch;
 pub mod feed;
 pub mod history;
+pub mod matching;
 pub mod merge;

@@ -3,9 +3,9 @@
 use super::corrections::{self, Target};
 use super::feed::{bump, bump_referencing};
 use super::rows::{self, JOB_COLUMNS};
-use super::{matching, users};
+use super::users;
 use crate::job_input;
-use crate::rules::{feed, history};
+use crate::rules::{feed, history, matching};
 use crate::storage::{ImportReport, Result, StorageError};
 use chrono::{DateTime, Utc};
 use onsite_protocol::JobId;

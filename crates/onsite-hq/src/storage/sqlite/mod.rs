@@ -9,7 +9,6 @@ mod clock;
 mod corrections;
 mod feed;
 mod jobs;
-mod matching;
 mod ops;
 mod recorded;
 mod rows;
