@@ -117,10 +117,15 @@ impl Desktop {
             .spawn()
             .expect("start tauri-driver");
         let driver_url = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not start");
-            std::thread::sleep(Duration::from_millis(50));
+        // tauri-driver listens at once but forwards a new session to WebKitWebDriver on the
+        // native port, which a loaded machine may still be starting: wait for both, or the
+        // first session request fails in transit.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        for listening in [port, native] {
+            while std::net::TcpStream::connect(("127.0.0.1", listening)).is_err() {
+                assert!(Instant::now() < deadline, "tauri-driver did not start");
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
         Self {
             driver,

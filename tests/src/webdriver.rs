@@ -32,6 +32,19 @@ pub mod key {
 #[derive(Clone, Debug)]
 pub struct Element(String);
 
+/// `error` and its sources, outermost first: reqwest's own message ("error sending request")
+/// hides whether the connection was refused, reset or timed out.
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 impl Session {
     /// Starts `application` through the driver at `driver` (`http://127.0.0.1:PORT`).
     pub fn start(driver: &str, application: &std::path::Path) -> Result<Self, String> {
@@ -51,7 +64,7 @@ impl Session {
             .json(&caps)
             .send()
             .and_then(|r| r.json())
-            .map_err(|e| format!("new session: {e}"))?;
+            .map_err(|e| format!("new session: {}", causes(&e)))?;
         let id = res["value"]["sessionId"]
             .as_str()
             .ok_or_else(|| format!("new session refused: {res}"))?;
@@ -74,7 +87,7 @@ impl Session {
         let res: Value = req
             .send()
             .and_then(|r| r.json())
-            .map_err(|e| format!("{path}: {e}"))?;
+            .map_err(|e| format!("{path}: {}", causes(&e)))?;
         match res["value"].get("error") {
             Some(err) => Err(format!("{path}: {err} {}", res["value"]["message"])),
             None => Ok(res["value"].clone()),
