@@ -568,6 +568,7 @@ fn visit_ops(n: usize, job_id: JobId, job: &JobInput, outcome: Outcome) -> Vec<O
                 counter: 0,
                 node: device,
             },
+            recorded_at: Some(at),
             change,
         })
         .collect()

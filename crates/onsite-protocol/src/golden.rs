@@ -369,6 +369,7 @@ fn op_with_each_kind_of_change() {
             counter: 2,
             node: DeviceId(uuid(8)),
         },
+        recorded_at: Some(at("2025-11-23T12:13:20Z")),
         change,
     };
     let head = json!({
@@ -376,6 +377,7 @@ fn op_with_each_kind_of_change() {
         "device_id": "0190a6e0-0000-7000-8000-000000000008",
         "job_id": "0190a6e0-0000-7000-8000-000000000001",
         "hlc": "001763900000000-0000000002-0190a6e0-0000-7000-8000-000000000008",
+        "recorded_at": "2025-11-23T12:13:20Z",
     });
     let with = |fields: Value| {
         let mut v = head.clone();
@@ -468,6 +470,7 @@ fn recorded() -> RecordedOp {
             device_id: DeviceId(uuid(8)),
             job_id: JobId(uuid(1)),
             hlc: hlc(),
+            recorded_at: None,
             change: Change::Status {
                 to: JobStatus::Completed,
             },

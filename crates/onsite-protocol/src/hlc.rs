@@ -21,10 +21,18 @@ pub struct Hlc {
 }
 
 impl Hlc {
+    /// The largest wall time the text form holds (15 digits, about the year 33658). A clock
+    /// never goes past it, so it never issues a stamp that cannot be read back.
+    pub const MAX_WALL: i64 = 999_999_999_999_999;
+
     /// The next stamp after `self` on `node` at physical time `now` (milliseconds).
     fn after(self, other_wall: i64, other_counter: Option<u32>, now: i64, node: DeviceId) -> Self {
         // A clock set before 1970 counts as 1970; the text form has no room for a sign.
-        let wall = self.wall.max(other_wall).max(now.max(0));
+        let wall = self
+            .wall
+            .max(other_wall)
+            .max(now.max(0))
+            .min(Self::MAX_WALL);
         let counter = match (
             wall == self.wall,
             other_counter.filter(|_| wall == other_wall),
@@ -41,14 +49,28 @@ impl Hlc {
                 node,
             },
             // A full counter moves the clock a millisecond on: still strictly later.
-            None => Self {
+            None if wall < Self::MAX_WALL => Self {
                 wall: wall + 1,
                 counter: 0,
+                node,
+            },
+            // The last stamp the text form holds: the clock stays there rather than issue one
+            // nobody can read. Reaching it takes 2^32 events in the last millisecond of the
+            // year 33658; HQ refuses stamps far ahead of its own time long before.
+            None => Self {
+                wall,
+                counter: u32::MAX,
                 node,
             },
         }
     }
 }
+
+/// How far (milliseconds) a clock stamp may run ahead of whoever judges it: HQ stamps an op
+/// itself when the device's stamp is further ahead of HQ's time, and a device whose clock is
+/// further ahead of HQ's starts again from HQ's ([`HlcClock::settle`]). A day: laptops drift
+/// by seconds and stamps are UTC, so only a wrong date goes further.
+pub const TOLERANCE_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// A clock stamping one node's events.
 #[derive(Clone, Debug)]
@@ -74,6 +96,24 @@ impl HlcClock {
     /// The newest stamp issued or seen.
     pub fn last(&self) -> Hlc {
         self.last
+    }
+
+    /// Takes in `reference`, the stamp of the clock that judges this one (HQ's, for a device),
+    /// forgetting this clock's past first when it is more than [`TOLERANCE_MS`] ahead of it.
+    /// A laptop whose date was wrong, and has been put right, would otherwise stamp far ahead
+    /// for good, and HQ would have to replace every stamp it sends. A laptop whose clock is
+    /// behind is never reset: it is the reference's stamps that keep it in order. Returns
+    /// whether the past was forgotten.
+    pub fn settle(&mut self, reference: Hlc) -> bool {
+        let ahead = self.last.wall.saturating_sub(reference.wall) > TOLERANCE_MS;
+        if ahead {
+            self.last = Hlc {
+                node: self.last.node,
+                ..reference
+            };
+        }
+        self.observe(reference, 0);
+        ahead
     }
 
     /// Stamps a local event happening at physical time `now` (milliseconds since the epoch).
@@ -116,7 +156,8 @@ impl FromStr for Hlc {
         else {
             return Err(bad());
         };
-        if wall.len() != 15 || counter.len() != 10 {
+        let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+        if !digits(wall, 15) || !digits(counter, 10) {
             return Err(bad());
         }
         Ok(Self {
@@ -199,6 +240,57 @@ mod tests {
     }
 
     #[test]
+    fn the_last_readable_stamp_is_as_far_as_a_clock_goes() {
+        let last = Hlc {
+            wall: Hlc::MAX_WALL,
+            counter: u32::MAX,
+            node: node(2),
+        };
+        let mut clock = HlcClock::new(node(1), None);
+        for stamp in [clock.observe(last, 0), clock.tick(i64::MAX), clock.tick(0)] {
+            assert_eq!(stamp.to_string().parse::<Hlc>(), Ok(stamp), "{stamp}");
+            assert_eq!(stamp.wall, Hlc::MAX_WALL);
+        }
+        let mut ahead = HlcClock::new(node(1), None);
+        assert_eq!(ahead.tick(i64::MAX).wall, Hlc::MAX_WALL);
+    }
+
+    #[test]
+    fn a_clock_far_ahead_of_its_reference_starts_again_from_it() {
+        let hq = Hlc {
+            wall: 20 * DAY,
+            counter: 3,
+            node: node(2),
+        };
+        let cases = [
+            (20 * DAY, false),
+            (2 * DAY, false),
+            (20 * DAY + TOLERANCE_MS, false),
+            (20 * DAY + TOLERANCE_MS + 1, true),
+            (Hlc::MAX_WALL, true),
+        ];
+        for (wall, settles) in cases {
+            let last = Hlc {
+                wall,
+                counter: 4,
+                node: node(1),
+            };
+            let mut clock = HlcClock::new(node(1), Some(last));
+            assert_eq!(clock.settle(hq), settles, "{wall}");
+            let next = clock.tick(0);
+            assert!(next > hq, "{wall}: every stamp still follows the reference");
+            if settles {
+                assert_eq!(next.wall, hq.wall, "{wall}");
+            } else {
+                assert!(
+                    next > last,
+                    "{wall}: a clock behind or close never goes back"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn text_form_round_trips_and_sorts_like_the_stamps() {
         let a = Hlc {
             wall: 1_763_900_000_000,
@@ -214,6 +306,10 @@ mod tests {
             "",
             "1-2",
             "000000000000001-x-00000000-0000-0000-0000-000000000000",
+            "1000000000000000-0000000000-00000000-0000-0000-0000-000000000000",
+            "+00000000000001-0000000000-00000000-0000-0000-0000-000000000000",
+            "000000000000001-4294967296-00000000-0000-0000-0000-000000000000",
+            "000000000000001-+000000001-00000000-0000-0000-0000-000000000000",
         ] {
             assert!(bad.parse::<Hlc>().is_err(), "{bad}");
         }

@@ -301,9 +301,17 @@ pub struct Op {
     pub device_id: DeviceId,
     /// The job it concerns.
     pub job_id: JobId,
-    /// When it was recorded, by the device's hybrid logical clock.
+    /// When it was recorded, by the device's hybrid logical clock: this orders changes. Its
+    /// wall part is no time to show people: after seeing a stamp from a clock that runs
+    /// ahead, every clock's stamps follow it.
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub hlc: Hlc,
+    /// When the technician recorded it, by the device's own wall clock: the time people are
+    /// shown. Absent from ops older devices sent, and dropped by HQ when it is further ahead
+    /// of HQ's time than HQ tolerates; then the time HQ received it is shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub recorded_at: Option<DateTime<Utc>>,
     /// What it changes.
     #[serde(flatten)]
     pub change: Change,

@@ -62,6 +62,9 @@ string_enum!(
         JobClosed => "job_closed",
         /// A correction that lost to a later one (by HLC); it is kept in the history.
         Superseded => "superseded",
+        /// A work time that cannot be true: more than a day after HQ's time, or before the
+        /// job was created. The laptop's clock is wrong; the message says which way.
+        ImplausibleTime => "implausible_time",
     }
 );
 

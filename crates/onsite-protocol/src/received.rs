@@ -23,9 +23,11 @@ pub struct ReceivedOp {
     /// The device's clock stamp, if readable.
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub hlc: Option<Hlc>,
-    /// HQ's clock when it recorded the op.
-    #[cfg_attr(feature = "ts", ts(type = "string"))]
-    pub hq_hlc: Hlc,
+    /// HQ's clock when it recorded the op; absent only if the stored stamp cannot be read
+    /// (a database written by a version whose clock could overflow), so one bad row never
+    /// costs the rest of the page.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub hq_hlc: Option<Hlc>,
     /// HQ's wall clock when it recorded the op.
     pub received_at: DateTime<Utc>,
     /// `applied`, `conflict` or `rejected`.

@@ -256,7 +256,7 @@ phone: string, } | { "kind": "asset_serial",
  */
 serial: string, };
 
-export type Reason = "malformed_op" | "unknown_kind" | "wrong_device" | "op_id_reused" | "unknown_job" | "not_your_job" | "invalid_value" | "no_asset" | "attachment_missing" | "attachment_too_large" | "status_conflict" | "job_reassigned" | "job_closed" | "superseded";
+export type Reason = "malformed_op" | "unknown_kind" | "wrong_device" | "op_id_reused" | "unknown_job" | "not_your_job" | "invalid_value" | "no_asset" | "attachment_missing" | "attachment_too_large" | "status_conflict" | "job_reassigned" | "job_closed" | "superseded" | "implausible_time";
 
 export type Resolution = "accept_device" | "keep_hq";
 
@@ -290,7 +290,9 @@ export type Activity = {
  */
 op_id: OpId, 
 /**
- * When it was recorded, by the recording device's clock.
+ * When it was recorded, by the recording device's own wall clock (or, for an op whose
+ * time HQ could not trust, when HQ received it). Never the clock stamp's wall time: a
+ * stamp follows the fastest clock it has seen.
  */
 at: string, 
 /**

@@ -205,6 +205,7 @@ export const REASON_LABEL: Record<Reason, string> = {
   job_reassigned: "job given to someone else",
   job_closed: "job already closed",
   superseded: "a later correction won",
+  implausible_time: "laptop date or time wrong",
 };
 
 /** "3.0 MB", "240 KB", "12 bytes". */

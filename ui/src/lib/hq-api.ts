@@ -533,9 +533,17 @@ device_id: DeviceId,
  */
 job_id: JobId, 
 /**
- * When it was recorded, by the device's hybrid logical clock.
+ * When it was recorded, by the device's hybrid logical clock: this orders changes. Its
+ * wall part is no time to show people: after seeing a stamp from a clock that runs
+ * ahead, every clock's stamps follow it.
  */
-hlc: string, } & ({ "kind": "status", 
+hlc: string, 
+/**
+ * When the technician recorded it, by the device's own wall clock: the time people are
+ * shown. Absent from ops older devices sent, and dropped by HQ when it is further ahead
+ * of HQ's time than HQ tolerates; then the time HQ received it is shown.
+ */
+recorded_at?: string, } & ({ "kind": "status", 
 /**
  * The status entered.
  */
@@ -583,7 +591,7 @@ serial: string, });
 
 export type Outcome = "applied" | "duplicate" | "conflict" | "rejected";
 
-export type Reason = "malformed_op" | "unknown_kind" | "wrong_device" | "op_id_reused" | "unknown_job" | "not_your_job" | "invalid_value" | "no_asset" | "attachment_missing" | "attachment_too_large" | "status_conflict" | "job_reassigned" | "job_closed" | "superseded";
+export type Reason = "malformed_op" | "unknown_kind" | "wrong_device" | "op_id_reused" | "unknown_job" | "not_your_job" | "invalid_value" | "no_asset" | "attachment_missing" | "attachment_too_large" | "status_conflict" | "job_reassigned" | "job_closed" | "superseded" | "implausible_time";
 
 export type OpResult = { 
 /**
@@ -683,9 +691,17 @@ device_id: DeviceId,
  */
 job_id: JobId, 
 /**
- * When it was recorded, by the device's hybrid logical clock.
+ * When it was recorded, by the device's hybrid logical clock: this orders changes. Its
+ * wall part is no time to show people: after seeing a stamp from a clock that runs
+ * ahead, every clock's stamps follow it.
  */
-hlc: string, } & ({ "kind": "status", 
+hlc: string, 
+/**
+ * When the technician recorded it, by the device's own wall clock: the time people are
+ * shown. Absent from ops older devices sent, and dropped by HQ when it is further ahead
+ * of HQ's time than HQ tolerates; then the time HQ received it is shown.
+ */
+recorded_at?: string, } & ({ "kind": "status", 
 /**
  * The status entered.
  */
@@ -824,9 +840,11 @@ job_id: JobId | null,
  */
 hlc: string | null, 
 /**
- * HQ's clock when it recorded the op.
+ * HQ's clock when it recorded the op; absent only if the stored stamp cannot be read
+ * (a database written by a version whose clock could overflow), so one bad row never
+ * costs the rest of the page.
  */
-hq_hlc: string, 
+hq_hlc: string | null, 
 /**
  * HQ's wall clock when it recorded the op.
  */

@@ -18,7 +18,9 @@ use std::collections::HashMap;
 pub struct Activity {
     /// The op's id.
     pub op_id: OpId,
-    /// When it was recorded, by the recording device's clock.
+    /// When it was recorded, by the recording device's own wall clock (or, for an op whose
+    /// time HQ could not trust, when HQ received it). Never the clock stamp's wall time: a
+    /// stamp follows the fastest clock it has seen.
     pub at: DateTime<Utc>,
     /// Who recorded it (their display name), when HQ has said; absent for this device's
     /// unsent ops.
@@ -58,7 +60,7 @@ pub(super) fn of_job(conn: &rusqlite::Connection, job: JobId) -> Result<Vec<Acti
             recorded.op.hlc,
             Activity {
                 op_id: recorded.op.op_id,
-                at: wall(recorded.op.hlc),
+                at: recorded.op.recorded_at.unwrap_or(recorded.received_at),
                 by: Some(recorded.by_name.unwrap_or(recorded.by)),
                 mine: Some(recorded.op.device_id) == me,
                 change: recorded.op.change,
@@ -71,7 +73,8 @@ pub(super) fn of_job(conn: &rusqlite::Connection, job: JobId) -> Result<Vec<Acti
     }
     let local = conn
         .prepare_cached(
-            "SELECT body, state, reason, message FROM ops WHERE job_id = ?1 ORDER BY seq",
+            "SELECT body, state, reason, message, created_at FROM ops WHERE job_id = ?1 \
+             ORDER BY seq",
         )?
         .query_map([job.0], |r| {
             Ok((
@@ -79,10 +82,11 @@ pub(super) fn of_job(conn: &rusqlite::Connection, job: JobId) -> Result<Vec<Acti
                 parsed::<OpState>(r, 1)?,
                 r.get::<_, Option<String>>(2)?,
                 r.get::<_, Option<String>>(3)?,
+                r.get::<_, DateTime<Utc>>(4)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    for (body, state, reason, message) in local {
+    for (body, state, reason, message, created_at) in local {
         let op: Op = serde_json::from_str(&body).map_err(bad)?;
         // Once HQ sent an op back with the job, its record is the word on it.
         if index.contains_key(&op.op_id) {
@@ -92,7 +96,7 @@ pub(super) fn of_job(conn: &rusqlite::Connection, job: JobId) -> Result<Vec<Acti
             op.hlc,
             Activity {
                 op_id: op.op_id,
-                at: wall(op.hlc),
+                at: op.recorded_at.unwrap_or(created_at),
                 by: None,
                 mine: true,
                 change: op.change,
@@ -120,10 +124,6 @@ pub(super) fn working(activity: &[Activity]) -> bool {
         .unwrap_or(false)
 }
 
-fn wall(hlc: onsite_protocol::Hlc) -> DateTime<Utc> {
-    DateTime::from_timestamp_millis(hlc.wall).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use crate::store::testing::*;
@@ -147,6 +147,7 @@ mod tests {
                 counter: 0,
                 node: DeviceId(uuid::Uuid::from_u128(0xd2)),
             },
+            recorded_at: None,
             change: Change::Note {
                 text: "from the other laptop".into(),
             },

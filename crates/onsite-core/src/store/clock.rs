@@ -21,8 +21,14 @@ pub(super) fn observe(tx: &rusqlite::Connection, remote: Hlc) -> Result<()> {
         return Ok(());
     }
     let mut clock = load(tx)?;
-    // Observing needs no physical time: the clock only moves up to the remote stamp.
-    clock.observe(remote, 0);
+    // HQ's clock is the yardstick: HQ refuses to follow stamps far ahead of its time, so a
+    // device far ahead of HQ ran (or saw a clock that ran) ahead, and starts again from HQ's.
+    if clock.settle(remote) {
+        tracing::warn!(
+            hq = %remote,
+            "this device's clock stamps were far ahead of HQ's; continuing from HQ's clock"
+        );
+    }
     set_in(tx, Setting::Hlc, Some(&clock.last().to_string()))?;
     Ok(())
 }
@@ -45,5 +51,32 @@ mod tests {
         assert_eq!(ops[0].op_id, a.op_id);
         assert_eq!(ops[1].op_id, b.op_id);
         assert!(stamp(&ops[0]) < stamp(&ops[1]));
+    }
+
+    /// A laptop whose date was set to 9999 stamps far ahead; once its date is right again,
+    /// the first answer from HQ brings its clock back to HQ's, so HQ need not replace its
+    /// stamps for ever.
+    #[test]
+    fn a_clock_far_ahead_of_hq_starts_again_from_hq() {
+        let f = fixture();
+        let wrong_date: DateTime<Utc> = "9999-12-31T10:00:00Z".parse().unwrap();
+        f.store
+            .record("J-1", Change::Note { text: "a".into() }, DEVICE, wrong_date)
+            .unwrap();
+        let (batch, results) = f.answer(Outcome::Applied, None);
+        let hq = Hlc {
+            wall: now().timestamp_millis(),
+            counter: 0,
+            node: DeviceId(uuid::Uuid::from_u128(1)),
+        };
+        f.store.ack(&batch, &results, hq, now()).unwrap();
+        f.record(Change::Note { text: "b".into() }).unwrap();
+        let next: Hlc = f.store.outgoing(10, 1 << 20).unwrap()[0].body["hlc"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(next > hq, "{next}");
+        assert_eq!(next.wall, hq.wall, "{next}");
     }
 }

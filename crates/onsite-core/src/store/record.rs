@@ -87,6 +87,7 @@ fn append(
         device_id: device,
         job_id: job.id,
         hlc,
+        recorded_at: Some(now),
         change,
     };
     let body = serde_json::to_string(&op).map_err(|e| CoreError::Store(e.to_string()))?;

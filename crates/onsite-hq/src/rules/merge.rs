@@ -2,6 +2,8 @@
 //! looked up, following `onsite_protocol::MERGE_RULES` (through `OpKind::merge`). Storage looks up the facts, calls
 //! [`judge`], and carries out the [`Effect`].
 
+use super::clock;
+use chrono::{DateTime, Utc};
 use onsite_protocol::{
     Actor, Change, DeviceId, Hlc, JobStatus, Merge, Op, OpRejection, Outcome, Reason,
 };
@@ -15,6 +17,8 @@ pub struct JobFacts {
     pub technician: Option<String>,
     /// Whether the job has an asset (a serial can be corrected).
     pub has_asset: bool,
+    /// When HQ created it: no work on it can have happened before.
+    pub created_at: DateTime<Utc>,
 }
 
 /// What HQ knows that bears on one op.
@@ -32,6 +36,8 @@ pub struct Facts<'a> {
     pub register: Option<Hlc>,
     /// For an attachment: the size of the content HQ holds in full, if it does.
     pub blob_bytes: Option<u64>,
+    /// HQ's time as it judges the op.
+    pub now: DateTime<Utc>,
 }
 
 /// What HQ must do to its state when recording the op.
@@ -138,6 +144,12 @@ pub fn judge(op: &Op, facts: &Facts<'_>) -> Judgement {
                 ),
             ))
         }
+        (Merge::AppendOnly, Change::WorkStarted { at } | Change::WorkStopped { at }) => {
+            match clock::plausible_time(*at, job.created_at, facts.now) {
+                Ok(()) => Judgement::applied(Effect::Record),
+                Err(why) => Judgement::rejected(OpRejection::new(Reason::ImplausibleTime, why)),
+            }
+        }
         (Merge::AppendOnly, _) => Judgement::applied(Effect::Record),
         (Merge::StateMachine, Change::Status { to }) => {
             if !holds {
@@ -160,6 +172,18 @@ pub fn judge(op: &Op, facts: &Facts<'_>) -> Judgement {
             }
         }
         (Merge::LastWriterWins, change) => {
+            // A former holder's correction would reach the new technician as if it were
+            // current: like a status change, it waits for a dispatcher.
+            if !holds {
+                return Judgement::conflict(
+                    Reason::JobReassigned,
+                    format!(
+                        "the job was given to {} before this correction reached HQ; a \
+                         dispatcher decides whether it stands",
+                        job.technician.as_deref().unwrap_or("nobody")
+                    ),
+                );
+            }
             if matches!(change, Change::AssetSerial { .. }) && !job.has_asset {
                 return Judgement::rejected(OpRejection::new(
                     Reason::NoAsset,
@@ -230,6 +254,7 @@ mod tests {
                 counter: 0,
                 node: DEVICE,
             },
+            recorded_at: None,
             change,
         }
     }
@@ -242,12 +267,17 @@ mod tests {
                 status,
                 technician: Some(technician.to_string()),
                 has_asset: true,
+                created_at: "2026-11-20T08:00:00Z".parse().unwrap(),
             }),
             held_by_caller: technician == "tina",
             register: None,
             blob_bytes: None,
+            now: NOW.parse().unwrap(),
         }
     }
+
+    /// HQ's time in [`facts`].
+    const NOW: &str = "2026-12-01T12:00:00Z";
 
     fn verdict(j: &Judgement) -> (Outcome, Option<Reason>) {
         (j.outcome, j.reason)
@@ -332,7 +362,7 @@ mod tests {
     /// ends a timer that ran when HQ closed the job), and facts stay welcome.
     #[test]
     fn closed_jobs_take_no_more_work_time() {
-        let at = chrono::DateTime::UNIX_EPOCH;
+        let at: DateTime<Utc> = NOW.parse().unwrap();
         let cases = [
             (OnSite, Change::WorkStarted { at }, (Applied, None)),
             (
@@ -401,7 +431,35 @@ mod tests {
             ),
             &f,
         );
-        assert_eq!(j.effect, Effect::Correct("555 0100".into()));
+        assert_eq!(
+            (verdict(&j), &j.effect),
+            ((Conflict, Some(Reason::JobReassigned)), &Effect::Record),
+            "a former holder's correction must not reach the new technician as current"
+        );
+        assert!(j.message.unwrap().contains("given to tom"));
+    }
+
+    /// Work times a wrong laptop clock produced are refused, with words saying which way.
+    #[test]
+    fn work_time_must_be_plausible() {
+        let cases = [
+            ("2026-12-01T11:00:00Z", (Applied, None)),
+            (
+                "9999-12-31T00:00:00Z",
+                (Rejected, Some(Reason::ImplausibleTime)),
+            ),
+            (
+                "1970-01-01T00:00:00Z",
+                (Rejected, Some(Reason::ImplausibleTime)),
+            ),
+        ];
+        for (time, expected) in cases {
+            let at: DateTime<Utc> = time.parse().unwrap();
+            for change in [Change::WorkStarted { at }, Change::WorkStopped { at }] {
+                let j = judge(&op(change.clone(), 1), &facts(OnSite, "tina"));
+                assert_eq!(verdict(&j), expected, "{change:?}");
+            }
+        }
     }
 
     #[test]

@@ -312,12 +312,10 @@ async fn completed_on_site_against_cancelled_at_hq_waits_for_a_dispatcher() {
 #[tokio::test]
 async fn a_closed_job_takes_no_more_work_time() {
     let s = setup().await;
+    let minutes = |m: i64| (Utc::now() + chrono::Duration::minutes(m)).to_rfc3339();
     s.push(&[
         s.op(1, json!({"kind": "status", "to": "on_site"})),
-        s.op(
-            2,
-            json!({"kind": "work_started", "at": "2026-11-23T09:00:00Z"}),
-        ),
+        s.op(2, json!({"kind": "work_started", "at": minutes(-40)})),
     ])
     .await;
     let id = s.job.job.id;
@@ -332,14 +330,8 @@ async fn a_closed_job_takes_no_more_work_time() {
     assert_eq!(status, StatusCode::OK);
     let r = s
         .push(&[
-            s.op(
-                3,
-                json!({"kind": "work_stopped", "at": "2026-11-23T09:30:00Z"}),
-            ),
-            s.op(
-                4,
-                json!({"kind": "work_started", "at": "2026-11-23T09:40:00Z"}),
-            ),
+            s.op(3, json!({"kind": "work_stopped", "at": minutes(-10)})),
+            s.op(4, json!({"kind": "work_started", "at": minutes(0)})),
             s.op(5, json!({"kind": "note", "text": "Left a card"})),
         ])
         .await;
@@ -592,4 +584,217 @@ async fn push_limits_and_roles() {
         (status, code(&body)),
         (StatusCode::UNPROCESSABLE_ENTITY, "malformed_json")
     );
+}
+
+/// A stamp at the very end of what the text form holds: before, HQ's clock overflowed past
+/// it, stored a stamp nobody could read, and `/ops` answered 500 for good. Now HQ stamps the
+/// op itself, says so, flags the device, and every clock stays where it belongs.
+#[tokio::test]
+async fn a_crafted_clock_stamp_cannot_corrupt_hq() {
+    let s = setup().await;
+    let mut crafted = s.op(0, json!({"kind": "note", "text": "from the year 33658"}));
+    crafted["hlc"] = json!(format!("999999999999999-4294967295-{}", s.device));
+    let before = Utc::now().timestamp_millis();
+    let r = s.push(&[crafted]).await;
+    assert_eq!(outcomes(&r), vec![pair("applied", None)]);
+    let said = r.results[0].message.as_deref().unwrap_or_default();
+    assert!(
+        said.contains("clock is") && said.contains("ahead"),
+        "{said}"
+    );
+    let day = onsite_protocol::hlc::TOLERANCE_MS;
+    assert!(
+        r.hlc.wall < before + day,
+        "HQ's clock followed the crafted stamp: {}",
+        r.hlc
+    );
+    // Every stamp HQ holds reads back, and the op travels with HQ's stamp, not the crafted one.
+    let received: ReceivedOps = s.get("/ops").await;
+    assert_eq!(received.ops.len(), 1);
+    let entry = &received.ops[0];
+    let stored = entry.hlc.expect("a readable device stamp");
+    assert!(stored.wall < before + day, "{stored}");
+    assert_eq!(stored.node, s.device);
+    assert!(entry.hq_hlc.is_some());
+    assert_eq!(entry.body["hlc"], json!(stored.to_string()));
+    // Another technician's sync goes on as before, and HQ's clock moves forward from its time.
+    let device = DeviceId::new();
+    let tom = s.hq.login_on("tom", device).await.access_token;
+    let toms = s.hq.create_job(&s.dispatcher, "J-2", Some("tom")).await;
+    let (status, body) = s
+        .hq
+        .call(
+            Method::POST,
+            "/sync/push",
+            Some(&tom),
+            Some(json!({"ops": [op(device, toms.job.id, before, json!({"kind": "note", "text": "ok"}))]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let after: PushResponse = serde_json::from_value(body).unwrap();
+    assert!(
+        after.hlc > r.hlc && after.hlc.wall < before + day,
+        "{}",
+        after.hlc
+    );
+    let (status, _) = s.hq.call(Method::GET, "/sync/pull", Some(&tom), None).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+/// A far-future stamp is replaced, so a correction made later (by real time) still wins
+/// over one from a laptop whose date is 9999.
+#[tokio::test]
+async fn a_laptop_at_9999_does_not_win_every_correction() {
+    let s = setup().await;
+    let id = s.job.job.id;
+    let year_9999 = "9999-12-31T00:00:00Z"
+        .parse::<chrono::DateTime<Utc>>()
+        .unwrap()
+        .timestamp_millis();
+    let mut future = s.op(
+        year_9999,
+        json!({"kind": "contact_phone", "phone": "555 9999"}),
+    );
+    future["recorded_at"] = json!("9999-12-31T00:00:00Z");
+    let r = s.push(&[future]).await;
+    assert_eq!(outcomes(&r), vec![pair("applied", None)]);
+    let (status, body) =
+        s.hq.call(
+            Method::PATCH,
+            &format!("/jobs/{id}"),
+            Some(&s.dispatcher),
+            Some(json!({"contact_phone": "555 0199"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["customer"]["phone"], "555 0199", "the later edit wins");
+    let ops: JobOps = s.get(&format!("/jobs/{id}/ops")).await;
+    assert_eq!(
+        ops.ops[0].op.recorded_at, None,
+        "a time far ahead of HQ's is not shown to people"
+    );
+}
+
+/// Work times from a laptop whose date is wrong are refused, saying why.
+#[tokio::test]
+async fn work_times_far_from_hq_s_time_are_refused() {
+    let s = setup().await;
+    let r = s
+        .push(&[
+            s.op(
+                1,
+                json!({"kind": "work_started", "at": "9999-12-31T00:00:00Z"}),
+            ),
+            s.op(
+                2,
+                json!({"kind": "work_started", "at": "1970-01-01T00:00:00Z"}),
+            ),
+            s.op(
+                3,
+                json!({"kind": "work_started", "at": Utc::now().to_rfc3339()}),
+            ),
+        ])
+        .await;
+    assert_eq!(
+        outcomes(&r),
+        vec![
+            pair("rejected", Some("implausible_time")),
+            pair("rejected", Some("implausible_time")),
+            pair("applied", None),
+        ]
+    );
+    assert!(
+        r.results[1]
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("before the job was created")
+    );
+}
+
+/// Before, a former holder's phone correction was applied and reached the new technician as
+/// current. It is a conflict now, as a status change is.
+#[tokio::test]
+async fn a_former_holder_cannot_correct_a_reassigned_job() {
+    let s = setup().await;
+    let id = s.job.job.id;
+    let (status, _) =
+        s.hq.call(
+            Method::POST,
+            &format!("/jobs/{id}/assign"),
+            Some(&s.dispatcher),
+            Some(json!({"technician": "tom"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let now = Utc::now().timestamp_millis();
+    let r = s
+        .push(&[
+            s.op(now, json!({"kind": "contact_phone", "phone": "555 0666"})),
+            s.op(
+                now + 1,
+                json!({"kind": "note", "text": "Left before the handover"}),
+            ),
+        ])
+        .await;
+    assert_eq!(
+        outcomes(&r),
+        vec![
+            pair("conflict", Some("job_reassigned")),
+            pair("applied", None)
+        ]
+    );
+    let view: JobView = s.get(&format!("/jobs/{id}")).await;
+    assert_ne!(view.customer.phone.as_deref(), Some("555 0666"));
+    let tom = s.hq.login("tom").await.access_token;
+    let (_, page) = s.hq.call(Method::GET, "/sync/pull", Some(&tom), None).await;
+    assert!(
+        !page["customers"].to_string().contains("555 0666"),
+        "{page}"
+    );
+    // A dispatcher who accepts it makes it the value.
+    let op_id = r.results[0].op_id.unwrap();
+    let (status, body) =
+        s.hq.call(
+            Method::POST,
+            &format!("/conflicts/{op_id}/resolve"),
+            Some(&s.dispatcher),
+            Some(json!({"resolution": "accept_device"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let view: JobView = s.get(&format!("/jobs/{id}")).await;
+    assert_eq!(view.customer.phone.as_deref(), Some("555 0666"));
+}
+
+/// What HQ keeps of an op is what it read: fields it does not know are not stored, and a
+/// rejected op of a megabyte is kept as its start and size.
+#[tokio::test]
+async fn hq_keeps_what_it_read_not_what_was_sent() {
+    let s = setup().await;
+    let mut padded = s.op(1, json!({"kind": "note", "text": "Pump checked"}));
+    padded["junk"] = json!("x".repeat(300_000));
+    let mut malformed = s.op(2, json!({"kind": "note"}));
+    malformed["junk"] = json!("y".repeat(300_000));
+    let r = s.push(&[padded, malformed]).await;
+    assert_eq!(
+        outcomes(&r),
+        vec![
+            pair("applied", None),
+            pair("rejected", Some("malformed_op"))
+        ]
+    );
+    let received: ReceivedOps = s.get("/ops").await;
+    let kept: Vec<usize> = received
+        .ops
+        .iter()
+        .map(|o| o.body.to_string().len())
+        .collect();
+    assert!(kept.iter().all(|&n| n < 5_000), "{kept:?}");
+    let applied = received.ops.iter().find(|o| o.op_id == r.results[0].op_id);
+    let applied = &applied.unwrap().body;
+    assert!(applied.get("junk").is_none());
+    assert_eq!(applied["text"], "Pump checked");
+    let rejected = received.ops.iter().find(|o| o.op_id == r.results[1].op_id);
+    assert_eq!(rejected.unwrap().body["truncated"], true);
 }

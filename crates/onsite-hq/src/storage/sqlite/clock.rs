@@ -20,7 +20,32 @@ pub fn load(tx: &Transaction<'_>) -> Result<HlcClock> {
     let node = DeviceId(uuid::Uuid::from_u128(
         u128::from_str_radix(&instance, 16).unwrap_or_default(),
     ));
-    Ok(HlcClock::new(node, last.parse().ok()))
+    let last = match last.parse::<Hlc>() {
+        Ok(stamp) => Some(stamp),
+        Err(_) if last.is_empty() => None,
+        // Written by a version whose clock could overflow: restarting from zero would run
+        // the clock backwards, so continue after the newest stamp HQ can still read.
+        Err(_) => {
+            tracing::warn!(stamp = %last, "HQ's clock was unreadable; continuing after its newest readable stamp");
+            newest_readable(tx)?
+        }
+    };
+    Ok(HlcClock::new(node, last))
+}
+
+fn newest_readable(tx: &Transaction<'_>) -> Result<Option<Hlc>> {
+    let mut stmt = tx.prepare(
+        "SELECT hq_hlc FROM ops UNION ALL SELECT hlc FROM ops WHERE hlc IS NOT NULL \
+         UNION ALL SELECT hlc FROM field_clocks",
+    )?;
+    let stamps = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let mut newest = None;
+    for text in stamps {
+        if let Ok(stamp) = text?.parse::<Hlc>() {
+            newest = newest.max(Some(stamp));
+        }
+    }
+    Ok(newest)
 }
 
 /// Persists the clock; call before committing the transaction that used it.

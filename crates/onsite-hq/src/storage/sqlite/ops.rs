@@ -9,6 +9,7 @@ use super::recorded::{RECORDED_COLUMNS, name_people, of_job, recorded};
 use super::rows::{self, parsed};
 use super::users;
 use crate::rules::batch::{self, FirstSeen, Replay};
+use crate::rules::clock::{self as clock_rule, Stamping};
 use crate::rules::feed;
 use crate::rules::merge::{self, Effect, Facts, JobFacts};
 use crate::storage::{BlobSizes, Pusher, Result, StorageError};
@@ -110,8 +111,33 @@ fn judge_one(
             return Ok(recorded.result(op_id.or_else(|| batch::raw_field(raw, "op_id"))));
         }
     };
-    let stamp = clock.observe(op.hlc, now.timestamp_millis());
+    let (op, stamp, clamped) = match clock_rule::stamping(op.hlc, now) {
+        Stamping::AsSent => (
+            op.clone(),
+            clock.observe(op.hlc, now.timestamp_millis()),
+            None,
+        ),
+        Stamping::Clamped { ahead } => {
+            // Observing the device's stamp would drag HQ's clock, and every device that
+            // pulls from it, to the device's wrong time: HQ stamps the op itself instead.
+            let stamp = clock.tick(now.timestamp_millis());
+            let hlc = Hlc {
+                node: op.hlc.node,
+                ..stamp
+            };
+            flag_clock(tx, pusher, op.hlc, ahead, now)?;
+            (Op { hlc, ..op.clone() }, stamp, Some(ahead))
+        }
+    };
+    let op = &Op {
+        recorded_at: op.recorded_at.filter(|at| clock_rule::believable(*at, now)),
+        ..op
+    };
     let job = rows::job_by_id(tx, op.job_id)?;
+    let created_at: Option<DateTime<Utc>> = tx
+        .prepare_cached("SELECT created_at FROM jobs WHERE id = ?1")?
+        .query_row([op.job_id.0], |r| r.get(0))
+        .optional()?;
     let held_by_caller = held(tx, &pusher.username, op.job_id)?;
     let register = match job.as_ref().and_then(|j| Target::of(j, &op.change)) {
         Some((target, _)) => corrections::register(tx, target)?,
@@ -130,20 +156,42 @@ fn judge_one(
                 status: j.status,
                 technician: j.technician.clone(),
                 has_asset: j.asset_id.is_some(),
+                created_at: created_at.unwrap_or(j.updated_at),
             }),
             held_by_caller,
             register,
             blob_bytes,
+            now,
         },
     );
     if let Some(job) = &job {
         carry_out(tx, job, op, &judgement.effect, &pusher.username, now)?;
     }
+    let message = match clamped {
+        Some(ahead) => Some(
+            [
+                Some(format!(
+                    "This laptop's clock is {} ahead of HQ's, so HQ stamped this change with \
+                     its own time; set the laptop's date and time right.",
+                    clock_rule::describe(ahead)
+                )),
+                judgement.message,
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" "),
+        ),
+        None => judgement.message,
+    };
     let recorded = Recorded {
         outcome: judgement.outcome,
         reason: judgement.reason,
-        message: judgement.message,
+        message,
     };
+    // The op as HQ read it, not as sent: fields HQ does not know are not kept, and a clamped
+    // stamp is the one every device receives.
+    let body = serde_json::to_value(op).map_err(|e| StorageError::Backend(e.to_string()))?;
     insert(
         tx,
         pusher,
@@ -151,7 +199,7 @@ fn judge_one(
             op_id: Some(op.op_id),
             job_id: Some(op.job_id),
             hlc: Some(op.hlc),
-            raw,
+            body: &body,
             hq_hlc: stamp,
             recorded: &recorded,
         },
@@ -190,7 +238,7 @@ fn record_rejection(
             op_id,
             job_id: batch::raw_field(raw, "job_id").map(JobId),
             hlc: batch::raw_field(raw, "hlc"),
-            raw,
+            body: &kept(raw),
             hq_hlc: stamp,
             recorded: &recorded,
         },
@@ -204,7 +252,7 @@ struct Entry<'a> {
     op_id: Option<OpId>,
     job_id: Option<JobId>,
     hlc: Option<Hlc>,
-    raw: &'a Value,
+    body: &'a Value,
     hq_hlc: Hlc,
     recorded: &'a Recorded,
 }
@@ -225,12 +273,60 @@ fn insert(
         pusher.username,
         entry.job_id.map(|j| j.0),
         entry.hlc.map(|h| h.to_string()),
-        entry.raw.to_string(),
+        entry.body.to_string(),
         now,
         entry.hq_hlc.to_string(),
         entry.recorded.outcome.as_str(),
         entry.recorded.reason.map(Reason::as_str),
         entry.recorded.message,
+    ])?;
+    Ok(())
+}
+
+/// Most of a rejected op's text HQ keeps. A rejected op is kept for the record (what a device
+/// sent, and why it was refused); a megabyte of junk is kept as its start and its size.
+pub const MAX_KEPT_REJECTED: usize = 4096;
+
+/// What HQ stores of a rejected op: the op as sent when it is small, else its start and size.
+fn kept(raw: &Value) -> Value {
+    let text = raw.to_string();
+    if text.len() <= MAX_KEPT_REJECTED {
+        return raw.clone();
+    }
+    let mut end = MAX_KEPT_REJECTED;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    serde_json::json!({"truncated": true, "bytes": text.len(), "start": &text[..end]})
+}
+
+/// Remembers that `pusher`'s device sent a stamp far ahead of HQ's time, for the people who
+/// look after the fleet (`onsite-hq session list`).
+fn flag_clock(
+    tx: &Transaction<'_>,
+    pusher: &Pusher,
+    stamp: Hlc,
+    ahead: chrono::Duration,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tracing::warn!(
+        device = %pusher.device_id,
+        user = %pusher.username,
+        ahead_hours = ahead.num_hours(),
+        "a device's clock is far ahead of HQ's; its stamps are replaced by HQ's"
+    );
+    tx.prepare_cached(
+        "INSERT INTO device_clocks (device_id, username, stamp, ahead_ms, seen_at, count) \
+         VALUES (?1, ?2, ?3, ?4, ?5, 1) ON CONFLICT (device_id) DO UPDATE SET \
+         username = excluded.username, stamp = excluded.stamp, ahead_ms = excluded.ahead_ms, \
+         seen_at = excluded.seen_at, count = count + 1",
+    )?
+    .execute(params![
+        pusher.device_id.0,
+        pusher.username,
+        stamp.to_string(),
+        ahead.num_milliseconds(),
+        now
     ])?;
     Ok(())
 }
@@ -362,6 +458,13 @@ pub fn resolve(
         let detail = format!("{} accepted {}'s change", name(by)?, name(&op.by)?);
         super::jobs::save(tx, job.clone(), moved, "settled", Some(detail), now)?;
     }
+    if resolution == Resolution::AcceptDevice
+        && let Some((target, value)) = Target::of(&job, &op.op.change)
+    {
+        // The dispatcher's decision is the latest word on the value: HQ's clock stamps it.
+        let stamp = super::clock::tick(tx, now)?;
+        corrections::set(tx, target, value.trim(), stamp, now)?;
+    }
     tx.prepare_cached(
         "UPDATE ops SET resolution = ?2, resolved_by = ?3, resolved_at = ?4, resolution_note = ?5 \
          WHERE op_id = ?1",
@@ -391,7 +494,7 @@ pub fn received(tx: &Transaction<'_>, after: Option<i64>, limit: u32) -> Result<
             username: r.get(3)?,
             job_id: r.get::<_, Option<uuid::Uuid>>(4)?.map(JobId),
             hlc: r.get::<_, Option<String>>(5)?.and_then(|h| h.parse().ok()),
-            hq_hlc: parsed(r, 6)?,
+            hq_hlc: r.get::<_, String>(6)?.parse().ok(),
             received_at: r.get(7)?,
             outcome: parsed(r, 8)?,
             reason: r.get::<_, Option<String>>(9)?.and_then(|x| x.parse().ok()),

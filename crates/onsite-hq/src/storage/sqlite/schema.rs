@@ -161,6 +161,18 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE ops ADD COLUMN resolution_note TEXT;
     "#,
+    // 5: devices whose clock was found far ahead of HQ's: the latest such stamp, by how much,
+    // and how many ops HQ had to stamp itself.
+    r#"
+    CREATE TABLE device_clocks (
+        device_id BLOB PRIMARY KEY,
+        username TEXT NOT NULL,
+        stamp TEXT NOT NULL,
+        ahead_ms INTEGER NOT NULL,
+        seen_at TEXT NOT NULL,
+        count INTEGER NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 #[cfg(test)]
