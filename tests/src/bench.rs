@@ -11,7 +11,7 @@ pub async fn add_technician(storage: &dyn Storage, username: &str) {
 
 /// Adds `username` with `role` (password [`PASSWORD`]) straight into HQ's storage.
 pub async fn add_user(storage: &dyn Storage, username: &str, role: onsite_protocol::Role) {
-    let password_hash = onsite_hq::auth::hash_password(PASSWORD).expect("hash the password");
+    let password_hash = onsite_hq::password::hash_password(PASSWORD).expect("hash the password");
     storage
         .add_user(
             NewUser {

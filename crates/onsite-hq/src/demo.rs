@@ -4,7 +4,7 @@
 //! (sent from the technicians' laptops as ops), a few are overdue and one was cancelled. The
 //! data is generated from a fixed seed, so every demo looks the same relative to its day.
 
-use crate::auth::hash_password;
+use crate::password::hash_password;
 use crate::storage::{ImportReport, NewUser, Pusher, Storage, StorageError};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use onsite_protocol::api::{AssetInput, CustomerInput, JobInput, SiteInput};

@@ -12,6 +12,8 @@ use onsite_protocol::{ApiError, ErrorCode};
 pub struct AppError {
     status: StatusCode,
     body: ApiError,
+    /// Seconds the client should wait before trying again (`Retry-After`).
+    retry_after: Option<u64>,
 }
 
 impl AppError {
@@ -20,6 +22,27 @@ impl AppError {
         Self {
             status,
             body: ApiError::new(code, message),
+            retry_after: None,
+        }
+    }
+
+    /// 429: too many attempts; try again after `seconds`.
+    pub fn rate_limited(message: impl Into<String>, seconds: u64) -> Self {
+        Self {
+            retry_after: Some(seconds),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::RateLimited,
+                message,
+            )
+        }
+    }
+
+    /// 503: HQ is at capacity for this kind of work; try again after `seconds`.
+    pub fn busy(message: impl Into<String>, seconds: u64) -> Self {
+        Self {
+            retry_after: Some(seconds),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Busy, message)
         }
     }
 
@@ -60,7 +83,13 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut response = (self.status, Json(self.body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

@@ -3,7 +3,8 @@
 use anyhow::{Context, Result, bail};
 use chrono::{Local, NaiveTime, Utc};
 use clap::{Parser, Subcommand};
-use onsite_hq::auth::{MIN_PASSWORD_LEN, hash_password};
+use onsite_hq::auth::{MAX_USERNAME_CHARS, MIN_PASSWORD_LEN};
+use onsite_hq::password::hash_password;
 use onsite_hq::server::{self, CertSource, ServeConfig};
 use onsite_hq::storage::{NewUser, Storage, StorageError};
 use onsite_protocol::Role;
@@ -182,11 +183,12 @@ async fn add_user(
 ) -> Result<()> {
     let username = username.trim().to_string();
     if username.is_empty()
+        || username.chars().count() > MAX_USERNAME_CHARS
         || username
             .chars()
             .any(|c| c.is_whitespace() || c.is_control())
     {
-        bail!("username must be non-empty and contain no spaces");
+        bail!("username must be 1 to {MAX_USERNAME_CHARS} characters with no spaces");
     }
     let mut password = String::new();
     std::io::stdin()

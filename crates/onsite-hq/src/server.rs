@@ -152,7 +152,11 @@ pub async fn start(config: ServeConfig) -> Result<RunningHq, ServeError> {
         .map_err(bind)?
         .acceptor(acceptor)
         .handle(handle.clone());
-    let task = tokio::spawn(async move { server.serve(app.into_make_service()).await });
+    let task = tokio::spawn(async move {
+        server
+            .serve(app.into_make_service_with_connect_info::<SocketAddr>())
+            .await
+    });
     Ok(RunningHq {
         addr,
         fingerprint,

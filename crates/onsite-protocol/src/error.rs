@@ -30,8 +30,10 @@ crate::model::string_enum!(
         Conflict => "conflict",
         /// The job status state machine refuses this change.
         InvalidTransition => "invalid_transition",
-        /// Too many attempts; wait and try again.
+        /// Too many attempts; wait (`Retry-After` seconds) and try again.
         RateLimited => "rate_limited",
+        /// HQ is at capacity for this work right now; try again after `Retry-After` seconds.
+        Busy => "busy",
         /// Something failed at HQ; details are in HQ's log, not in the response.
         Internal => "internal",
     }

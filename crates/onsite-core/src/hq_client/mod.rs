@@ -349,7 +349,7 @@ fn api_error(status: StatusCode, err: ApiError) -> CoreError {
     match err.code {
         ErrorCode::InvalidCredentials => CoreError::InvalidCredentials,
         ErrorCode::Unauthorized | ErrorCode::TokenExpired => CoreError::SessionExpired,
-        ErrorCode::RateLimited => CoreError::RateLimited(err.message),
+        ErrorCode::RateLimited | ErrorCode::Busy => CoreError::RateLimited(err.message),
         code => {
             tracing::debug!(%status, %code, "HQ refused a request");
             CoreError::Hq {

@@ -1,8 +1,8 @@
 //! Health, login, refresh, and who-am-I.
 
 use super::AppState;
-use super::extract::Json;
-use crate::auth::{Caller, issue, token_hash, verify_nobody, verify_password};
+use super::extract::{Json, Peer};
+use crate::auth::{Caller, MAX_USERNAME_CHARS, issue, token_hash};
 use crate::error::AppError;
 use crate::storage::Refresh;
 use axum::extract::State;
@@ -30,41 +30,47 @@ fn invalid_credentials() -> AppError {
 
 pub async fn login(
     State(state): State<AppState>,
+    Peer(address): Peer,
     Json(req): Json<LoginRequest>,
 ) -> Result<axum::Json<Tokens>, AppError> {
     let now = Utc::now();
     let username = req.username.trim().to_string();
-    if let Err(until) = state.throttle.check(&username, now) {
-        return Err(AppError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::RateLimited,
-            format!(
-                "too many failed logins; try again after {}",
-                until.format("%H:%M UTC")
-            ),
-        ));
+    if username.is_empty() || username.chars().count() > MAX_USERNAME_CHARS {
+        return Err(invalid_credentials());
     }
-    let lookup = username.clone();
-    let found = state.storage.credentials(&lookup).await?;
-    // Password hashing is CPU-heavy: keep it off the async workers.
-    let password = req.password;
-    let verified = tokio::task::spawn_blocking(move || match found {
-        Some(c) if verify_password(&password, &c.password_hash) => Some(c.user),
-        Some(_) => None,
-        None => {
-            verify_nobody(&password);
-            None
+    let device = req.device_id;
+    let known = state.storage.known_device(&username, device).await?;
+    let attempt = state
+        .throttle
+        .reserve(&username, address, known, now)
+        .map_err(|refused| {
+            tracing::warn!(user = %username, ?address, limit = ?refused.limit, "login throttled");
+            AppError::rate_limited(
+                format!(
+                    "too many failed logins; try again after {}",
+                    refused.until.format("%H:%M UTC")
+                ),
+                refused.retry_after(now),
+            )
+        })?;
+    let found = state.storage.credentials(&username).await?;
+    let (user, stored) = match found {
+        Some(c) => (Some(c.user), Some(c.password_hash)),
+        None => (None, None),
+    };
+    let verified = match state.passwords.check(req.password, stored).await {
+        Ok(verified) => verified,
+        Err(busy) => {
+            state.throttle.withdrawn(attempt);
+            return Err(AppError::busy(busy.to_string(), 1));
         }
-    })
-    .await?;
-    let Some(user) = verified else {
-        state.throttle.failed(&username, now);
+    };
+    let Some(user) = user.filter(|_| verified) else {
         return Err(invalid_credentials());
     };
-    state.throttle.succeeded(&username);
+    state.throttle.succeeded(attempt);
     let issued = issue(now);
     let pair = issued.pair.clone();
-    let device = req.device_id;
     state
         .storage
         .create_session(&username, device, &pair, now)

@@ -11,10 +11,11 @@ mod sync;
 #[cfg(test)]
 mod tests;
 
-use crate::auth::LoginThrottle;
 use crate::blobs::BlobStore;
 use crate::error::AppError;
+use crate::password::Checker;
 use crate::storage::Storage;
+use crate::throttle::LoginThrottle;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
@@ -42,15 +43,19 @@ pub struct AppState {
     pub blobs: Arc<BlobStore>,
     /// Failed-login counter.
     pub throttle: Arc<LoginThrottle>,
+    /// Checks login passwords, a bounded number at a time.
+    pub passwords: Arc<Checker>,
 }
 
 impl AppState {
-    /// State over `storage` and `blobs` with a fresh throttle.
+    /// State over `storage` and `blobs` with a fresh throttle, checking as many passwords at
+    /// once as the machine has cores (up to [`crate::password::MAX_CONCURRENT_CHECKS`]).
     pub fn new(storage: Arc<dyn Storage>, blobs: Arc<BlobStore>) -> Self {
         Self {
             storage,
             blobs,
             throttle: Arc::default(),
+            passwords: Arc::new(Checker::for_this_machine()),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The router driven in-process with `oneshot`: auth, roles, bad input, scoping.
 
 use super::*;
-use crate::auth::hash_password;
+use crate::password::hash_password;
 use crate::storage::NewUser;
 use crate::storage::sqlite::SqliteStorage;
 use axum::body::Body;
@@ -171,25 +171,100 @@ async fn wrong_password_and_unknown_user_look_the_same() {
     }
 }
 
-#[tokio::test]
-async fn repeated_failures_are_throttled() {
-    let hq = Hq::new().await;
-    let attempt = |pass: &'static str| {
-        hq.call(
-            Method::POST,
-            "/auth/login",
-            None,
-            Some(json!({"username": "tom", "password": pass, "device_id": DeviceId::new()})),
-        )
-    };
-    for _ in 0..crate::auth::MAX_FAILED_LOGINS {
-        assert_eq!(attempt("wrong-password").await.0, StatusCode::UNAUTHORIZED);
+impl Hq {
+    /// A login from `address`, as the socket would tell it: status, body, `Retry-After`.
+    async fn login_from(
+        &self,
+        address: [u8; 4],
+        username: &str,
+        password: &str,
+        device: DeviceId,
+    ) -> (StatusCode, Value, Option<String>) {
+        let peer = std::net::SocketAddr::from((address, 40_000));
+        let mut req = Request::post("/api/v1/auth/login")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                json!({"username": username, "password": password, "device_id": device})
+                    .to_string(),
+            ))
+            .unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let retry = res
+            .headers()
+            .get(header::RETRY_AFTER)
+            .map(|v| v.to_str().unwrap().to_string());
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap(), retry)
     }
-    let (status, body) = attempt(PASSWORD).await;
+}
+
+/// Before, guesses sent at once were all checked (23 against a limit of 5). Now each is
+/// counted before its check: of 23 at once from one address, at most 5 are checked; the rest
+/// are told when to come back. The same user from another address is not locked out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guesses_at_once_are_counted_before_they_are_checked() {
+    let hq = Arc::new(Hq::new().await);
+    let guesses: Vec<_> = (0..23)
+        .map(|_| {
+            let hq = hq.clone();
+            tokio::spawn(async move {
+                hq.login_from([10, 0, 0, 1], "tom", "wrong-password", DeviceId::new())
+                    .await
+            })
+        })
+        .collect();
+    let mut checked = 0;
+    for g in guesses {
+        let (status, body, retry) = g.await.unwrap();
+        match status {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert_eq!(code(&body), "rate_limited");
+                let seconds: u64 = retry.expect("a Retry-After").parse().unwrap();
+                assert!((1..=900).contains(&seconds), "{seconds}");
+            }
+            other => panic!("{other}: {body}"),
+        }
+    }
+    assert_eq!(checked, crate::throttle::PER_USER_AND_ADDRESS);
+    let (status, _, _) = hq
+        .login_from([10, 0, 0, 1], "tom", PASSWORD, DeviceId::new())
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "that address waits");
+    let (status, body, _) = hq
+        .login_from([10, 0, 0, 2], "tom", PASSWORD, DeviceId::new())
+        .await;
     assert_eq!(
-        (status, code(&body)),
-        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+        status,
+        StatusCode::OK,
+        "the real user elsewhere gets in: {body}"
     );
+}
+
+/// Before, five wrong passwords for "dana" from anywhere locked the dispatcher out. Now a flood
+/// from many addresses stops new devices, but her own laptop still gets in.
+#[tokio::test]
+async fn a_flood_at_one_name_does_not_lock_its_owner_out() {
+    let hq = Hq::new().await;
+    let laptop = DeviceId::new();
+    let (status, _, _) = hq.login_from([10, 9, 9, 9], "dana", PASSWORD, laptop).await;
+    assert_eq!(status, StatusCode::OK);
+    for n in 0..crate::throttle::PER_USER {
+        let address = [172, 16, (n / 200) as u8, (n % 200) as u8];
+        let (status, _, _) = hq
+            .login_from(address, "dana", "guess", DeviceId::new())
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _, _) = hq
+        .login_from([172, 17, 0, 1], "dana", PASSWORD, DeviceId::new())
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "a new device waits");
+    let (status, body, _) = hq.login_from([10, 9, 9, 9], "dana", PASSWORD, laptop).await;
+    assert_eq!(status, StatusCode::OK, "her own laptop gets in: {body}");
 }
 
 #[tokio::test]

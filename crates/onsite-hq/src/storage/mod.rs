@@ -178,6 +178,10 @@ pub trait Storage: Send + Sync + 'static {
     /// Looks up a user and password hash by username.
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>>;
 
+    /// Whether `device_id` has ever had a session as `username` (the login throttle lets a
+    /// user's own devices in when the name is under attack).
+    async fn known_device(&self, username: &str, device_id: DeviceId) -> Result<bool>;
+
     /// Records a new session for `user_id` on `device_id`.
     async fn create_session(
         &self,

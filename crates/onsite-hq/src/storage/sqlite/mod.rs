@@ -161,6 +161,12 @@ impl Storage for SqliteStorage {
         self.read(move |tx| users::credentials(tx, &username)).await
     }
 
+    async fn known_device(&self, username: &str, device_id: DeviceId) -> Result<bool> {
+        let username = username.to_string();
+        self.read(move |tx| sessions::known_device(tx, &username, device_id))
+            .await
+    }
+
     async fn create_session(
         &self,
         username: &str,

@@ -36,6 +36,15 @@ pub fn create(
     Ok(())
 }
 
+pub fn known_device(tx: &Transaction<'_>, username: &str, device_id: DeviceId) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE u.username = ?1 AND s.device_id = ?2)",
+        )?
+        .query_row(params![username, device_id.0], |r| r.get(0))?)
+}
+
 pub fn by_access(tx: &Transaction<'_>, access_hash: &TokenHash) -> Result<Option<SessionInfo>> {
     let sql = format!(
         "SELECT {USER_COLUMNS}, s.device_id, s.access_expires_at FROM sessions s \
