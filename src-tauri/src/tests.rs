@@ -116,6 +116,7 @@ impl Hq {
             data_dir: dir.path().to_path_buf(),
             listen: "127.0.0.1:0".parse().unwrap(),
             cert: CertSource::SelfSigned,
+            limits: onsite_hq::connections::ConnectionLimits::default(),
         }))
         .unwrap();
         Self {

@@ -36,6 +36,7 @@ async fn device_with(jobs: usize) -> tempfile::TempDir {
         data_dir: hq_dir.path().to_path_buf(),
         listen: "127.0.0.1:0".parse().unwrap(),
         cert: CertSource::SelfSigned,
+        limits: onsite_hq::connections::ConnectionLimits::default(),
     })
     .await
     .unwrap();

@@ -33,6 +33,7 @@ pub async fn serve(data_dir: &std::path::Path) -> onsite_hq::server::RunningHq {
         data_dir: data_dir.to_path_buf(),
         listen: "127.0.0.1:0".parse().expect("loopback address"),
         cert: onsite_hq::server::CertSource::SelfSigned,
+        limits: onsite_hq::connections::ConnectionLimits::default(),
     })
     .await
     .expect("start HQ")

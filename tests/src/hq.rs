@@ -23,19 +23,43 @@ pub struct HqProcess {
     /// `sha256:<hex>` as printed at start.
     pub fingerprint: String,
     data: tempfile::TempDir,
+    args: Vec<String>,
 }
 
 impl HqProcess {
     /// Starts HQ on a fresh data folder.
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// Starts HQ on a fresh data folder with more `serve` arguments.
+    pub fn start_with(args: &[&str]) -> Self {
         let data = tempfile::tempdir().expect("tempdir");
-        let (child, url, fingerprint) = spawn(data.path(), "127.0.0.1:0");
+        let (child, url, fingerprint) = spawn(data.path(), "127.0.0.1:0", args);
         Self {
             child: Some(child),
             url,
             fingerprint,
             data,
+            args: args.iter().map(|a| (*a).to_string()).collect(),
         }
+    }
+
+    /// The HQ process's id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("HQ is running").id()
+    }
+
+    /// The HQ process's resident memory, in bytes (`VmRSS`).
+    pub fn resident_bytes(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
+            .expect("read the process status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .expect("VmRSS")
+            * 1024
     }
 
     /// The data folder.
@@ -69,7 +93,8 @@ impl HqProcess {
     /// Starts HQ again on the same data folder and port.
     pub fn restart(&mut self) {
         self.stop();
-        let (child, url, fingerprint) = spawn(self.data.path(), &self.addr().to_string());
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        let (child, url, fingerprint) = spawn(self.data.path(), &self.addr().to_string(), &args);
         assert_eq!(
             (url.as_str(), fingerprint.as_str()),
             (self.url.as_str(), self.fingerprint.as_str())
@@ -180,10 +205,11 @@ fn admin(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().expect("onsite-hq output")
 }
 
-fn spawn(data: &Path, listen: &str) -> (Child, String, String) {
+fn spawn(data: &Path, listen: &str, args: &[&str]) -> (Child, String, String) {
     let mut child = Command::new(bin("onsite-hq"))
         .args(["serve", "--listen", listen, "--data"])
         .arg(data)
+        .args(args)
         .env("ONSITE_LOG", "warn")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod blobs;
+pub mod connections;
 pub mod demo;
 pub mod error;
 pub mod import;

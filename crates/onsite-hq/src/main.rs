@@ -4,6 +4,7 @@ use anyhow::{Context, Result, bail};
 use chrono::{Local, NaiveTime, Utc};
 use clap::{Parser, Subcommand};
 use onsite_hq::auth::{MAX_USERNAME_CHARS, MIN_PASSWORD_LEN};
+use onsite_hq::connections::ConnectionLimits;
 use onsite_hq::password::hash_password;
 use onsite_hq::server::{self, CertSource, ServeConfig};
 use onsite_hq::storage::{NewUser, Storage, StorageError};
@@ -39,6 +40,12 @@ enum Command {
         /// PEM private key for --cert.
         #[arg(long, requires = "cert")]
         key: Option<PathBuf>,
+        /// Most connections open at once; keep it under the open-file limit (`ulimit -n`).
+        #[arg(long, default_value_t = ConnectionLimits::default().total)]
+        max_connections: usize,
+        /// Most connections one address may hold open at once.
+        #[arg(long, default_value_t = ConnectionLimits::default().per_address)]
+        max_connections_per_address: usize,
     },
     /// Manage user accounts.
     User {
@@ -113,7 +120,19 @@ async fn run(cli: Cli) -> Result<()> {
             listen,
             cert,
             key,
-        } => serve(data, listen, cert.zip(key)).await,
+            max_connections,
+            max_connections_per_address,
+        } => {
+            if max_connections == 0 || max_connections_per_address == 0 {
+                bail!("--max-connections and --max-connections-per-address must be at least 1");
+            }
+            let limits = ConnectionLimits {
+                total: max_connections,
+                per_address: max_connections_per_address,
+                ..ConnectionLimits::default()
+            };
+            serve(data, listen, cert.zip(key), limits).await
+        }
         Command::User {
             command:
                 UserCommand::Add {
@@ -130,7 +149,12 @@ async fn run(cli: Cli) -> Result<()> {
     }
 }
 
-async fn serve(data: PathBuf, listen: SocketAddr, cert: Option<(PathBuf, PathBuf)>) -> Result<()> {
+async fn serve(
+    data: PathBuf,
+    listen: SocketAddr,
+    cert: Option<(PathBuf, PathBuf)>,
+    limits: ConnectionLimits,
+) -> Result<()> {
     let cert = cert.map_or(CertSource::SelfSigned, |(cert, key)| CertSource::Files {
         cert,
         key,
@@ -139,6 +163,7 @@ async fn serve(data: PathBuf, listen: SocketAddr, cert: Option<(PathBuf, PathBuf
         data_dir: data,
         listen,
         cert,
+        limits,
     })
     .await?;
     // Scripts and tests read these two lines; keep their shape.

@@ -1,6 +1,7 @@
 //! Starting and stopping HQ: data folder, storage, TLS, and the HTTPS listener.
 
 use crate::blobs::BlobStore;
+use crate::connections::{ConnectionLimits, Guard};
 use crate::routes::{AppState, router};
 use crate::storage::StorageError;
 use crate::storage::sqlite::SqliteStorage;
@@ -72,6 +73,8 @@ pub struct ServeConfig {
     pub listen: SocketAddr,
     /// Certificate.
     pub cert: CertSource,
+    /// How many connections HQ holds, and for how long.
+    pub limits: ConnectionLimits,
 }
 
 /// Opens (creating the folder and database if needed) the storage in `data_dir`.
@@ -144,14 +147,18 @@ pub async fn start(config: ServeConfig) -> Result<RunningHq, ServeError> {
     }
     let app = router(AppState::new(Arc::new(storage), Arc::new(blobs)));
     let handle = axum_server::Handle::new();
-    // Without TCP_NODELAY a response written in two segments waits for the client's delayed
-    // ACK (40 ms on Linux): every small sync request would pay it.
     let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(rustls)
-        .acceptor(axum_server::accept::NoDelayAcceptor::new());
-    let server = axum_server::from_tcp(listener)
+        .handshake_timeout(config.limits.handshake)
+        .acceptor(Guard::new(config.limits));
+    let mut server = axum_server::from_tcp(listener)
         .map_err(bind)?
         .acceptor(acceptor)
+        .first_request_timeout(config.limits.first_request)
         .handle(handle.clone());
+    server
+        .http_builder()
+        .http1()
+        .header_read_timeout(config.limits.header_read);
     let task = tokio::spawn(async move {
         server
             .serve(app.into_make_service_with_connect_info::<SocketAddr>())

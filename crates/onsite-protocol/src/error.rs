@@ -34,6 +34,8 @@ crate::model::string_enum!(
         RateLimited => "rate_limited",
         /// HQ is at capacity for this work right now; try again after `Retry-After` seconds.
         Busy => "busy",
+        /// The request took longer than HQ allows (a body sent too slowly, say).
+        Timeout => "timeout",
         /// Something failed at HQ; details are in HQ's log, not in the response.
         Internal => "internal",
     }

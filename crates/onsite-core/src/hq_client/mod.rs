@@ -19,6 +19,9 @@ pub use tls::Presented;
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long one request may take in all.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long an unused connection to HQ is kept for the next request: shorter than HQ's idle
+/// timeout (30 s), so the device never sends on a connection HQ is closing.
+pub const POOL_IDLE: Duration = Duration::from_secs(20);
 
 /// Talks to one HQ.
 #[derive(Clone, Debug)]
@@ -115,6 +118,7 @@ impl HqClient {
             .tls_backend_preconfigured(tls::client_config(pin, presented.clone()))
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
+            .pool_idle_timeout(POOL_IDLE)
             .user_agent(concat!("onsite/", env!("CARGO_PKG_VERSION")))
             .no_proxy()
             .build()

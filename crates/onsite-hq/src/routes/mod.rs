@@ -33,6 +33,9 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub const MAX_PULL_PAGE: u32 = 1000;
 /// Largest page of the dispatcher job list.
 pub const MAX_LIST_PAGE: u32 = 500;
+/// Longest a request may take, body included: a body sent a byte at a time cannot hold a
+/// connection (and its slot) for ever. A 512 KiB chunk at 8 KB/s still fits.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -93,6 +96,7 @@ pub fn router(state: AppState) -> Router {
             )
         })
         .with_state(state)
+        .layer(axum::middleware::from_fn(within_time))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestDecompressionLayer::new())
         // Fastest gzip: JSON still shrinks several times, at a fraction of the CPU of the default.
@@ -112,4 +116,23 @@ pub fn router(state: AppState) -> Router {
                 )
             }),
         )
+}
+
+/// Answers `408 timeout` when a request takes longer than [`REQUEST_TIMEOUT`]. Work already
+/// handed to storage finishes and commits; an op pushed again answers `duplicate`.
+async fn within_time(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => axum::response::IntoResponse::into_response(AppError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            ErrorCode::Timeout,
+            format!(
+                "the request took longer than {} seconds",
+                REQUEST_TIMEOUT.as_secs()
+            ),
+        )),
+    }
 }

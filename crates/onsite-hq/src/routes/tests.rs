@@ -267,6 +267,24 @@ async fn a_flood_at_one_name_does_not_lock_its_owner_out() {
     assert_eq!(status, StatusCode::OK, "her own laptop gets in: {body}");
 }
 
+/// A body sent a byte at a time (here: never) used to hold its connection for ever. Now the
+/// request ends after `REQUEST_TIMEOUT` with a `{code, message}` answer.
+#[tokio::test]
+async fn a_body_that_never_arrives_times_out() {
+    let hq = Hq::new().await;
+    tokio::time::pause();
+    let stalled = futures_util::stream::pending::<Result<axum::body::Bytes, std::io::Error>>();
+    let req = Request::post("/api/v1/auth/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from_stream(stalled))
+        .unwrap();
+    let (status, body) = hq.send(req).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::REQUEST_TIMEOUT, "timeout")
+    );
+}
+
 #[tokio::test]
 async fn endpoints_need_a_valid_token() {
     let hq = Hq::new().await;
