@@ -1,8 +1,12 @@
 //! Tokens and the authenticated caller (passwords are in `crate::password`, login throttling
 //! in `crate::throttle`).
 //!
-//! Tokens are 256 random bits, base64url; HQ stores only their SHA-256, so a stolen database
-//! does not yield working tokens. Access tokens live minutes; refresh tokens rotate on use.
+//! Tokens are 256 bits, base64url; HQ stores only their SHA-256, so a stolen database does not
+//! yield working tokens. Access tokens live minutes; refresh tokens rotate on use. A login's
+//! pair is random; a rotation's pair is derived from the refresh token presented with HQ's
+//! token key (HMAC-SHA256), so presenting the same token again moments later yields the same
+//! pair (see `storage::REFRESH_GRACE`), and nobody can compute the next pair without both the
+//! token and the key.
 
 use crate::error::AppError;
 use crate::routes::AppState;
@@ -47,10 +51,29 @@ pub struct Issued {
     pub pair: TokenPair,
 }
 
-/// Mints a token pair valid from `now`.
+/// Mints a random token pair valid from `now`, for a login.
 pub fn issue(now: DateTime<Utc>) -> Issued {
-    let access = random_token("osa_");
-    let refresh = random_token("osr_");
+    pair(random_token("osa_"), random_token("osr_"), now)
+}
+
+/// The pair that replaces the refresh token `presented`, valid from `now`: always the same
+/// tokens for the same token and key.
+pub fn successor(key: &[u8; 32], presented: &str, now: DateTime<Utc>) -> Issued {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key);
+    let derive = |prefix: &str, purpose: &[u8]| {
+        let mut ctx = ring::hmac::Context::with_key(&key);
+        ctx.update(purpose);
+        ctx.update(presented.as_bytes());
+        format!("{prefix}{}", URL_SAFE_NO_PAD.encode(ctx.sign().as_ref()))
+    };
+    pair(
+        derive("osa_", b"onsite access\0"),
+        derive("osr_", b"onsite refresh\0"),
+        now,
+    )
+}
+
+fn pair(access: String, refresh: String, now: DateTime<Utc>) -> Issued {
     Issued {
         pair: TokenPair {
             access_hash: token_hash(&access),
@@ -71,6 +94,8 @@ pub struct Caller {
     pub user: User,
     /// From which device.
     pub device_id: DeviceId,
+    /// In which session.
+    pub session: crate::storage::SessionId,
 }
 
 impl Caller {
@@ -104,8 +129,11 @@ impl FromRequestParts<AppState> for Caller {
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .ok_or_else(|| unauthorized("missing bearer token"))?;
+        // The scheme is case-insensitive (RFC 9110 §11.1).
         let token = header
-            .strip_prefix("Bearer ")
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token)
             .ok_or_else(|| unauthorized("authorization must be a bearer token"))?;
         let hash = token_hash(token.trim());
         let session = state
@@ -123,6 +151,7 @@ impl FromRequestParts<AppState> for Caller {
         Ok(Caller {
             user: session.user,
             device_id: session.device_id,
+            session: session.id,
         })
     }
 }
@@ -141,5 +170,22 @@ mod tests {
         assert_eq!(a.pair.access_hash, token_hash(&a.access));
         assert_eq!(a.pair.access_expires_at, now + ACCESS_TTL);
         assert!(a.access.len() > 40);
+    }
+
+    #[test]
+    fn a_successor_depends_on_the_token_and_the_key_only() {
+        let now = Utc::now();
+        let (key, other_key) = ([7u8; 32], [8u8; 32]);
+        let a = successor(&key, "osr_one", now);
+        let again = successor(&key, "osr_one", now + Duration::seconds(5));
+        assert_eq!(
+            (a.access.as_str(), a.refresh.as_str()),
+            (again.access.as_str(), again.refresh.as_str())
+        );
+        assert_ne!(a.access, a.refresh);
+        assert!(a.access.starts_with("osa_") && a.refresh.starts_with("osr_"));
+        assert_ne!(successor(&key, "osr_two", now).refresh, a.refresh);
+        assert_ne!(successor(&other_key, "osr_one", now).refresh, a.refresh);
+        assert_eq!(a.pair.refresh_hash, token_hash(&a.refresh));
     }
 }

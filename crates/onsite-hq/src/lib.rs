@@ -15,6 +15,7 @@ pub mod password;
 pub mod routes;
 pub mod rules;
 pub mod server;
+pub mod sessions;
 pub mod storage;
 pub mod throttle;
 pub mod tls;

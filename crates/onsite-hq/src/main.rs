@@ -1,4 +1,4 @@
-//! `onsite-hq`: serve the HQ API, add users, import jobs.
+//! `onsite-hq`: serve the HQ API, manage users and sessions, import jobs.
 
 use anyhow::{Context, Result, bail};
 use chrono::{Local, NaiveTime, Utc};
@@ -7,8 +7,8 @@ use onsite_hq::auth::{MAX_USERNAME_CHARS, MIN_PASSWORD_LEN};
 use onsite_hq::connections::ConnectionLimits;
 use onsite_hq::password::hash_password;
 use onsite_hq::server::{self, CertSource, ServeConfig};
-use onsite_hq::storage::{NewUser, Storage, StorageError};
-use onsite_protocol::Role;
+use onsite_hq::storage::{Ending, NewUser, SessionSelector, Storage, StorageError};
+use onsite_protocol::{DeviceId, Role};
 use std::io::{BufRead, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -52,6 +52,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// See and end login sessions (a lost laptop, a copied token).
+    Session {
+        #[command(subcommand)]
+        command: SessionCommand,
+    },
     /// Fill a data folder with demo accounts and jobs around today (safe to run again).
     Demo {
         /// Data folder.
@@ -90,6 +95,58 @@ enum UserCommand {
         /// Read the password from the first line of standard input.
         #[arg(long, required = true)]
         password_stdin: bool,
+    },
+    /// Stop a user from logging in; their sessions end at once (their devices keep what they
+    /// recorded until they can log in again).
+    Disable {
+        /// Data folder.
+        #[arg(long)]
+        data: PathBuf,
+        /// Login name.
+        username: String,
+    },
+    /// Let a disabled user log in again (ended sessions stay ended).
+    Enable {
+        /// Data folder.
+        #[arg(long)]
+        data: PathBuf,
+        /// Login name.
+        username: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum SessionCommand {
+    /// Sessions, newest first: active ones unless --all.
+    List {
+        /// Data folder.
+        #[arg(long)]
+        data: PathBuf,
+        /// Only this user's.
+        #[arg(long)]
+        user: Option<String>,
+        /// Ended and expired ones too.
+        #[arg(long)]
+        all: bool,
+        /// At most this many.
+        #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        limit: u32,
+    },
+    /// End sessions at once: their tokens stop working, on every copy.
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["user", "device", "id"])))]
+    Revoke {
+        /// Data folder.
+        #[arg(long)]
+        data: PathBuf,
+        /// Every session of this user.
+        #[arg(long)]
+        user: Option<String>,
+        /// Every session on this device (its id is in `onsite status` and `session list`).
+        #[arg(long)]
+        device: Option<DeviceId>,
+        /// One session, by the ID `session list` shows.
+        #[arg(long)]
+        id: Option<i64>,
     },
 }
 
@@ -144,6 +201,73 @@ async fn run(cli: Cli) -> Result<()> {
                     password_stdin: _,
                 },
         } => add_user(data, username, role, name, skills).await,
+        Command::User {
+            command: UserCommand::Disable { data, username },
+        } => {
+            let ended = server::open_storage(&data)?
+                .set_user_disabled(&username, true, Utc::now())
+                .await
+                .map_err(|e| unknown_user(e, &username))?;
+            println!("disabled {username}; {ended} session(s) ended");
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Enable { data, username },
+        } => {
+            server::open_storage(&data)?
+                .set_user_disabled(&username, false, Utc::now())
+                .await
+                .map_err(|e| unknown_user(e, &username))?;
+            println!("enabled {username}; they may log in again");
+            Ok(())
+        }
+        Command::Session {
+            command:
+                SessionCommand::List {
+                    data,
+                    user,
+                    all,
+                    limit,
+                },
+        } => {
+            let now = Utc::now();
+            let sessions = server::open_storage(&data)?
+                .sessions(user.as_deref(), all, limit, now)
+                .await
+                .map_err(|e| unknown_user(e, user.as_deref().unwrap_or_default()))?;
+            if sessions.is_empty() {
+                println!("no {}sessions", if all { "" } else { "active " });
+            } else {
+                print!("{}", onsite_hq::sessions::table(&sessions, now, &Local));
+            }
+            Ok(())
+        }
+        Command::Session {
+            command:
+                SessionCommand::Revoke {
+                    data,
+                    user,
+                    device,
+                    id,
+                },
+        } => {
+            let which = match (user, device, id) {
+                (Some(user), _, _) => SessionSelector::User(user),
+                (_, Some(device), _) => SessionSelector::Device(device),
+                (_, _, Some(id)) => SessionSelector::Id(id),
+                // clap's group requires one of them.
+                (None, None, None) => bail!("say which sessions: --user, --device or --id"),
+            };
+            let ended = server::open_storage(&data)?
+                .end_sessions(&which, Ending::Revoked, Utc::now())
+                .await
+                .map_err(|e| match &which {
+                    SessionSelector::User(u) => unknown_user(e, u),
+                    _ => e.into(),
+                })?;
+            println!("{ended} session(s) ended");
+            Ok(())
+        }
         Command::Import { data, file } => import(data, file).await,
         Command::Demo { data } => demo(data).await,
     }
@@ -243,6 +367,13 @@ async fn add_user(
         .await?;
     println!("created {} {} ({})", user.role, user.username, user.id);
     Ok(())
+}
+
+fn unknown_user(e: StorageError, username: &str) -> anyhow::Error {
+    match e {
+        StorageError::NotFound("user") => anyhow::anyhow!("there is no user {username:?}"),
+        other => other.into(),
+    }
 }
 
 async fn demo(data: PathBuf) -> Result<()> {

@@ -1,10 +1,10 @@
-//! Health, login, refresh, and who-am-I.
+//! Health, login, refresh, logout, and who-am-I.
 
 use super::AppState;
 use super::extract::{Json, Peer};
-use crate::auth::{Caller, MAX_USERNAME_CHARS, issue, token_hash};
+use crate::auth::{Caller, MAX_USERNAME_CHARS, issue, successor, token_hash};
 use crate::error::AppError;
-use crate::storage::Refresh;
+use crate::storage::{Ending, Refresh, SessionSelector};
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -54,9 +54,9 @@ pub async fn login(
             )
         })?;
     let found = state.storage.credentials(&username).await?;
-    let (user, stored) = match found {
-        Some(c) => (Some(c.user), Some(c.password_hash)),
-        None => (None, None),
+    let (user, stored, disabled) = match found {
+        Some(c) => (Some(c.user), Some(c.password_hash), c.disabled),
+        None => (None, None, false),
     };
     let verified = match state.passwords.check(req.password, stored).await {
         Ok(verified) => verified,
@@ -69,6 +69,12 @@ pub async fn login(
         return Err(invalid_credentials());
     };
     state.throttle.succeeded(attempt);
+    // Said only to whoever knows the password: a disabled account is not a secret from its owner.
+    if disabled {
+        return Err(AppError::forbidden(
+            "this account is disabled; ask an HQ admin to enable it",
+        ));
+    }
     let issued = issue(now);
     let pair = issued.pair.clone();
     state
@@ -83,15 +89,20 @@ pub async fn refresh(
     Json(req): Json<RefreshRequest>,
 ) -> Result<axum::Json<Tokens>, AppError> {
     let now = Utc::now();
-    let issued = issue(now);
-    let pair = issued.pair.clone();
-    let presented = token_hash(req.refresh_token.trim());
+    let presented = req.refresh_token.trim();
+    let issued = successor(state.storage.token_key(), presented, now);
     let outcome = state
         .storage
-        .rotate_session(&presented, req.device_id, &pair, now)
+        .rotate_session(&token_hash(presented), req.device_id, &issued.pair, now)
         .await?;
     match outcome {
-        Refresh::Rotated(user) => Ok(axum::Json(tokens(issued, user))),
+        Refresh::Rotated(rotation) => Ok(axum::Json(Tokens {
+            access_token: issued.access,
+            access_expires_at: rotation.access_expires_at,
+            refresh_token: issued.refresh,
+            refresh_expires_at: rotation.refresh_expires_at,
+            user: rotation.user,
+        })),
         Refresh::Invalid => Err(AppError::new(
             StatusCode::UNAUTHORIZED,
             ErrorCode::InvalidCredentials,
@@ -116,6 +127,19 @@ fn tokens(issued: crate::auth::Issued, user: User) -> Tokens {
         refresh_expires_at: issued.pair.refresh_expires_at,
         user,
     }
+}
+
+/// Ends the caller's session: its tokens stop working at once, on every copy of them.
+pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, AppError> {
+    state
+        .storage
+        .end_sessions(
+            &SessionSelector::Id(caller.session),
+            Ending::Logout,
+            Utc::now(),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn me(caller: Caller) -> axum::Json<User> {

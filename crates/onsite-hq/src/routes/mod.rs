@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(auth::health))
         .route("/auth/login", post(auth::login))
         .route("/auth/refresh", post(auth::refresh))
+        .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))
         .route("/jobs", get(jobs::list).post(jobs::create))
         .route("/jobs/{id}", get(jobs::get).patch(jobs::update))

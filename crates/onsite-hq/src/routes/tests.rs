@@ -17,6 +17,7 @@ mod push;
 
 struct Hq {
     app: Router,
+    state: AppState,
     _dir: tempfile::TempDir,
 }
 
@@ -46,11 +47,13 @@ impl Hq {
                 .await
                 .unwrap();
         }
+        let state = AppState::new(
+            Arc::new(storage),
+            Arc::new(BlobStore::open(&dir.path().join("blobs")).unwrap()),
+        );
         Self {
-            app: router(AppState::new(
-                Arc::new(storage),
-                Arc::new(BlobStore::open(&dir.path().join("blobs")).unwrap()),
-            )),
+            app: router(state.clone()),
+            state,
             _dir: dir,
         }
     }
@@ -651,7 +654,20 @@ async fn refresh_tokens_rotate_and_reuse_revokes() {
         .await;
     assert_eq!(status, StatusCode::OK);
 
-    // Presenting the first refresh token again means it leaked: the session dies.
+    // The same token again at once (an answer lost on the way): the same pair.
+    let (status, body) = refresh(&first.refresh_token, device).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let retried: Tokens = serde_json::from_value(body).unwrap();
+    assert_eq!(
+        (&retried.access_token, &retried.refresh_token),
+        (&second.access_token, &second.refresh_token)
+    );
+
+    let (status, body) = refresh(&second.refresh_token, device).await;
+    assert_eq!(status, StatusCode::OK);
+    let third: Tokens = serde_json::from_value(body).unwrap();
+    // The first token once more is not a retry of the last rotation: it leaked, and the
+    // session dies.
     let (status, body) = refresh(&first.refresh_token, device).await;
     assert_eq!(
         (status, code(&body)),
@@ -659,9 +675,128 @@ async fn refresh_tokens_rotate_and_reuse_revokes() {
     );
     assert!(body["message"].as_str().unwrap().contains("revoked"));
     let (status, _) = hq
-        .call(Method::GET, "/me", Some(&second.access_token), None)
+        .call(Method::GET, "/me", Some(&third.access_token), None)
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_for_every_copy_of_its_tokens() {
+    let hq = Hq::new().await;
+    let device = DeviceId::new();
+    let tokens = hq.login_on("tina", device).await;
+    let other = hq.login("tina").await;
+    let (status, body) = hq
+        .call(
+            Method::POST,
+            "/auth/logout",
+            Some(&tokens.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (status, body) = hq
+        .call(Method::GET, "/me", Some(&tokens.access_token), None)
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNAUTHORIZED, "unauthorized")
+    );
+    let (status, _) = hq
+        .call(
+            Method::POST,
+            "/auth/refresh",
+            None,
+            Some(json!({"refresh_token": tokens.refresh_token, "device_id": device})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the refresh token died too"
+    );
+    let (status, _) = hq
+        .call(
+            Method::POST,
+            "/auth/logout",
+            Some(&tokens.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "already ended");
+    let (status, _) = hq
+        .call(Method::GET, "/me", Some(&other.access_token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "the user's other session goes on");
+}
+
+#[tokio::test]
+async fn a_disabled_account_is_refused_at_once_and_says_so_only_to_its_owner() {
+    let hq = Hq::new().await;
+    let tokens = hq.login("tom").await;
+    hq.state
+        .storage
+        .set_user_disabled("tom", true, Utc::now())
+        .await
+        .unwrap();
+    let (status, _) = hq
+        .call(Method::GET, "/me", Some(&tokens.access_token), None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let login = |password: &str| {
+        hq.call(
+            Method::POST,
+            "/auth/login",
+            None,
+            Some(json!({"username": "tom", "password": password, "device_id": DeviceId::new()})),
+        )
+    };
+    let (status, body) = login(PASSWORD).await;
+    assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
+    assert!(
+        body["message"].as_str().unwrap().contains("disabled"),
+        "{body}"
+    );
+    let (status, body) = login("wrong-password").await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNAUTHORIZED, "invalid_credentials"),
+        "a guesser learns nothing"
+    );
+    hq.state
+        .storage
+        .set_user_disabled("tom", false, Utc::now())
+        .await
+        .unwrap();
+    let (status, _) = login(PASSWORD).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let hq = Hq::new().await;
+    let tokens = hq.login("tina").await;
+    for scheme in ["Bearer", "bearer", "BEARER"] {
+        let req = Request::builder()
+            .uri("/api/v1/me")
+            .header(
+                header::AUTHORIZATION,
+                format!("{scheme} {}", tokens.access_token),
+            )
+            .body(Body::empty())
+            .unwrap();
+        let (status, _) = hq.send(req).await;
+        assert_eq!(status, StatusCode::OK, "{scheme}");
+    }
+    let req = Request::builder()
+        .uri("/api/v1/me")
+        .header(
+            header::AUTHORIZATION,
+            format!("Basic {}", tokens.access_token),
+        )
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(hq.send(req).await.0, StatusCode::UNAUTHORIZED);
 }
 
 /// A 5xx tells the client nothing of its cause, and HQ's log has the cause inside the

@@ -3,6 +3,10 @@
 //! An engine's tests instantiate it with [`storage_conformance!`](crate::storage_conformance),
 //! giving a fresh, empty storage per case.
 
+mod sessions;
+
+pub use sessions::*;
+
 use super::*;
 use onsite_protocol::{JobStatus, Role};
 use serde_json::json;
@@ -23,6 +27,11 @@ macro_rules! storage_conformance {
             pulled_jobs_carry_their_status_history,
             a_page_stops_before_its_jobs_ops_make_it_too_heavy,
             an_op_is_recorded_once_however_often_it_is_pushed,
+            a_retried_refresh_gets_the_same_pair_within_the_grace_only,
+            any_retired_refresh_token_presented_again_ends_the_session,
+            a_session_ends_at_its_lifetime,
+            sessions_end_by_number_user_and_device_and_with_their_account,
+            the_session_list_shows_active_ones_and_far_ahead_clocks,
         );
     };
     (@cases $make:expr; $($case:ident),+ $(,)?) => {

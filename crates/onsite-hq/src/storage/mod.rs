@@ -90,6 +90,8 @@ pub struct Credentials {
     pub user: User,
     /// argon2id PHC string.
     pub password_hash: String,
+    /// An admin disabled the account: it may not log in.
+    pub disabled: bool,
 }
 
 /// Token hashes: HQ stores only SHA-256 of tokens, never the tokens.
@@ -108,9 +110,24 @@ pub struct TokenPair {
     pub refresh_expires_at: DateTime<Utc>,
 }
 
+/// How long a session lasts from its login, however often it is refreshed: a copied refresh
+/// token kept fresh still dies, and a lost laptop's session ends on its own. Engines refuse
+/// rotations after it and never issue tokens that outlive it.
+pub const SESSION_LIFETIME: chrono::Duration = chrono::Duration::days(90);
+
+/// How long after a rotation the refresh token it retired still gets the same new pair, when
+/// the same device presents it (a retry after a lost answer; the app and the CLI refreshing at
+/// once). Later, or from another device, it is a copy and ends the session.
+pub const REFRESH_GRACE: chrono::Duration = chrono::Duration::seconds(30);
+
+/// A session's number, as `onsite-hq session list` shows it.
+pub type SessionId = i64;
+
 /// What an access token resolves to.
 #[derive(Clone, Debug)]
 pub struct SessionInfo {
+    /// Which session.
+    pub id: SessionId,
     /// Who.
     pub user: User,
     /// From which device.
@@ -119,16 +136,141 @@ pub struct SessionInfo {
     pub access_expires_at: DateTime<Utc>,
 }
 
+/// A session after a rotation.
+#[derive(Clone, Debug)]
+pub struct Rotation {
+    /// Whose session.
+    pub user: User,
+    /// When the access token it now holds expires.
+    pub access_expires_at: DateTime<Utc>,
+    /// When the refresh token it now holds expires (never after the session's lifetime).
+    pub refresh_expires_at: DateTime<Utc>,
+    /// The token presented was retired moments ago by this rotation: the pair was issued before.
+    pub repeated: bool,
+}
+
 /// Outcome of presenting a refresh token.
 #[derive(Clone, Debug)]
 pub enum Refresh {
-    /// The session now holds the new pair.
-    Rotated(User),
-    /// Unknown, expired, revoked or bound to another device.
+    /// The session holds the pair that was asked to be stored (or, `repeated`, already did).
+    Rotated(Rotation),
+    /// Unknown, expired, past its lifetime, ended, of a disabled account, or bound to another
+    /// device.
     Invalid,
     /// A token that was already rotated was presented again: probably stolen. The session is
     /// revoked.
     Reused,
+}
+
+/// Why a session ended before its time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// Its device logged out.
+    Logout,
+    /// An admin revoked it (`onsite-hq session revoke`).
+    Revoked,
+    /// Its account was disabled.
+    Disabled,
+    /// A refresh token it had retired was presented again.
+    Reused,
+}
+
+impl Ending {
+    /// The stored and displayed name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ending::Logout => "logout",
+            Ending::Revoked => "revoked",
+            Ending::Disabled => "disabled",
+            Ending::Reused => "reused",
+        }
+    }
+
+    /// The ending named `s`, if it is one.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Ending::Logout,
+            Ending::Revoked,
+            Ending::Disabled,
+            Ending::Reused,
+        ]
+        .into_iter()
+        .find(|e| e.as_str() == s)
+    }
+}
+
+/// Which sessions to end.
+#[derive(Clone, Debug)]
+pub enum SessionSelector {
+    /// One session by its number.
+    Id(SessionId),
+    /// Every session of a user. Errors: `NotFound` when there is no such user.
+    User(String),
+    /// Every session of a device, whoever logged in on it.
+    Device(DeviceId),
+}
+
+/// A device's clock found far ahead of HQ's (see `rules::clock`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClockFlag {
+    /// The latest such stamp.
+    pub stamp: String,
+    /// How far ahead of HQ's time it was.
+    pub ahead_ms: i64,
+    /// When HQ saw it.
+    pub seen_at: DateTime<Utc>,
+    /// How many ops HQ had to stamp itself.
+    pub count: i64,
+}
+
+/// A session as the people who look after the fleet see it.
+#[derive(Clone, Debug)]
+pub struct SessionRecord {
+    /// Its number.
+    pub id: SessionId,
+    /// Whose.
+    pub username: String,
+    /// On which device.
+    pub device_id: DeviceId,
+    /// When they logged in.
+    pub created_at: DateTime<Utc>,
+    /// When its tokens were last refreshed.
+    pub rotated_at: Option<DateTime<Utc>>,
+    /// When its refresh token expires unless used.
+    pub refresh_expires_at: DateTime<Utc>,
+    /// When it ended before its time, and why.
+    pub ended: Option<(DateTime<Utc>, Ending)>,
+    /// The device's clock, when HQ found it far ahead.
+    pub clock: Option<ClockFlag>,
+}
+
+/// Where a session stands at a moment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionState {
+    /// Its tokens work (or can be refreshed).
+    Active,
+    /// Its refresh token or its lifetime ran out.
+    Expired,
+    /// It was ended.
+    Ended(Ending),
+}
+
+impl SessionRecord {
+    /// When the session ends at the latest, however often it is refreshed.
+    pub fn lifetime_end(&self) -> DateTime<Utc> {
+        self.created_at + SESSION_LIFETIME
+    }
+
+    /// Where the session stands at `now`.
+    pub fn state(&self, now: DateTime<Utc>) -> SessionState {
+        match self.ended {
+            Some((_, why)) => SessionState::Ended(why),
+            None if self.refresh_expires_at <= now || self.lifetime_end() <= now => {
+                SessionState::Expired
+            }
+            None => SessionState::Active,
+        }
+    }
 }
 
 /// How many jobs an import created and updated.
@@ -192,8 +334,16 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<()>;
     /// Resolves an access token hash to its session, if not revoked (expiry is the caller's to judge).
     async fn session(&self, access_hash: &TokenHash) -> Result<Option<SessionInfo>>;
-    /// Replaces the session's tokens if `refresh_hash` is its current, unexpired refresh token
-    /// and the device matches.
+    /// The secret that derives a rotation's tokens from the refresh token presented (so the
+    /// same token presented twice yields the same pair; see [`REFRESH_GRACE`]). Shared by every
+    /// HQ process on the database; it yields nothing without a refresh token.
+    fn token_key(&self) -> &[u8; 32];
+    /// Replaces the session's tokens with `tokens` if `refresh_hash` is its current refresh
+    /// token, unexpired, within [`SESSION_LIFETIME`], of an enabled account, and the device
+    /// matches; the expiries stored are clamped to the lifetime. Every retired refresh token
+    /// is remembered for the session's life: presenting one again ends the session
+    /// ([`Refresh::Reused`]), except the one retired last, by the same device, within
+    /// [`REFRESH_GRACE`], while the session still holds `tokens` (then `repeated`).
     async fn rotate_session(
         &self,
         refresh_hash: &TokenHash,
@@ -201,6 +351,31 @@ pub trait Storage: Send + Sync + 'static {
         tokens: &TokenPair,
         now: DateTime<Utc>,
     ) -> Result<Refresh>;
+
+    /// Ends the sessions `which` selects that have not ended yet, giving `why`; how many.
+    async fn end_sessions(
+        &self,
+        which: &SessionSelector,
+        why: Ending,
+        now: DateTime<Utc>,
+    ) -> Result<usize>;
+    /// Disables (its sessions end, it may not log in) or enables `username`; how many sessions
+    /// ended. Errors: `NotFound`.
+    async fn set_user_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        now: DateTime<Utc>,
+    ) -> Result<usize>;
+    /// Sessions newest first, at most `limit`: of `username` only when given, and only those
+    /// active at `now` unless `ended` is set. Errors: `NotFound` for an unknown username.
+    async fn sessions(
+        &self,
+        username: Option<&str>,
+        ended: bool,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<SessionRecord>>;
 
     /// Imports jobs atomically: all lines or none. Lines carry their 1-based line numbers for
     /// error messages. Customers, sites and assets are matched, not duplicated.

@@ -38,6 +38,7 @@ pub struct SqliteStorage {
 struct Engine {
     path: PathBuf,
     instance: String,
+    token_key: [u8; 32],
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
 }
@@ -68,10 +69,19 @@ impl SqliteStorage {
             writer.query_row("SELECT value FROM meta WHERE key = 'instance'", [], |r| {
                 r.get(0)
             })?;
+        let key: String =
+            writer.query_row("SELECT value FROM meta WHERE key = 'token_key'", [], |r| {
+                r.get(0)
+            })?;
+        let token_key = hex::decode(&key)
+            .ok()
+            .and_then(|k| <[u8; 32]>::try_from(k).ok())
+            .ok_or_else(|| StorageError::Open("the stored token key is unreadable".into()))?;
         Ok(Self {
             engine: Arc::new(Engine {
                 path: path.to_path_buf(),
                 instance,
+                token_key,
                 writer: Mutex::new(writer),
                 readers: Mutex::new(Vec::new()),
             }),
@@ -184,6 +194,10 @@ impl Storage for SqliteStorage {
         self.read(move |tx| sessions::by_access(tx, &hash)).await
     }
 
+    fn token_key(&self) -> &[u8; 32] {
+        &self.engine.token_key
+    }
+
     async fn rotate_session(
         &self,
         refresh_hash: &TokenHash,
@@ -193,6 +207,40 @@ impl Storage for SqliteStorage {
     ) -> Result<Refresh> {
         let (hash, tokens) = (*refresh_hash, tokens.clone());
         self.write(move |tx| sessions::rotate(tx, &hash, device_id, &tokens, now))
+            .await
+    }
+
+    async fn end_sessions(
+        &self,
+        which: &SessionSelector,
+        why: Ending,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        let which = which.clone();
+        self.write(move |tx| sessions::end_sessions(tx, &which, why, now))
+            .await
+    }
+
+    async fn set_user_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        let username = username.to_string();
+        self.write(move |tx| sessions::set_user_disabled(tx, &username, disabled, now))
+            .await
+    }
+
+    async fn sessions(
+        &self,
+        username: Option<&str>,
+        ended: bool,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<SessionRecord>> {
+        let username = username.map(str::to_string);
+        self.read(move |tx| sessions::list(tx, username.as_deref(), ended, limit, now))
             .await
     }
 

@@ -173,6 +173,29 @@ pub const MIGRATIONS: &[&str] = &[
         count INTEGER NOT NULL
     ) STRICT;
     "#,
+    // 6: sessions that can end: accounts that can be disabled, why and when a session ended,
+    // every refresh token a session has retired (so any of them presented again is seen as a
+    // copy), the key that derives a rotation's tokens from the token presented (so a retry
+    // gets the same pair), and sessions found by user and device.
+    r#"
+    ALTER TABLE users ADD COLUMN disabled_at TEXT;
+    ALTER TABLE sessions ADD COLUMN rotated_at TEXT;
+    ALTER TABLE sessions ADD COLUMN ended_why TEXT
+        CHECK (ended_why IN ('logout', 'revoked', 'disabled', 'reused'));
+    UPDATE sessions SET ended_why = 'revoked' WHERE revoked_at IS NOT NULL;
+    CREATE TABLE retired_refresh (
+        hash BLOB PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        retired_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX retired_refresh_session ON retired_refresh(session_id);
+    INSERT INTO retired_refresh (hash, session_id, retired_at)
+        SELECT previous_refresh_hash, id, created_at FROM sessions
+        WHERE previous_refresh_hash IS NOT NULL;
+    CREATE INDEX sessions_user_device ON sessions(user_id, device_id);
+    CREATE INDEX sessions_device ON sessions(device_id);
+    INSERT INTO meta (key, value) VALUES ('token_key', lower(hex(randomblob(32))));
+    "#,
 ];
 
 #[cfg(test)]

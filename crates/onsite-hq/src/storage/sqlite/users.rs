@@ -59,13 +59,17 @@ pub fn user(row: &rusqlite::Row<'_>, base: usize) -> rusqlite::Result<User> {
 }
 
 pub fn credentials(tx: &Transaction<'_>, username: &str) -> Result<Option<Credentials>> {
-    let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = ?1");
+    let sql = format!(
+        "SELECT {USER_COLUMNS}, u.password_hash, u.disabled_at IS NOT NULL FROM users u \
+         WHERE u.username = ?1"
+    );
     Ok(tx
         .prepare_cached(&sql)?
         .query_row([username], |r| {
             Ok(Credentials {
                 user: user(r, 0)?,
                 password_hash: r.get(5)?,
+                disabled: r.get(6)?,
             })
         })
         .optional()?)
