@@ -3,8 +3,8 @@
 //! `UPDATE_BINDINGS=1 cargo test -p onsite-desktop bindings` to rewrite it.
 
 use onsite_core::{
-    Activity, DeviceErrorCode, DeviceStatus, ErrorReport, HqProbe, JobDetail, JobQuery, JobRange,
-    JobSummary, OpState, Outbox, OutboxEntry, Reachability, Sla, SyncPhase, SyncProgress,
+    Activity, DeviceErrorCode, DeviceStatus, ErrorReport, HqLogout, HqProbe, JobDetail, JobQuery,
+    JobRange, JobSummary, OpState, Outbox, OutboxEntry, Reachability, Sla, SyncPhase, SyncProgress,
     SyncState, Warranty, WorkTime,
 };
 use onsite_protocol::conflict::Settlement;
@@ -34,6 +34,7 @@ fn generate() -> Declarations {
         .add::<JobDetail>()
         .add::<DeviceStatus>()
         .add::<HqProbe>()
+        .add::<HqLogout>()
         .add::<SyncPhase>()
         .add::<SyncProgress>()
         .add::<Reachability>()

@@ -5,8 +5,8 @@
 use crate::Shell;
 use chrono::{Local, Utc};
 use onsite_core::{
-    CoreError, DeviceStatus, ErrorReport, Fingerprint, HqProbe, JobDetail, JobQuery, JobSummary,
-    Outbox, OutboxEntry, SyncState,
+    CoreError, DeviceStatus, ErrorReport, Fingerprint, HqLogout, HqProbe, JobDetail, JobQuery,
+    JobSummary, Outbox, OutboxEntry, SyncState,
 };
 use onsite_protocol::{Change, OpId, User};
 use std::sync::atomic::Ordering;
@@ -51,14 +51,18 @@ pub async fn login(
     Ok(user)
 }
 
-/// Forgets the session and every HQ record on this device; changes not yet sent stop it
-/// unless `discard` says to throw them away.
+/// Ends the session at HQ when HQ answers, then forgets it and every HQ record on this
+/// device; changes not yet sent stop it unless `discard` says to throw them away. The answer
+/// says whether HQ was told.
 #[tauri::command]
 #[tracing::instrument(skip(app))]
-pub async fn logout(app: State<'_, Shell>, discard: Option<bool>) -> Reply<()> {
-    app.device()?.logout(discard.unwrap_or(false))?;
+pub async fn logout(app: State<'_, Shell>, discard: Option<bool>) -> Reply<HqLogout> {
+    let at_hq = app
+        .device()?
+        .logout(discard.unwrap_or(false), Utc::now())
+        .await?;
     app.runner()?.reset();
-    Ok(())
+    Ok(at_hq)
 }
 
 /// A page of the local job list.

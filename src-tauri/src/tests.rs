@@ -129,6 +129,14 @@ impl Hq {
         self.running.as_ref().unwrap()
     }
 
+    /// Every session `username` has had at this HQ.
+    fn sessions(&self, username: &str) -> Vec<onsite_hq::storage::SessionRecord> {
+        use onsite_hq::storage::Storage;
+        let storage = onsite_hq::server::open_storage(self._dir.path()).unwrap();
+        tauri::async_runtime::block_on(storage.sessions(Some(username), true, 100, Utc::now()))
+            .unwrap()
+    }
+
     fn stop(&mut self) {
         let running = self.running.take().unwrap();
         tauri::async_runtime::block_on(running.shutdown());
@@ -280,7 +288,12 @@ fn a_technician_session_through_every_command() {
         "offline, the local store still answers"
     );
 
-    assert_eq!(shell.ok("logout", json!({})), Value::Null);
+    let out = shell.ok("logout", json!({}));
+    assert_eq!(out["at_hq"], "not_reached", "{out}");
+    assert!(
+        out["reason"].as_str().unwrap().contains("unreachable"),
+        "{out}"
+    );
     let status = shell.ok("status", json!({}));
     assert_eq!(
         (status["logged_in"].clone(), status["jobs"].clone()),
@@ -466,8 +479,20 @@ fn changes_recorded_in_the_app_wait_then_reach_hq() {
     );
     assert_eq!(code("logout", json!({})), "unsynced_changes");
     assert_eq!(shell.ok("status", json!({}))["logged_in"], true);
-    shell.ok("logout", json!({"discard": true}));
+    assert_eq!(
+        shell.ok("logout", json!({"discard": true}))["at_hq"],
+        "ended"
+    );
     assert_eq!(shell.ok("status", json!({}))["waiting"], 0);
+    // HQ ended the session: the laptop's tokens are dead wherever copies of them are.
+    let sessions = hq.sessions("tina");
+    assert!(!sessions.is_empty());
+    assert!(
+        sessions
+            .iter()
+            .all(|s| s.ended.map(|(_, why)| why) == Some(onsite_hq::storage::Ending::Logout)),
+        "{sessions:?}"
+    );
     // Pictures of the customer's home do not stay on the laptop.
     assert_eq!(
         shell.code("attachment", json!({"sha256": sha})),

@@ -126,6 +126,33 @@ impl HqProcess {
         );
     }
 
+    /// Runs an `onsite-hq` admin command (`session list`, `user disable tina`, …) on this
+    /// HQ's data folder; returns the raw output.
+    pub fn admin(&self, args: &[&str]) -> Output {
+        admin(self.data.path(), args, None)
+    }
+
+    /// `onsite login` of `username` with the test password into the device folder `data`.
+    pub fn login_cli(&self, data: &Path, username: &str) -> Output {
+        let mut child = Command::new(bin("onsite"))
+            .arg("--data")
+            .arg(data)
+            .args(["login", "--hq", &self.url, "--username", username])
+            .args(["--fingerprint", &self.fingerprint, "--password-stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn onsite");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(format!("{PASSWORD}\n").as_bytes())
+            .expect("write stdin");
+        child.wait_with_output().expect("onsite output")
+    }
+
     /// `onsite-hq import` of `jsonl`; returns the raw output so tests can check failures.
     pub fn import(&self, jsonl: &str) -> Output {
         let file = self
@@ -184,7 +211,11 @@ fn admin(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(bin("onsite-hq"));
     let data_arg: PathBuf = data.to_path_buf();
     // `--data` belongs to the subcommand: insert it after the command words.
-    let split = if args.first() == Some(&"user") { 2 } else { 1 };
+    let split = if matches!(args.first(), Some(&"user" | &"session")) {
+        2
+    } else {
+        1
+    };
     cmd.args(&args[..split])
         .arg("--data")
         .arg(&data_arg)

@@ -4,7 +4,7 @@
 use anyhow::{Context, Result};
 use chrono::{Local, Utc};
 use clap::{Parser, Subcommand};
-use onsite_core::{CoreError, Device, Fingerprint, JobQuery, SyncPhase};
+use onsite_core::{CoreError, Device, Fingerprint, HqLogout, JobQuery, SyncPhase};
 use onsite_protocol::{Change, JobStatus};
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -86,8 +86,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Forget the session and remove HQ's data from this device. Refuses while changes wait
-    /// to reach HQ, unless told to discard them.
+    /// End the session at HQ (when HQ can be reached) and remove HQ's data from this device.
+    /// Refuses while changes wait to reach HQ, unless told to discard them.
     Logout {
         /// Throw away changes that have not reached HQ.
         #[arg(long)]
@@ -361,8 +361,18 @@ async fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Logout { discard_unsent } => {
-            device.logout(discard_unsent)?;
+            let at_hq = device.logout(discard_unsent, Utc::now()).await?;
             out!("logged out; HQ data removed from this device");
+            match at_hq {
+                HqLogout::Ended => out!("HQ ended the session: its tokens no longer work"),
+                HqLogout::AlreadyEnded => out!("HQ had already ended the session"),
+                HqLogout::NoSession => {}
+                HqLogout::NotReached(reason) => out!(
+                    "HQ was not told ({reason}): until the session expires, an HQ admin can \
+                     end it with `onsite-hq session revoke --device {}`",
+                    device.device_id()
+                ),
+            }
         }
     }
     Ok(())

@@ -60,10 +60,14 @@ fn check(file_name: &str, bytes: u64) -> Result<&'static str> {
 /// always whole.
 fn store(data_dir: &Path, file_name: &str, mut reader: impl Read) -> Result<(String, u64)> {
     let dir = data_dir.join(ATTACHMENTS_DIR);
-    fs::create_dir_all(&dir).map_err(io(&dir))?;
+    onsite_sqlite::private::dir(&dir).map_err(io(&dir))?;
     let tmp = dir.join(format!(".capture-{}", uuid::Uuid::now_v7()));
     let result = (|| {
-        let mut out = File::create(&tmp).map_err(io(&tmp))?;
+        let mut out = onsite_sqlite::private::file_options()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(io(&tmp))?;
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 256 * 1024];
         let mut total = 0u64;

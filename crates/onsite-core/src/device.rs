@@ -6,7 +6,7 @@ use crate::fingerprint::Fingerprint;
 use crate::hq_client::{HqClient, HqProbe};
 use crate::session::{Session, SessionFile};
 use crate::store::{JobDetail, JobQuery, JobSummary, Outbox, OutboxEntry, Setting, Store};
-use crate::sync::{SyncEngine, SyncProgress, SyncReport};
+use crate::sync::{HqLogout, SyncEngine, SyncProgress, SyncReport};
 use chrono::{DateTime, NaiveDate, Utc};
 use onsite_protocol::{Change, DeviceId, OpId, Role, User};
 use serde::{Deserialize, Serialize};
@@ -71,7 +71,7 @@ impl Device {
     /// [`CoreError::Io`] for the folder, [`CoreError::SchemaTooNew`] or [`CoreError::Store`]
     /// for the database.
     pub fn open(data_dir: &Path) -> Result<Self> {
-        std::fs::create_dir_all(data_dir).map_err(|source| CoreError::Io {
+        onsite_sqlite::private::dir(data_dir).map_err(|source| CoreError::Io {
             path: data_dir.to_path_buf(),
             source,
         })?;
@@ -197,8 +197,7 @@ impl Device {
             if waiting > 0 {
                 return Err(CoreError::UnsyncedChanges(waiting));
             }
-            self.store.clear_hq_records()?;
-            self.store.discard_ops()?;
+            self.forget_hq_data()?;
         }
         self.session.save(&Session::from(&tokens))?;
         self.store.set_setting(Setting::HqUrl, Some(client.url()))?;
@@ -211,24 +210,50 @@ impl Device {
         Ok(tokens.user)
     }
 
-    /// Forgets the session, every HQ record, every recorded change and every captured photo on
-    /// the device. Settings (HQ address, username) and confirmed certificates stay to pre-fill
-    /// the next login. Changes that have not reached HQ
-    /// are only thrown away when `discard_unsent` says so.
+    /// Ends the session at HQ when HQ can be reached (its tokens then stop working wherever
+    /// copies of them are), then forgets the session, every HQ record, every recorded change
+    /// and every captured photo on the device. Settings (HQ address, username) and confirmed
+    /// certificates stay to pre-fill the next login. Changes that have not reached HQ are only
+    /// thrown away when `discard_unsent` says so. The answer says what happened at HQ; the
+    /// device's data goes either way.
     ///
     /// # Errors
     /// [`CoreError::UnsyncedChanges`] when changes wait to be sent and `discard_unsent` is
-    /// false (nothing is removed then); [`CoreError::Io`] or [`CoreError::Store`].
-    pub fn logout(&self, discard_unsent: bool) -> Result<()> {
+    /// false (nothing is removed then, at HQ or here); [`CoreError::Io`] or
+    /// [`CoreError::Store`].
+    pub async fn logout(&self, discard_unsent: bool, now: DateTime<Utc>) -> Result<HqLogout> {
         let waiting = self.store.waiting()?;
         if waiting > 0 && !discard_unsent {
             return Err(CoreError::UnsyncedChanges(waiting));
         }
+        let at_hq = match (self.session.load()?, self.client()) {
+            (None, _) | (_, Err(CoreError::NotLoggedIn)) => HqLogout::NoSession,
+            (Some(_), Err(e)) => HqLogout::NotReached(e.to_string()),
+            (Some(_), Ok(client)) => self.engine.end_session(&client, now).await,
+        };
+        self.wipe()?;
+        Ok(at_hq)
+    }
+
+    /// Removes what a logout removes from the device.
+    fn wipe(&self) -> Result<()> {
         self.session.delete()?;
+        self.forget_hq_data()?;
+        self.store.set_setting(Setting::LastSyncAt, None)
+    }
+
+    /// Removes every HQ record, recorded change and captured photo, leaving nothing of them
+    /// recoverable from the database files when no other process holds them open.
+    fn forget_hq_data(&self) -> Result<()> {
         self.store.clear_hq_records()?;
         self.store.discard_ops()?;
         crate::attachments::remove_all(&self.data_dir)?;
-        self.store.set_setting(Setting::LastSyncAt, None)
+        if let Err(e) = self.store.scrub() {
+            // The rows are gone and their pages zeroed (`secure_delete`); only older copies
+            // in the log may remain until the other process closes the store.
+            tracing::warn!(error = %e, "the database could not be scrubbed after removing HQ data");
+        }
+        Ok(())
     }
 
     /// First contact with HQ at `url` (see [`crate::hq_client::probe`]), with the fingerprint the

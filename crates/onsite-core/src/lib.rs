@@ -26,7 +26,7 @@ pub use sla::Sla;
 pub use store::{
     Activity, JobDetail, JobQuery, JobRange, JobSummary, OpState, Outbox, OutboxEntry,
 };
-pub use sync::{SyncPhase, SyncProgress, SyncReport};
+pub use sync::{HqLogout, SyncPhase, SyncProgress, SyncReport};
 pub use warranty::Warranty;
 pub use work_time::WorkTime;
 

@@ -9,6 +9,15 @@ use std::path::{Path, PathBuf};
 /// File name inside the data folder.
 pub const SESSION_FILE: &str = "session.json";
 
+/// The lock file that makes refreshes take turns, across processes (the app and the CLI
+/// share a data folder): a refresh token works once, so two processes presenting it at once
+/// would make HQ think it was copied.
+pub const REFRESH_LOCK_FILE: &str = "session.lock";
+
+/// Longest a refresh waits for another process's; then it goes ahead (HQ's grace window
+/// covers a race), rather than leave a sync hanging behind a stuck process.
+const REFRESH_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// Tokens for talking to HQ.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
@@ -37,6 +46,14 @@ impl From<&onsite_protocol::api::Tokens> for Session {
 #[derive(Clone, Debug)]
 pub struct SessionFile {
     path: PathBuf,
+    lock: PathBuf,
+}
+
+/// This process's turn to refresh the session; the turn passes on when it is dropped.
+#[derive(Debug)]
+pub struct RefreshTurn {
+    // The OS releases the lock when the file is closed.
+    _file: Option<std::fs::File>,
 }
 
 impl SessionFile {
@@ -44,6 +61,39 @@ impl SessionFile {
     pub fn new(data_dir: &Path) -> Self {
         Self {
             path: data_dir.join(SESSION_FILE),
+            lock: data_dir.join(REFRESH_LOCK_FILE),
+        }
+    }
+
+    /// Waits for this process's turn to refresh (see [`REFRESH_LOCK_FILE`]): at most
+    /// [`REFRESH_LOCK_WAIT`], after which the turn is taken anyway. Whoever holds the turn must
+    /// read the session again: another process may have refreshed it meanwhile.
+    ///
+    /// # Errors
+    /// When the lock file cannot be opened.
+    pub async fn refresh_turn(&self) -> Result<RefreshTurn> {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&self.lock).map_err(|e| CoreError::Io {
+            path: self.lock.clone(),
+            source: e,
+        })?;
+        let deadline = tokio::time::Instant::now() + REFRESH_LOCK_WAIT;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(RefreshTurn { _file: Some(file) }),
+                Err(std::fs::TryLockError::WouldBlock)
+                    if tokio::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "refreshing without waiting for another process");
+                    return Ok(RefreshTurn { _file: None });
+                }
+            }
         }
     }
 
@@ -127,5 +177,24 @@ mod tests {
         file.delete().unwrap();
         file.delete().unwrap();
         assert_eq!(file.load().unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn refreshes_take_turns_across_open_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let (one, two) = (SessionFile::new(dir.path()), SessionFile::new(dir.path()));
+        let first = one.refresh_turn().await.unwrap();
+        let waiting = tokio::spawn(async move { two.refresh_turn().await.unwrap() });
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert!(
+            !waiting.is_finished(),
+            "the second waits while the first holds the turn"
+        );
+        drop(first);
+        let second = tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+            .await
+            .expect("the turn passes on")
+            .unwrap();
+        assert!(second._file.is_some());
     }
 }

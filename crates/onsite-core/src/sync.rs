@@ -77,6 +77,26 @@ pub struct SyncReport {
 /// How long the device keeps the outcome of an op HQ answered, for the outbox list.
 pub const KEEP_ANSWERED: chrono::Duration = chrono::Duration::days(30);
 
+/// Longest a logout waits for HQ before saying it could not be reached: the technician is
+/// leaving, and the local data goes either way.
+const LOGOUT_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// What became of a logout at HQ.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "at_hq", content = "reason", rename_all = "snake_case")]
+pub enum HqLogout {
+    /// HQ ended the session: its tokens no longer work anywhere.
+    Ended,
+    /// HQ had already ended it (expired, revoked).
+    AlreadyEnded,
+    /// There was no session on the device.
+    NoSession,
+    /// HQ could not be reached or refused; its tokens work at HQ until they expire or an admin
+    /// revokes the session. Why, in words.
+    NotReached(String),
+}
+
 /// Refresh the access token when it has less than this left.
 const REFRESH_MARGIN: chrono::Duration = chrono::Duration::seconds(60);
 
@@ -143,7 +163,7 @@ impl Channel<'_> {
                 self.refreshed = true;
                 self.token = self
                     .engine
-                    .access_token(self.client, self.now, true)
+                    .access_token(self.client, self.now, Some(&self.token))
                     .await?;
                 Ok(())
             }
@@ -168,16 +188,26 @@ impl SyncEngine {
         }
     }
 
-    /// A usable access token, refreshed first when it is about to expire or `force` is set.
-    /// A refresh HQ refuses ends the session (the file goes; local data stays).
+    /// A usable access token: the stored one, unless it is about to expire or is `refused`
+    /// (HQ turned it down), in which case the session is refreshed first — one process at a
+    /// time, and only if no other process refreshed it meanwhile. A refresh HQ refuses ends
+    /// the session (the file goes; local data stays).
     async fn access_token(
         &self,
         client: &HqClient,
         now: DateTime<Utc>,
-        force: bool,
+        refused: Option<&str>,
     ) -> Result<String> {
+        let usable = |s: &Session| {
+            s.access_expires_at > now + REFRESH_MARGIN && Some(s.access_token.as_str()) != refused
+        };
         let session = self.session.load()?.ok_or(CoreError::NotLoggedIn)?;
-        if !force && session.access_expires_at > now + REFRESH_MARGIN {
+        if usable(&session) {
+            return Ok(session.access_token);
+        }
+        let _turn = self.session.refresh_turn().await?;
+        let session = self.session.load()?.ok_or(CoreError::NotLoggedIn)?;
+        if usable(&session) {
             return Ok(session.access_token);
         }
         match client.refresh(&session.refresh_token, self.device_id).await {
@@ -191,6 +221,35 @@ impl SyncEngine {
                 Err(CoreError::SessionExpired)
             }
             Err(e) => Err(e),
+        }
+    }
+
+    /// Ends this device's session at HQ, so its tokens stop working wherever copies of them
+    /// are; the session file itself is left to the caller. Never fails: what happened is the
+    /// answer.
+    pub async fn end_session(&self, client: &HqClient, now: DateTime<Utc>) -> HqLogout {
+        let attempt = async {
+            let mut token = self.access_token(client, now, None).await?;
+            match client.logout(&token).await {
+                Err(CoreError::SessionExpired) => {
+                    token = self.access_token(client, now, Some(&token)).await?;
+                    client.logout(&token).await
+                }
+                other => other,
+            }
+        };
+        match tokio::time::timeout(LOGOUT_WAIT, attempt).await {
+            Ok(Ok(())) => HqLogout::Ended,
+            Ok(Err(CoreError::NotLoggedIn)) => HqLogout::NoSession,
+            Ok(Err(CoreError::SessionExpired)) => HqLogout::AlreadyEnded,
+            Ok(Err(CoreError::HqUnreachable { url, reason })) => {
+                HqLogout::NotReached(format!("{url} unreachable: {reason}"))
+            }
+            Ok(Err(e)) => HqLogout::NotReached(e.to_string()),
+            Err(_) => HqLogout::NotReached(format!(
+                "HQ did not answer within {} s",
+                LOGOUT_WAIT.as_secs()
+            )),
         }
     }
 
@@ -214,7 +273,7 @@ impl SyncEngine {
             done: 0,
             total: None,
         });
-        let token = self.access_token(client, now, false).await?;
+        let token = self.access_token(client, now, None).await?;
         let mut channel = Channel {
             engine: self,
             client,

@@ -8,7 +8,7 @@
 use onsite_protocol::op::{MAX_ATTACHMENT_BYTES, is_sha256};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -68,7 +68,8 @@ impl BlobStore {
     /// # Errors
     /// The folder cannot be created.
     pub fn open(dir: &Path) -> io::Result<Self> {
-        fs::create_dir_all(dir.join("partial"))?;
+        onsite_sqlite::private::dir(dir)?;
+        onsite_sqlite::private::dir(&dir.join("partial"))?;
         Ok(Self {
             dir: dir.to_path_buf(),
             locks: Mutex::default(),
@@ -185,7 +186,7 @@ impl BlobStore {
             return Err(BlobError::PastEnd { end, total });
         }
         let partial = self.partial(sha256);
-        let mut file = OpenOptions::new()
+        let mut file = onsite_sqlite::private::file_options()
             .create(true)
             .write(true)
             .truncate(false)

@@ -82,7 +82,7 @@ pub struct ServeConfig {
 /// # Errors
 /// [`ServeError::DataDir`] or [`ServeError::Storage`].
 pub fn open_storage(data_dir: &Path) -> Result<SqliteStorage, ServeError> {
-    std::fs::create_dir_all(data_dir).map_err(|source| ServeError::DataDir {
+    onsite_sqlite::private::dir(data_dir).map_err(|source| ServeError::DataDir {
         path: data_dir.to_path_buf(),
         source,
     })?;
@@ -121,7 +121,9 @@ impl RunningHq {
 pub async fn start(config: ServeConfig) -> Result<RunningHq, ServeError> {
     let storage = open_storage(&config.data_dir)?;
     let identity = match &config.cert {
-        CertSource::SelfSigned => tls::load_or_create(&config.data_dir.join(TLS_DIR))?,
+        CertSource::SelfSigned => {
+            tls::load_or_create(&config.data_dir.join(TLS_DIR), chrono::Utc::now())?
+        }
         CertSource::Files { cert, key } => tls::load(cert, key)?,
     };
     let fingerprint = identity.fingerprint.clone();

@@ -81,41 +81,72 @@ pub fn load(cert_path: &Path, key_path: &Path) -> Result<Identity, TlsError> {
     })
 }
 
-/// Loads the self-signed identity from `dir`, creating it on first use. The key file is
-/// readable by the owner only.
+/// How long a self-signed certificate HQ makes is valid. Long enough that nobody renews it
+/// often, short enough that a key that leaked without anyone knowing stops working one day
+/// (see "Rotating HQ's certificate" in `docs/SECURITY.md`).
+pub const SELF_SIGNED_VALIDITY: chrono::Duration = chrono::Duration::days(3 * 365);
+
+/// The certificate HQ makes for itself at `now`: for loopback and the machine's `host` name,
+/// named "Onsite HQ" and its host, valid from a day before `now` (a device whose clock is a
+/// little behind still accepts it) for [`SELF_SIGNED_VALIDITY`].
+///
+/// # Errors
+/// [`TlsError::Generate`] when the host name is not a valid DNS name.
+pub fn self_signed_params(
+    host: Option<String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<rcgen::CertificateParams, TlsError> {
+    use chrono::Datelike;
+    let day = |t: chrono::DateTime<chrono::Utc>| {
+        // Months and days from chrono are always in range.
+        rcgen::date_time_ymd(t.year(), t.month() as u8, t.day() as u8)
+    };
+    let mut names = vec!["localhost".to_string(), "127.0.0.1".into(), "::1".into()];
+    names.extend(host.clone());
+    let mut params = rcgen::CertificateParams::new(names)?;
+    params.not_before = day(now - chrono::Duration::days(1));
+    params.not_after = day(now + SELF_SIGNED_VALIDITY);
+    let mut name = rcgen::DistinguishedName::new();
+    let host = host.as_deref().unwrap_or("localhost");
+    name.push(rcgen::DnType::CommonName, format!("Onsite HQ {host}"));
+    name.push(rcgen::DnType::OrganizationName, "Onsite HQ (self-signed)");
+    params.distinguished_name = name;
+    Ok(params)
+}
+
+/// Loads the self-signed identity from `dir`, creating it at `now` on first use. The folder
+/// and both files are readable by the owner only.
 ///
 /// # Errors
 /// [`TlsError`] when the files cannot be read, written or generated.
-pub fn load_or_create(dir: &Path) -> Result<Identity, TlsError> {
+pub fn load_or_create(
+    dir: &Path,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Identity, TlsError> {
     let cert_path = dir.join("cert.pem");
     let key_path = dir.join("key.pem");
+    onsite_sqlite::private::dir(dir).map_err(io(dir))?;
     if !cert_path.exists() || !key_path.exists() {
-        std::fs::create_dir_all(dir).map_err(io(dir))?;
-        let mut names = vec![
-            "localhost".to_string(),
-            "127.0.0.1".to_string(),
-            "::1".to_string(),
-        ];
-        if let Ok(host) = std::fs::read_to_string("/etc/hostname") {
-            let host = host.trim();
-            if !host.is_empty() {
-                names.push(host.to_string());
-            }
-        }
-        let generated = rcgen::generate_simple_self_signed(names)?;
-        write_private(&key_path, generated.signing_key.serialize_pem().as_bytes())?;
-        std::fs::write(&cert_path, generated.cert.pem()).map_err(io(&cert_path))?;
+        let host = std::fs::read_to_string("/etc/hostname")
+            .ok()
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty());
+        let key = rcgen::KeyPair::generate()?;
+        let cert = self_signed_params(host, now)?.self_signed(&key)?;
+        write_private(&key_path, key.serialize_pem().as_bytes())?;
+        write_private(&cert_path, cert.pem().as_bytes())?;
     }
     load(&cert_path, &key_path)
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), TlsError> {
     use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(io(path))?;
+    let mut file = onsite_sqlite::private::file_options()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)
+        .map_err(io(path))?;
     file.write_all(bytes).map_err(io(path))
 }
 
@@ -140,21 +171,36 @@ mod tests {
     #[test]
     fn creates_once_then_reuses() {
         let dir = tempfile::tempdir().unwrap();
-        let first = load_or_create(dir.path()).unwrap();
-        let second = load_or_create(dir.path()).unwrap();
+        let first = load_or_create(dir.path(), chrono::Utc::now()).unwrap();
+        let second = load_or_create(dir.path(), chrono::Utc::now()).unwrap();
         assert_eq!(first.fingerprint, second.fingerprint);
         assert!(first.fingerprint.starts_with("sha256:"));
         assert_eq!(first.fingerprint.len(), "sha256:".len() + 64);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("key.pem"))
-                .unwrap()
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o600);
+            for file in ["key.pem", "cert.pem"] {
+                let mode = std::fs::metadata(dir.path().join(file))
+                    .unwrap()
+                    .permissions()
+                    .mode();
+                assert_eq!(mode & 0o777, 0o600, "{file}");
+            }
         }
         assert!(server_config(second).is_ok());
+    }
+
+    #[test]
+    fn a_self_signed_certificate_lasts_three_years_and_names_hq() {
+        let now: chrono::DateTime<chrono::Utc> = "2026-12-02T10:00:00Z".parse().unwrap();
+        let params = self_signed_params(Some("hq-box".into()), now).unwrap();
+        assert_eq!(params.not_before, rcgen::date_time_ymd(2026, 12, 1));
+        assert_eq!(params.not_after, rcgen::date_time_ymd(2029, 12, 1));
+        let cn = params
+            .distinguished_name
+            .get(&rcgen::DnType::CommonName)
+            .unwrap();
+        assert_eq!(cn, &rcgen::DnValue::Utf8String("Onsite HQ hq-box".into()));
     }
 
     #[test]

@@ -7,6 +7,9 @@
 //!   how many have run. A shipped migration is never edited: add a new one.
 //! * A database written by a newer build (more migrations than this build knows) is refused
 //!   rather than misread.
+//! * The files are private to their owner ([`private`]).
+
+pub mod private;
 
 use rusqlite::Connection;
 use std::path::Path;
@@ -34,6 +37,14 @@ pub enum OpenError {
         /// What SQLite said.
         source: rusqlite::Error,
     },
+    /// The file could not be created or made private to its owner.
+    #[error("cannot create or protect {}: {source}", path.display())]
+    Private {
+        /// The database file.
+        path: std::path::PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
     /// SQLite refused to open or configure the file.
     #[error("cannot open database: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -45,6 +56,10 @@ pub enum OpenError {
 /// [`OpenError::SchemaTooNew`] for a file from a newer build, [`OpenError::Migration`] when a
 /// script fails, [`OpenError::Sqlite`] when the file cannot be opened.
 pub fn open(path: &Path, migrations: &[&str]) -> Result<Connection, OpenError> {
+    private::database(path).map_err(|source| OpenError::Private {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let mut conn = Connection::open(path)?;
     configure(&conn)?;
     migrate(&mut conn, migrations)?;
@@ -181,6 +196,30 @@ mod tests {
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_are_private_whatever_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("data");
+        private::dir(&folder).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&folder), 0o700);
+        let path = folder.join("x.db");
+        let conn = open(&path, V1).unwrap();
+        conn.execute("INSERT INTO t (a) VALUES ('x')", []).unwrap();
+        for name in ["x.db", "x.db-wal", "x.db-shm"] {
+            assert_eq!(mode(&folder.join(name)), 0o600, "{name}");
+        }
+        drop(conn);
+        // A file an older build left open to everyone is closed up when next opened.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+        private::dir(&folder).unwrap();
+        drop(open(&path, V1).unwrap());
+        assert_eq!((mode(&folder), mode(&path)), (0o700, 0o600));
     }
 
     #[test]

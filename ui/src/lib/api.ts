@@ -7,6 +7,7 @@ import type {
   DeviceErrorCode,
   DeviceStatus,
   ErrorReport,
+  HqLogout,
   HqProbe,
   JobDetail,
   JobQuery,
@@ -55,8 +56,9 @@ export const status = () => call<DeviceStatus>("status");
 export const probeHq = (url: string) => call<HqProbe>("probe_hq", { url });
 export const login = (url: string, username: string, password: string, fingerprint: string | null) =>
   call<User>("login", { url, username, password, fingerprint });
-/** Logs out; with changes not yet sent it fails with `unsynced_changes` unless `discard`. */
-export const logout = (discard = false) => call<null>("logout", { discard });
+/** Logs out (at HQ too when it answers, and says whether it did); with changes not yet sent it
+ * fails with `unsynced_changes` unless `discard`. */
+export const logout = (discard = false) => call<HqLogout>("logout", { discard });
 export const jobs = (query: JobQuery) => call<JobSummary[]>("jobs", { query });
 /** How many jobs `query` matches, whatever its paging (a search's matches on the other tab). */
 export const countJobs = (query: JobQuery) => call<number>("count_jobs", { query });

@@ -620,6 +620,8 @@ version: string,
  */
 confirmed: string | null, };
 
+export type HqLogout = { "at_hq": "ended" } | { "at_hq": "already_ended" } | { "at_hq": "no_session" } | { "at_hq": "not_reached", "reason": string };
+
 export type SyncPhase = "connecting" | "uploading" | "pushing" | "pulling" | "done";
 
 export type SyncProgress = { 

@@ -10,6 +10,7 @@ import {
   describeEvent,
   duration,
   groupByDay,
+  logoutNotice,
   size,
   startOfDay,
   undoLabel,
@@ -123,5 +124,20 @@ describe("format", () => {
     expect(size(3_000_000)).toBe("3.0 MB");
     expect(size(240_400)).toBe("240 KB");
     expect(size(12)).toBe("12 bytes");
+  });
+});
+
+describe("logoutNotice", () => {
+  it.each([
+    [{ at_hq: "ended" } as const, "HQ has ended this laptop's session"],
+    [{ at_hq: "already_ended" } as const, "You are logged out."],
+    [{ at_hq: "no_session" } as const, "You are logged out."],
+    [{ at_hq: "not_reached", reason: "https://hq unreachable: Connection refused" } as const, "could not be told (https://hq unreachable: Connection refused)"],
+  ])("%j", (r, expected) => {
+    expect(logoutNotice(r)).toContain(expected);
+  });
+  it("asks for a revocation only when HQ was not told", () => {
+    expect(logoutNotice({ at_hq: "ended" })).not.toContain("revoke");
+    expect(logoutNotice({ at_hq: "not_reached", reason: "x" })).toContain("ask an HQ admin to revoke it");
   });
 });

@@ -2,6 +2,7 @@
 // current time is always passed in.
 import type {
   Change,
+  HqLogout,
   JobKind,
   JobStatus,
   JobSummary,
@@ -255,5 +256,21 @@ export function describeEvent(h: StatusChange): string {
     case "imported":
     case "updated":
       return `${STATUS_LABEL[h.status]}${h.detail ? ` · ${h.detail}` : ""} (changed at HQ)`;
+  }
+}
+
+/** What the login screen says after a logout, by what became of the session at HQ. */
+export function logoutNotice(r: HqLogout): string {
+  switch (r.at_hq) {
+    case "ended":
+      return "You are logged out. HQ has ended this laptop's session, so its sign-in no longer works anywhere.";
+    case "already_ended":
+    case "no_session":
+      return "You are logged out.";
+    case "not_reached":
+      return (
+        `You are logged out and HQ's data is removed from this laptop, but HQ could not be told (${r.reason}). ` +
+        "Its session stays valid at HQ until it expires: if this laptop may have been copied, ask an HQ admin to revoke it."
+      );
   }
 }

@@ -157,7 +157,9 @@ impl HqClient {
         let status = res.status();
         let bytes = res.bytes().await.map_err(|e| self.transport_error(&e))?;
         if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| CoreError::Protocol(e.to_string()));
+            // No content (204) reads as JSON null: the unit answer.
+            let body: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
+            return serde_json::from_slice(body).map_err(|e| CoreError::Protocol(e.to_string()));
         }
         Err(match serde_json::from_slice::<ApiError>(&bytes) {
             Ok(err) => api_error(status, err),
@@ -231,6 +233,15 @@ impl HqClient {
                 CoreError::InvalidCredentials => CoreError::SessionExpired,
                 other => other,
             })
+    }
+
+    /// `POST /auth/logout`: ends the session the access token belongs to, at HQ.
+    ///
+    /// # Errors
+    /// [`CoreError::SessionExpired`] when the token is no longer accepted, or a transport error.
+    pub async fn logout(&self, access_token: &str) -> Result<()> {
+        self.authed(Method::POST, "/auth/logout", access_token, |r| r)
+            .await
     }
 
     /// `GET /sync/pull`.

@@ -55,9 +55,42 @@ impl Store {
     /// [`crate::CoreError::SchemaTooNew`] for a file from a newer Onsite, or
     /// [`crate::CoreError::Store`].
     pub fn open(path: &Path) -> Result<Self> {
+        let conn = onsite_sqlite::open(path, MIGRATIONS)?;
+        // Customers' details must not stay readable in free pages once deleted.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         Ok(Self {
-            conn: Mutex::new(onsite_sqlite::open(path, MIGRATIONS)?),
+            conn: Mutex::new(conn),
         })
+    }
+
+    /// Leaves nothing of deleted rows in the files: rebuilds the database without free pages
+    /// (which may hold rows deleted before `secure_delete` was on) and empties the
+    /// write-ahead log (which holds earlier versions of pages). Another process reading at
+    /// the same moment can keep the log from emptying: then it says so.
+    ///
+    /// # Errors
+    /// [`crate::CoreError::Store`].
+    pub fn scrub(&self) -> Result<()> {
+        let conn = self.conn();
+        conn.execute_batch("VACUUM")?;
+        let (busy, _, _): (i64, i64, i64) =
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        if busy != 0 {
+            return Err(crate::CoreError::Store(
+                "another Onsite process kept the database's log from being emptied".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Starts a write transaction on `conn`. `BEGIN IMMEDIATE` takes the write lock first, so
+    /// when two processes share the store (the app and the CLI) the second waits its turn
+    /// (the busy timeout) instead of failing with "database is locked" when a transaction
+    /// that began by reading tries to write after the other one wrote.
+    fn write_tx(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+        conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {

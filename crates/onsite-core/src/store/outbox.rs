@@ -224,7 +224,7 @@ impl Store {
     /// [`CoreError::Store`].
     pub fn mark_sent(&self, ops: Vec<OutgoingOp>) -> Result<Vec<OutgoingOp>> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = Store::write_tx(&mut conn)?;
         let mut kept = Vec::with_capacity(ops.len());
         {
             let mut stmt = tx.prepare_cached(concat!(
@@ -267,7 +267,7 @@ impl Store {
             ));
         }
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = Store::write_tx(&mut conn)?;
         let mut acked = Acked::default();
         {
             let mut stmt = tx.prepare_cached(

@@ -32,7 +32,7 @@ impl Store {
     /// [`CoreError::Store`]; nothing of the page is kept then.
     pub fn apply_pull(&self, page: &PullPage) -> Result<Applied> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = Store::write_tx(&mut conn)?;
         if page.reset {
             clear_hq_records(&tx)?;
         }
@@ -178,7 +178,7 @@ impl Store {
     /// [`CoreError::Store`].
     pub fn clear_hq_records(&self) -> Result<()> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = Store::write_tx(&mut conn)?;
         clear_hq_records(&tx)?;
         set_in(&tx, Setting::Cursor, None)?;
         tx.commit()?;

@@ -140,7 +140,7 @@ impl Store {
     ) -> Result<OutboxEntry> {
         let number = number.trim();
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = Store::write_tx(&mut conn)?;
         let job = local_job(&tx, number)?;
         check(&tx, number, &job, &change)?;
         // A completed job takes no more time on site: a running timer stops as it completes,
@@ -178,7 +178,7 @@ impl Store {
     /// [`CoreError::InvalidInput`] when no such attachment was recorded here.
     pub fn withdraw(&self, op_id: OpId) -> Result<Option<String>> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = Store::write_tx(&mut conn)?;
         let found: Option<(String, String, String)> = tx
             .prepare_cached("SELECT kind, state, body FROM ops WHERE op_id = ?1")?
             .query_row([op_id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))

@@ -29,8 +29,10 @@ impl Store {
     /// # Errors
     /// [`CoreError::Store`].
     pub fn discard_ops(&self) -> Result<()> {
-        self.conn()
-            .execute_batch("DELETE FROM ops; DELETE FROM attachments;")?;
+        let mut conn = self.conn();
+        let tx = Store::write_tx(&mut conn)?;
+        tx.execute_batch("DELETE FROM ops; DELETE FROM attachments;")?;
+        tx.commit()?;
         Ok(())
     }
 }
