@@ -144,3 +144,40 @@ async fn idle_connections_are_capped_per_address_and_in_total() {
         }
     }
 }
+
+/// Before, a JSON body of 1.1 MB had its connection closed mid-send, so the client saw a reset
+/// instead of an answer. Now HQ reads and drops the rest and answers `413` with `{code,
+/// message}`, over real TLS, on HTTP/1.1 and HTTP/2 alike.
+#[tokio::test]
+async fn an_oversize_body_is_answered_not_reset() {
+    let hq = HqProcess::start();
+    hq.add_user("tina", "technician");
+    let client = client_from(&hq, IpAddr::from([127, 0, 0, 1]));
+    let login = json!({"username": "tina", "password": onsite_e2e::PASSWORD,
+                       "device_id": onsite_protocol::DeviceId::new()});
+    let tokens: serde_json::Value = client
+        .post(format!("{}/api/v1/auth/login", hq.url))
+        .json(&login)
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("tokens");
+    let token = tokens["access_token"]
+        .as_str()
+        .expect("a token")
+        .to_string();
+    let body = format!(r#"{{"ops": [{}]}}"#, "1,".repeat(550 * 1024) + "1");
+    let res = client
+        .post(format!("{}/api/v1/sync/push", hq.url))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("an answer, not a reset");
+    assert_eq!(res.status(), 413);
+    let error: serde_json::Value = res.json().await.expect("a JSON error");
+    assert_eq!(error["code"], "payload_too_large", "{error}");
+}

@@ -12,14 +12,18 @@ use std::process::ExitCode;
 
 /// `println!` that reports a closed standard output (e.g. piped into `head`) as an error
 /// instead of panicking; `main` treats that error as a normal end.
+/// Prints a line to standard output, with anything that could act on a terminal spelled out
+/// ([`safe::terminal`]): much of what is printed comes from HQ.
 macro_rules! out {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($arg)*)?
+        let line = format!($($arg)*);
+        writeln!(std::io::stdout().lock(), "{}", $crate::safe::terminal(&line))?
     }};
 }
 
 mod print;
+mod safe;
 use print::{describe, local, print_detail, print_outbox, window};
 
 #[derive(Parser)]
@@ -168,8 +172,8 @@ async fn main() -> ExitCode {
         Err(e) => {
             // Device errors carry messages written for people; show them without a trace.
             match e.downcast_ref::<CoreError>() {
-                Some(core) => eprintln!("error: {core}"),
-                None => eprintln!("error: {e:#}"),
+                Some(core) => eprintln!("error: {}", safe::terminal(&core.to_string())),
+                None => eprintln!("error: {}", safe::terminal(&format!("{e:#}"))),
             }
             ExitCode::FAILURE
         }

@@ -156,6 +156,45 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// A caller who dispatches (a dispatcher or an admin). As an argument before the body, it
+/// refuses others before the body is read, so a route's schema is never disclosed to a caller
+/// who may not use it.
+#[derive(Clone, Debug)]
+pub struct Dispatcher(pub Caller);
+
+/// A caller who is a technician, checked before the body is read (see [`Dispatcher`]).
+#[derive(Clone, Debug)]
+pub struct Technician(pub Caller);
+
+/// Roles that dispatch.
+pub const DISPATCH: &[Role] = &[Role::Dispatcher, Role::Admin];
+
+impl FromRequestParts<AppState> for Dispatcher {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        caller.require(DISPATCH)?;
+        Ok(Self(caller))
+    }
+}
+
+impl FromRequestParts<AppState> for Technician {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        caller.require(&[Role::Technician])?;
+        Ok(Self(caller))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

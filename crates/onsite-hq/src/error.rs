@@ -2,7 +2,7 @@
 
 use crate::storage::StorageError;
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use onsite_protocol::{ApiError, ErrorCode};
@@ -149,6 +149,24 @@ impl From<JsonRejection> for AppError {
             ErrorCode::MalformedJson
         };
         Self::new(status, code, r.body_text())
+    }
+}
+
+impl From<BytesRejection> for AppError {
+    fn from(r: BytesRejection) -> Self {
+        let status = r.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::new(
+                status,
+                ErrorCode::PayloadTooLarge,
+                format!(
+                    "the body is over the {} KiB this endpoint accepts",
+                    crate::routes::MAX_BODY_BYTES / 1024
+                ),
+            )
+        } else {
+            Self::new(status, ErrorCode::BadRequest, r.body_text())
+        }
     }
 }
 

@@ -48,6 +48,14 @@ pub fn validate(input: &JobInput) -> Result<(), String> {
         if n.trim().chars().any(char::is_whitespace) {
             return Err("number must not contain spaces".into());
         }
+        // People read numbers out and type them: no look-alike, invisible or direction-changing
+        // characters that would make two numbers look the same.
+        if let Some(c) = n.trim().chars().find(|c| !number_char(*c)) {
+            return Err(format!(
+                "number may hold only letters A-Z, digits and - _ . / # (found {:?})",
+                c
+            ));
+        }
     }
     required("summary", &input.summary, MAX_LINE)?;
     optional("description", input.description.as_deref(), MAX_TEXT)?;
@@ -73,6 +81,22 @@ pub fn validate(input: &JobInput) -> Result<(), String> {
         optional("asset.serial", a.serial.as_deref(), MAX_LINE)?;
     }
     window(input.scheduled_start, input.scheduled_end)
+}
+
+/// Characters a job number may hold.
+fn number_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '#')
+}
+
+/// Longest cancellation reason.
+pub const MAX_REASON: usize = 1_000;
+
+/// Checks the reason given when cancelling a job.
+///
+/// # Errors
+/// A message saying what is wrong with it.
+pub fn validate_reason(reason: Option<&str>) -> Result<(), String> {
+    optional("reason", reason, MAX_REASON)
 }
 
 /// Checks a job after an edit.
@@ -117,6 +141,9 @@ mod tests {
                 "site.address is required",
             ),
             (json!({"number": "J 1"}), "number must not contain spaces"),
+            (json!({"number": "J-1\u{200b}"}), "number may hold only"),
+            (json!({"number": "J-\u{202e}1"}), "number may hold only"),
+            (json!({"number": "Ј-1"}), "number may hold only"),
             (
                 json!({"customer": {"name": "B", "email": "nope"}}),
                 "customer.email",

@@ -36,6 +36,10 @@ crate::model::string_enum!(
         Busy => "busy",
         /// The request took longer than HQ allows (a body sent too slowly, say).
         Timeout => "timeout",
+        /// The body is compressed in a way HQ does not read (it reads gzip).
+        UnsupportedEncoding => "unsupported_encoding",
+        /// The request's address (path and query) is longer than HQ reads.
+        UriTooLong => "uri_too_long",
         /// Something failed at HQ; details are in HQ's log, not in the response.
         Internal => "internal",
     }

@@ -210,7 +210,7 @@ detail: string | null,
  */
 event: HistoryEvent, };
 
-export type ErrorCode = "bad_request" | "malformed_json" | "validation_failed" | "payload_too_large" | "not_found" | "method_not_allowed" | "unauthorized" | "token_expired" | "invalid_credentials" | "forbidden" | "conflict" | "invalid_transition" | "rate_limited" | "busy" | "timeout" | "internal";
+export type ErrorCode = "bad_request" | "malformed_json" | "validation_failed" | "payload_too_large" | "not_found" | "method_not_allowed" | "unauthorized" | "token_expired" | "invalid_credentials" | "forbidden" | "conflict" | "invalid_transition" | "rate_limited" | "busy" | "timeout" | "unsupported_encoding" | "uri_too_long" | "internal";
 
 export type ApiError = { 
 /**

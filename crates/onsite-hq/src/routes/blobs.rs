@@ -1,16 +1,16 @@
 //! Attachment content: `HEAD` says how much HQ holds, `PUT` appends a chunk, `GET` downloads.
 
 use super::AppState;
-use super::extract::Path;
-use crate::auth::Caller;
-use crate::blobs::BlobState;
+use super::extract::{Body as RawBody, Path};
+use crate::auth::{Caller, Dispatcher, Technician};
+use crate::blobs::{BlobState, Uploader};
 use crate::error::AppError;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use onsite_protocol::Role;
 use onsite_protocol::blob::{self, BlobStatus};
+use onsite_protocol::{ErrorCode, Role};
 
 fn with_state(state: BlobState, mut response: Response) -> Response {
     let headers = response.headers_mut();
@@ -22,14 +22,24 @@ fn with_state(state: BlobState, mut response: Response) -> Response {
     response
 }
 
+/// A technician learns what HQ holds of their own upload only; a dispatcher, whether HQ holds
+/// the content at all.
 pub async fn head(
     State(state): State<AppState>,
     caller: Caller,
     Path(sha256): Path<String>,
 ) -> Result<Response, AppError> {
-    caller.require(&[Role::Technician, Role::Dispatcher, Role::Admin])?;
     let blobs = state.blobs.clone();
-    let held = tokio::task::spawn_blocking(move || blobs.state(&sha256)).await??;
+    let by = Uploader(caller.user.id.0);
+    let technician = caller.user.role == Role::Technician;
+    let held = tokio::task::spawn_blocking(move || {
+        if technician {
+            blobs.state_for(&sha256, by)
+        } else {
+            blobs.state(&sha256)
+        }
+    })
+    .await??;
     Ok(with_state(held, StatusCode::OK.into_response()))
 }
 
@@ -43,17 +53,28 @@ fn number(headers: &HeaderMap, name: &str) -> Result<u64, AppError> {
 
 pub async fn put(
     State(state): State<AppState>,
-    caller: Caller,
+    Technician(caller): Technician,
     Path(sha256): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> Result<Response, AppError> {
-    caller.require(&[Role::Technician])?;
+    if body.len() > blob::MAX_CHUNK {
+        return Err(AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            format!(
+                "a chunk of {} bytes; at most {} KiB are accepted at once",
+                body.len(),
+                blob::MAX_CHUNK / 1024
+            ),
+        ));
+    }
     let offset = number(&headers, blob::OFFSET)?;
     let total = number(&headers, blob::TOTAL)?;
     let blobs = state.blobs.clone();
-    let held =
-        tokio::task::spawn_blocking(move || blobs.write(&sha256, offset, total, &body)).await??;
+    let by = Uploader(caller.user.id.0);
+    let held = tokio::task::spawn_blocking(move || blobs.write(&sha256, by, offset, total, &body))
+        .await??;
     let status = BlobStatus {
         received: held.received,
         complete: held.complete,
@@ -63,10 +84,9 @@ pub async fn put(
 
 pub async fn get(
     State(state): State<AppState>,
-    caller: Caller,
+    _: Dispatcher,
     Path(sha256): Path<String>,
 ) -> Result<Response, AppError> {
-    caller.require(&[Role::Dispatcher, Role::Admin])?;
     let blobs = state.blobs.clone();
     let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
         // Only complete content sits under its hash; uploads in progress are elsewhere.

@@ -37,6 +37,12 @@ pub const MAX_LIST_PAGE: u32 = 500;
 /// connection (and its slot) for ever. A 512 KiB chunk at 8 KB/s still fits.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
+/// Longest request address (path and query) read; longer ones are answered `414`.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// How much of a body declared over [`MAX_BODY_BYTES`] HQ reads (and drops) before answering
+/// `413`, so a client that sends before it listens still gets the answer rather than a reset.
+const MAX_DRAIN_BYTES: u64 = 8 * 1024 * 1024;
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -100,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(within_time))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestDecompressionLayer::new())
+        .layer(axum::middleware::from_fn(readable))
         // Fastest gzip: JSON still shrinks several times, at a fraction of the CPU of the default.
         .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
         .layer(CatchPanicLayer::custom(|_| {
@@ -117,6 +124,61 @@ pub fn router(state: AppState) -> Router {
                 )
             }),
         )
+}
+
+/// Refuses, with the API's `{code, message}`, what HQ will not read: an address over
+/// [`MAX_URI_BYTES`] (`414`), a body compressed other than with gzip (`415`), a body declared
+/// over [`MAX_BODY_BYTES`] (`413`, after reading and dropping up to [`MAX_DRAIN_BYTES`] of it).
+async fn readable(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let uri = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if uri > MAX_URI_BYTES {
+        return AppError::new(
+            StatusCode::URI_TOO_LONG,
+            ErrorCode::UriTooLong,
+            format!("the address is {uri} bytes; HQ reads at most {MAX_URI_BYTES}"),
+        )
+        .into_response();
+    }
+    let encoding = req
+        .headers()
+        .get(axum::http::header::CONTENT_ENCODING)
+        .map(|v| v.to_str().unwrap_or("?").trim().to_ascii_lowercase());
+    if let Some(encoding) = encoding.filter(|e| !matches!(e.as_str(), "gzip" | "identity" | "")) {
+        return AppError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnsupportedEncoding,
+            format!("bodies compressed as {encoding:?} are not read; send gzip or uncompressed"),
+        )
+        .into_response();
+    }
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if let Some(declared) = declared.filter(|n| *n > MAX_BODY_BYTES as u64) {
+        let mut body = req.into_body();
+        let mut drained = 0u64;
+        while drained < declared.min(MAX_DRAIN_BYTES) {
+            match http_body_util::BodyExt::frame(&mut body).await {
+                Some(Ok(frame)) => {
+                    drained += frame.data_ref().map_or(0, |d| d.len() as u64);
+                }
+                _ => break,
+            }
+        }
+        return AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            format!("the body has {declared} bytes; HQ accepts at most {MAX_BODY_BYTES}"),
+        )
+        .into_response();
+    }
+    next.run(req).await
 }
 
 /// Answers `408 timeout` when a request takes longer than [`REQUEST_TIMEOUT`]. Work already

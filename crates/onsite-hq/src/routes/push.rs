@@ -3,7 +3,7 @@
 
 use super::extract::{Json, Path, Query};
 use super::{AppState, MAX_LIST_PAGE};
-use crate::auth::Caller;
+use crate::auth::{Dispatcher, Technician};
 use crate::error::AppError;
 use crate::storage::{BlobSizes, Pusher};
 use axum::extract::State;
@@ -12,19 +12,16 @@ use chrono::Utc;
 use onsite_protocol::conflict::{ConflictQuery, ConflictView, ResolveRequest};
 use onsite_protocol::push::{JobOps, MAX_PUSH_OPS, PushRequest, PushResponse};
 use onsite_protocol::received::{ReceivedOps, ReceivedOpsQuery};
-use onsite_protocol::{ErrorCode, JobId, OpId, Outcome, Role};
-
-const DISPATCH: &[Role] = &[Role::Dispatcher, Role::Admin];
+use onsite_protocol::{ErrorCode, JobId, OpId, Outcome};
 
 type Reply<T> = Result<axum::Json<T>, AppError>;
 
 #[tracing::instrument(name = "push", skip_all, fields(user = %caller.user.username, device = %caller.device_id, ops = req.ops.len()))]
 pub async fn push(
     State(state): State<AppState>,
-    caller: Caller,
+    Technician(caller): Technician,
     Json(req): Json<PushRequest>,
 ) -> Reply<PushResponse> {
-    caller.require(&[Role::Technician])?;
     if req.ops.len() > MAX_PUSH_OPS {
         return Err(AppError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -35,17 +32,19 @@ pub async fn push(
             ),
         ));
     }
+    let by = crate::blobs::Uploader(caller.user.id.0);
     let pusher = Pusher {
         username: caller.user.username,
         device_id: caller.device_id,
     };
-    // What storage needs from the file system, read first and handed over as data.
+    // What storage needs from the file system, read first and handed over as data: only
+    // content this technician uploaded counts as held.
     let blobs = state.blobs.clone();
     let named: Vec<String> = req.ops.iter().filter_map(attachment_hash).collect();
     let sizes = tokio::task::spawn_blocking(move || {
         named
             .into_iter()
-            .filter_map(|sha| blobs.size(&sha).map(|n| (sha, n)))
+            .filter_map(|sha| blobs.size_for(&sha, by).map(|n| (sha, n)))
             .collect::<BlobSizes>()
     })
     .await?;
@@ -72,20 +71,18 @@ fn attachment_hash(raw: &serde_json::Value) -> Option<String> {
 
 pub async fn conflicts(
     State(state): State<AppState>,
-    caller: Caller,
+    _: Dispatcher,
     Query(q): Query<ConflictQuery>,
 ) -> Reply<Vec<ConflictView>> {
-    caller.require(DISPATCH)?;
     Ok(axum::Json(state.storage.conflicts(q.all).await?))
 }
 
 pub async fn resolve(
     State(state): State<AppState>,
-    caller: Caller,
+    Dispatcher(caller): Dispatcher,
     Path(op_id): Path<OpId>,
     Json(req): Json<ResolveRequest>,
 ) -> Reply<ConflictView> {
-    caller.require(DISPATCH)?;
     let now = Utc::now();
     let by = caller.user.username;
     Ok(axum::Json(
@@ -98,19 +95,17 @@ pub async fn resolve(
 
 pub async fn job_ops(
     State(state): State<AppState>,
-    caller: Caller,
+    _: Dispatcher,
     Path(id): Path<JobId>,
 ) -> Reply<JobOps> {
-    caller.require(DISPATCH)?;
     Ok(axum::Json(state.storage.job_ops(id).await?))
 }
 
 pub async fn received(
     State(state): State<AppState>,
-    caller: Caller,
+    _: Dispatcher,
     Query(q): Query<ReceivedOpsQuery>,
 ) -> Reply<ReceivedOps> {
-    caller.require(DISPATCH)?;
     let limit = q.limit.unwrap_or(MAX_LIST_PAGE).clamp(1, MAX_LIST_PAGE);
     Ok(axum::Json(
         state.storage.received_ops(q.after, limit).await?,

@@ -3,19 +3,17 @@
 use super::cursor;
 use super::extract::Query;
 use super::{AppState, MAX_PULL_PAGE};
-use crate::auth::Caller;
+use crate::auth::Technician;
 use crate::error::AppError;
 use axum::extract::State;
-use onsite_protocol::Role;
 use onsite_protocol::api::{PullPage, PullQuery};
 
 #[tracing::instrument(name = "pull", skip_all, fields(user = %caller.user.username, device = %caller.device_id))]
 pub async fn pull(
     State(state): State<AppState>,
-    caller: Caller,
+    Technician(caller): Technician,
     Query(q): Query<PullQuery>,
 ) -> Result<axum::Json<PullPage>, AppError> {
-    caller.require(&[Role::Technician])?;
     let limit = q.limit.unwrap_or(MAX_PULL_PAGE).clamp(1, MAX_PULL_PAGE);
     let position = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
         None => None,

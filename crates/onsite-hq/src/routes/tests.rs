@@ -387,6 +387,141 @@ async fn malformed_and_oversize_bodies_are_4xx() {
     );
 }
 
+/// Before, `[]` was read as a body with every field absent, a technician learned a
+/// dispatcher route's schema from its 400/422 before being told 403, and some refusals were
+/// not `{code, message}`.
+#[tokio::test]
+async fn hostile_requests_get_the_apis_errors() {
+    let hq = Hq::new().await;
+    let dana = hq.login("dana").await.access_token;
+    let tina = hq.login("tina").await.access_token;
+    let job = hq.create_job(&dana, "J-9", Some("tina")).await.job.id;
+    let send = |method: Method, path: String, token: &str, body: &'static str| {
+        let req = Request::builder()
+            .method(method)
+            .uri(format!("/api/v1{path}"))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        hq.send(req)
+    };
+    for (method, path) in [
+        (Method::POST, format!("/jobs/{job}/cancel")),
+        (Method::PATCH, format!("/jobs/{job}")),
+        (Method::POST, format!("/jobs/{job}/assign")),
+    ] {
+        let (status, body) = send(method.clone(), path.clone(), &dana, "[]").await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "malformed_json"),
+            "{method} {path}"
+        );
+        let (status, body) = send(method.clone(), path.clone(), &tina, "{not json").await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::FORBIDDEN, "forbidden"),
+            "{method} {path}: the role first"
+        );
+    }
+    let (status, body) = send(Method::POST, "/jobs".into(), &tina, "[1,2]").await;
+    assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
+    let (status, _) = send(Method::POST, "/sync/push".into(), &dana, "{}").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A cancel reason is bounded and plain text.
+    let long = json!({"reason": "x".repeat(crate::job_input::MAX_REASON + 1)});
+    let (status, body) = hq
+        .call(
+            Method::POST,
+            &format!("/jobs/{job}/cancel"),
+            Some(&dana),
+            Some(long),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+    );
+    let (status, _) = hq
+        .call(
+            Method::POST,
+            &format!("/jobs/{job}/cancel"),
+            Some(&dana),
+            Some(json!({"reason": "\u{1b}]8;;evil\u{7}"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A job number that looks like another is refused.
+    let (status, body) = hq
+        .call(
+            Method::POST,
+            "/jobs",
+            Some(&dana),
+            Some(
+                json!({"number": "J\u{2010}9", "kind": "repair", "summary": "x",
+                        "customer": {"name": "A"}, "site": {"address": "b"}}),
+            ),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+    );
+
+    let raw = |req: axum::http::request::Builder, body: Body| {
+        hq.send(
+            req.header(header::AUTHORIZATION, format!("Bearer {tina}"))
+                .body(body)
+                .unwrap(),
+        )
+    };
+    // A chunk over 512 KiB, a body compressed as brotli, an address of 9 KiB.
+    let sha = "0".repeat(64);
+    let (status, body) = raw(
+        Request::put(format!("/api/v1/blobs/{sha}"))
+            .header(onsite_protocol::blob::OFFSET, "0")
+            .header(onsite_protocol::blob::TOTAL, "1048576"),
+        Body::from(vec![0u8; 1024 * 1024]),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+    );
+    let (status, body) = raw(
+        Request::post("/api/v1/sync/push")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::CONTENT_ENCODING, "br"),
+        Body::from("{}"),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_encoding")
+    );
+    let (status, body) = raw(
+        Request::get(format!("/api/v1/sync/pull?cursor={}", "a".repeat(9 * 1024))),
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::URI_TOO_LONG, "uri_too_long")
+    );
+    let (status, body) = raw(
+        Request::post("/api/v1/sync/push")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::CONTENT_LENGTH, (1100 * 1024).to_string()),
+        Body::from(vec![b' '; 1100 * 1024]),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+    );
+}
+
 #[tokio::test]
 async fn dispatcher_creates_assigns_and_cancels() {
     let hq = Hq::new().await;

@@ -395,7 +395,8 @@ pub trait Storage: Send + Sync + 'static {
         technician: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<JobView>;
-    /// Cancels a job.
+    /// Cancels a job. Errors: `Invalid` for a reason over `job_input::MAX_REASON` characters or
+    /// with control characters.
     async fn cancel_job(
         &self,
         id: JobId,

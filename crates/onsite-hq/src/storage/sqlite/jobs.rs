@@ -170,6 +170,7 @@ pub fn cancel(
     reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<JobView> {
+    job_input::validate_reason(reason).map_err(StorageError::Invalid)?;
     let old = rows::job_by_id(tx, id)?.ok_or(StorageError::NotFound("job"))?;
     old.status.transition(JobStatus::Cancelled, Actor::Hq)?;
     let mut job = old.clone();
