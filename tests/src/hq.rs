@@ -336,10 +336,20 @@ impl Dispatcher {
     }
 
     /// Everything devices sent about job `number`.
+    /// Every op recorded against job `number`, all pages of them.
     pub async fn job_ops(&self, number: &str) -> JobOps {
         let id = self.job(number).await.job.id;
-        self.call::<(), _>(Method::GET, &format!("/jobs/{id}/ops"), None)
-            .await
+        let mut all: JobOps = self
+            .call::<(), _>(Method::GET, &format!("/jobs/{id}/ops"), None)
+            .await;
+        while let Some(after) = all.next.take() {
+            let page: JobOps = self
+                .call::<(), _>(Method::GET, &format!("/jobs/{id}/ops?after={after}"), None)
+                .await;
+            all.ops.extend(page.ops);
+            all.next = page.next;
+        }
+        all
     }
 
     /// Open conflicts.

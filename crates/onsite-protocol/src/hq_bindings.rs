@@ -43,6 +43,7 @@ fn hq_bindings_are_complete_and_current() {
         .add::<RecordedOp>()
         .add::<ReplacedValue>()
         .add::<JobOps>()
+        .add::<crate::push::JobOpsQuery>()
         .add::<ConflictView>()
         .add::<ConflictQuery>()
         .add::<ResolveRequest>()

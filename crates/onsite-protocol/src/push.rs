@@ -165,8 +165,23 @@ pub struct ReplacedValue {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct JobOps {
-    /// Every op HQ could read that names the job, in receive order, whatever its outcome.
+    /// A page of the ops HQ could read that name the job, in receive order, whatever their
+    /// outcome.
     pub ops: Vec<RecordedOp>,
-    /// Values of the job's customer phone and asset serial that lost, oldest first.
+    /// Values of the job's customer phone and asset serial that lost, oldest first (on the
+    /// first page only).
     pub replaced: Vec<ReplacedValue>,
+    /// Pass as `after` for the next page; absent on the last page.
+    #[serde(default)]
+    pub next: Option<i64>,
+}
+
+/// Query of `GET /jobs/{id}/ops`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct JobOpsQuery {
+    /// Continue after this position (a page's `next`).
+    pub after: Option<i64>,
+    /// Page size; HQ caps it.
+    pub limit: Option<u32>,
 }

@@ -771,13 +771,29 @@ replaced_at: string, };
 
 export type JobOps = { 
 /**
- * Every op HQ could read that names the job, in receive order, whatever its outcome.
+ * A page of the ops HQ could read that name the job, in receive order, whatever their
+ * outcome.
  */
 ops: Array<RecordedOp>, 
 /**
- * Values of the job's customer phone and asset serial that lost, oldest first.
+ * Values of the job's customer phone and asset serial that lost, oldest first (on the
+ * first page only).
  */
-replaced: Array<ReplacedValue>, };
+replaced: Array<ReplacedValue>, 
+/**
+ * Pass as `after` for the next page; absent on the last page.
+ */
+next: number | null, };
+
+export type JobOpsQuery = { 
+/**
+ * Continue after this position (a page's `next`).
+ */
+after: number | null, 
+/**
+ * Page size; HQ caps it.
+ */
+limit: number | null, };
 
 export type ConflictView = { 
 /**

@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use onsite_protocol::conflict::{ConflictQuery, ConflictView, ResolveRequest};
-use onsite_protocol::push::{JobOps, MAX_PUSH_OPS, PushRequest, PushResponse};
+use onsite_protocol::push::{JobOps, JobOpsQuery, MAX_PUSH_OPS, PushRequest, PushResponse};
 use onsite_protocol::received::{ReceivedOps, ReceivedOpsQuery};
 use onsite_protocol::{ErrorCode, JobId, OpId, Outcome};
 
@@ -97,8 +97,10 @@ pub async fn job_ops(
     State(state): State<AppState>,
     _: Dispatcher,
     Path(id): Path<JobId>,
+    Query(q): Query<JobOpsQuery>,
 ) -> Reply<JobOps> {
-    Ok(axum::Json(state.storage.job_ops(id).await?))
+    let limit = q.limit.unwrap_or(MAX_LIST_PAGE).clamp(1, MAX_LIST_PAGE);
+    Ok(axum::Json(state.storage.job_ops(id, q.after, limit).await?))
 }
 
 pub async fn received(

@@ -32,6 +32,7 @@ macro_rules! storage_conformance {
             a_session_ends_at_its_lifetime,
             sessions_end_by_number_user_and_device_and_with_their_account,
             the_session_list_shows_active_ones_and_far_ahead_clocks,
+            pages_of_recorded_ops_are_bounded_by_count_and_bytes,
         );
     };
     (@cases $make:expr; $($case:ident),+ $(,)?) => {
@@ -416,7 +417,7 @@ pub async fn an_op_is_recorded_once_however_often_it_is_pushed(s: &dyn Storage) 
         Some(onsite_protocol::Reason::OpIdReused)
     );
     // The refused reuse is on record too (HQ keeps every op), but applied only once.
-    let ops = s.job_ops(view.job.id).await.unwrap().ops;
+    let ops = s.job_ops(view.job.id, None, 100).await.unwrap().ops;
     let applied = ops
         .iter()
         .filter(|o| o.outcome == onsite_protocol::Outcome::Applied)
@@ -425,5 +426,74 @@ pub async fn an_op_is_recorded_once_however_often_it_is_pushed(s: &dyn Storage) 
     assert_eq!(
         s.job(view.job.id).await.unwrap().job.status,
         JobStatus::OnSite
+    );
+}
+
+/// Conformance case: the ops of a job, and HQ's log of received ops, come in pages bounded by
+/// count and by size, each continuing exactly where the last stopped.
+pub async fn pages_of_recorded_ops_are_bounded_by_count_and_bytes(s: &dyn Storage) {
+    let input: JobInput = serde_json::from_value(job("J-1", Some("tina"), "1")).unwrap();
+    let view = s.create_job(&input, Utc::now()).await.unwrap();
+    let device = DeviceId::new();
+    let pusher = Pusher {
+        username: "tina".into(),
+        device_id: device,
+    };
+    let long = "x".repeat(onsite_protocol::op::MAX_NOTE_CHARS - 10);
+    let ops: Vec<_> = (0..300)
+        .map(|n| {
+            json!({"op_id": onsite_protocol::OpId::new(), "device_id": device,
+                   "job_id": view.job.id, "hlc": format!("{:015}-{:010}-{device}", 1, n),
+                   "kind": "note", "text": format!("{n} {long}")})
+        })
+        .collect();
+    let pushed = s
+        .push(&pusher, &ops, &BlobSizes::new(), Utc::now())
+        .await
+        .unwrap();
+    assert!(pushed.results.iter().all(|r| r.outcome == onsite_protocol::Outcome::Applied));
+
+    let first = s.job_ops(view.job.id, None, 5).await.unwrap();
+    assert_eq!(first.ops.len(), 5);
+    let second = s.job_ops(view.job.id, first.next, 5).await.unwrap();
+    assert!(second.replaced.is_empty());
+    let seen: BTreeSet<_> = first
+        .ops
+        .iter()
+        .chain(&second.ops)
+        .map(|o| o.op.op_id)
+        .collect();
+    assert_eq!(seen.len(), 10, "no op twice");
+
+    let mut all = Vec::new();
+    let mut after = None;
+    loop {
+        let page = s.job_ops(view.job.id, after, 500).await.unwrap();
+        let bytes: usize = page
+            .ops
+            .iter()
+            .map(|o| serde_json::to_string(&o.op).unwrap().len())
+            .sum();
+        assert!(bytes <= MAX_PAGE_BYTES + 20_000, "a page of {bytes} bytes");
+        all.extend(page.ops.into_iter().map(|o| o.op.op_id));
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(all.len(), 300, "every op once, over several pages");
+    assert_eq!(all.iter().collect::<BTreeSet<_>>().len(), 300);
+
+    let log = s.received_ops(None, 500).await.unwrap();
+    assert!(
+        log.ops.len() < 300 && log.next.is_some(),
+        "{} ops in one page",
+        log.ops.len()
+    );
+    let rest = s.received_ops(log.next, 500).await.unwrap();
+    assert_eq!(
+        log.ops.last().unwrap().seq + 1,
+        rest.ops[0].seq,
+        "continues where it stopped"
     );
 }

@@ -120,6 +120,10 @@ pub const SESSION_LIFETIME: chrono::Duration = chrono::Duration::days(90);
 /// once). Later, or from another device, it is a copy and ends the session.
 pub const REFRESH_GRACE: chrono::Duration = chrono::Duration::seconds(30);
 
+/// How large a page of recorded ops (`GET /ops`, `GET /jobs/{id}/ops`) may grow, counting the
+/// ops as stored; a page always holds at least one op.
+pub const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
+
 /// A session's number, as `onsite-hq session list` shows it.
 pub type SessionId = i64;
 
@@ -429,8 +433,10 @@ pub trait Storage: Send + Sync + 'static {
         blobs: &BlobSizes,
         now: DateTime<Utc>,
     ) -> Result<PushResponse>;
-    /// Every op recorded against a job and the corrected values that lost.
-    async fn job_ops(&self, id: JobId) -> Result<JobOps>;
+    /// A page of the ops recorded against a job after `after` (at most `limit`, and fewer
+    /// when they would pass [`MAX_PAGE_BYTES`]; at least one), and, on the first page, the
+    /// corrected values that lost. Errors: `NotFound`.
+    async fn job_ops(&self, id: JobId, after: Option<i64>, limit: u32) -> Result<JobOps>;
     /// Conflicts, oldest first: open ones, or all with `all`.
     async fn conflicts(&self, all: bool) -> Result<Vec<ConflictView>>;
     /// Settles a conflict, with an optional note for the technician. Errors: `NotFound`,

@@ -343,8 +343,9 @@ impl Storage for SqliteStorage {
             .await
     }
 
-    async fn job_ops(&self, id: JobId) -> Result<JobOps> {
-        self.read(move |tx| ops::job_ops(tx, id)).await
+    async fn job_ops(&self, id: JobId, after: Option<i64>, limit: u32) -> Result<JobOps> {
+        self.read(move |tx| ops::job_ops(tx, id, after, limit))
+            .await
     }
 
     async fn conflicts(&self, all: bool) -> Result<Vec<ConflictView>> {

@@ -5,14 +5,14 @@
 
 use super::corrections::{self, Loser, Target};
 use super::feed::{bump, held};
-use super::recorded::{RECORDED_COLUMNS, name_people, of_job, recorded};
+use super::recorded::{RECORDED_COLUMNS, name_people, recorded};
 use super::rows::{self, parsed};
 use super::users;
 use crate::rules::batch::{self, FirstSeen, Replay};
 use crate::rules::clock::{self as clock_rule, Stamping};
 use crate::rules::feed;
 use crate::rules::merge::{self, Effect, Facts, JobFacts};
-use crate::storage::{BlobSizes, Pusher, Result, StorageError};
+use crate::storage::{BlobSizes, MAX_PAGE_BYTES, Pusher, Result, StorageError};
 use chrono::{DateTime, Utc};
 use onsite_protocol::conflict::{ConflictView, MAX_SETTLEMENT_NOTE_CHARS};
 use onsite_protocol::push::{JobOps, OpResult, PushResponse};
@@ -367,11 +367,16 @@ fn carry_out(
     Ok(())
 }
 
-pub fn job_ops(tx: &Transaction<'_>, id: JobId) -> Result<JobOps> {
+pub fn job_ops(tx: &Transaction<'_>, id: JobId, after: Option<i64>, limit: u32) -> Result<JobOps> {
     let job = rows::job_by_id(tx, id)?.ok_or(StorageError::NotFound("job"))?;
+    let (ops, next) = super::recorded::page_of_job(tx, id, after, limit)?;
     Ok(JobOps {
-        ops: of_job(tx, id, true)?,
-        replaced: corrections::history(tx, &job)?,
+        ops,
+        replaced: match after {
+            None => corrections::history(tx, &job)?,
+            Some(_) => Vec::new(),
+        },
+        next,
     })
 }
 
@@ -487,26 +492,38 @@ pub fn received(tx: &Transaction<'_>, after: Option<i64>, limit: u32) -> Result<
          reason, body FROM ops WHERE seq > ?1 ORDER BY seq LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![after.unwrap_or(0), i64::from(limit) + 1], |r| {
-        Ok(ReceivedOp {
-            seq: r.get(0)?,
-            op_id: r.get::<_, Option<uuid::Uuid>>(1)?.map(OpId),
-            device_id: DeviceId(r.get(2)?),
-            username: r.get(3)?,
-            job_id: r.get::<_, Option<uuid::Uuid>>(4)?.map(JobId),
-            hlc: r.get::<_, Option<String>>(5)?.and_then(|h| h.parse().ok()),
-            hq_hlc: r.get::<_, String>(6)?.parse().ok(),
-            received_at: r.get(7)?,
-            outcome: parsed(r, 8)?,
-            reason: r.get::<_, Option<String>>(9)?.and_then(|x| x.parse().ok()),
-            body: serde_json::from_str(&r.get::<_, String>(10)?).unwrap_or(Value::Null),
-        })
+        let body: String = r.get(10)?;
+        Ok((
+            body.len(),
+            ReceivedOp {
+                seq: r.get(0)?,
+                op_id: r.get::<_, Option<uuid::Uuid>>(1)?.map(OpId),
+                device_id: DeviceId(r.get(2)?),
+                username: r.get(3)?,
+                job_id: r.get::<_, Option<uuid::Uuid>>(4)?.map(JobId),
+                hlc: r.get::<_, Option<String>>(5)?.and_then(|h| h.parse().ok()),
+                hq_hlc: r.get::<_, String>(6)?.parse().ok(),
+                received_at: r.get(7)?,
+                outcome: parsed(r, 8)?,
+                reason: r.get::<_, Option<String>>(9)?.and_then(|x| x.parse().ok()),
+                body: serde_json::from_str(&body).unwrap_or(Value::Null),
+            },
+        ))
     })?;
-    let mut ops = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    let next = if ops.len() > limit as usize {
-        ops.truncate(limit as usize);
-        ops.last().map(|o| o.seq)
-    } else {
-        None
-    };
+    let mut ops = Vec::new();
+    let mut bytes = 0;
+    let mut more = false;
+    for row in rows {
+        let (size, op) = row?;
+        if ops.len() == limit as usize || (!ops.is_empty() && bytes + size > MAX_PAGE_BYTES) {
+            more = true;
+            break;
+        }
+        bytes += size;
+        ops.push(op);
+    }
+    let next = more
+        .then(|| ops.last().map(|o: &ReceivedOp| o.seq))
+        .flatten();
     Ok(ReceivedOps { ops, next })
 }

@@ -3,7 +3,7 @@
 
 use super::rows::parsed;
 use super::users;
-use crate::storage::Result;
+use crate::storage::{MAX_PAGE_BYTES, Result};
 use onsite_protocol::conflict::Settlement;
 use onsite_protocol::push::RecordedOp;
 use onsite_protocol::{JobId, Op, Resolution};
@@ -61,6 +61,43 @@ pub fn of_job(tx: &Transaction<'_>, job: JobId, all: bool) -> Result<Vec<Recorde
         name_people(tx, op)?;
     }
     Ok(out)
+}
+
+/// A page of every op recorded against `job` (whatever its outcome) after the position
+/// `after`, at most `limit` and within [`MAX_PAGE_BYTES`] (at least one); and the position to
+/// continue after, when there is more.
+pub fn page_of_job(
+    tx: &Transaction<'_>,
+    job: JobId,
+    after: Option<i64>,
+    limit: u32,
+) -> Result<(Vec<RecordedOp>, Option<i64>)> {
+    let sql = format!(
+        "SELECT seq, length(body), {RECORDED_COLUMNS} FROM ops WHERE job_id = ?1 AND seq > ?2 \
+         ORDER BY seq"
+    );
+    let mut stmt = tx.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params![job.0, after.unwrap_or(0)])?;
+    let (mut out, mut bytes, mut last) = (Vec::new(), 0usize, None);
+    while let Some(row) = rows.next()? {
+        let size: i64 = row.get(1)?;
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        if out.len() == limit as usize
+            || (!out.is_empty() && bytes.saturating_add(size) > MAX_PAGE_BYTES)
+        {
+            for op in &mut out {
+                name_people(tx, op)?;
+            }
+            return Ok((out, last));
+        }
+        bytes = bytes.saturating_add(size);
+        last = Some(row.get(0)?);
+        out.extend(recorded(row, 2)?);
+    }
+    for op in &mut out {
+        name_people(tx, op)?;
+    }
+    Ok((out, None))
 }
 
 /// Fills in the display names of the technician who sent `op` and of the dispatcher who
