@@ -121,6 +121,8 @@ fn fetch(client: &HqClient, token: &str, cursor: Option<String>) -> Fetch {
                 &PullQuery {
                     cursor,
                     limit: None,
+                    // Pages merge ops by id (`Store::apply_pull`).
+                    ops_since: Some(true),
                 },
             )
             .await

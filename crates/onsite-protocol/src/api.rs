@@ -65,6 +65,10 @@ pub struct PullQuery {
     pub cursor: Option<String>,
     /// Page size; HQ caps it.
     pub limit: Option<u32>,
+    /// The device merges ops by id: for jobs it already holds, send only the ops recorded or
+    /// settled since its cursor (listed in [`PullPage::ops_since`]).
+    #[serde(default)]
+    pub ops_since: Option<bool>,
 }
 
 /// One page of changes for the calling technician, in HQ commit order.
@@ -88,9 +92,14 @@ pub struct PullPage {
     #[serde(default)]
     pub history: Vec<StatusChange>,
     /// Every op HQ recorded against the jobs in `jobs` (applied ones and conflicts, from any
-    /// device), in the order HQ received them; it replaces what the device held for those jobs.
+    /// device), in the order HQ received them; it replaces what the device held for those jobs,
+    /// except for the jobs in `ops_since`.
     #[serde(default)]
     pub ops: Vec<RecordedOp>,
+    /// Jobs whose `ops` here are only those recorded or settled since the device's cursor
+    /// (when it asked with `ops_since`): merge them by op id into what it holds, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ops_since: Vec<JobId>,
     /// HQ's clock when the page was read; the device observes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hlc: Option<Hlc>,

@@ -219,6 +219,7 @@ fn pull_page() {
                 event: HistoryEvent::Assigned,
             }],
             ops: vec![recorded()],
+            ops_since: vec![JobId(uuid(1))],
             hlc: Some(hlc()),
             cursor: "c1.42".into(),
             reset: false,
@@ -230,6 +231,7 @@ fn pull_page() {
                             "at": "2026-11-23T09:00:00Z", "status": "assigned", "detail": "Tess Tech",
                             "event": "assigned"}],
                "ops": [recorded_json()],
+               "ops_since": ["0190a6e0-0000-7000-8000-000000000001"],
                "hlc": "001763900000000-0000000002-0190a6e0-0000-7000-8000-000000000008",
                "cursor": "c1.42", "reset": false, "more": false}),
     );
@@ -237,8 +239,9 @@ fn pull_page() {
         PullQuery {
             cursor: Some("c1.42".into()),
             limit: Some(500),
+            ops_since: Some(true),
         },
-        json!({"cursor": "c1.42", "limit": 500}),
+        json!({"cursor": "c1.42", "limit": 500, "ops_since": true}),
     );
 }
 

@@ -176,4 +176,63 @@ mod tests {
         assert_eq!(d.activity[1].op_id, mine.op_id);
         assert_eq!(d.activity[1].state, OpState::Applied, "HQ's record wins");
     }
+
+    /// A page that holds only what changed since the cursor merges by op id: what the device
+    /// held stays, a settled op is replaced where it was, a new one comes after the rest.
+    #[test]
+    fn a_page_of_changes_merges_into_what_the_device_held() {
+        let f = fixture();
+        let device = DeviceId(uuid::Uuid::from_u128(0xd2));
+        let note = |n: i64| Op {
+            op_id: OpId::new(),
+            device_id: device,
+            job_id: f.job.id,
+            hlc: Hlc {
+                wall: n,
+                counter: 0,
+                node: device,
+            },
+            recorded_at: None,
+            change: Change::Note {
+                text: format!("note {n}"),
+            },
+        };
+        let recorded = |op: Op| RecordedOp {
+            op,
+            by: "tina".into(),
+            by_name: None,
+            received_at: now(),
+            outcome: Outcome::Applied,
+            reason: None,
+            message: None,
+            settled: None,
+        };
+        let (one, two) = (recorded(note(1)), recorded(note(2)));
+        f.store
+            .apply_pull(&f.page(f.job.clone(), vec![one.clone(), two.clone()]))
+            .unwrap();
+        let mut changed = one.clone();
+        changed.by_name = Some("Tina Fischer".into());
+        let three = recorded(note(3));
+        let mut delta = f.page(f.job.clone(), vec![changed, three.clone()]);
+        delta.ops_since = vec![f.job.id];
+        f.store.apply_pull(&delta).unwrap();
+        let d = f.detail();
+        let ids: Vec<_> = d.activity.iter().map(|a| a.op_id).collect();
+        assert_eq!(
+            ids,
+            [one.op.op_id, two.op.op_id, three.op.op_id],
+            "in order, none lost"
+        );
+        assert_eq!(
+            d.activity[0].by.as_deref(),
+            Some("Tina Fischer"),
+            "replaced in place"
+        );
+        // A whole list (no `ops_since`) still replaces what was held.
+        f.store
+            .apply_pull(&f.page(f.job.clone(), vec![two.clone()]))
+            .unwrap();
+        assert_eq!(f.detail().activity.len(), 1);
+    }
 }

@@ -147,19 +147,29 @@ impl Store {
                     h.event.as_str()
                 ])?;
             }
-            // Likewise what HQ recorded against each job.
+            // Likewise what HQ recorded against each job: the page's ops replace what the
+            // device held, except for jobs whose page holds only what changed since the
+            // device's cursor, which merge by op id (a settled op replaced in place, a new
+            // one after the rest).
+            let since: std::collections::HashSet<_> = page.ops_since.iter().collect();
             let mut forget = tx.prepare_cached("DELETE FROM job_ops WHERE job_id = ?1")?;
-            for j in &page.jobs {
+            for j in page.jobs.iter().filter(|j| !since.contains(&j.id)) {
                 forget.execute([j.id.0])?;
             }
+            let mut replace =
+                tx.prepare_cached("UPDATE job_ops SET body = ?3 WHERE job_id = ?1 AND op_id = ?2")?;
             let mut record = tx.prepare_cached(
                 "INSERT INTO job_ops (job_id, seq, op_id, body) \
-                 SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM jobs WHERE id = ?1)",
+                 SELECT ?1, coalesce((SELECT max(seq) + 1 FROM job_ops WHERE job_id = ?1), 0), \
+                 ?2, ?3 WHERE EXISTS (SELECT 1 FROM jobs WHERE id = ?1)",
             )?;
-            for (seq, op) in page.ops.iter().enumerate() {
+            for op in &page.ops {
                 let body =
                     serde_json::to_string(op).map_err(|e| CoreError::Store(e.to_string()))?;
-                record.execute(params![op.op.job_id.0, seq, op.op.op_id.0, body])?;
+                let (job, id) = (op.op.job_id.0, op.op.op_id.0);
+                if replace.execute(params![job, id, body])? == 0 {
+                    record.execute(params![job, id, body])?;
+                }
             }
         }
         // The local view is HQ's state plus what HQ has not acknowledged yet.

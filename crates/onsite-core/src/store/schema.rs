@@ -120,6 +120,10 @@ pub const MIGRATIONS: &[&str] = &[
 
     DELETE FROM settings WHERE key = 'cursor';
     "#,
+    // 5: HQ's recorded ops found by id, so a page holding only what changed merges into them.
+    r#"
+    CREATE INDEX job_ops_by_op ON job_ops(job_id, op_id);
+    "#,
 ];
 
 #[cfg(test)]

@@ -27,9 +27,13 @@ pub async fn pull(
     let reset = position
         .as_ref()
         .is_some_and(|p| p.instance != state.storage.instance_id());
-    let after = position.filter(|_| !reset).map(|p| p.seq);
+    let position = position.filter(|_| !reset);
+    let after = position.as_ref().map(|p| p.seq);
+    let known = position
+        .and_then(|p| p.mark)
+        .filter(|_| q.ops_since == Some(true));
     let technician = caller.user.username;
-    let (mut page, pos) = state.storage.pull(&technician, after, limit).await?;
+    let (mut page, pos) = state.storage.pull(&technician, after, known, limit).await?;
     page.reset = reset;
     page.cursor = cursor::encode(&pos);
     tracing::info!(

@@ -3,8 +3,10 @@
 //! An engine's tests instantiate it with [`storage_conformance!`](crate::storage_conformance),
 //! giving a fresh, empty storage per case.
 
+mod delta;
 mod sessions;
 
+pub use delta::*;
 pub use sessions::*;
 
 use super::*;
@@ -33,6 +35,7 @@ macro_rules! storage_conformance {
             sessions_end_by_number_user_and_device_and_with_their_account,
             the_session_list_shows_active_ones_and_far_ahead_clocks,
             pages_of_recorded_ops_are_bounded_by_count_and_bytes,
+            a_pull_resends_only_the_ops_that_changed_since_the_cursor,
         );
     };
     (@cases $make:expr; $($case:ident),+ $(,)?) => {
@@ -99,7 +102,7 @@ async fn counts(s: &dyn Storage) -> (usize, usize, usize, usize) {
 }
 
 async fn pull_all(s: &dyn Storage, tech: &str, after: Option<i64>) -> (PullPage, i64) {
-    let (page, pos) = s.pull(tech, after, 1000).await.unwrap();
+    let (page, pos) = s.pull(tech, after, None, 1000).await.unwrap();
     (page, pos.seq)
 }
 
@@ -231,7 +234,7 @@ pub async fn pull_pages_never_skip_or_repeat(s: &dyn Storage) {
     let mut after = None;
     let mut seen = Vec::new();
     loop {
-        let (page, pos) = s.pull("tina", after, 10).await.unwrap();
+        let (page, pos) = s.pull("tina", after, None, 10).await.unwrap();
         seen.extend(page.jobs.iter().map(|j| j.number.clone()));
         after = Some(pos.seq);
         if !page.more {
@@ -451,7 +454,12 @@ pub async fn pages_of_recorded_ops_are_bounded_by_count_and_bytes(s: &dyn Storag
         .push(&pusher, &ops, &BlobSizes::new(), Utc::now())
         .await
         .unwrap();
-    assert!(pushed.results.iter().all(|r| r.outcome == onsite_protocol::Outcome::Applied));
+    assert!(
+        pushed
+            .results
+            .iter()
+            .all(|r| r.outcome == onsite_protocol::Outcome::Applied)
+    );
 
     let first = s.job_ops(view.job.id, None, 5).await.unwrap();
     assert_eq!(first.ops.len(), 5);

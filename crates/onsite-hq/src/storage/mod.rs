@@ -296,6 +296,8 @@ pub struct FeedPosition {
     pub instance: String,
     /// Last change sequence number delivered.
     pub seq: i64,
+    /// The feed's position when the page was read (absent in cursors of older HQs).
+    pub mark: Option<i64>,
 }
 
 /// Who is pushing ops: from the session, never from the ops.
@@ -416,10 +418,15 @@ pub trait Storage: Send + Sync + 'static {
 
     /// The next page of `technician`'s change feed after `after` (or from the start). The
     /// returned page's `cursor` field is left empty; the caller encodes `FeedPosition`.
+    /// `known` is the `mark` of the device's cursor when the device merges ops by id: then a
+    /// job it already holds, unchanged in between but for one stamp, carries only the ops
+    /// recorded or settled since (listed in `ops_since`); see the SQLite engine's `feed::page`
+    /// for why that loses nothing.
     async fn pull(
         &self,
         technician: &str,
         after: Option<i64>,
+        known: Option<i64>,
         limit: u32,
     ) -> Result<(PullPage, FeedPosition)>;
 

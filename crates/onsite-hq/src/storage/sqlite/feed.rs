@@ -27,10 +27,41 @@ pub fn bump(tx: &Transaction<'_>, technician: &str, job: JobId) -> Result<()> {
         .query_row([], rows::one)?;
     tx.prepare_cached(
         "INSERT INTO job_feed (technician, job_id, seq) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (technician, job_id) DO UPDATE SET seq = excluded.seq",
+         ON CONFLICT (technician, job_id) DO UPDATE SET prev_seq = seq, seq = excluded.seq",
     )?
     .execute(params![technician, job.0, seq])?;
     Ok(())
+}
+
+/// The feed's position now: every stamp committed so far is at or below it.
+pub fn position(tx: &Transaction<'_>) -> Result<i64> {
+    Ok(tx
+        .prepare_cached("SELECT value FROM counters WHERE name = 'feed_seq'")?
+        .query_row([], rows::one)?)
+}
+
+/// Marks what a transaction changed of the ops — those it recorded (`seq` above `recorded_after`)
+/// or the one it settled — as changed at the feed's position at its end, which is at or above
+/// every stamp it made. Called last in the transaction.
+pub fn mark_ops_changed(tx: &Transaction<'_>, changed: OpsChanged) -> Result<()> {
+    let at = position(tx)?;
+    match changed {
+        OpsChanged::RecordedAfter(seq) => tx
+            .prepare_cached("UPDATE ops SET changed_seq = ?1 WHERE seq > ?2")?
+            .execute(params![at, seq])?,
+        OpsChanged::Settled(op_id) => tx
+            .prepare_cached("UPDATE ops SET changed_seq = ?1 WHERE op_id = ?2")?
+            .execute(params![at, op_id.0])?,
+    };
+    Ok(())
+}
+
+/// Which ops a transaction changed.
+pub enum OpsChanged {
+    /// Those recorded after this `seq`.
+    RecordedAfter(i64),
+    /// This one, settled.
+    Settled(onsite_protocol::OpId),
 }
 
 /// Whether `technician` holds or held `job` (it has a row in their feed).
@@ -54,17 +85,26 @@ pub fn bump_referencing(tx: &Transaction<'_>, column: &str, id: uuid::Uuid) -> R
     Ok(())
 }
 
-/// Reads one page of `technician`'s feed after `after`. Returns the page (cursor left empty)
-/// and the sequence number to resume after.
+/// Reads one page of `technician`'s feed after `after`. Returns the page (cursor left empty),
+/// the sequence number to resume after, and the feed's position when the page was read.
+///
+/// `known` is the feed's position when the device read its previous page, if it asked for
+/// only what changed: then a job whose feed row was stamped once since the device received it
+/// (its previous stamp at or below `after`, its stamp after `known`) carries only the ops
+/// recorded or settled after `known`, and is listed in `ops_since`. Any op changed before
+/// `known` was changed before that job's previous stamp (a change of its ops stamps the row),
+/// so the device has it. Every other job carries all its ops.
 pub fn page(
     tx: &Transaction<'_>,
     technician: &str,
     after: Option<i64>,
+    known: Option<i64>,
     limit: u32,
-) -> Result<(PullPage, i64)> {
+) -> Result<(PullPage, i64, i64)> {
+    let mark = position(tx)?;
     let after = after.unwrap_or(0);
     let sql = format!(
-        "SELECT f.seq, f.job_id, j.{} FROM job_feed f \
+        "SELECT f.seq, f.job_id, f.prev_seq, j.{} FROM job_feed f \
          LEFT JOIN jobs j ON j.id = f.job_id AND j.technician = f.technician \
          WHERE f.technician = ?1 AND f.seq > ?2 ORDER BY f.seq LIMIT ?3",
         JOB_COLUMNS.replace(", ", ", j.")
@@ -79,11 +119,16 @@ pub fn page(
             page.more = true;
             break;
         }
-        if row.get_ref(2)?.data_type() == rusqlite::types::Type::Null {
+        if row.get_ref(3)?.data_type() == rusqlite::types::Type::Null {
             page.removed.push(JobId(row.get(1)?));
         } else {
-            let job = rows::job(row, 2)?;
-            let ops = super::recorded::of_job(tx, job.id, false)?;
+            let job = rows::job(row, 3)?;
+            let (seq, prev): (i64, Option<i64>) = (row.get(0)?, row.get(2)?);
+            let since = known.filter(|k| prev.is_some_and(|p| p <= after) && seq > *k);
+            let ops = super::recorded::of_job(tx, job.id, since)?;
+            if since.is_some() {
+                page.ops_since.push(job.id);
+            }
             // A job's ops travel with it; a page stops before they make it too heavy (but
             // always carries at least one job, however many ops it has).
             if !page.jobs.is_empty() && page.ops.len() + ops.len() > MAX_PAGE_OPS {
@@ -112,5 +157,5 @@ pub fn page(
         page.history.extend(rows::status_history(tx, job.id)?);
     }
     page.hlc = Some(super::clock::current(tx)?);
-    Ok((page, last))
+    Ok((page, last, mark))
 }

@@ -316,17 +316,19 @@ impl Storage for SqliteStorage {
         &self,
         technician: &str,
         after: Option<i64>,
+        known: Option<i64>,
         limit: u32,
     ) -> Result<(PullPage, FeedPosition)> {
         let technician = technician.to_string();
-        let (page, seq) = self
-            .read(move |tx| feed::page(tx, &technician, after, limit))
+        let (page, seq, mark) = self
+            .read(move |tx| feed::page(tx, &technician, after, known, limit))
             .await?;
         Ok((
             page,
             FeedPosition {
                 instance: self.engine.instance.clone(),
                 seq,
+                mark: Some(mark),
             },
         ))
     }

@@ -31,6 +31,9 @@ pub fn push(
     now: DateTime<Utc>,
 ) -> Result<PushResponse> {
     let mut clock = super::clock::load(tx)?;
+    let before: i64 = tx
+        .prepare_cached("SELECT coalesce(max(seq), 0) FROM ops")?
+        .query_row([], rows::one)?;
     let parsed: Vec<std::result::Result<Op, OpRejection>> = raw.iter().map(batch::parse).collect();
     let mut results: Vec<Option<OpResult>> = vec![None; raw.len()];
     for i in batch::order(&parsed) {
@@ -39,6 +42,7 @@ pub fn push(
         )?);
     }
     super::clock::save(tx, &clock)?;
+    super::feed::mark_ops_changed(tx, super::feed::OpsChanged::RecordedAfter(before))?;
     Ok(PushResponse {
         results: results
             .into_iter()
@@ -481,6 +485,7 @@ pub fn resolve(
             bump(tx, technician, current.id)?;
         }
     }
+    super::feed::mark_ops_changed(tx, super::feed::OpsChanged::Settled(op_id))?;
     conflict_views(tx, true, Some(op_id))?
         .pop()
         .ok_or(StorageError::NotFound("conflict"))

@@ -44,15 +44,16 @@ pub fn recorded(row: &Row<'_>, base: usize) -> rusqlite::Result<Option<RecordedO
     }))
 }
 
-/// The ops recorded against `job`, in receive order; with `all` false only those that count
-/// (applied and conflicts), as devices receive them.
-pub fn of_job(tx: &Transaction<'_>, job: JobId, all: bool) -> Result<Vec<RecordedOp>> {
+/// The ops that count (applied and conflicts) recorded against `job`, as devices receive
+/// them, in receive order: all of them, or only those recorded or settled after the feed
+/// position `since`.
+pub fn of_job(tx: &Transaction<'_>, job: JobId, since: Option<i64>) -> Result<Vec<RecordedOp>> {
     let sql = format!(
-        "SELECT {RECORDED_COLUMNS} FROM ops WHERE job_id = ?1 AND (?2 OR outcome <> 'rejected') \
-         ORDER BY seq"
+        "SELECT {RECORDED_COLUMNS} FROM ops WHERE job_id = ?1 AND changed_seq > ?2 \
+         AND outcome <> 'rejected' ORDER BY seq"
     );
     let mut stmt = tx.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![job.0, all], |r| recorded(r, 0))?;
+    let rows = stmt.query_map(params![job.0, since.unwrap_or(-1)], |r| recorded(r, 0))?;
     let mut out = Vec::new();
     for r in rows {
         out.extend(r?);

@@ -196,6 +196,14 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX sessions_device ON sessions(device_id);
     INSERT INTO meta (key, value) VALUES ('token_key', lower(hex(randomblob(32))));
     "#,
+    // 7: a pull resends only what changed: the feed position by which each op was last
+    // recorded or settled (0 for those before), and each feed row's position before its latest
+    // stamp.
+    r#"
+    ALTER TABLE ops ADD COLUMN changed_seq INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX ops_job_changed ON ops(job_id, changed_seq);
+    ALTER TABLE job_feed ADD COLUMN prev_seq INTEGER;
+    "#,
 ];
 
 #[cfg(test)]
