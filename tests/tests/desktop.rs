@@ -177,6 +177,17 @@ fn log_in_see_my_jobs_read_a_warranty_and_keep_working_offline() {
     sync_settled(&app, "offline");
     assert!(app.text(&app.by_id("sync-last")).starts_with("Last sync"));
     app.keep_screenshot("ui-screenshots", "job-list-offline");
+
+    // Logging out with HQ away removes the data and says plainly that HQ was not told.
+    app.click_id("logout");
+    app.click_id("logout-confirm");
+    let notice = app.wait("the login screen's notice", |a| {
+        let text = a.text(&a.by_id("login-notice"));
+        (!text.is_empty()).then_some(text)
+    });
+    assert!(notice.contains("HQ could not be told"), "{notice}");
+    assert!(notice.contains("ask an HQ admin to revoke it"), "{notice}");
+    app.keep_screenshot("ui-screenshots", "logged-out-offline");
     app.close();
 }
 

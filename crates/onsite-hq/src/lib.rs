@@ -9,6 +9,8 @@ pub mod blobs;
 pub mod connections;
 pub mod demo;
 pub mod error;
+#[cfg(test)]
+mod fuzz;
 pub mod import;
 pub mod job_input;
 pub mod password;

@@ -204,9 +204,15 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let folder = dir.path().join("data");
-        private::dir(&folder).unwrap();
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode(&folder), 0o700);
+        private::dir(&folder.join("a/b")).unwrap();
+        for created in ["", "a", "a/b"] {
+            assert_eq!(
+                mode(&folder.join(created)),
+                0o700,
+                "{created:?}: parents too"
+            );
+        }
         let path = folder.join("x.db");
         let conn = open(&path, V1).unwrap();
         conn.execute("INSERT INTO t (a) VALUES ('x')", []).unwrap();

@@ -7,12 +7,17 @@ use std::fs::OpenOptions;
 use std::io;
 use std::path::Path;
 
-/// Creates `path` (and its parents) if needed and makes it readable by its owner only.
+/// Creates `path` (and its parents) if needed and makes it, and every parent it created,
+/// readable by its owner only.
 ///
 /// # Errors
 /// When the folder cannot be created or its permissions set.
 pub fn dir(path: &Path) -> io::Result<()> {
+    let created: Vec<&Path> = path.ancestors().take_while(|p| !p.exists()).collect();
     std::fs::create_dir_all(path)?;
+    for folder in created {
+        restrict(folder, 0o700)?;
+    }
     restrict(path, 0o700)
 }
 

@@ -3,7 +3,7 @@
 
 mod auth;
 mod blobs;
-mod cursor;
+pub(crate) mod cursor;
 mod extract;
 mod jobs;
 mod push;
