@@ -187,7 +187,6 @@ fn log_in_see_my_jobs_read_a_warranty_and_keep_working_offline() {
     });
     assert!(notice.contains("HQ could not be told"), "{notice}");
     assert!(notice.contains("ask an HQ admin to revoke it"), "{notice}");
-    app.keep_screenshot("ui-screenshots", "logged-out-offline");
     app.close();
 }
 
