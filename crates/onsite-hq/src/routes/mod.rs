@@ -162,15 +162,19 @@ async fn readable(
         .and_then(|v| v.parse::<u64>().ok());
     if let Some(declared) = declared.filter(|n| *n > MAX_BODY_BYTES as u64) {
         let mut body = req.into_body();
-        let mut drained = 0u64;
-        while drained < declared.min(MAX_DRAIN_BYTES) {
-            match http_body_util::BodyExt::frame(&mut body).await {
-                Some(Ok(frame)) => {
-                    drained += frame.data_ref().map_or(0, |d| d.len() as u64);
+        // Within the request's time limit, so a body sent a byte at a time holds nothing long.
+        let _ = tokio::time::timeout(REQUEST_TIMEOUT, async {
+            let mut drained = 0u64;
+            while drained < declared.min(MAX_DRAIN_BYTES) {
+                match http_body_util::BodyExt::frame(&mut body).await {
+                    Some(Ok(frame)) => {
+                        drained += frame.data_ref().map_or(0, |d| d.len() as u64);
+                    }
+                    _ => break,
                 }
-                _ => break,
             }
-        }
+        })
+        .await;
         return AppError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::PayloadTooLarge,

@@ -116,6 +116,16 @@ pub async fn a_pull_resends_only_the_ops_that_changed_since_the_cursor(s: &dyn S
     assert!(moved.ops_since.is_empty());
     assert_eq!(moved.ops.iter().filter(|o| o.op.job_id == other).count(), 3);
 
+    // A job that goes to tom and comes back: her device dropped it, so every op comes again.
+    let (_, held) = pull_from(s, None, None).await;
+    s.assign_job(other, Some("tom"), Utc::now()).await.unwrap();
+    let (gone, away) = pull_from(s, Some(held.seq), held.mark).await;
+    assert_eq!(gone.removed, vec![other]);
+    s.assign_job(other, Some("tina"), Utc::now()).await.unwrap();
+    let (back, _) = pull_from(s, Some(away.seq), away.mark).await;
+    assert!(back.ops_since.is_empty(), "{:?}", back.ops_since);
+    assert_eq!(back.ops.iter().filter(|o| o.op.job_id == other).count(), 3);
+
     // An edit that touches no op still sends an empty delta, not the whole list.
     let (_, now) = pull_from(s, None, None).await;
     let patch: JobPatch =

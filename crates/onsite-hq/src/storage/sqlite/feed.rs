@@ -20,6 +20,17 @@ pub const MAX_PAGE_OPS: usize = 5_000;
 
 /// Stamps `job` in `technician`'s feed with a fresh sequence number.
 pub fn bump(tx: &Transaction<'_>, technician: &str, job: JobId) -> Result<()> {
+    stamp_row(tx, technician, job, false)
+}
+
+/// Stamps `job` in the feed of `technician`, who now receives it (again): their device does
+/// not hold its ops (it dropped them if it held the job before), so the row forgets its
+/// previous stamp and the next pull carries every op.
+pub fn bump_entering(tx: &Transaction<'_>, technician: &str, job: JobId) -> Result<()> {
+    stamp_row(tx, technician, job, true)
+}
+
+fn stamp_row(tx: &Transaction<'_>, technician: &str, job: JobId, entering: bool) -> Result<()> {
     let seq: i64 = tx
         .prepare_cached(
             "UPDATE counters SET value = value + 1 WHERE name = 'feed_seq' RETURNING value",
@@ -27,9 +38,10 @@ pub fn bump(tx: &Transaction<'_>, technician: &str, job: JobId) -> Result<()> {
         .query_row([], rows::one)?;
     tx.prepare_cached(
         "INSERT INTO job_feed (technician, job_id, seq) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (technician, job_id) DO UPDATE SET prev_seq = seq, seq = excluded.seq",
+         ON CONFLICT (technician, job_id) DO UPDATE SET \
+         prev_seq = CASE WHEN ?4 THEN NULL ELSE seq END, seq = excluded.seq",
     )?
-    .execute(params![technician, job.0, seq])?;
+    .execute(params![technician, job.0, seq, entering])?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! Writing jobs: import, create, edit, assign, cancel. Each keeps the change feed in step.
 
 use super::corrections::{self, Target};
-use super::feed::{bump, bump_referencing};
+use super::feed::{bump, bump_entering, bump_referencing};
 use super::rows::{self, JOB_COLUMNS};
 use super::users;
 use crate::job_input;
@@ -202,8 +202,13 @@ pub(super) fn save(
 
 /// Stamps the feed of whoever the change to `job` concerns (`crate::rules::feed`).
 fn stamp(tx: &Transaction<'_>, previous: Option<&str>, job: &Job) -> Result<()> {
-    for technician in feed::on_job_change(previous, job.technician.as_deref()) {
-        bump(tx, technician, job.id)?;
+    let current = job.technician.as_deref();
+    for technician in feed::on_job_change(previous, current) {
+        if previous != current && current == Some(technician) {
+            bump_entering(tx, technician, job.id)?;
+        } else {
+            bump(tx, technician, job.id)?;
+        }
     }
     Ok(())
 }
