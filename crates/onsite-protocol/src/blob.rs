@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Answer of `PUT /blobs/{sha256}` (also in the headers of `HEAD`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BlobStatus {
     /// Bytes HQ holds, contiguous from the start.
     pub received: u64,

@@ -19,6 +19,7 @@ string_enum!(
 /// A conflict's state: open, or settled by a dispatcher.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Settlement {
     /// What was decided.
     pub resolution: Resolution,
@@ -37,6 +38,7 @@ pub struct Settlement {
 /// `GET /conflicts`: one conflict with what a dispatcher needs to decide.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConflictView {
     /// The conflicting op.
     pub op: RecordedOp,
@@ -51,6 +53,7 @@ pub struct ConflictView {
 /// Query of `GET /conflicts`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct ConflictQuery {
     /// Include settled conflicts too (default: open ones only).
     #[serde(default)]
@@ -61,6 +64,7 @@ pub struct ConflictQuery {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResolveRequest {
     /// The decision.
     pub resolution: Resolution,

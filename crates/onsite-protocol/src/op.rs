@@ -34,6 +34,7 @@ string_enum!(
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Change {
     /// The technician moves the job to `to`.
     Status {
@@ -294,6 +295,7 @@ impl Change {
 /// One operation as the device sends it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Op {
     /// Minted on the device; the idempotency key.
     pub op_id: OpId,
@@ -305,6 +307,7 @@ pub struct Op {
     /// wall part is no time to show people: after seeing a stamp from a clock that runs
     /// ahead, every clock's stamps follow it.
     #[cfg_attr(feature = "ts", ts(type = "string"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub hlc: Hlc,
     /// When the technician recorded it, by the device's own wall clock: the time people are
     /// shown. Absent from ops older devices sent, and dropped by HQ when it is further ahead

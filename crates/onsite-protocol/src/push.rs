@@ -71,6 +71,7 @@ string_enum!(
 /// `POST /sync/push`: ops in the order the device recorded them. Each op is judged on its own,
 /// so one malformed op never costs the others; that is why they travel as raw JSON.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     /// The ops; at most [`MAX_PUSH_OPS`].
     pub ops: Vec<serde_json::Value>,
@@ -79,6 +80,7 @@ pub struct PushRequest {
 /// HQ's answer about one op.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpResult {
     /// The op's id, when it had a readable one.
     pub op_id: Option<OpId>,
@@ -108,17 +110,20 @@ impl OpResult {
 /// Answer of `POST /sync/push`: one result per op, in the request's order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     /// One per pushed op, same order.
     pub results: Vec<OpResult>,
     /// HQ's clock after the push; the device observes it so its next stamps follow HQ's.
     #[cfg_attr(feature = "ts", ts(type = "string"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub hlc: Hlc,
 }
 
 /// An op as HQ recorded it against a job: sent to devices with the job, shown to dispatchers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordedOp {
     /// The op as the device sent it.
     #[serde(flatten)]
@@ -146,6 +151,7 @@ pub struct RecordedOp {
 /// A value that lost a last-writer-wins merge (or was overwritten), kept for the record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReplacedValue {
     /// `contact_phone` or `asset_serial`.
     pub field: String,
@@ -153,6 +159,7 @@ pub struct ReplacedValue {
     pub value: Option<String>,
     /// Its clock stamp, when it had one.
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub hlc: Option<Hlc>,
     /// Who had set it, when known.
     pub by: Option<String>,
@@ -164,6 +171,7 @@ pub struct ReplacedValue {
 /// lost.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobOps {
     /// A page of the ops HQ could read that name the job, in receive order, whatever their
     /// outcome.
@@ -179,6 +187,7 @@ pub struct JobOps {
 /// Query of `GET /jobs/{id}/ops`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct JobOpsQuery {
     /// Continue after this position (a page's `next`).
     pub after: Option<i64>,

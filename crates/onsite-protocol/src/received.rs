@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// One entry of HQ's log of received ops, whatever became of them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReceivedOp {
     /// Receive order at HQ; strictly increasing.
     pub seq: i64,
@@ -22,11 +23,13 @@ pub struct ReceivedOp {
     pub job_id: Option<JobId>,
     /// The device's clock stamp, if readable.
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub hlc: Option<Hlc>,
     /// HQ's clock when it recorded the op; absent only if the stored stamp cannot be read
     /// (a database written by a version whose clock could overflow), so one bad row never
     /// costs the rest of the page.
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub hq_hlc: Option<Hlc>,
     /// HQ's wall clock when it recorded the op.
     pub received_at: DateTime<Utc>,
@@ -37,12 +40,14 @@ pub struct ReceivedOp {
     pub reason: Option<Reason>,
     /// The op exactly as received.
     #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub body: serde_json::Value,
 }
 
 /// Query of `GET /ops`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct ReceivedOpsQuery {
     /// Continue after this `seq`.
     pub after: Option<i64>,
@@ -53,6 +58,7 @@ pub struct ReceivedOpsQuery {
 /// Answer of `GET /ops`, in receive order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReceivedOps {
     /// This page.
     pub ops: Vec<ReceivedOp>,

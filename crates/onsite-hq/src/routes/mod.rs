@@ -6,6 +6,7 @@ mod blobs;
 pub(crate) mod cursor;
 mod extract;
 mod jobs;
+pub mod openapi;
 mod push;
 mod sync;
 #[cfg(test)]
@@ -73,6 +74,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/health", get(auth::health))
+        .route("/openapi.json", get(openapi::serve))
         .route("/auth/login", post(auth::login))
         .route("/auth/refresh", post(auth::refresh))
         .route("/auth/logout", post(auth::logout))

@@ -143,6 +143,15 @@ async fn health_answers() {
 }
 
 #[tokio::test]
+async fn the_api_description_is_served_to_anyone() {
+    let hq = Hq::new().await;
+    let (status, body) = hq.call(Method::GET, "/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert!(body["paths"]["/api/v1/sync/push"]["post"].is_object());
+}
+
+#[tokio::test]
 async fn unknown_routes_and_methods_get_json_errors() {
     let hq = Hq::new().await;
     let (status, body) = hq.call(Method::GET, "/nope", None, None).await;

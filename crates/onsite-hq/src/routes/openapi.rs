@@ -1,0 +1,331 @@
+//! The OpenAPI 3.1 description of the whole API, served at `GET /api/v1/openapi.json`, so
+//! tools nobody here wrote (Schemathesis, client generators) can use and attack it. Bodies
+//! are described by the protocol types themselves (`onsite-protocol`'s `openapi` feature);
+//! the operations are declared here, one per route, next to nothing else, and a test checks
+//! that every route of the router is here and nothing else is.
+// The functions below exist only to carry their operation's description.
+#![allow(dead_code)]
+
+use onsite_protocol::api::{
+    AssignRequest, CancelRequest, Health, JobInput, JobList, JobListQuery, JobPatch, JobView,
+    LoginRequest, PullPage, PullQuery, RefreshRequest, Tokens,
+};
+use onsite_protocol::blob::BlobStatus;
+use onsite_protocol::conflict::{ConflictQuery, ConflictView, ResolveRequest};
+use onsite_protocol::push::{JobOps, JobOpsQuery, PushRequest, PushResponse};
+use onsite_protocol::received::{ReceivedOps, ReceivedOpsQuery};
+use onsite_protocol::{ApiError, User};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// The description.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Onsite HQ API",
+        description = "The HTTP API devices and dispatchers use (docs/PROTOCOL.md). Every \
+                       error is `{code, message}` with a stable code.",
+    ),
+    paths(
+        health, login, refresh, logout, me, list_jobs, create_job, get_job, update_job,
+        job_by_number, assign_job, cancel_job, job_ops, pull, push, conflicts, resolve,
+        received_ops, blob_head, blob_put, blob_get, description
+    ),
+    modifiers(&Bearer),
+)]
+pub struct ApiDoc;
+
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The description as JSON, built once.
+pub fn json() -> &'static serde_json::Value {
+    static DOC: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| serde_json::to_value(ApiDoc::openapi()).unwrap_or_default())
+}
+
+/// `GET /openapi.json`.
+pub async fn serve() -> axum::Json<&'static serde_json::Value> {
+    axum::Json(json())
+}
+
+#[utoipa::path(get, path = "/api/v1/health", tag = "auth",
+    responses((status = 200, body = Health), (status = 500, body = ApiError)))]
+fn health() {}
+
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, body = Tokens),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, description = "the account is disabled", body = ApiError),
+        (status = 413, body = ApiError), (status = 415, body = ApiError),
+        (status = 422, body = ApiError), (status = 429, body = ApiError),
+        (status = 503, body = ApiError)))]
+fn login() {}
+
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses(
+        (status = 200, body = Tokens),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 413, body = ApiError), (status = 415, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn refresh() {}
+
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204, description = "the session has ended"),
+        (status = 401, body = ApiError)))]
+fn logout() {}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = User), (status = 401, body = ApiError)))]
+fn me() {}
+
+#[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", security(("bearer" = [])),
+    params(JobListQuery),
+    responses((status = 200, body = JobList), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+fn list_jobs() {}
+
+#[utoipa::path(post, path = "/api/v1/jobs", tag = "jobs", security(("bearer" = [])),
+    request_body = JobInput,
+    responses((status = 201, body = JobView), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 409, body = ApiError), (status = 413, body = ApiError),
+        (status = 415, body = ApiError), (status = 422, body = ApiError)))]
+fn create_job() {}
+
+#[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "jobs", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the job's id")),
+    responses((status = 200, body = JobView), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, body = ApiError)))]
+fn get_job() {}
+
+#[utoipa::path(patch, path = "/api/v1/jobs/{id}", tag = "jobs", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the job's id")), request_body = JobPatch,
+    responses((status = 200, body = JobView), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, body = ApiError), (status = 409, body = ApiError),
+        (status = 413, body = ApiError), (status = 415, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn update_job() {}
+
+#[utoipa::path(get, path = "/api/v1/jobs/by-number/{number}", tag = "jobs",
+    security(("bearer" = [])),
+    params(("number" = String, Path, description = "the job's number, e.g. J-000123")),
+    responses((status = 200, body = JobView), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, body = ApiError)))]
+fn job_by_number() {}
+
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/assign", tag = "jobs", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the job's id")), request_body = AssignRequest,
+    responses((status = 200, body = JobView), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, body = ApiError), (status = 409, body = ApiError),
+        (status = 413, body = ApiError), (status = 415, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn assign_job() {}
+
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/cancel", tag = "jobs", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the job's id")), request_body = CancelRequest,
+    responses((status = 200, body = JobView), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, body = ApiError), (status = 409, body = ApiError),
+        (status = 413, body = ApiError), (status = 415, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn cancel_job() {}
+
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/ops", tag = "jobs", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the job's id"), JobOpsQuery),
+    responses((status = 200, body = JobOps), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, body = ApiError)))]
+fn job_ops() {}
+
+#[utoipa::path(get, path = "/api/v1/sync/pull", tag = "sync", security(("bearer" = [])),
+    params(PullQuery),
+    responses((status = 200, body = PullPage), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+fn pull() {}
+
+#[utoipa::path(post, path = "/api/v1/sync/push", tag = "sync", security(("bearer" = [])),
+    request_body = PushRequest,
+    responses((status = 200, body = PushResponse), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 413, body = ApiError), (status = 415, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn push() {}
+
+#[utoipa::path(get, path = "/api/v1/conflicts", tag = "conflicts", security(("bearer" = [])),
+    params(ConflictQuery),
+    responses((status = 200, body = Vec<ConflictView>), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+fn conflicts() {}
+
+#[utoipa::path(post, path = "/api/v1/conflicts/{op_id}/resolve", tag = "conflicts",
+    security(("bearer" = [])),
+    params(("op_id" = uuid::Uuid, Path, description = "the conflicting op's id")),
+    request_body = ResolveRequest,
+    responses((status = 200, body = ConflictView), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, body = ApiError), (status = 409, body = ApiError),
+        (status = 413, body = ApiError), (status = 415, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn resolve() {}
+
+#[utoipa::path(get, path = "/api/v1/ops", tag = "conflicts", security(("bearer" = [])),
+    params(ReceivedOpsQuery),
+    responses((status = 200, body = ReceivedOps), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+fn received_ops() {}
+
+#[utoipa::path(head, path = "/api/v1/blobs/{sha256}", tag = "attachments",
+    security(("bearer" = [])),
+    params(("sha256" = String, Path, description = "the content's SHA-256, lower-case hex")),
+    responses(
+        (status = 200, description = "how much HQ holds", headers(
+            ("onsite-blob-received" = u64, description = "bytes held, from the start"),
+            ("onsite-blob-complete" = bool, description = "the whole content is held"))),
+        (status = 400, body = ApiError), (status = 401, body = ApiError)))]
+fn blob_head() {}
+
+#[utoipa::path(put, path = "/api/v1/blobs/{sha256}", tag = "attachments",
+    security(("bearer" = [])),
+    params(("sha256" = String, Path, description = "the content's SHA-256, lower-case hex"),
+        ("onsite-blob-offset" = u64, Header, description = "where the chunk starts"),
+        ("onsite-blob-total" = u64, Header, description = "the content's whole size")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+        description = "at most 512 KiB of the content"),
+    responses((status = 200, body = BlobStatus), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 409, body = ApiError), (status = 413, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn blob_put() {}
+
+#[utoipa::path(get, path = "/api/v1/blobs/{sha256}", tag = "attachments",
+    security(("bearer" = [])),
+    params(("sha256" = String, Path, description = "the content's SHA-256, lower-case hex")),
+    responses(
+        (status = 200, description = "the content", content_type = "application/octet-stream",
+            body = Vec<u8>),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+fn blob_get() {}
+
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "auth",
+    responses((status = 200, description = "this description")))]
+fn description() {}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// Every (method, path) the router serves, read from the source of `routes::router`, so a
+    /// route added there without its description here fails the test.
+    fn routed() -> BTreeSet<(String, String)> {
+        let source = include_str!("mod.rs");
+        let mut found = BTreeSet::new();
+        let mut rest = source;
+        while let Some(at) = rest.find(".route(") {
+            rest = &rest[at + ".route(".len()..];
+            let mut depth = 1;
+            let end = rest
+                .char_indices()
+                .find(|(_, c)| {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                })
+                .map(|(i, _)| i)
+                .expect("a closed .route( call");
+            let call = &rest[..end];
+            let path = call.split('"').nth(1).expect("a path literal");
+            let handlers = call[call.find(',').expect("handlers") + 1..].trim_start();
+            for method in ["get", "post", "put", "patch", "delete", "head"] {
+                let call = format!("{method}(");
+                if handlers.starts_with(&call) || handlers.contains(&format!(".{call}")) {
+                    found.insert((method.to_uppercase(), format!("/api/v1{path}")));
+                }
+            }
+        }
+        found
+    }
+
+    fn described() -> BTreeSet<(String, String)> {
+        let doc = super::json();
+        let mut found = BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for method in item.as_object().expect("a path item").keys() {
+                found.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_route_is_described_and_nothing_else() {
+        let (routed, described) = (routed(), described());
+        assert!(
+            routed.len() > 20,
+            "the router's source was read: {routed:?}"
+        );
+        let undescribed: Vec<_> = routed.difference(&described).collect();
+        let unrouted: Vec<_> = described.difference(&routed).collect();
+        assert!(
+            undescribed.is_empty(),
+            "routes missing from the description: {undescribed:?}"
+        );
+        assert!(
+            unrouted.is_empty(),
+            "described but not routed: {unrouted:?}"
+        );
+    }
+
+    #[test]
+    fn the_description_is_openapi_3_1_with_every_body_schema() {
+        let doc = super::json();
+        assert!(
+            doc["openapi"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("3.1"),
+            "{}",
+            doc["openapi"]
+        );
+        let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+        for name in [
+            "Tokens",
+            "JobView",
+            "PullPage",
+            "PushResponse",
+            "ApiError",
+            "Change",
+            "ErrorCode",
+        ] {
+            assert!(schemas.contains_key(name), "{name} is described");
+        }
+        // Every reference points at a described schema.
+        let text = doc.to_string();
+        for reference in text.split("\"#/components/schemas/").skip(1) {
+            let name = reference.split('"').next().unwrap_or_default();
+            assert!(
+                schemas.contains_key(name),
+                "{name} is referenced but not described"
+            );
+        }
+        assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    }
+}
