@@ -54,6 +54,16 @@ need_tauri_driver() {
   cargo install tauri-driver --locked --version '^2'
 }
 
+# need_schemathesis: the API tester the end-to-end tests run against a real HQ (PyPI).
+SCHEMATHESIS_VERSION=4.32.5
+need_schemathesis() {
+  schemathesis --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION" && return 0
+  command -v python3 >/dev/null 2>&1 || need_debian_packages python3 python3-pip
+  echo "== installing schemathesis $SCHEMATHESIS_VERSION"
+  python3 -m pip install --quiet "schemathesis==$SCHEMATHESIS_VERSION" \
+    || as_root python3 -m pip install --quiet --break-system-packages "schemathesis==$SCHEMATHESIS_VERSION"
+}
+
 # ui_fresh: true when ui/dist was built after every file it is built from changed. A rebuild
 # rewrites ui/dist, which makes cargo relink the desktop app, so an unchanged UI is not rebuilt.
 ui_fresh() {
