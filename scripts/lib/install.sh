@@ -62,6 +62,9 @@ need_schemathesis() {
   echo "== installing schemathesis $SCHEMATHESIS_VERSION"
   python3 -m pip install --quiet "schemathesis==$SCHEMATHESIS_VERSION" \
     || as_root python3 -m pip install --quiet --break-system-packages "schemathesis==$SCHEMATHESIS_VERSION"
+  # pyenv only puts a new command on PATH once its shims are rebuilt.
+  if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
+  schemathesis --version >/dev/null
 }
 
 # ui_fresh: true when ui/dist was built after every file it is built from changed. A rebuild
