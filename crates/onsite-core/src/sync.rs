@@ -231,13 +231,18 @@ impl SyncEngine {
     /// answer.
     pub async fn end_session(&self, client: &HqClient, now: DateTime<Utc>) -> HqLogout {
         let attempt = async {
-            let mut token = self.access_token(client, now, None).await?;
-            match client.logout(&token).await {
-                Err(CoreError::SessionExpired) => {
-                    token = self.access_token(client, now, Some(&token)).await?;
-                    client.logout(&token).await
+            let mut channel = Channel {
+                engine: self,
+                client,
+                now,
+                token: self.access_token(client, now, None).await?,
+                refreshed: false,
+            };
+            loop {
+                match client.logout(&channel.token).await {
+                    Err(e) => channel.recover(e).await?,
+                    done => return done,
                 }
-                other => other,
             }
         };
         match tokio::time::timeout(LOGOUT_WAIT, attempt).await {

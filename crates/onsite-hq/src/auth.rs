@@ -169,29 +169,30 @@ pub struct Technician(pub Caller);
 /// Roles that dispatch.
 pub const DISPATCH: &[Role] = &[Role::Dispatcher, Role::Admin];
 
+/// The caller of a request, refused unless their role is in `roles`.
+async fn caller_in(
+    parts: &mut Parts,
+    state: &AppState,
+    roles: &[Role],
+) -> Result<Caller, AppError> {
+    let caller = Caller::from_request_parts(parts, state).await?;
+    caller.require(roles)?;
+    Ok(caller)
+}
+
 impl FromRequestParts<AppState> for Dispatcher {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let caller = Caller::from_request_parts(parts, state).await?;
-        caller.require(DISPATCH)?;
-        Ok(Self(caller))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        caller_in(parts, state, DISPATCH).await.map(Self)
     }
 }
 
 impl FromRequestParts<AppState> for Technician {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let caller = Caller::from_request_parts(parts, state).await?;
-        caller.require(&[Role::Technician])?;
-        Ok(Self(caller))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        caller_in(parts, state, &[Role::Technician]).await.map(Self)
     }
 }
 

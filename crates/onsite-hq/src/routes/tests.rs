@@ -872,6 +872,35 @@ async fn logout_ends_the_session_for_every_copy_of_its_tokens() {
         .call(Method::GET, "/me", Some(&other.access_token), None)
         .await;
     assert_eq!(status, StatusCode::OK, "the user's other session goes on");
+
+    // Every role may end its own session; without a token, or with a forged one, nothing ends.
+    for token in [None, Some("osa_forged")] {
+        let (status, body) = hq.call(Method::POST, "/auth/logout", token, None).await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::UNAUTHORIZED, "unauthorized")
+        );
+    }
+    let (status, _) = hq
+        .call(Method::GET, "/me", Some(&other.access_token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let dana = hq.login("dana").await;
+    let (status, _) = hq
+        .call(Method::POST, "/auth/logout", Some(&dana.access_token), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "a dispatcher logs out too");
+    // A body is ignored, however large or hostile (within the 1 MiB limit every route has).
+    let again = hq.login("tina").await;
+    let (status, _) = hq
+        .call(
+            Method::POST,
+            "/auth/logout",
+            Some(&again.access_token),
+            Some(json!({"session": 1, "x": "y".repeat(100_000)})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
 }
 
 #[tokio::test]

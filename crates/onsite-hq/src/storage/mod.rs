@@ -124,6 +124,13 @@ pub const REFRESH_GRACE: chrono::Duration = chrono::Duration::seconds(30);
 /// ops as stored; a page always holds at least one op.
 pub const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 
+/// Whether a page of recorded ops holding `taken` ops of `bytes` is full before one of `next`
+/// bytes: at `limit` ops, or when it would pass [`MAX_PAGE_BYTES`] (a page always holds at
+/// least one op, however large).
+pub fn page_is_full(taken: usize, bytes: usize, next: usize, limit: u32) -> bool {
+    taken >= limit as usize || (taken > 0 && bytes.saturating_add(next) > MAX_PAGE_BYTES)
+}
+
 /// A session's number, as `onsite-hq session list` shows it.
 pub type SessionId = i64;
 
@@ -458,4 +465,31 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<ConflictView>;
     /// HQ's log of received ops after `after`, in receive order.
     async fn received_ops(&self, after: Option<i64>, limit: u32) -> Result<ReceivedOps>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_fills_at_its_limit_or_its_size_but_never_empty() {
+        let big = MAX_PAGE_BYTES + 1;
+        let cases = [
+            // (taken, bytes, next, limit, full)
+            (0, 0, big, 500, false),
+            (1, 10, big, 500, true),
+            (1, 10, 10, 500, false),
+            (500, 10, 10, 500, true),
+            (499, MAX_PAGE_BYTES - 10, 10, 500, false),
+            (499, MAX_PAGE_BYTES - 10, 11, 500, true),
+            (3, usize::MAX, 1, 500, true),
+        ];
+        for (taken, bytes, next, limit, full) in cases {
+            assert_eq!(
+                page_is_full(taken, bytes, next, limit),
+                full,
+                "{taken} {bytes} {next} {limit}"
+            );
+        }
+    }
 }

@@ -12,7 +12,7 @@ use crate::rules::batch::{self, FirstSeen, Replay};
 use crate::rules::clock::{self as clock_rule, Stamping};
 use crate::rules::feed;
 use crate::rules::merge::{self, Effect, Facts, JobFacts};
-use crate::storage::{BlobSizes, MAX_PAGE_BYTES, Pusher, Result, StorageError};
+use crate::storage::{BlobSizes, Pusher, Result, StorageError, page_is_full};
 use chrono::{DateTime, Utc};
 use onsite_protocol::conflict::{ConflictView, MAX_SETTLEMENT_NOTE_CHARS};
 use onsite_protocol::push::{JobOps, OpResult, PushResponse};
@@ -520,7 +520,7 @@ pub fn received(tx: &Transaction<'_>, after: Option<i64>, limit: u32) -> Result<
     let mut more = false;
     for row in rows {
         let (size, op) = row?;
-        if ops.len() == limit as usize || (!ops.is_empty() && bytes + size > MAX_PAGE_BYTES) {
+        if page_is_full(ops.len(), bytes, size, limit) {
             more = true;
             break;
         }

@@ -3,7 +3,7 @@
 
 use super::rows::parsed;
 use super::users;
-use crate::storage::{MAX_PAGE_BYTES, Result};
+use crate::storage::{Result, page_is_full};
 use onsite_protocol::conflict::Settlement;
 use onsite_protocol::push::RecordedOp;
 use onsite_protocol::{JobId, Op, Resolution};
@@ -79,17 +79,12 @@ pub fn page_of_job(
     );
     let mut stmt = tx.prepare_cached(&sql)?;
     let mut rows = stmt.query(params![job.0, after.unwrap_or(0)])?;
-    let (mut out, mut bytes, mut last) = (Vec::new(), 0usize, None);
+    let (mut out, mut bytes, mut last, mut more) = (Vec::new(), 0usize, None, false);
     while let Some(row) = rows.next()? {
-        let size: i64 = row.get(1)?;
-        let size = usize::try_from(size).unwrap_or(usize::MAX);
-        if out.len() == limit as usize
-            || (!out.is_empty() && bytes.saturating_add(size) > MAX_PAGE_BYTES)
-        {
-            for op in &mut out {
-                name_people(tx, op)?;
-            }
-            return Ok((out, last));
+        let size = usize::try_from(row.get::<_, i64>(1)?).unwrap_or(usize::MAX);
+        if page_is_full(out.len(), bytes, size, limit) {
+            more = true;
+            break;
         }
         bytes = bytes.saturating_add(size);
         last = Some(row.get(0)?);
@@ -98,7 +93,7 @@ pub fn page_of_job(
     for op in &mut out {
         name_people(tx, op)?;
     }
-    Ok((out, None))
+    Ok((out, last.filter(|_| more)))
 }
 
 /// Fills in the display names of the technician who sent `op` and of the dispatcher who
