@@ -163,6 +163,27 @@ async fn data_folders_are_private_at_both_ends_whatever_the_umask() {
     assert_private(hq.data_dir());
 }
 
+/// Before, `--data hq` (a folder relative to where the command runs) failed with "cannot create
+/// data folder hq: No such file or directory": making the new folder private also tried the
+/// empty path above it.
+#[cfg(unix)]
+#[test]
+fn a_relative_data_folder_is_created_private() {
+    let cwd = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(bin("onsite-hq"))
+        .args(["demo", "--data", "hq/data"])
+        .current_dir(cwd.path())
+        .output()
+        .expect("run onsite-hq demo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_private(&cwd.path().join("hq"));
+    assert!(cwd.path().join("hq/data").is_dir());
+}
+
 /// Before, logout left photos behind and deleted rows readable in the database's free pages.
 /// Now nothing of the customer or of what was recorded stays in any file of the data folder.
 #[tokio::test(flavor = "multi_thread")]

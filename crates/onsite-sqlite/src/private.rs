@@ -13,7 +13,12 @@ use std::path::Path;
 /// # Errors
 /// When the folder cannot be created or its permissions set.
 pub fn dir(path: &Path) -> io::Result<()> {
-    let created: Vec<&Path> = path.ancestors().take_while(|p| !p.exists()).collect();
+    // A relative path's last ancestor is the empty path, which never "exists" and is the
+    // current folder, not one this call creates.
+    let created: Vec<&Path> = path
+        .ancestors()
+        .take_while(|p| !p.as_os_str().is_empty() && !p.exists())
+        .collect();
     std::fs::create_dir_all(path)?;
     for folder in created {
         restrict(folder, 0o700)?;
