@@ -1,7 +1,9 @@
-//! Rules every job must satisfy, whether it arrives by import, the API or an edit.
+//! Rules every job must satisfy, whether it arrives by import, the API or an edit, and the
+//! words a dispatcher attaches to one (a cancel reason, a settlement note).
 
 use onsite_protocol::Job;
-use onsite_protocol::api::JobInput;
+use onsite_protocol::api::{JobInput, JobPatch};
+use onsite_protocol::conflict::MAX_SETTLEMENT_NOTE_CHARS;
 
 /// Longest job number accepted.
 pub const MAX_NUMBER: usize = 32;
@@ -99,6 +101,29 @@ pub fn validate_reason(reason: Option<&str>) -> Result<(), String> {
     optional("reason", reason, MAX_REASON)
 }
 
+/// Checks a dispatcher's edit as given, before it is applied (a summary padded past
+/// [`MAX_LINE`] with blanks is refused, as its description says, not trimmed into shape).
+///
+/// # Errors
+/// A message naming the first offending field.
+pub fn validate_patch(patch: &JobPatch) -> Result<(), String> {
+    if let Some(summary) = &patch.summary {
+        required("summary", summary, MAX_LINE)?;
+    }
+    if let Some(description) = &patch.description {
+        optional("description", description.as_deref(), MAX_TEXT)?;
+    }
+    Ok(())
+}
+
+/// Checks the note a dispatcher gives with a conflict's settlement.
+///
+/// # Errors
+/// A message saying what is wrong with it.
+pub fn validate_settlement_note(note: Option<&str>) -> Result<(), String> {
+    optional("note", note, MAX_SETTLEMENT_NOTE_CHARS)
+}
+
 /// Checks a job after an edit.
 ///
 /// # Errors
@@ -107,6 +132,83 @@ pub fn validate_job(job: &Job) -> Result<(), String> {
     required("summary", &job.summary, MAX_LINE)?;
     optional("description", job.description.as_deref(), MAX_TEXT)?;
     window(job.scheduled_start, job.scheduled_end)
+}
+
+/// The rules above as JSON Schema states them in HQ's OpenAPI description
+/// (`routes::openapi`), so a tool that reads it generates what HQ accepts and expects HQ to
+/// refuse the rest. The patterns use explicit character classes only (`\s` means different
+/// things in different regex engines) and match in linear time. A test holds them to
+/// [`validate`] and its siblings, string by string.
+pub mod described {
+    use super::{MAX_ADDRESS, MAX_LINE, MAX_NUMBER, MAX_REASON, MAX_TEXT};
+    use onsite_protocol::conflict::MAX_SETTLEMENT_NOTE_CHARS;
+
+    /// Any text without control characters other than tab and newline.
+    pub const TEXT: &str = r"^[^\x00-\x08\x0B-\x1F\x7F-\x9F]*$";
+    /// Text as [`TEXT`] with at least one character that is not blank (Unicode white space).
+    pub const REQUIRED: &str = concat!(
+        r"^[\t\n \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*",
+        r"[^\x00-\x20\x7F-\x9F\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]",
+        r"[^\x00-\x08\x0B-\x1F\x7F-\x9F]*$"
+    );
+    /// Blank, or text as [`TEXT`] holding an `@`.
+    pub const EMAIL: &str = concat!(
+        r"^([\t\n \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*|",
+        r"[^\x00-\x08\x0B-\x1F\x7F-\x9F@]*@[^\x00-\x08\x0B-\x1F\x7F-\x9F]*)$"
+    );
+    /// A job number: letters A-Z, digits and `- _ . / #`, blanks around it ignored.
+    pub const NUMBER: &str = concat!(
+        r"^[\t\n \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*",
+        r"[A-Za-z0-9._/#-]+",
+        r"[\t\n \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    );
+
+    /// One text property of a described schema: its pattern and its most characters.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Field {
+        /// The component schema (the protocol type's name).
+        pub schema: &'static str,
+        /// The property.
+        pub property: &'static str,
+        /// What its characters must match.
+        pub pattern: &'static str,
+        /// Its most characters (Unicode scalar values, as JSON Schema counts).
+        pub max: usize,
+    }
+
+    const fn field(
+        schema: &'static str,
+        property: &'static str,
+        pattern: &'static str,
+        max: usize,
+    ) -> Field {
+        Field {
+            schema,
+            property,
+            pattern,
+            max,
+        }
+    }
+
+    /// Every text property HQ checks beyond its type.
+    pub const FIELDS: &[Field] = &[
+        field("JobInput", "number", NUMBER, MAX_NUMBER),
+        field("JobInput", "summary", REQUIRED, MAX_LINE),
+        field("JobInput", "description", TEXT, MAX_TEXT),
+        field("JobInput", "technician", TEXT, MAX_LINE),
+        field("CustomerInput", "name", REQUIRED, MAX_LINE),
+        field("CustomerInput", "phone", TEXT, MAX_LINE),
+        field("CustomerInput", "email", EMAIL, MAX_LINE),
+        field("SiteInput", "address", REQUIRED, MAX_ADDRESS),
+        field("SiteInput", "town", TEXT, MAX_LINE),
+        field("SiteInput", "access_notes", TEXT, MAX_TEXT),
+        field("AssetInput", "model", REQUIRED, MAX_LINE),
+        field("AssetInput", "serial", TEXT, MAX_LINE),
+        field("JobPatch", "summary", REQUIRED, MAX_LINE),
+        field("JobPatch", "description", TEXT, MAX_TEXT),
+        field("CancelRequest", "reason", TEXT, MAX_REASON),
+        field("ResolveRequest", "note", TEXT, MAX_SETTLEMENT_NOTE_CHARS),
+    ];
 }
 
 #[cfg(test)]
@@ -162,6 +264,105 @@ mod tests {
         for (patch, expected) in cases {
             let err = validate(&input(patch.clone())).unwrap_err();
             assert!(err.contains(expected), "{patch}: {err}");
+        }
+    }
+
+    /// Sets `field` of a valid job (or its patch, reason or note) to `value` and says whether
+    /// HQ's own check accepts it.
+    fn hq_accepts(field: &described::Field, value: &str) -> bool {
+        let text = json!(value);
+        let patched = |patch: serde_json::Value| validate(&input(patch)).is_ok();
+        match (field.schema, field.property) {
+            ("JobInput", property) => patched(json!({ property: text })),
+            ("CustomerInput", property) => {
+                patched(json!({"customer": {"name": "Bob", property: text}}))
+            }
+            ("SiteInput", property) => {
+                patched(json!({"site": {"address": "1 High St", property: text}}))
+            }
+            ("AssetInput", property) => patched(json!({"asset": {"model": "M", property: text}})),
+            ("JobPatch", property) => {
+                let patch: JobPatch = serde_json::from_value(json!({ property: text })).unwrap();
+                validate_patch(&patch).is_ok()
+            }
+            ("CancelRequest", "reason") => validate_reason(Some(value)).is_ok(),
+            ("ResolveRequest", "note") => validate_settlement_note(Some(value)).is_ok(),
+            other => panic!("no check known for {other:?}"),
+        }
+    }
+
+    /// What the description promises: the pattern matches and the length is within `max`.
+    fn described_accepts(field: &described::Field, value: &str) -> bool {
+        let pattern = regex::Regex::new(field.pattern).expect("a valid pattern");
+        pattern.is_match(value) && value.chars().count() <= field.max
+    }
+
+    #[test]
+    fn the_description_states_exactly_what_hq_accepts() {
+        let mut samples: Vec<String> = [
+            "",
+            " ",
+            "\t",
+            "\n",
+            "\r\n",
+            "x\r\ny",
+            "a",
+            " a ",
+            "a b",
+            "x\ty",
+            "x\ny",
+            "a\u{7}b",
+            "\u{0}",
+            "\u{1b}[31m",
+            "\u{7f}",
+            "\u{85}",
+            "\u{9f}",
+            "\u{a0}",
+            "\u{a0}x",
+            "\u{3000}",
+            "\u{2028}",
+            "\u{200b}",
+            "\u{feff}",
+            "\u{202e}",
+            "é",
+            "日本",
+            "🙂",
+            "a@b",
+            "@",
+            " @ ",
+            "bob@example.com",
+            "bob example",
+            "J-1",
+            " J-1 ",
+            "\tJ-1\n",
+            "J 1",
+            "J-1\u{200b}",
+            "Ј-1",
+            "J/2#3_4.5",
+            "J-1\u{a0}",
+            "\u{85}J-1",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for field in described::FIELDS {
+            for n in [field.max - 1, field.max, field.max + 1] {
+                samples.push("x".repeat(n));
+                samples.push(format!(" {} ", "é".repeat(n - 2)));
+            }
+        }
+        for field in described::FIELDS {
+            for value in &samples {
+                assert_eq!(
+                    described_accepts(field, value),
+                    hq_accepts(field, value),
+                    "{}.{} = {:?} ({} characters)",
+                    field.schema,
+                    field.property,
+                    value.chars().take(40).collect::<String>(),
+                    value.chars().count()
+                );
+            }
         }
     }
 }

@@ -50,7 +50,70 @@ impl Modify for Bearer {
 /// The description as JSON, built once.
 pub fn json() -> &'static serde_json::Value {
     static DOC: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
-    DOC.get_or_init(|| serde_json::to_value(ApiDoc::openapi()).unwrap_or_default())
+    DOC.get_or_init(|| {
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        describe_rules(&mut doc);
+        doc
+    })
+}
+
+/// Adds what HQ checks beyond the types, from the constants HQ checks against, so the
+/// description says exactly what HQ accepts: text patterns and lengths
+/// (`job_input::described`), the username's length, the hash in blob paths, and how page
+/// sizes are capped.
+fn describe_rules(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    let schemas = &mut doc["components"]["schemas"];
+    for field in crate::job_input::described::FIELDS {
+        let property = &mut schemas[field.schema]["properties"][field.property];
+        property["pattern"] = json!(field.pattern);
+        property["maxLength"] = json!(field.max);
+    }
+    let username = &mut schemas["LoginRequest"]["properties"]["username"];
+    username["minLength"] = json!(1);
+    username["maxLength"] = json!(crate::auth::MAX_USERNAME_CHARS);
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let cap = if path == "/api/v1/sync/pull" {
+            super::MAX_PULL_PAGE
+        } else {
+            super::MAX_LIST_PAGE
+        };
+        let Some(operations) = item.as_object_mut() else {
+            continue;
+        };
+        for operation in operations.values_mut() {
+            let Some(parameters) = operation
+                .get_mut("parameters")
+                .and_then(serde_json::Value::as_array_mut)
+            else {
+                continue;
+            };
+            for parameter in parameters {
+                match parameter["name"].as_str() {
+                    // Any count a u32 holds is taken, and answered with at most `cap` items.
+                    Some("limit") => {
+                        parameter["description"] = json!(format!(
+                            "Page size: HQ answers with at most {cap} items (and at least \
+                             one), whatever is asked."
+                        ));
+                        let schema = &mut parameter["schema"];
+                        if let Some(schema) = schema.as_object_mut() {
+                            schema.remove("format");
+                        }
+                        schema["minimum"] = json!(0);
+                        schema["maximum"] = json!(u32::MAX);
+                    }
+                    Some("sha256") => {
+                        parameter["schema"]["pattern"] = json!("^[0-9a-f]{64}$");
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
 }
 
 /// `GET /openapi.json`.
@@ -327,5 +390,50 @@ mod tests {
             );
         }
         assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    }
+
+    #[test]
+    fn the_description_carries_hq_rules() {
+        let doc = super::json();
+        let schemas = &doc["components"]["schemas"];
+        for field in crate::job_input::described::FIELDS {
+            let property = &schemas[field.schema]["properties"][field.property];
+            assert!(
+                property.get("type").is_some(),
+                "{}.{} is a described property: {property}",
+                field.schema,
+                field.property
+            );
+            assert_eq!(property["pattern"], field.pattern);
+            assert_eq!(property["maxLength"], field.max);
+        }
+        assert_eq!(
+            schemas["LoginRequest"]["properties"]["username"]["maxLength"],
+            crate::auth::MAX_USERNAME_CHARS
+        );
+        let mut limits = 0;
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for (method, operation) in item.as_object().expect("a path item") {
+                assert!(
+                    operation.get("parameters").is_none_or(|p| p.is_array()),
+                    "{method} {path}: parameters, when given, are a list"
+                );
+                for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                    let schema = &parameter["schema"];
+                    match parameter["name"].as_str() {
+                        Some("limit") => {
+                            limits += 1;
+                            assert_eq!(schema["maximum"], u32::MAX, "{method} {path}");
+                            assert!(schema.get("format").is_none(), "{method} {path}");
+                        }
+                        Some("sha256") => {
+                            assert_eq!(schema["pattern"], "^[0-9a-f]{64}$", "{method} {path}")
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        assert_eq!(limits, 4, "every paged list says how its size is capped");
     }
 }

@@ -592,6 +592,23 @@ async fn dispatcher_creates_assigns_and_cancels() {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["job"]["priority"], "urgent");
+    // The summary is held to its 200 characters as sent, as the description says: before, one
+    // padded past them with blanks was trimmed into shape and taken.
+    let padded = format!("  {}  ", "s".repeat(198));
+    let (status, body) = hq
+        .call(
+            Method::PATCH,
+            &format!("/jobs/{id}"),
+            Some(&token),
+            Some(json!({ "summary": padded })),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+        "{body}"
+    );
+    assert!(body["message"].as_str().unwrap().contains("summary"));
 
     let (status, _) = hq
         .call(

@@ -752,16 +752,26 @@ async fn a_former_holder_cannot_correct_a_reassigned_job() {
         !page["customers"].to_string().contains("555 0666"),
         "{page}"
     );
-    // A dispatcher who accepts it makes it the value.
+    // A dispatcher who accepts it makes it the value. The note is held to the 500 characters
+    // the description states as sent: before, one padded past them with blanks was trimmed
+    // into shape and taken, and a tab in it was refused.
     let op_id = r.results[0].op_id.unwrap();
-    let (status, body) =
+    let path = format!("/conflicts/{op_id}/resolve");
+    let resolve = |note: String| {
         s.hq.call(
             Method::POST,
-            &format!("/conflicts/{op_id}/resolve"),
+            &path,
             Some(&s.dispatcher),
-            Some(json!({"resolution": "accept_device"})),
+            Some(json!({"resolution": "accept_device", "note": note})),
         )
-        .await;
+    };
+    let (status, body) = resolve(format!("{}{}", " ".repeat(10), "n".repeat(495))).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+        "{body}"
+    );
+    let (status, body) = resolve("Confirmed\tby phone".into()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let view: JobView = s.get(&format!("/jobs/{id}")).await;
     assert_eq!(view.customer.phone.as_deref(), Some("555 0666"));

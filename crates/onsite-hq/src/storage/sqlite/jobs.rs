@@ -89,6 +89,7 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> Result<JobView> {
     let old = rows::job_by_id(tx, id)?.ok_or(StorageError::NotFound("job"))?;
+    job_input::validate_patch(patch).map_err(StorageError::Invalid)?;
     let mut job = old.clone();
     if let Some(kind) = patch.kind {
         job.kind = kind;

@@ -14,7 +14,7 @@ use crate::rules::feed;
 use crate::rules::merge::{self, Effect, Facts, JobFacts};
 use crate::storage::{BlobSizes, Pusher, Result, StorageError, page_is_full};
 use chrono::{DateTime, Utc};
-use onsite_protocol::conflict::{ConflictView, MAX_SETTLEMENT_NOTE_CHARS};
+use onsite_protocol::conflict::ConflictView;
 use onsite_protocol::push::{JobOps, OpResult, PushResponse};
 use onsite_protocol::received::{ReceivedOp, ReceivedOps};
 use onsite_protocol::{
@@ -431,15 +431,8 @@ pub fn resolve(
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<ConflictView> {
+    crate::job_input::validate_settlement_note(note).map_err(StorageError::Invalid)?;
     let note = note.map(str::trim).filter(|n| !n.is_empty());
-    if let Some(n) = note {
-        let chars = n.chars().count();
-        if chars > MAX_SETTLEMENT_NOTE_CHARS || n.chars().any(|c| c.is_control() && c != '\n') {
-            return Err(StorageError::Invalid(format!(
-                "note: at most {MAX_SETTLEMENT_NOTE_CHARS} characters of text (it has {chars})"
-            )));
-        }
-    }
     let sql = format!("SELECT {RECORDED_COLUMNS} FROM ops WHERE op_id = ?1");
     let op = tx
         .prepare_cached(&sql)?
