@@ -28,6 +28,15 @@ async function fill(url: string, username: string, password: string) {
 }
 
 describe("Login", () => {
+  it("puts the keyboard in the first field still to fill", () => {
+    const first = render(Login, { onLoggedIn: () => {} });
+    expect(document.activeElement).toBe(screen.getByTestId("login-url"));
+    first.unmount();
+    // After a logout the address and username are remembered: the password is next.
+    render(Login, { initialUrl: "https://hq:8443", initialUsername: "tina", onLoggedIn: () => {} });
+    expect(document.activeElement).toBe(screen.getByTestId("login-password"));
+  });
+
   it("asks for every field before contacting HQ", async () => {
     render(Login, { onLoggedIn: () => {} });
     await fill("https://hq:8443", "", "secret-pw");
