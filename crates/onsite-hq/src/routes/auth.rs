@@ -44,7 +44,8 @@ pub async fn login(
         .throttle
         .reserve(&username, address, known, now)
         .map_err(|refused| {
-            tracing::warn!(user = %username, ?address, limit = ?refused.limit, "login throttled");
+            // Debug: quoted, with control characters escaped, so no name can forge a line of the log.
+            tracing::warn!(user = ?username, ?address, limit = ?refused.limit, "login throttled");
             AppError::rate_limited(
                 format!(
                     "too many failed logins; try again after {}",

@@ -993,18 +993,6 @@ async fn the_bearer_scheme_is_case_insensitive() {
 /// request's span (method and path), so support can find which request failed and why.
 #[tokio::test]
 async fn a_server_error_is_logged_with_its_cause_inside_the_request_span() {
-    use std::io::Write;
-    #[derive(Clone, Default)]
-    struct Log(Arc<std::sync::Mutex<Vec<u8>>>);
-    impl Write for Log {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
     let hq = Hq::new().await;
     let tina = hq.login("tina").await.access_token;
     // Break the storage under HQ: its feed table goes.
@@ -1012,13 +1000,7 @@ async fn a_server_error_is_logged_with_its_cause_inside_the_request_span() {
         .unwrap()
         .execute_batch("DROP TABLE job_feed")
         .unwrap();
-    let log = Log::default();
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (log, _guard) = Log::capture();
     let (status, body) = hq.call(Method::GET, "/sync/pull", Some(&tina), None).await;
     assert_eq!(
         (status, code(&body)),
@@ -1028,7 +1010,7 @@ async fn a_server_error_is_logged_with_its_cause_inside_the_request_span() {
         !body["message"].as_str().unwrap().contains("job_feed"),
         "{body}"
     );
-    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    let text = log.text();
     let line = text
         .lines()
         .find(|l| l.contains("internal error"))
@@ -1037,4 +1019,57 @@ async fn a_server_error_is_logged_with_its_cause_inside_the_request_span() {
         line.contains("request{method=GET path=/api/v1/sync/pull}") && line.contains("job_feed"),
         "{line}"
     );
+}
+
+/// What HQ logs while a test runs, as its log file would hold it.
+#[derive(Clone, Default)]
+struct Log(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Log {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Log {
+    /// Captures this thread's log until the guard is dropped.
+    fn capture() -> (Self, tracing::subscriber::DefaultGuard) {
+        let log = Log::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        (log, tracing::subscriber::set_default(subscriber))
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+/// Before, a username sent to login was logged as it came: anyone could write a line of their
+/// own into HQ's log ("…  INFO onsite_hq: FORGED") and colour the terminal reading it. Now
+/// it is logged quoted, with its control characters escaped.
+#[tokio::test]
+async fn a_username_cannot_write_lines_into_hqs_log() {
+    let hq = Hq::new().await;
+    let (log, _guard) = Log::capture();
+    let forged = "zed\n2026-12-02T04:00:00.000000Z  INFO onsite_hq: FORGED \u{1b}[31mred";
+    for _ in 0..=crate::throttle::PER_USER_AND_ADDRESS {
+        hq.login_from([10, 0, 0, 9], forged, "wrong-password", DeviceId::new())
+            .await;
+    }
+    let text = log.text();
+    assert!(text.contains("login throttled"), "{text}");
+    assert!(
+        text.lines().all(|l| !l.starts_with("2026-12-02T04:00:00")),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(text.contains(r#"user="zed\n2026"#), "{text}");
 }
