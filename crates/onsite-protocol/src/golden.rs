@@ -578,3 +578,60 @@ fn push_bodies() {
                "technician": "tech1"}),
     );
 }
+
+#[test]
+fn warranty_policy_and_options() {
+    use crate::warranty::*;
+    pinned(
+        WarrantyPolicy {
+            model: "AirSource 8 kW heat pump".into(),
+            version: 1,
+            from: WarrantyStart::Purchase,
+            return_days: 7,
+            replace_days: 15,
+            repair_months: 24,
+            max_repairs: 2,
+            excluded_faults: vec![FaultCategory::PhysicalDamage, FaultCategory::Misuse],
+        },
+        json!({"model": "AirSource 8 kW heat pump", "version": 1, "from": "purchase",
+               "return_days": 7, "replace_days": 15, "repair_months": 24, "max_repairs": 2,
+               "excluded_faults": ["physical_damage", "misuse"]}),
+    );
+    pinned(
+        WarrantyOptions {
+            options: vec![
+                WarrantyOption {
+                    remedy: Remedy::Replace,
+                    rule: WarrantyRule::ReplacePeriod,
+                },
+                WarrantyOption {
+                    remedy: Remedy::Repair,
+                    rule: WarrantyRule::ReplacePeriod,
+                },
+            ],
+            start: Some(date("2026-11-20")),
+            age_days: Some(12),
+            repair_until: Some(date("2028-11-19")),
+            needs_review: false,
+        },
+        json!({"options": [{"remedy": "replace", "rule": "replace_period"},
+                           {"remedy": "repair", "rule": "replace_period"}],
+               "start": "2026-11-20", "age_days": 12, "repair_until": "2028-11-19",
+               "needs_review": false}),
+    );
+    pinned(
+        WarrantyFacts {
+            purchased_on: None,
+            installed_on: Some(date("2026-11-21")),
+            warranty_until: None,
+            prior_repairs: 1,
+        },
+        json!({"purchased_on": null, "installed_on": "2026-11-21", "warranty_until": null,
+               "prior_repairs": 1}),
+    );
+    // A policy that would be misread is refused, not half-understood.
+    let typo = json!({"model": "M", "version": 1, "from": "purchase", "return_days": 7,
+                      "replace_days": 15, "repair_months": 24, "max_repairs": 2,
+                      "excluded_fault": ["wear"]});
+    assert!(serde_json::from_value::<WarrantyPolicy>(typo).is_err());
+}

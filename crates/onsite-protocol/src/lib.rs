@@ -16,6 +16,7 @@ pub mod op;
 pub mod push;
 pub mod received;
 pub mod status;
+pub mod warranty;
 
 pub use conflict::Resolution;
 pub use error::{ApiError, ErrorCode};
