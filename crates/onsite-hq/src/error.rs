@@ -103,7 +103,7 @@ impl From<StorageError> for AppError {
                 ErrorCode::ValidationFailed,
                 m,
             ),
-            StorageError::ImportLine { .. } => Self::new(
+            StorageError::ImportLine { .. } | StorageError::ImportEntry { .. } => Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::ValidationFailed,
                 e.to_string(),

@@ -14,6 +14,7 @@ mod fuzz;
 pub mod import;
 pub mod job_input;
 pub mod password;
+pub mod reference;
 pub mod routes;
 pub mod rules;
 pub mod server;

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use onsite_hq::auth::{MAX_USERNAME_CHARS, MIN_PASSWORD_LEN};
 use onsite_hq::connections::ConnectionLimits;
 use onsite_hq::password::hash_password;
+use onsite_hq::reference::Kind;
 use onsite_hq::server::{self, CertSource, ServeConfig};
 use onsite_hq::storage::{Ending, NewUser, SessionSelector, Storage, StorageError};
 use onsite_protocol::{DeviceId, Role};
@@ -63,12 +64,45 @@ enum Command {
         #[arg(long)]
         data: PathBuf,
     },
+    /// The parts catalog (see docs/REFERENCE.md).
+    Parts {
+        #[command(subcommand)]
+        command: ReferenceCommand,
+    },
+    /// Checklist templates, versioned (see docs/REFERENCE.md).
+    Checklists {
+        #[command(subcommand)]
+        command: ReferenceCommand,
+    },
+    /// Warranty policies per product model, versioned (see docs/REFERENCE.md).
+    Warranty {
+        #[command(subcommand)]
+        command: ReferenceCommand,
+    },
+    /// Technical guides per product model (see docs/REFERENCE.md).
+    Guides {
+        #[command(subcommand)]
+        command: ReferenceCommand,
+    },
     /// Import jobs from a JSON Lines file (see docs/IMPORT.md). All or nothing.
     Import {
         /// Data folder.
         #[arg(long)]
         data: PathBuf,
         /// The file; `-` reads standard input.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReferenceCommand {
+    /// Import a file, all or nothing: a parts CSV, a JSON array of checklist templates or
+    /// warranty policies, or a guide's Markdown file (or a folder of them).
+    Import {
+        /// Data folder.
+        #[arg(long)]
+        data: PathBuf,
+        /// The file (or, for guides, a folder).
         file: PathBuf,
     },
 }
@@ -269,6 +303,10 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Import { data, file } => import(data, file).await,
+        Command::Parts { command } => import_reference(Kind::Parts, command).await,
+        Command::Checklists { command } => import_reference(Kind::Checklists, command).await,
+        Command::Warranty { command } => import_reference(Kind::Warranty, command).await,
+        Command::Guides { command } => import_reference(Kind::Guides, command).await,
         Command::Demo { data } => demo(data).await,
     }
 }
@@ -394,6 +432,24 @@ async fn demo(data: PathBuf) -> Result<()> {
         println!("  {role:<11} {username:<6} {name}");
     }
     println!("  password for all: {}", onsite_hq::demo::PASSWORD);
+    Ok(())
+}
+
+async fn import_reference(kind: Kind, command: ReferenceCommand) -> Result<()> {
+    let ReferenceCommand::Import { data, file } = command;
+    let started = std::time::Instant::now();
+    let storage = server::open_storage(&data)?;
+    let (count, report) = onsite_hq::reference::import(&storage, kind, &file)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}; nothing was imported"))?;
+    println!(
+        "imported {}: {count} in the file ({} new, {} updated, {} unchanged; {:.2} s)",
+        kind.noun(),
+        report.created,
+        report.updated,
+        report.unchanged,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -7,14 +7,18 @@
 
 pub mod api;
 pub mod blob;
+pub mod checklist;
 pub mod conflict;
 pub mod error;
+pub mod guide;
 pub mod hlc;
 pub mod ids;
 pub mod model;
 pub mod op;
+pub mod part;
 pub mod push;
 pub mod received;
+pub mod reference;
 pub mod status;
 pub mod warranty;
 

@@ -8,6 +8,7 @@ mod extract;
 mod jobs;
 pub mod openapi;
 mod push;
+mod reference;
 mod sync;
 #[cfg(test)]
 mod tests;
@@ -90,6 +91,10 @@ pub fn router(state: AppState) -> Router {
         .route("/conflicts", get(push::conflicts))
         .route("/conflicts/{op_id}/resolve", post(push::resolve))
         .route("/ops", get(push::received))
+        .route("/parts", get(reference::parts))
+        .route("/checklists", get(reference::checklists))
+        .route("/warranty-policies", get(reference::warranty_policies))
+        .route("/guides", get(reference::guides))
         .route(
             "/blobs/{sha256}",
             head(blobs::head).put(blobs::put).get(blobs::get),

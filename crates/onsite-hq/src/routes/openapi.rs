@@ -14,6 +14,9 @@ use onsite_protocol::blob::BlobStatus;
 use onsite_protocol::conflict::{ConflictQuery, ConflictView, ResolveRequest};
 use onsite_protocol::push::{JobOps, JobOpsQuery, PushRequest, PushResponse};
 use onsite_protocol::received::{ReceivedOps, ReceivedOpsQuery};
+use onsite_protocol::reference::{
+    ChecklistList, GuideList, PartList, ReferenceQuery, WarrantyPolicyList,
+};
 use onsite_protocol::{ApiError, User};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -29,7 +32,8 @@ use utoipa::{Modify, OpenApi};
     paths(
         health, login, refresh, logout, me, list_jobs, create_job, get_job, update_job,
         job_by_number, assign_job, cancel_job, job_ops, pull, push, conflicts, resolve,
-        received_ops, blob_head, blob_put, blob_get, description
+        received_ops, blob_head, blob_put, blob_get, parts, checklists, warranty_policies,
+        guides, description
     ),
     modifiers(&Bearer),
 )]
@@ -285,6 +289,32 @@ fn blob_put() {}
         (status = 403, body = ApiError), (status = 404, body = ApiError)))]
 fn blob_get() {}
 
+#[utoipa::path(get, path = "/api/v1/parts", tag = "reference", security(("bearer" = [])),
+    params(ReferenceQuery),
+    responses((status = 200, body = PartList), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+fn parts() {}
+
+#[utoipa::path(get, path = "/api/v1/checklists", tag = "reference", security(("bearer" = [])),
+    params(ReferenceQuery),
+    responses((status = 200, body = ChecklistList), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn checklists() {}
+
+#[utoipa::path(get, path = "/api/v1/warranty-policies", tag = "reference",
+    security(("bearer" = [])), params(ReferenceQuery),
+    responses((status = 200, body = WarrantyPolicyList), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn warranty_policies() {}
+
+#[utoipa::path(get, path = "/api/v1/guides", tag = "reference", security(("bearer" = [])),
+    params(ReferenceQuery),
+    responses((status = 200, body = GuideList), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+fn guides() {}
+
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "auth",
     responses((status = 200, description = "this description")))]
 fn description() {}
@@ -434,6 +464,6 @@ mod tests {
                 }
             }
         }
-        assert_eq!(limits, 4, "every paged list says how its size is capped");
+        assert_eq!(limits, 8, "every paged list says how its size is capped");
     }
 }

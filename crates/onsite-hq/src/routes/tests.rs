@@ -336,6 +336,13 @@ async fn roles_are_checked_from_the_token() {
         .call(Method::GET, "/sync/pull", Some(&dispatcher), None)
         .await;
     assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
+    for list in ["/parts", "/checklists", "/warranty-policies", "/guides"] {
+        let (status, _) = hq.call(Method::GET, list, Some(&tech), None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{list}");
+        let (status, body) = hq.call(Method::GET, list, Some(&dispatcher), None).await;
+        assert_eq!(status, StatusCode::OK, "{list}: {body}");
+        assert!(body["next"].is_null(), "{list}: {body}");
+    }
 }
 
 #[tokio::test]

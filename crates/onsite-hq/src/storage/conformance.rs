@@ -4,9 +4,11 @@
 //! giving a fresh, empty storage per case.
 
 mod delta;
+mod reference;
 mod sessions;
 
 pub use delta::*;
+pub use reference::*;
 pub use sessions::*;
 
 use super::*;
@@ -36,6 +38,7 @@ macro_rules! storage_conformance {
             the_session_list_shows_active_ones_and_far_ahead_clocks,
             pages_of_recorded_ops_are_bounded_by_count_and_bytes,
             a_pull_resends_only_the_ops_that_changed_since_the_cursor,
+            reference_data_is_imported_all_or_nothing_and_versions_never_change,
         );
     };
     (@cases $make:expr; $($case:ident),+ $(,)?) => {

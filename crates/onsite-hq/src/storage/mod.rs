@@ -27,11 +27,16 @@
 pub mod conformance;
 pub mod sqlite;
 
+use crate::reference::guides::GuideFile;
 use chrono::{DateTime, Utc};
 use onsite_protocol::api::{JobInput, JobList, JobListQuery, JobPatch, JobView, PullPage};
+use onsite_protocol::checklist::ChecklistTemplate;
 use onsite_protocol::conflict::ConflictView;
+use onsite_protocol::part::Part;
 use onsite_protocol::push::{JobOps, PushResponse};
 use onsite_protocol::received::ReceivedOps;
+use onsite_protocol::reference::{ChecklistList, GuideList, PartList, WarrantyPolicyList};
+use onsite_protocol::warranty::WarrantyPolicy;
 use onsite_protocol::{DeviceId, JobId, OpId, Resolution, TransitionError, User};
 
 /// Why a storage operation failed.
@@ -54,6 +59,14 @@ pub enum StorageError {
     ImportLine {
         /// 1-based line number in the import file.
         line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// One entry of a reference data import is bad; nothing was imported.
+    #[error("{place}: {reason}")]
+    ImportEntry {
+        /// Where: `line 3`, `entry 2 ("heatpump-install" version 1)`, a guide's file name.
+        place: String,
         /// What is wrong with it.
         reason: String,
     },
@@ -284,14 +297,14 @@ impl SessionRecord {
     }
 }
 
-/// How many jobs an import created and updated.
+/// How many records (jobs, parts, template versions, ...) an import created and updated.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ImportReport {
-    /// Jobs that did not exist before.
+    /// Records that did not exist before.
     pub created: usize,
-    /// Existing jobs (same number) whose fields were replaced.
+    /// Existing records (same number, SKU or id) whose fields were replaced.
     pub updated: usize,
-    /// Existing jobs that were already identical.
+    /// Existing records that were already identical.
     pub unchanged: usize,
 }
 
@@ -397,6 +410,32 @@ pub trait Storage: Send + Sync + 'static {
         lines: &[(usize, JobInput)],
         now: DateTime<Utc>,
     ) -> Result<ImportReport>;
+    /// Imports parts atomically, updating existing ones by SKU. Errors: `ImportEntry`.
+    async fn import_parts(&self, parts: &[(usize, Part)]) -> Result<ImportReport>;
+    /// Imports checklist template versions atomically; a version held already with other
+    /// content is refused (`ImportEntry`).
+    async fn import_checklists(
+        &self,
+        templates: &[(usize, ChecklistTemplate)],
+    ) -> Result<ImportReport>;
+    /// Imports warranty policy versions atomically, as [`Storage::import_checklists`].
+    async fn import_warranty(&self, policies: &[(usize, WarrantyPolicy)]) -> Result<ImportReport>;
+    /// Imports guides atomically, updating changed ones by id (their version goes up).
+    async fn import_guides(&self, guides: &[GuideFile]) -> Result<ImportReport>;
+    /// A page of the parts catalog, by SKU, after `after`.
+    async fn parts(&self, after: Option<&str>, limit: u32) -> Result<PartList>;
+    /// A page of checklist template versions, by key and version, after `after`
+    /// (`key@version`; `Invalid` when it is not one).
+    async fn checklists(&self, after: Option<&str>, limit: u32) -> Result<ChecklistList>;
+    /// A page of warranty policy versions, by model and version, after `after`
+    /// (`model@version`).
+    async fn warranty_policies(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<WarrantyPolicyList>;
+    /// A page of guides, by id, after `after`, within [`MAX_PAGE_BYTES`] of text.
+    async fn guides(&self, after: Option<&str>, limit: u32) -> Result<GuideList>;
     /// Creates one job; a number is generated when absent. Errors: `Conflict` on a taken number.
     async fn create_job(&self, input: &JobInput, now: DateTime<Utc>) -> Result<JobView>;
     /// Changes HQ-owned fields of a job.

@@ -11,6 +11,7 @@ mod feed;
 mod jobs;
 mod ops;
 mod recorded;
+mod reference;
 mod rows;
 mod schema;
 mod sessions;
@@ -251,6 +252,61 @@ impl Storage for SqliteStorage {
     ) -> Result<ImportReport> {
         let lines = lines.to_vec();
         self.write(move |tx| jobs::import(tx, &lines, now)).await
+    }
+
+    async fn import_parts(&self, parts: &[(usize, Part)]) -> Result<ImportReport> {
+        let parts = parts.to_vec();
+        self.write(move |tx| reference::import_parts(tx, &parts))
+            .await
+    }
+
+    async fn import_checklists(
+        &self,
+        templates: &[(usize, ChecklistTemplate)],
+    ) -> Result<ImportReport> {
+        let templates = templates.to_vec();
+        self.write(move |tx| reference::import_checklists(tx, &templates))
+            .await
+    }
+
+    async fn import_warranty(&self, policies: &[(usize, WarrantyPolicy)]) -> Result<ImportReport> {
+        let policies = policies.to_vec();
+        self.write(move |tx| reference::import_warranty(tx, &policies))
+            .await
+    }
+
+    async fn import_guides(&self, guides: &[GuideFile]) -> Result<ImportReport> {
+        let guides = guides.to_vec();
+        self.write(move |tx| reference::import_guides(tx, &guides))
+            .await
+    }
+
+    async fn parts(&self, after: Option<&str>, limit: u32) -> Result<PartList> {
+        let after = after.map(str::to_string);
+        self.read(move |tx| reference::parts(tx, after.as_deref(), limit))
+            .await
+    }
+
+    async fn checklists(&self, after: Option<&str>, limit: u32) -> Result<ChecklistList> {
+        let after = after.map(str::to_string);
+        self.read(move |tx| reference::checklists(tx, after.as_deref(), limit))
+            .await
+    }
+
+    async fn warranty_policies(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<WarrantyPolicyList> {
+        let after = after.map(str::to_string);
+        self.read(move |tx| reference::warranty_policies(tx, after.as_deref(), limit))
+            .await
+    }
+
+    async fn guides(&self, after: Option<&str>, limit: u32) -> Result<GuideList> {
+        let after = after.map(str::to_string);
+        self.read(move |tx| reference::guides(tx, after.as_deref(), limit))
+            .await
     }
 
     async fn create_job(&self, input: &JobInput, now: DateTime<Utc>) -> Result<JobView> {

@@ -204,6 +204,46 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX ops_job_changed ON ops(job_id, changed_seq);
     ALTER TABLE job_feed ADD COLUMN prev_seq INTEGER;
     "#,
+    // 8: reference data HQ owns: the parts catalog, checklist templates and warranty policies
+    // (each version kept, never changed), technical guides; each row carries the reference
+    // feed position of its latest change.
+    r#"
+    INSERT INTO meta (key, value) VALUES ('ref_seq', '0');
+    CREATE TABLE parts (
+        sku TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        unit_price_cents INTEGER NOT NULL,
+        serialized INTEGER NOT NULL,
+        models TEXT NOT NULL,
+        ref_seq INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE checklist_templates (
+        key TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        ref_seq INTEGER NOT NULL,
+        PRIMARY KEY (key, version)
+    ) STRICT;
+    CREATE TABLE warranty_policies (
+        model TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        ref_seq INTEGER NOT NULL,
+        PRIMARY KEY (model, version)
+    ) STRICT;
+    CREATE TABLE guides (
+        id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        models TEXT NOT NULL,
+        body TEXT NOT NULL,
+        ref_seq INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX parts_ref ON parts(ref_seq);
+    CREATE INDEX checklist_templates_ref ON checklist_templates(ref_seq);
+    CREATE INDEX warranty_policies_ref ON warranty_policies(ref_seq);
+    CREATE INDEX guides_ref ON guides(ref_seq);
+    "#,
 ];
 
 #[cfg(test)]

@@ -1,0 +1,58 @@
+//! Dispatcher endpoints reading HQ's reference data, a page at a time.
+
+use super::extract::Query;
+use super::{AppState, MAX_LIST_PAGE};
+use crate::auth::Dispatcher;
+use crate::error::AppError;
+use axum::extract::State;
+use onsite_protocol::reference::{
+    ChecklistList, GuideList, PartList, ReferenceQuery, WarrantyPolicyList,
+};
+
+type Reply<T> = Result<axum::Json<T>, AppError>;
+
+fn limit(q: &ReferenceQuery) -> u32 {
+    q.limit.unwrap_or(MAX_LIST_PAGE).clamp(1, MAX_LIST_PAGE)
+}
+
+pub async fn parts(
+    State(state): State<AppState>,
+    _: Dispatcher,
+    Query(q): Query<ReferenceQuery>,
+) -> Reply<PartList> {
+    let page = state.storage.parts(q.after.as_deref(), limit(&q)).await?;
+    Ok(axum::Json(page))
+}
+
+pub async fn checklists(
+    State(state): State<AppState>,
+    _: Dispatcher,
+    Query(q): Query<ReferenceQuery>,
+) -> Reply<ChecklistList> {
+    let page = state
+        .storage
+        .checklists(q.after.as_deref(), limit(&q))
+        .await?;
+    Ok(axum::Json(page))
+}
+
+pub async fn warranty_policies(
+    State(state): State<AppState>,
+    _: Dispatcher,
+    Query(q): Query<ReferenceQuery>,
+) -> Reply<WarrantyPolicyList> {
+    let page = state
+        .storage
+        .warranty_policies(q.after.as_deref(), limit(&q))
+        .await?;
+    Ok(axum::Json(page))
+}
+
+pub async fn guides(
+    State(state): State<AppState>,
+    _: Dispatcher,
+    Query(q): Query<ReferenceQuery>,
+) -> Reply<GuideList> {
+    let page = state.storage.guides(q.after.as_deref(), limit(&q)).await?;
+    Ok(axum::Json(page))
+}

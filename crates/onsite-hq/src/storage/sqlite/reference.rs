@@ -1,0 +1,326 @@
+//! Reference data HQ owns: the parts catalog, checklist templates, warranty policies and
+//! technical guides. Every change takes the next position of the reference feed (`ref_seq`
+//! in `meta`), by which devices will receive what changed since they last pulled.
+
+use super::*;
+use crate::reference::guides::GuideFile;
+use onsite_protocol::checklist::ChecklistTemplate;
+use onsite_protocol::guide::Guide;
+use onsite_protocol::part::Part;
+use onsite_protocol::reference::{
+    ChecklistList, GuideList, PartList, WarrantyPolicyList, parse_versioned_cursor,
+    versioned_cursor,
+};
+use onsite_protocol::warranty::WarrantyPolicy;
+use rusqlite::{OptionalExtension, params};
+
+/// The next reference feed position.
+fn next_seq(tx: &Transaction<'_>) -> Result<i64> {
+    let seq: i64 = tx.query_row(
+        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'ref_seq' \
+         RETURNING CAST(value AS INTEGER)",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(seq)
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| StorageError::Backend(e.to_string()))
+}
+
+fn parsed<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| StorageError::Backend(e.to_string()))
+}
+
+fn entry_error(place: impl Into<String>, reason: impl Into<String>) -> StorageError {
+    StorageError::ImportEntry {
+        place: place.into(),
+        reason: reason.into(),
+    }
+}
+
+/// Adds new parts and updates the others by SKU; parts not in the file are left as they are.
+pub fn import_parts(tx: &Transaction<'_>, parts: &[(usize, Part)]) -> Result<ImportReport> {
+    let mut report = ImportReport::default();
+    for (line, part) in parts {
+        part.validate()
+            .map_err(|e| entry_error(format!("line {line}"), e))?;
+        let models = json(&part.models)?;
+        let old: Option<(String, i64, bool, String)> = tx
+            .query_row(
+                "SELECT name, unit_price_cents, serialized, models FROM parts WHERE sku = ?1",
+                [&part.sku],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let same = (&part.name, part.unit_price_cents, part.serialized, &models);
+        match old {
+            Some((name, price, serialized, m)) if (&name, price, serialized, &m) == same => {
+                report.unchanged += 1;
+                continue;
+            }
+            Some(_) => report.updated += 1,
+            None => report.created += 1,
+        }
+        let seq = next_seq(tx)?;
+        tx.prepare_cached(
+            "INSERT INTO parts (sku, name, unit_price_cents, serialized, models, ref_seq) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (sku) DO UPDATE SET \
+             name = excluded.name, unit_price_cents = excluded.unit_price_cents, \
+             serialized = excluded.serialized, models = excluded.models, ref_seq = excluded.ref_seq",
+        )?
+        .execute(params![
+            part.sku,
+            part.name,
+            part.unit_price_cents,
+            part.serialized,
+            models,
+            seq
+        ])?;
+    }
+    Ok(report)
+}
+
+/// A page of the catalog, by SKU, after `after`.
+pub fn parts(tx: &Transaction<'_>, after: Option<&str>, limit: u32) -> Result<PartList> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT sku, name, unit_price_cents, serialized, models FROM parts \
+         WHERE sku > ?1 ORDER BY sku LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![after.unwrap_or(""), i64::from(limit) + 1], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, bool>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut parts = Vec::new();
+    for row in rows {
+        let (sku, name, unit_price_cents, serialized, models) = row?;
+        parts.push(Part {
+            sku,
+            name,
+            unit_price_cents,
+            serialized,
+            models: parsed(&models)?,
+        });
+    }
+    let next = cut(&mut parts, limit, |p| p.sku.clone());
+    Ok(PartList { parts, next })
+}
+
+/// Drops the one entry read past a page of `limit`, and says where the next page starts.
+fn cut<T>(items: &mut Vec<T>, limit: u32, key: impl Fn(&T) -> String) -> Option<String> {
+    if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(key)
+    } else {
+        None
+    }
+}
+
+/// Stores versions not held yet. A version is immutable: the same version again with the
+/// same content is unchanged, with other content refused (a change needs a new version).
+fn import_versioned(
+    tx: &Transaction<'_>,
+    table: &str,
+    name_column: &str,
+    entries: &[(usize, String, u32, String)],
+) -> Result<ImportReport> {
+    let mut report = ImportReport::default();
+    for (number, name, version, body) in entries {
+        let held: Option<String> = tx
+            .query_row(
+                &format!("SELECT body FROM {table} WHERE {name_column} = ?1 AND version = ?2"),
+                params![name, version],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match held {
+            Some(held)
+                if parsed::<serde_json::Value>(&held)? == parsed::<serde_json::Value>(body)? =>
+            {
+                report.unchanged += 1;
+            }
+            Some(_) => {
+                return Err(entry_error(
+                    format!("entry {number} ({name:?} version {version})"),
+                    format!(
+                        "version {version} is already imported with other content; a change \
+                         needs a new version"
+                    ),
+                ));
+            }
+            None => {
+                let seq = next_seq(tx)?;
+                tx.execute(
+                    &format!(
+                        "INSERT INTO {table} ({name_column}, version, body, ref_seq) \
+                         VALUES (?1, ?2, ?3, ?4)"
+                    ),
+                    params![name, version, body, seq],
+                )?;
+                report.created += 1;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Adds checklist template versions (see [`import_versioned`]).
+pub fn import_checklists(
+    tx: &Transaction<'_>,
+    templates: &[(usize, ChecklistTemplate)],
+) -> Result<ImportReport> {
+    let mut entries = Vec::with_capacity(templates.len());
+    for (number, t) in templates {
+        t.validate()
+            .map_err(|e| entry_error(format!("entry {number}"), e))?;
+        entries.push((*number, t.key.clone(), t.version, json(t)?));
+    }
+    import_versioned(tx, "checklist_templates", "key", &entries)
+}
+
+/// Adds warranty policy versions (see [`import_versioned`]).
+pub fn import_warranty(
+    tx: &Transaction<'_>,
+    policies: &[(usize, WarrantyPolicy)],
+) -> Result<ImportReport> {
+    let entries: Vec<_> = policies
+        .iter()
+        .map(|(number, p)| Ok((*number, p.model.clone(), p.version, json(p)?)))
+        .collect::<Result<_>>()?;
+    import_versioned(tx, "warranty_policies", "model", &entries)
+}
+
+/// A page of checklist template versions, by key and version, after `after`
+/// (`key@version`).
+pub fn checklists(tx: &Transaction<'_>, after: Option<&str>, limit: u32) -> Result<ChecklistList> {
+    let (key, version) = versioned_after(after)?;
+    let mut templates: Vec<ChecklistTemplate> = bodies(
+        tx,
+        "SELECT body FROM checklist_templates WHERE (key, version) > (?1, ?2) \
+         ORDER BY key, version LIMIT ?3",
+        params![key, version, i64::from(limit) + 1],
+    )?;
+    let next = cut(&mut templates, limit, |t| {
+        versioned_cursor(&t.key, t.version)
+    });
+    Ok(ChecklistList { templates, next })
+}
+
+/// A page of warranty policy versions, by model and version, after `after`
+/// (`model@version`).
+pub fn warranty_policies(
+    tx: &Transaction<'_>,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<WarrantyPolicyList> {
+    let (model, version) = versioned_after(after)?;
+    let mut policies: Vec<WarrantyPolicy> = bodies(
+        tx,
+        "SELECT body FROM warranty_policies WHERE (model, version) > (?1, ?2) \
+         ORDER BY model, version LIMIT ?3",
+        params![model, version, i64::from(limit) + 1],
+    )?;
+    let next = cut(&mut policies, limit, |p| {
+        versioned_cursor(&p.model, p.version)
+    });
+    Ok(WarrantyPolicyList { policies, next })
+}
+
+/// Where a versioned list continues: before everything when there is no cursor.
+fn versioned_after(after: Option<&str>) -> Result<(String, i64)> {
+    match after {
+        None => Ok((String::new(), -1)),
+        Some(cursor) => parse_versioned_cursor(cursor)
+            .map(|(name, version)| (name.to_string(), i64::from(version)))
+            .ok_or_else(|| StorageError::Invalid(format!("after {cursor:?} is not name@version"))),
+    }
+}
+
+fn bodies<T: serde::de::DeserializeOwned>(
+    tx: &Transaction<'_>,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<T>> {
+    let mut stmt = tx.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(parsed(&row?)?);
+    }
+    Ok(out)
+}
+
+/// Adds new guides and updates changed ones by id (their version goes up by one).
+pub fn import_guides(tx: &Transaction<'_>, guides: &[GuideFile]) -> Result<ImportReport> {
+    let mut report = ImportReport::default();
+    for g in guides {
+        let models = json(&g.models)?;
+        let held: Option<(u32, String, String, String)> = tx
+            .query_row(
+                "SELECT version, title, models, body FROM guides WHERE id = ?1",
+                [&g.id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let version = match held {
+            Some((_, title, m, body)) if title == g.title && m == models && body == g.body => {
+                report.unchanged += 1;
+                continue;
+            }
+            Some((version, ..)) => {
+                report.updated += 1;
+                version + 1
+            }
+            None => {
+                report.created += 1;
+                1
+            }
+        };
+        let seq = next_seq(tx)?;
+        tx.prepare_cached(
+            "INSERT INTO guides (id, version, title, models, body, ref_seq) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET \
+             version = excluded.version, title = excluded.title, models = excluded.models, \
+             body = excluded.body, ref_seq = excluded.ref_seq",
+        )?
+        .execute(params![g.id, version, g.title, models, g.body, seq])?;
+    }
+    Ok(report)
+}
+
+/// A page of guides, by id, after `after`: at most `limit`, and no more than
+/// [`MAX_PAGE_BYTES`] of text unless the page would otherwise be empty.
+pub fn guides(tx: &Transaction<'_>, after: Option<&str>, limit: u32) -> Result<GuideList> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, version, title, models, body FROM guides WHERE id > ?1 ORDER BY id LIMIT ?2",
+    )?;
+    let mut rows = stmt.query(params![after.unwrap_or(""), i64::from(limit) + 1])?;
+    let (mut guides, mut bytes, mut full) = (Vec::new(), 0, false);
+    while let Some(r) = rows.next()? {
+        let body: String = r.get(4)?;
+        if page_is_full(guides.len(), bytes, body.len(), limit) {
+            full = true;
+            break;
+        }
+        bytes += body.len();
+        guides.push(Guide {
+            id: r.get(0)?,
+            version: r.get(1)?,
+            title: r.get(2)?,
+            models: parsed(&r.get::<_, String>(3)?)?,
+            body,
+        });
+    }
+    let next = if full {
+        guides.last().map(|g: &Guide| g.id.clone())
+    } else {
+        None
+    };
+    Ok(GuideList { guides, next })
+}

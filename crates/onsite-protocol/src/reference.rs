@@ -1,0 +1,91 @@
+//! Dispatcher API bodies for reading HQ's reference data (`GET /parts`, `/checklists`,
+//! `/warranty-policies`, `/guides`): pages in a stable order, continued with `next`.
+
+use crate::checklist::ChecklistTemplate;
+use crate::guide::Guide;
+use crate::part::Part;
+use crate::warranty::WarrantyPolicy;
+use serde::{Deserialize, Serialize};
+
+/// Query of every reference list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct ReferenceQuery {
+    /// Continue after this entry (the previous page's `next`).
+    pub after: Option<String>,
+    /// Page size; HQ caps it.
+    pub limit: Option<u32>,
+}
+
+/// `GET /parts`: the catalog by SKU.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartList {
+    /// This page.
+    pub parts: Vec<Part>,
+    /// Pass as `after` for the next page; absent on the last.
+    pub next: Option<String>,
+}
+
+/// `GET /checklists`: every template version, by key then version.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChecklistList {
+    /// This page.
+    pub templates: Vec<ChecklistTemplate>,
+    /// Pass as `after` for the next page (`key@version`); absent on the last.
+    pub next: Option<String>,
+}
+
+/// `GET /warranty-policies`: every policy version, by model then version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WarrantyPolicyList {
+    /// This page.
+    pub policies: Vec<WarrantyPolicy>,
+    /// Pass as `after` for the next page (`model@version`); absent on the last.
+    pub next: Option<String>,
+}
+
+/// `GET /guides`: every guide, by id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GuideList {
+    /// This page.
+    pub guides: Vec<Guide>,
+    /// Pass as `after` for the next page; absent on the last.
+    pub next: Option<String>,
+}
+
+/// A versioned entry's place in its list: `name@version`. The name may hold `@` itself (a
+/// model name), so the version is what follows the last one.
+#[must_use]
+pub fn versioned_cursor(name: &str, version: u32) -> String {
+    format!("{name}@{version}")
+}
+
+/// Reads [`versioned_cursor`] back; `None` when it is not one.
+#[must_use]
+pub fn parse_versioned_cursor(cursor: &str) -> Option<(&str, u32)> {
+    let (name, version) = cursor.rsplit_once('@')?;
+    Some((name, version.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versioned_cursors_round_trip_names_with_at_signs() {
+        for (name, version) in [("heatpump-install", 2), ("Boiler @home 24 kW", 11), ("", 1)] {
+            let cursor = versioned_cursor(name, version);
+            assert_eq!(parse_versioned_cursor(&cursor), Some((name, version)));
+        }
+        assert_eq!(parse_versioned_cursor("no-version"), None);
+        assert_eq!(parse_versioned_cursor("key@x"), None);
+    }
+}
