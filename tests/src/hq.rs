@@ -211,7 +211,10 @@ fn admin(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(bin("onsite-hq"));
     let data_arg: PathBuf = data.to_path_buf();
     // `--data` belongs to the subcommand: insert it after the command words.
-    let split = if matches!(args.first(), Some(&"user" | &"session")) {
+    let split = if matches!(
+        args.first(),
+        Some(&"user" | &"session" | &"parts" | &"checklists" | &"warranty" | &"guides")
+    ) {
         2
     } else {
         1

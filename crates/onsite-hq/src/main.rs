@@ -428,6 +428,15 @@ async fn demo(data: PathBuf) -> Result<()> {
         "demo data: {} accounts created, {} jobs created, {} updated",
         seeded.accounts_created, seeded.jobs.created, seeded.jobs.updated
     );
+    let r = &seeded.reference;
+    let held = |i: onsite_hq::storage::ImportReport| i.created + i.updated + i.unchanged;
+    println!(
+        "reference data: {} parts, {} checklist templates, {} warranty policies, {} guides",
+        held(r.parts),
+        held(r.checklists),
+        held(r.warranty),
+        held(r.guides)
+    );
     for (username, name, role, _) in onsite_hq::demo::ACCOUNTS {
         println!("  {role:<11} {username:<6} {name}");
     }

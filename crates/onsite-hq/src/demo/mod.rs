@@ -4,6 +4,8 @@
 //! (sent from the technicians' laptops as ops), a few are overdue and one was cancelled. The
 //! data is generated from a fixed seed, so every demo looks the same relative to its day.
 
+pub mod reference;
+
 use crate::password::hash_password;
 use crate::storage::{ImportReport, NewUser, Pusher, Storage, StorageError};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -581,6 +583,8 @@ pub struct Seeded {
     pub accounts_created: usize,
     /// The job import.
     pub jobs: ImportReport,
+    /// The reference data.
+    pub reference: reference::Imported,
 }
 
 /// Writes the demo accounts, jobs and the visits before the demo day into `storage`. Running
@@ -661,9 +665,11 @@ pub async fn seed(
             .push(&pusher, &raw, &Default::default(), received)
             .await?;
     }
+    let reference = reference::seed(storage).await?;
     Ok(Seeded {
         accounts_created,
         jobs: report,
+        reference,
     })
 }
 
@@ -756,6 +762,13 @@ mod tests {
         let again = seed(&storage, day_start, today, now).await.unwrap();
         assert_eq!(again.accounts_created, 0);
         assert_eq!((again.jobs.created, again.jobs.unchanged), (0, 60));
+        assert!(first.reference.parts.created >= 40);
+        let r = again.reference;
+        assert_eq!(
+            [r.parts, r.checklists, r.warranty, r.guides].map(|i| i.created + i.updated),
+            [0; 4],
+            "the reference data is unchanged: {r:?}"
+        );
         assert_eq!(
             statuses().await,
             before,

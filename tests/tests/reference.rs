@@ -1,0 +1,145 @@
+//! Reference data through the real binaries: an admin imports each kind of file with
+//! `onsite-hq … import` while HQ runs, a dispatcher reads it back over HTTPS a page at a time,
+//! and a wrong file is refused with the line or entry named and nothing of it stored.
+
+use onsite_e2e::hq::HqProcess;
+use onsite_protocol::reference::{ChecklistList, GuideList, PartList, WarrantyPolicyList};
+use reqwest::Method;
+use std::path::Path;
+use std::process::Output;
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write a reference file");
+    path.to_str().expect("utf-8 path").to_string()
+}
+
+fn succeeded(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn refused(out: &Output) -> String {
+    assert!(
+        !out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_imports_reference_data_and_a_dispatcher_reads_it() {
+    let hq = HqProcess::start();
+    hq.add_user("dora", "dispatcher");
+    let files = tempfile::tempdir().expect("tempdir");
+    let dir = files.path();
+
+    let csv = write(
+        dir,
+        "parts.csv",
+        "sku,name,unit_price,serialized,models\n\
+         HX-100,Plate heat exchanger,120.00,true,AirSource 8 kW heat pump\n\
+         FLT-2,\"Filter, fine mesh\",4.50,false,\n\
+         V-1,Valve,9,false,\n",
+    );
+    let said = succeeded(&hq.admin(&["parts", "import", &csv]));
+    assert!(
+        said.contains("imported parts: 3 in the file (3 new"),
+        "{said}"
+    );
+    let bad = write(
+        dir,
+        "bad.csv",
+        "sku,name,unit_price,serialized,models\nNEW-1,New,1,false,\nX 2,Bad,1,false,\n",
+    );
+    let err = refused(&hq.admin(&["parts", "import", &bad]));
+    assert!(
+        err.contains("line 3: sku \"X 2\"") && err.contains("nothing was imported"),
+        "{err}"
+    );
+
+    let checklists = write(
+        dir,
+        "checklists.json",
+        r#"[{"key":"repair","version":1,"title":"Repair","kinds":["repair"],
+             "items":[{"key":"tested","label":"Tested after repair","type":"yes_no","required":true}]}]"#,
+    );
+    succeeded(&hq.admin(&["checklists", "import", &checklists]));
+    let changed = write(
+        dir,
+        "changed.json",
+        r#"[{"key":"repair","version":1,"title":"Repair (changed)","kinds":["repair"],
+             "items":[{"key":"tested","label":"Tested","type":"yes_no"}]}]"#,
+    );
+    let err = refused(&hq.admin(&["checklists", "import", &changed]));
+    assert!(
+        err.contains("entry 1 (\"repair\" version 1): version 1 is already imported"),
+        "{err}"
+    );
+
+    let policies = write(
+        dir,
+        "warranty.json",
+        r#"[{"model":"AirSource 8 kW heat pump","version":1,"from":"purchase","return_days":7,
+             "replace_days":15,"repair_months":24,"max_repairs":2,"excluded_faults":["wear"]}]"#,
+    );
+    succeeded(&hq.admin(&["warranty", "import", &policies]));
+
+    let guides = dir.join("guides");
+    std::fs::create_dir(&guides).expect("mkdir");
+    write(
+        &guides,
+        "airsource-codes.md",
+        "---\ntitle: AirSource fault codes\nmodels: AirSource 8 kW heat pump\n---\nE5: low pressure.\n",
+    );
+    write(
+        &guides,
+        "brief.md",
+        "---\ntitle: Briefing the customer\n---\nShow the controls.\n",
+    );
+    let said = succeeded(&hq.admin(&["guides", "import", guides.to_str().expect("utf-8")]));
+    assert!(
+        said.contains("imported guides: 2 in the file (2 new"),
+        "{said}"
+    );
+
+    let dora = hq.dispatcher("dora").await;
+    let first: PartList = dora.call(Method::GET, "/parts?limit=2", None::<&()>).await;
+    let skus: Vec<&str> = first.parts.iter().map(|p| p.sku.as_str()).collect();
+    assert_eq!(skus, ["FLT-2", "HX-100"]);
+    let next = first.next.expect("a second page");
+    let rest: PartList = dora
+        .call(Method::GET, &format!("/parts?after={next}"), None::<&()>)
+        .await;
+    assert_eq!(rest.parts.len(), 1, "the refused file added nothing");
+    assert_eq!(rest.parts[0].name, "Valve");
+    let templates: ChecklistList = dora.call(Method::GET, "/checklists", None::<&()>).await;
+    assert_eq!(templates.templates[0].title, "Repair");
+    let policies: WarrantyPolicyList = dora
+        .call(Method::GET, "/warranty-policies", None::<&()>)
+        .await;
+    assert_eq!(policies.policies[0].replace_days, 15);
+    let guides: GuideList = dora.call(Method::GET, "/guides", None::<&()>).await;
+    let ids: Vec<(&str, u32)> = guides
+        .guides
+        .iter()
+        .map(|g| (g.id.as_str(), g.version))
+        .collect();
+    assert_eq!(ids, [("airsource-codes", 1), ("brief", 1)]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_comes_with_reference_data() {
+    let hq = HqProcess::start();
+    hq.seed_demo();
+    let dora = hq.dispatcher_with("dora", onsite_hq::demo::PASSWORD).await;
+    let parts: PartList = dora.call(Method::GET, "/parts", None::<&()>).await;
+    assert!(parts.parts.len() >= 40, "{}", parts.parts.len());
+    let guides: GuideList = dora.call(Method::GET, "/guides", None::<&()>).await;
+    assert!(guides.guides.len() >= 15, "{}", guides.guides.len());
+}
