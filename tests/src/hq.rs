@@ -213,7 +213,7 @@ fn admin(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     // `--data` belongs to the subcommand: insert it after the command words.
     let split = if matches!(
         args.first(),
-        Some(&"user" | &"session" | &"parts" | &"checklists" | &"warranty" | &"guides")
+        Some(&"user" | &"session" | &"parts" | &"checklists" | &"warranty" | &"guides" | &"stock")
     ) {
         2
     } else {

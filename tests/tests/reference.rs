@@ -4,6 +4,7 @@
 
 use onsite_e2e::hq::HqProcess;
 use onsite_protocol::reference::{ChecklistList, GuideList, PartList, WarrantyPolicyList};
+use onsite_protocol::stock::VanStock;
 use reqwest::Method;
 use std::path::Path;
 use std::process::Output;
@@ -131,6 +132,63 @@ async fn an_admin_imports_reference_data_and_a_dispatcher_reads_it() {
         .map(|g| (g.id.as_str(), g.version))
         .collect();
     assert_eq!(ids, [("airsource-codes", 1), ("brief", 1)]);
+
+    // Van stock: issued by the admin, read by the dispatcher.
+    hq.add_user("tina", "technician");
+    let said = succeeded(&hq.admin(&[
+        "stock",
+        "issue",
+        "--technician",
+        "tina",
+        "--sku",
+        "FLT-2",
+        "--qty",
+        "6",
+    ]));
+    assert!(
+        said.contains("put 6 x FLT-2 into tina's van; it now holds 6"),
+        "{said}"
+    );
+    succeeded(&hq.admin(&[
+        "stock",
+        "issue",
+        "--technician",
+        "tina",
+        "--sku",
+        "HX-100",
+        "--serial",
+        "HX-0001",
+        "--serial",
+        "HX-0002",
+    ]));
+    let err = refused(&hq.admin(&[
+        "stock",
+        "issue",
+        "--technician",
+        "tina",
+        "--sku",
+        "HX-100",
+        "--qty",
+        "1",
+    ]));
+    assert!(
+        err.contains("HX-100 is serialized: give each unit's serial"),
+        "{err}"
+    );
+    let van: VanStock = dora
+        .call(Method::GET, "/stock?technician=tina", None::<&()>)
+        .await;
+    let held: Vec<(&str, i64, usize)> = van
+        .balances
+        .iter()
+        .map(|b| (b.sku.as_str(), b.qty, b.serials.len()))
+        .collect();
+    assert_eq!(held, [("FLT-2", 6, 0), ("HX-100", 2, 2)]);
+    assert_eq!(van.moves.len(), 3);
+    let unknown = dora
+        .try_call::<(), VanStock>(Method::GET, "/stock?technician=nobody", None)
+        .await;
+    assert!(unknown.is_err(), "{unknown:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

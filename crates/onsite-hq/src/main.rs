@@ -8,7 +8,7 @@ use onsite_hq::connections::ConnectionLimits;
 use onsite_hq::password::hash_password;
 use onsite_hq::reference::Kind;
 use onsite_hq::server::{self, CertSource, ServeConfig};
-use onsite_hq::storage::{Ending, NewUser, SessionSelector, Storage, StorageError};
+use onsite_hq::storage::{Ending, NewUser, SessionSelector, StockIssue, Storage, StorageError};
 use onsite_protocol::{DeviceId, Role};
 use std::io::{BufRead, Write};
 use std::net::SocketAddr;
@@ -84,6 +84,11 @@ enum Command {
         #[command(subcommand)]
         command: ReferenceCommand,
     },
+    /// Van stock: the parts in each technician's van (see docs/REFERENCE.md).
+    Stock {
+        #[command(subcommand)]
+        command: StockCommand,
+    },
     /// Import jobs from a JSON Lines file (see docs/IMPORT.md). All or nothing.
     Import {
         /// Data folder.
@@ -104,6 +109,29 @@ enum ReferenceCommand {
         data: PathBuf,
         /// The file (or, for guides, a folder).
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum StockCommand {
+    /// Put parts into a technician's van: a quantity, or the serials of a serialized part.
+    #[command(group(clap::ArgGroup::new("units").required(true).args(["qty", "serial"])))]
+    Issue {
+        /// Data folder.
+        #[arg(long)]
+        data: PathBuf,
+        /// The technician's username.
+        #[arg(long)]
+        technician: String,
+        /// The part, from the catalog.
+        #[arg(long)]
+        sku: String,
+        /// How many, for a part without serials.
+        #[arg(long)]
+        qty: Option<i64>,
+        /// A unit's serial, for a serialized part; repeat for each unit.
+        #[arg(long)]
+        serial: Vec<String>,
     },
 }
 
@@ -303,6 +331,16 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Import { data, file } => import(data, file).await,
+        Command::Stock {
+            command:
+                StockCommand::Issue {
+                    data,
+                    technician,
+                    sku,
+                    qty,
+                    serial,
+                },
+        } => issue_stock(data, &technician, &sku, qty, serial).await,
         Command::Parts { command } => import_reference(Kind::Parts, command).await,
         Command::Checklists { command } => import_reference(Kind::Checklists, command).await,
         Command::Warranty { command } => import_reference(Kind::Warranty, command).await,
@@ -441,6 +479,39 @@ async fn demo(data: PathBuf) -> Result<()> {
         println!("  {role:<11} {username:<6} {name}");
     }
     println!("  password for all: {}", onsite_hq::demo::PASSWORD);
+    Ok(())
+}
+
+async fn issue_stock(
+    data: PathBuf,
+    technician: &str,
+    sku: &str,
+    qty: Option<i64>,
+    serials: Vec<String>,
+) -> Result<()> {
+    let storage = server::open_storage(&data)?;
+    let issued = match qty {
+        Some(qty) => StockIssue::Qty(qty),
+        None => StockIssue::Serials(serials),
+    };
+    let by = std::env::var("USER").unwrap_or_else(|_| "admin".into());
+    let moves = storage
+        .issue_stock(
+            technician,
+            sku,
+            &issued,
+            &format!("{by} (onsite-hq)"),
+            Utc::now(),
+        )
+        .await?;
+    let added: i64 = moves.iter().map(|m| m.qty).sum();
+    let van = storage.van_stock(technician, None, 1).await?;
+    let now_held = van
+        .balances
+        .iter()
+        .find(|b| b.sku == sku)
+        .map_or(0, |b| b.qty);
+    println!("put {added} x {sku} into {technician}'s van; it now holds {now_held}");
     Ok(())
 }
 

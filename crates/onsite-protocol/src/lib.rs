@@ -20,6 +20,7 @@ pub mod push;
 pub mod received;
 pub mod reference;
 pub mod status;
+pub mod stock;
 pub mod warranty;
 
 pub use conflict::Resolution;

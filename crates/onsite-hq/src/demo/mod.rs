@@ -665,7 +665,7 @@ pub async fn seed(
             .push(&pusher, &raw, &Default::default(), received)
             .await?;
     }
-    let reference = reference::seed(storage).await?;
+    let reference = reference::seed(storage, booked).await?;
     Ok(Seeded {
         accounts_created,
         jobs: report,
@@ -763,11 +763,31 @@ mod tests {
         assert_eq!(again.accounts_created, 0);
         assert_eq!((again.jobs.created, again.jobs.unchanged), (0, 60));
         assert!(first.reference.parts.created >= 40);
+        for technician in ["tina", "tom", "sara"] {
+            let van = storage.van_stock(technician, None, 500).await.unwrap();
+            assert!(van.balances.len() >= 5, "{technician}'s van is stocked");
+        }
+        let tina_moves = storage
+            .van_stock("tina", None, 500)
+            .await
+            .unwrap()
+            .moves
+            .len();
         let r = again.reference;
         assert_eq!(
             [r.parts, r.checklists, r.warranty, r.guides].map(|i| i.created + i.updated),
             [0; 4],
             "the reference data is unchanged: {r:?}"
+        );
+        assert_eq!(
+            storage
+                .van_stock("tina", None, 500)
+                .await
+                .unwrap()
+                .moves
+                .len(),
+            tina_moves,
+            "the vans are not stocked twice"
         );
         assert_eq!(
             statuses().await,

@@ -3,7 +3,7 @@
 //! guides. Written as the files an admin would import, and imported through the same readers.
 
 use crate::reference::{checklists, guides, parts, warranty};
-use crate::storage::{ImportReport, Storage, StorageError};
+use crate::storage::{ImportReport, StockIssue, Storage, StorageError};
 
 /// `sku,name,unit_price,serialized,models`.
 const PARTS: &str = "\
@@ -157,6 +157,37 @@ const GUIDES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Each demo technician's van at the start: (technician, SKU, how many); a serialized part
+/// gets that many serials.
+const VANS: &[(&str, &str, i64)] = &[
+    ("tina", "HM-DV-01", 2),
+    ("tina", "HM-IE-02", 3),
+    ("tina", "HM-PRV-1", 2),
+    ("tina", "HM-GSK-K", 4),
+    ("tina", "HM-PCB-3", 1),
+    ("tina", "AS-DEF-1", 2),
+    ("tina", "AS-FLT-1", 1),
+    ("tina", "GEN-PTFE", 6),
+    ("tina", "GEN-INH-1", 3),
+    ("tom", "AP-PUMP-7", 2),
+    ("tom", "AP-BELT-7", 3),
+    ("tom", "AP-DOOR-7", 2),
+    ("tom", "DW-HTR-45", 1),
+    ("tom", "DW-FLT-45", 2),
+    ("tom", "FF-THM-70", 2),
+    ("tom", "FF-FAN-70", 1),
+    ("tom", "GEN-FUSE-13", 4),
+    ("tom", "GEN-HOSE-15", 4),
+    ("sara", "AS-FAN-8", 1),
+    ("sara", "AS-CTL-2", 1),
+    ("sara", "CB-CAP-2", 4),
+    ("sara", "CB-FLT-2", 3),
+    ("sara", "SV-FAN-5", 2),
+    ("sara", "TT-ANO-15", 2),
+    ("sara", "TT-ELM-15", 1),
+    ("sara", "GEN-PTFE", 4),
+];
+
 /// What seeding the reference data did, per kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Imported {
@@ -170,21 +201,24 @@ pub struct Imported {
     pub guides: ImportReport,
 }
 
-/// Imports the demo's reference data (unchanged when run again).
+/// Imports the demo's reference data (unchanged when run again) and fills each demo van with
+/// the parts it lacks, as issued at `stocked`.
 ///
 /// # Errors
 /// A storage failure; the demo files themselves are checked by a test.
-pub async fn seed(storage: &dyn Storage) -> Result<Imported, StorageError> {
+pub async fn seed(
+    storage: &dyn Storage,
+    stocked: chrono::DateTime<chrono::Utc>,
+) -> Result<Imported, StorageError> {
     let invalid = |e: crate::reference::ReferenceError| StorageError::Invalid(e.to_string());
     let guides = GUIDES
         .iter()
         .map(|(name, text)| guides::parse(name, text))
         .collect::<Result<Vec<_>, _>>()
         .map_err(invalid)?;
-    Ok(Imported {
-        parts: storage
-            .import_parts(&parts::parse(PARTS).map_err(invalid)?)
-            .await?,
+    let catalog = parts::parse(PARTS).map_err(invalid)?;
+    let imported = Imported {
+        parts: storage.import_parts(&catalog).await?,
         checklists: storage
             .import_checklists(&checklists::parse(CHECKLISTS).map_err(invalid)?)
             .await?,
@@ -192,7 +226,38 @@ pub async fn seed(storage: &dyn Storage) -> Result<Imported, StorageError> {
             .import_warranty(&warranty::parse(WARRANTY).map_err(invalid)?)
             .await?,
         guides: storage.import_guides(&guides).await?,
-    })
+    };
+    stock_vans(storage, &catalog, stocked).await?;
+    Ok(imported)
+}
+
+/// Issues each demo van the parts of [`VANS`] it holds none of.
+async fn stock_vans(
+    storage: &dyn Storage,
+    catalog: &[(usize, onsite_protocol::part::Part)],
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StorageError> {
+    for (technician, sku, count) in VANS {
+        let van = storage.van_stock(technician, None, 1).await?;
+        if van.balances.iter().any(|b| b.sku == *sku) {
+            continue;
+        }
+        let serialized = catalog.iter().any(|(_, p)| p.sku == *sku && p.serialized);
+        let issued = if serialized {
+            let prefix = sku.replace('-', "");
+            StockIssue::Serials(
+                (1..=*count)
+                    .map(|n| format!("{prefix}-{}{n:03}", technician.to_uppercase()))
+                    .collect(),
+            )
+        } else {
+            StockIssue::Qty(*count)
+        };
+        storage
+            .issue_stock(technician, sku, &issued, "Dora Dispatch", at)
+            .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

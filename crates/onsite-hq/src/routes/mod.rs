@@ -95,6 +95,7 @@ pub fn router(state: AppState) -> Router {
         .route("/checklists", get(reference::checklists))
         .route("/warranty-policies", get(reference::warranty_policies))
         .route("/guides", get(reference::guides))
+        .route("/stock", get(reference::stock))
         .route(
             "/blobs/{sha256}",
             head(blobs::head).put(blobs::put).get(blobs::get),

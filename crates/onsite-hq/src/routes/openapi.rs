@@ -17,6 +17,7 @@ use onsite_protocol::received::{ReceivedOps, ReceivedOpsQuery};
 use onsite_protocol::reference::{
     ChecklistList, GuideList, PartList, ReferenceQuery, WarrantyPolicyList,
 };
+use onsite_protocol::stock::{StockQuery, VanStock};
 use onsite_protocol::{ApiError, User};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -33,7 +34,7 @@ use utoipa::{Modify, OpenApi};
         health, login, refresh, logout, me, list_jobs, create_job, get_job, update_job,
         job_by_number, assign_job, cancel_job, job_ops, pull, push, conflicts, resolve,
         received_ops, blob_head, blob_put, blob_get, parts, checklists, warranty_policies,
-        guides, description
+        guides, stock, description
     ),
     modifiers(&Bearer),
 )]
@@ -315,6 +316,13 @@ fn warranty_policies() {}
         (status = 401, body = ApiError), (status = 403, body = ApiError)))]
 fn guides() {}
 
+#[utoipa::path(get, path = "/api/v1/stock", tag = "reference", security(("bearer" = [])),
+    params(StockQuery),
+    responses((status = 200, body = VanStock), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, body = ApiError)))]
+fn stock() {}
+
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "auth",
     responses((status = 200, description = "this description")))]
 fn description() {}
@@ -464,6 +472,6 @@ mod tests {
                 }
             }
         }
-        assert_eq!(limits, 8, "every paged list says how its size is capped");
+        assert_eq!(limits, 9, "every paged list says how its size is capped");
     }
 }

@@ -8,6 +8,7 @@ use axum::extract::State;
 use onsite_protocol::reference::{
     ChecklistList, GuideList, PartList, ReferenceQuery, WarrantyPolicyList,
 };
+use onsite_protocol::stock::{StockQuery, VanStock};
 
 type Reply<T> = Result<axum::Json<T>, AppError>;
 
@@ -55,4 +56,18 @@ pub async fn guides(
 ) -> Reply<GuideList> {
     let page = state.storage.guides(q.after.as_deref(), limit(&q)).await?;
     Ok(axum::Json(page))
+}
+
+/// `GET /stock?technician=NAME`: a van's balances and its ledger, newest first.
+pub async fn stock(
+    State(state): State<AppState>,
+    _: Dispatcher,
+    Query(q): Query<StockQuery>,
+) -> Reply<VanStock> {
+    let limit = q.limit.unwrap_or(MAX_LIST_PAGE).clamp(1, MAX_LIST_PAGE);
+    let van = state
+        .storage
+        .van_stock(q.technician.trim(), q.before, limit)
+        .await?;
+    Ok(axum::Json(van))
 }

@@ -39,6 +39,7 @@ macro_rules! storage_conformance {
             pages_of_recorded_ops_are_bounded_by_count_and_bytes,
             a_pull_resends_only_the_ops_that_changed_since_the_cursor,
             reference_data_is_imported_all_or_nothing_and_versions_never_change,
+            parts_are_issued_into_vans_and_the_ledger_is_kept,
         );
     };
     (@cases $make:expr; $($case:ident),+ $(,)?) => {

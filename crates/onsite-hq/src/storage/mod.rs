@@ -36,6 +36,7 @@ use onsite_protocol::part::Part;
 use onsite_protocol::push::{JobOps, PushResponse};
 use onsite_protocol::received::ReceivedOps;
 use onsite_protocol::reference::{ChecklistList, GuideList, PartList, WarrantyPolicyList};
+use onsite_protocol::stock::{StockMove, VanStock};
 use onsite_protocol::warranty::WarrantyPolicy;
 use onsite_protocol::{DeviceId, JobId, OpId, Resolution, TransitionError, User};
 
@@ -297,6 +298,15 @@ impl SessionRecord {
     }
 }
 
+/// What an admin puts into a van.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StockIssue {
+    /// A count of a part without serials.
+    Qty(i64),
+    /// The serials of the units of a serialized part.
+    Serials(Vec<String>),
+}
+
 /// How many records (jobs, parts, template versions, ...) an import created and updated.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ImportReport {
@@ -436,6 +446,25 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<WarrantyPolicyList>;
     /// A page of guides, by id, after `after`, within [`MAX_PAGE_BYTES`] of text.
     async fn guides(&self, after: Option<&str>, limit: u32) -> Result<GuideList>;
+    /// Puts parts into technician `to`'s van, recorded as done by `by`. Errors: `Invalid` for
+    /// an unknown technician or SKU, a count for a serialized part (or serials for one without),
+    /// a count outside 1 to 10,000; `Conflict` for a serial already in a van.
+    async fn issue_stock(
+        &self,
+        to: &str,
+        sku: &str,
+        issued: &StockIssue,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<StockMove>>;
+    /// A van's balances and a page of its ledger, newest first, before `before`. Errors:
+    /// `NotFound` for an unknown user.
+    async fn van_stock(
+        &self,
+        technician: &str,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<VanStock>;
     /// Creates one job; a number is generated when absent. Errors: `Conflict` on a taken number.
     async fn create_job(&self, input: &JobInput, now: DateTime<Utc>) -> Result<JobView>;
     /// Changes HQ-owned fields of a job.

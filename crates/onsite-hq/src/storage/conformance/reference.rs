@@ -168,3 +168,109 @@ pub async fn reference_data_is_imported_all_or_nothing_and_versions_never_change
     let second = s.guides(first.next.as_deref(), 500).await.unwrap();
     assert_eq!(second.guides[0].id, "b-big");
 }
+
+/// Conformance case: parts go into a van as a count or as serials, checked against the
+/// catalog and the other vans; the van shows balances, the serials it holds and its ledger,
+/// newest first, a page at a time.
+pub async fn parts_are_issued_into_vans_and_the_ledger_is_kept(s: &dyn Storage) {
+    let serialized = Part {
+        serialized: true,
+        ..part("HX-100", 12_000)
+    };
+    s.import_parts(&[(2, serialized), (3, part("FLT-2", 450))])
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let issue = |to: &'static str, sku: &'static str, what: StockIssue| async move {
+        s.issue_stock(to, sku, &what, "admin", now).await
+    };
+    let serials = |list: &[&str]| StockIssue::Serials(list.iter().map(|s| s.to_string()).collect());
+    let moves = issue("tina", "FLT-2", StockIssue::Qty(10)).await.unwrap();
+    assert_eq!((moves.len(), moves[0].qty), (1, 10));
+    let moves = issue("tina", "HX-100", serials(&["SN-1", "SN-2"]))
+        .await
+        .unwrap();
+    assert_eq!(moves.len(), 2, "a line a unit");
+    issue("tina", "FLT-2", StockIssue::Qty(5)).await.unwrap();
+
+    let refused = [
+        (
+            issue("tina", "HX-100", StockIssue::Qty(1)).await,
+            "is serialized",
+        ),
+        (
+            issue("tina", "FLT-2", serials(&["A"])).await,
+            "has no serials",
+        ),
+        (
+            issue("tina", "NOPE", StockIssue::Qty(1)).await,
+            "no part \"NOPE\"",
+        ),
+        (
+            issue("nobody", "FLT-2", StockIssue::Qty(1)).await,
+            "does not exist",
+        ),
+        (
+            issue("dana", "FLT-2", StockIssue::Qty(1)).await,
+            "not a technician",
+        ),
+        (
+            issue("tina", "FLT-2", StockIssue::Qty(0)).await,
+            "1 to 10000",
+        ),
+        (
+            issue("tina", "HX-100", serials(&["SN-3", "SN-3"])).await,
+            "given twice",
+        ),
+        (
+            issue("tina", "HX-100", serials(&[" SN-4"])).await,
+            "without blanks",
+        ),
+    ];
+    for (result, words) in refused {
+        match result {
+            Err(StorageError::Invalid(m)) => assert!(m.contains(words), "{m}"),
+            other => panic!("{words}: {other:?}"),
+        }
+    }
+    match issue("tom", "HX-100", serials(&["SN-9", "SN-2"])).await {
+        Err(StorageError::Conflict(m)) => assert!(m.contains("already in tina's van"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+
+    let van = s.van_stock("tina", None, 500).await.unwrap();
+    let balances: Vec<(&str, i64, Vec<String>)> = van
+        .balances
+        .iter()
+        .map(|b| (b.sku.as_str(), b.qty, b.serials.clone()))
+        .collect();
+    assert_eq!(
+        balances,
+        [
+            ("FLT-2", 15, vec![]),
+            ("HX-100", 2, vec!["SN-1".into(), "SN-2".into()])
+        ]
+    );
+    assert_eq!(van.balances[0].name, "Part FLT-2");
+    assert!(!van.balances[0].negative());
+    assert_eq!(van.moves.len(), 4);
+    assert_eq!(van.moves[0].qty, 5, "newest first");
+    let page = s.van_stock("tina", None, 3).await.unwrap();
+    let older = s.van_stock("tina", page.next, 3).await.unwrap();
+    assert_eq!(
+        (older.moves.len(), older.moves[0].qty, older.next),
+        (1, 10, None)
+    );
+    assert!(
+        s.van_stock("tom", None, 500)
+            .await
+            .unwrap()
+            .balances
+            .is_empty(),
+        "the refused issue left nothing"
+    );
+    assert!(matches!(
+        s.van_stock("nobody", None, 10).await,
+        Err(StorageError::NotFound(_))
+    ));
+}

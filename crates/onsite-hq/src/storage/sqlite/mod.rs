@@ -15,6 +15,7 @@ mod reference;
 mod rows;
 mod schema;
 mod sessions;
+mod stock;
 #[cfg(test)]
 mod tests;
 mod users;
@@ -306,6 +307,35 @@ impl Storage for SqliteStorage {
     async fn guides(&self, after: Option<&str>, limit: u32) -> Result<GuideList> {
         let after = after.map(str::to_string);
         self.read(move |tx| reference::guides(tx, after.as_deref(), limit))
+            .await
+    }
+
+    async fn issue_stock(
+        &self,
+        to: &str,
+        sku: &str,
+        issued: &StockIssue,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<StockMove>> {
+        let (to, sku, issued, by) = (
+            to.to_string(),
+            sku.to_string(),
+            issued.clone(),
+            by.to_string(),
+        );
+        self.write(move |tx| stock::issue(tx, &to, &sku, &issued, &by, now))
+            .await
+    }
+
+    async fn van_stock(
+        &self,
+        technician: &str,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<VanStock> {
+        let technician = technician.to_string();
+        self.read(move |tx| stock::van(tx, &technician, before, limit))
             .await
     }
 

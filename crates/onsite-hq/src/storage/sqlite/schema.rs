@@ -244,6 +244,23 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX warranty_policies_ref ON warranty_policies(ref_seq);
     CREATE INDEX guides_ref ON guides(ref_seq);
     "#,
+    // 9: van stock, a ledger per technician: parts into the van (issued) and out of it (used
+    // on a job, returned); a serialized part moves a unit a line.
+    r#"
+    CREATE TABLE stock_moves (
+        id INTEGER PRIMARY KEY,
+        technician TEXT NOT NULL,
+        sku TEXT NOT NULL,
+        qty INTEGER NOT NULL,
+        serial TEXT,
+        kind TEXT NOT NULL CHECK (kind IN ('issued', 'used', 'returned')),
+        job_id BLOB,
+        by TEXT NOT NULL,
+        at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX stock_moves_van ON stock_moves(technician, id);
+    CREATE INDEX stock_moves_serial ON stock_moves(sku, serial) WHERE serial IS NOT NULL;
+    "#,
 ];
 
 #[cfg(test)]
