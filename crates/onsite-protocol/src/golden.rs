@@ -635,3 +635,117 @@ fn warranty_policy_and_options() {
                       "excluded_fault": ["wear"]});
     assert!(serde_json::from_value::<WarrantyPolicy>(typo).is_err());
 }
+
+#[test]
+fn reference_records() {
+    use crate::checklist::*;
+    use crate::guide::Guide;
+    use crate::part::Part;
+    use crate::reference::*;
+    let part = Part {
+        sku: "HX-100".into(),
+        name: "Plate heat exchanger".into(),
+        unit_price_cents: 12_000,
+        serialized: true,
+        models: vec!["AirSource 8 kW heat pump".into()],
+    };
+    let part_json = json!({"sku": "HX-100", "name": "Plate heat exchanger",
+        "unit_price_cents": 12000, "serialized": true, "models": ["AirSource 8 kW heat pump"]});
+    pinned(part.clone(), part_json.clone());
+    pinned(
+        PartList {
+            parts: vec![part],
+            next: Some("HX-100".into()),
+        },
+        json!({"parts": [part_json], "next": "HX-100"}),
+    );
+    let template = ChecklistTemplate {
+        key: "heatpump-install".into(),
+        version: 2,
+        title: "Heat pump installation".into(),
+        kinds: vec![JobKind::Installation],
+        models: vec![],
+        items: vec![
+            ChecklistItem {
+                key: "pressure".into(),
+                label: "System pressure".into(),
+                kind: ItemType::Number,
+                required: true,
+                unit: Some("bar".into()),
+                min: Some(1.0),
+                max: Some(2.5),
+                options: vec![],
+            },
+            ChecklistItem {
+                key: "mode".into(),
+                label: "Mode".into(),
+                kind: ItemType::Choice,
+                required: false,
+                unit: None,
+                min: None,
+                max: None,
+                options: vec!["heating".into(), "hot water".into()],
+            },
+        ],
+    };
+    pinned(
+        template,
+        json!({"key": "heatpump-install", "version": 2, "title": "Heat pump installation",
+            "kinds": ["installation"], "models": [], "items": [
+            {"key": "pressure", "label": "System pressure", "type": "number", "required": true,
+             "unit": "bar", "min": 1.0, "max": 2.5},
+            {"key": "mode", "label": "Mode", "type": "choice", "required": false,
+             "options": ["heating", "hot water"]}]}),
+    );
+    pinned(
+        TemplateRef {
+            key: "repair".into(),
+            version: 1,
+        },
+        json!({"key": "repair", "version": 1}),
+    );
+    pinned(
+        Guide {
+            id: "airsource-codes".into(),
+            version: 3,
+            title: "AirSource fault codes".into(),
+            models: vec!["AirSource 8 kW heat pump".into()],
+            body: "E5: low pressure.".into(),
+        },
+        json!({"id": "airsource-codes", "version": 3, "title": "AirSource fault codes",
+            "models": ["AirSource 8 kW heat pump"], "body": "E5: low pressure."}),
+    );
+}
+
+#[test]
+fn van_stock() {
+    use crate::stock::*;
+    pinned(
+        VanStock {
+            technician: "tina".into(),
+            balances: vec![StockBalance {
+                sku: "HX-100".into(),
+                name: "Plate heat exchanger".into(),
+                qty: -1,
+                serials: vec![],
+            }],
+            moves: vec![StockMove {
+                id: 7,
+                sku: "HX-100".into(),
+                qty: -1,
+                serial: Some("HX-0001".into()),
+                kind: StockMoveKind::Used,
+                job_id: Some(JobId(uuid(5))),
+                by: "tina".into(),
+                at: at("2026-12-02T09:30:00Z"),
+            }],
+            next: None,
+        },
+        json!({"technician": "tina",
+            "balances": [{"sku": "HX-100", "name": "Plate heat exchanger", "qty": -1, "serials": []}],
+            "moves": [{"id": 7, "sku": "HX-100", "qty": -1, "serial": "HX-0001", "kind": "used",
+                "job_id": "0190a6e0-0000-7000-8000-000000000005", "by": "tina",
+                "at": "2026-12-02T09:30:00Z"}],
+            "next": null}),
+    );
+}
