@@ -2,12 +2,23 @@
 //! `onsite-hq … import` while HQ runs, a dispatcher reads it back over HTTPS a page at a time,
 //! and a wrong file is refused with the line or entry named and nothing of it stored.
 
+use onsite_e2e::bin;
 use onsite_e2e::hq::HqProcess;
 use onsite_protocol::reference::{ChecklistList, GuideList, PartList, WarrantyPolicyList};
 use onsite_protocol::stock::VanStock;
 use reqwest::Method;
 use std::path::Path;
-use std::process::Output;
+use std::process::{Command, Output};
+
+/// `onsite ARGS…` on the device folder `data`.
+fn onsite(data: &Path, args: &[&str]) -> Output {
+    Command::new(bin("onsite"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .output()
+        .expect("run onsite")
+}
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
@@ -189,6 +200,41 @@ async fn an_admin_imports_reference_data_and_a_dispatcher_reads_it() {
         .try_call::<(), VanStock>(Method::GET, "/stock?technician=nobody", None)
         .await;
     assert!(unknown.is_err(), "{unknown:?}");
+
+    // Tina's laptop gets, in its sync, what applies to her heat pump job, and reads it offline.
+    let job = r#"{"number": "J-100", "kind": "repair", "summary": "Low pressure", "technician": "tina",
+        "customer": {"name": "Ada Lovelace"}, "site": {"address": "12 Analytical Row"},
+        "asset": {"model": "AirSource 8 kW heat pump", "serial": "AS8-1"}}"#;
+    succeeded(&hq.import(&job.replace('\n', " ")));
+    let device = tempfile::tempdir().expect("tempdir");
+    let data = device.path().join("onsite");
+    succeeded(&hq.login_cli(&data, "tina"));
+    succeeded(&onsite(&data, &["sync"]));
+    let mut hq = hq;
+    hq.stop();
+    let stock = succeeded(&onsite(&data, &["stock"]));
+    assert!(
+        stock.contains("FLT-2") && stock.contains("HX-0001, HX-0002"),
+        "{stock}"
+    );
+    let listed = succeeded(&onsite(&data, &["guides"]));
+    assert!(
+        listed.contains("airsource-codes") && listed.contains("brief"),
+        "{listed}"
+    );
+    let found = succeeded(&onsite(&data, &["guides", "--search", "low press"]));
+    assert!(
+        found.contains("airsource-codes") && !found.contains("brief"),
+        "{found}"
+    );
+    let shown = succeeded(&onsite(&data, &["guide", "show", "airsource-codes"]));
+    assert!(
+        shown.starts_with("AirSource fault codes\nfor: AirSource 8 kW heat pump"),
+        "{shown}"
+    );
+    assert!(shown.contains("E5: low pressure."), "{shown}");
+    let err = refused(&onsite(&data, &["guide", "show", "nope"]));
+    assert!(err.contains("no guide \"nope\" on this device"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

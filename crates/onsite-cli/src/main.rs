@@ -97,6 +97,35 @@ enum Command {
         #[arg(long)]
         discard_unsent: bool,
     },
+    /// The parts in your van, as HQ had them at the last sync.
+    Stock {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Technical guides for the products of your jobs, readable offline.
+    Guides {
+        /// Only guides with these words (or words starting so) in their title or text.
+        #[arg(long)]
+        search: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One technical guide.
+    Guide {
+        #[command(subcommand)]
+        command: GuideCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum GuideCommand {
+    /// Print a guide in full.
+    Show {
+        /// The guide's id, as `onsite guides` lists it.
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -339,6 +368,64 @@ async fn run(cli: Cli) -> Result<()> {
                 entry.job_number,
                 describe(&entry.change)
             );
+        }
+        Command::Stock { json } => {
+            let van = device.van_stock()?;
+            if json {
+                out!("{}", serde_json::to_string_pretty(&van)?);
+            } else if van.is_empty() {
+                out!("the van holds nothing HQ knows of (sync to refresh)");
+            } else {
+                out!("{:<14} {:<36} {:>5}  SERIALS", "SKU", "PART", "QTY");
+                for b in van {
+                    let flag = if b.negative() {
+                        "  (more used than issued: tell HQ)"
+                    } else {
+                        ""
+                    };
+                    out!(
+                        "{:<14} {:<36} {:>5}  {}{flag}",
+                        b.sku,
+                        truncate(&b.name, 36),
+                        b.qty,
+                        b.serials.join(", ")
+                    );
+                }
+            }
+        }
+        Command::Guides { search, json } => {
+            let guides = device.guides(search.as_deref())?;
+            if json {
+                out!("{}", serde_json::to_string_pretty(&guides)?);
+            } else if guides.is_empty() {
+                match search {
+                    Some(words) => out!("no guide on this device mentions {words:?}"),
+                    None => out!("no guides on this device (sync to get those for your jobs)"),
+                }
+            } else {
+                out!("{:<28} {:<44} PRODUCTS", "ID", "TITLE");
+                for g in guides {
+                    let models = if g.models.is_empty() {
+                        "all".to_string()
+                    } else {
+                        g.models.join(", ")
+                    };
+                    out!("{:<28} {:<44} {models}", g.id, truncate(&g.title, 44));
+                }
+            }
+        }
+        Command::Guide {
+            command: GuideCommand::Show { id },
+        } => {
+            let guide = device.guide(&id)?;
+            out!("{}", guide.title);
+            if !guide.models.is_empty() {
+                out!("for: {}", guide.models.join(", "));
+            }
+            out!("");
+            for line in guide.body.lines() {
+                out!("{line}");
+            }
         }
         Command::Outbox { json, recent } => {
             let outbox = device.outbox(recent)?;

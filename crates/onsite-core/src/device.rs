@@ -129,6 +129,35 @@ impl Device {
         &self.data_dir
     }
 
+    /// The parts in the van, as HQ last had them, by SKU.
+    ///
+    /// # Errors
+    /// [`CoreError::Store`].
+    pub fn van_stock(&self) -> Result<Vec<onsite_protocol::stock::StockBalance>> {
+        self.store.van_stock()
+    }
+
+    /// The guides on this device (those for the products of the jobs held), by title, or
+    /// those matching `search`, best first.
+    ///
+    /// # Errors
+    /// [`CoreError::Store`].
+    pub fn guides(&self, search: Option<&str>) -> Result<Vec<onsite_protocol::guide::Guide>> {
+        self.store.guides(search)
+    }
+
+    /// One guide by its id.
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownGuide`], [`CoreError::Store`].
+    pub fn guide(&self, id: &str) -> Result<onsite_protocol::guide::Guide> {
+        self.store
+            .guides(None)?
+            .into_iter()
+            .find(|g| g.id == id)
+            .ok_or_else(|| CoreError::UnknownGuide(id.to_string()))
+    }
+
     /// The local store.
     pub fn store(&self) -> &Store {
         &self.store

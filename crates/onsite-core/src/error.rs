@@ -58,6 +58,9 @@ pub enum CoreError {
     /// No job with that number in the local store.
     #[error("no job numbered {0} on this device")]
     UnknownJob(String),
+    /// No guide with that id in the local store.
+    #[error("no guide {0:?} on this device (`onsite guides` lists them)")]
+    UnknownGuide(String),
     /// Input from the user is not acceptable.
     #[error("{0}")]
     InvalidInput(String),
@@ -155,6 +158,8 @@ pub enum DeviceErrorCode {
     RateLimited,
     /// No such job on this device.
     UnknownJob,
+    /// No such guide on this device.
+    UnknownGuide,
     /// Input the device does not accept.
     InvalidInput,
     /// A status move the technician may not make from here.
@@ -201,6 +206,7 @@ impl DeviceErrorCode {
             DeviceErrorCode::SessionExpired => "session_expired",
             DeviceErrorCode::RateLimited => "rate_limited",
             DeviceErrorCode::UnknownJob => "unknown_job",
+            DeviceErrorCode::UnknownGuide => "unknown_guide",
             DeviceErrorCode::InvalidInput => "invalid_input",
             DeviceErrorCode::InvalidTransition => "invalid_transition",
             DeviceErrorCode::JobReadOnly => "job_read_only",
@@ -246,6 +252,7 @@ impl CoreError {
             CoreError::SessionExpired => DeviceErrorCode::SessionExpired,
             CoreError::RateLimited(_) => DeviceErrorCode::RateLimited,
             CoreError::UnknownJob(_) => DeviceErrorCode::UnknownJob,
+            CoreError::UnknownGuide(_) => DeviceErrorCode::UnknownGuide,
             CoreError::InvalidInput(_) => DeviceErrorCode::InvalidInput,
             CoreError::InvalidTransition(_) => DeviceErrorCode::InvalidTransition,
             CoreError::JobReadOnly(_) => DeviceErrorCode::JobReadOnly,
@@ -336,6 +343,7 @@ mod tests {
             DeviceErrorCode::SessionExpired,
             DeviceErrorCode::RateLimited,
             DeviceErrorCode::UnknownJob,
+            DeviceErrorCode::UnknownGuide,
             DeviceErrorCode::InvalidInput,
             DeviceErrorCode::InvalidTransition,
             DeviceErrorCode::JobReadOnly,

@@ -123,6 +123,9 @@ fn fetch(client: &HqClient, token: &str, cursor: Option<String>) -> Fetch {
                     limit: None,
                     // Pages merge ops by id (`Store::apply_pull`).
                     ops_since: Some(true),
+                    // Kept by `Store::apply_pull`: the first pull that asks gets all that
+                    // applies.
+                    reference: Some(true),
                 },
             )
             .await

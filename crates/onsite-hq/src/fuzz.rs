@@ -203,6 +203,7 @@ fn fuzz_cursor_decoder() {
         "v1:0123456789abcdef:7",
         "v2:ab:0:0",
         "v3:ab:1:2",
+        "v3:ab12:7:9:4:0a1b2c3d4e5f6071:2",
     ];
     // Both the texts inside (mutated, then encoded) and the encoded cursors (mutated as sent).
     let mut corpus = seeds(&texts);
@@ -211,7 +212,12 @@ fn fuzz_cursor_decoder() {
         let text = String::from_utf8_lossy(input);
         for cursor in [text.to_string(), b64(&text)] {
             if let Some(pos) = cursor::decode(&cursor) {
-                assert!(pos.seq >= 0 && pos.mark.is_none_or(|m| m >= 0));
+                assert!(pos.feed.seq >= 0 && pos.feed.mark.is_none_or(|m| m >= 0));
+                assert!(
+                    pos.reference
+                        .as_ref()
+                        .is_none_or(|r| r.seq >= 0 && r.stock >= 0)
+                );
                 assert_eq!(cursor::decode(&cursor::encode(&pos)), Some(pos));
             }
         }

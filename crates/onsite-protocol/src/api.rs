@@ -74,13 +74,18 @@ pub struct PullQuery {
     /// settled since its cursor (listed in [`PullPage::ops_since`]).
     #[serde(default)]
     pub ops_since: Option<bool>,
+    /// The device keeps HQ's reference data: send what changed for it in the last page
+    /// ([`PullPage::reference`]). A device that has never asked gets all that applies the first
+    /// time it does.
+    #[serde(default)]
+    pub reference: Option<bool>,
 }
 
 /// One page of changes for the calling technician, in HQ commit order.
 ///
 /// Apply the whole page atomically, then store `cursor`; `more` says whether to ask again
 /// right away. `customers`, `sites` and `assets` hold what this page's jobs reference.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullPage {
     /// Jobs assigned to the caller, new or changed, as HQ has them now.
@@ -106,6 +111,10 @@ pub struct PullPage {
     /// (when it asked with `ops_since`): merge them by op id into what it holds, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ops_since: Vec<JobId>,
+    /// The reference data that changed for the device, in the last page of a pull (`more`
+    /// false) when anything did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<crate::reference::ReferenceUpdate>,
     /// HQ's clock when the page was read; the device observes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]

@@ -148,8 +148,11 @@ impl ChecklistTemplate {
     /// What is wrong, naming the item.
     pub fn validate(&self) -> Result<(), String> {
         key("key", &self.key)?;
-        if self.version == 0 {
-            return Err("version must be 1 or more".into());
+        if !(1..=crate::reference::MAX_VERSION).contains(&self.version) {
+            return Err(format!(
+                "version must be 1 to {}",
+                crate::reference::MAX_VERSION
+            ));
         }
         label("title", &self.title)?;
         if self.kinds.is_empty() {
@@ -373,6 +376,10 @@ mod tests {
         let cases = [
             (json!({"key": "Heat Pump"}), "key \"Heat Pump\" must be"),
             (json!({"version": 0}), "version must be 1"),
+            (
+                json!({"version": 1_000_000_000}),
+                "version must be 1 to 999999999",
+            ),
             (json!({"title": " "}), "title is empty"),
             (json!({"kinds": []}), "at least one kind"),
             (json!({"items": []}), "1 to 200 items"),

@@ -220,6 +220,14 @@ fn pull_page() {
             }],
             ops: vec![recorded()],
             ops_since: vec![JobId(uuid(1))],
+            reference: Some(crate::reference::ReferenceUpdate {
+                full: false,
+                parts: vec![],
+                checklists: vec![],
+                policies: vec![],
+                guides: vec![],
+                stock: Some(vec![]),
+            }),
             hlc: Some(hlc()),
             cursor: "c1.42".into(),
             reset: false,
@@ -232,6 +240,8 @@ fn pull_page() {
                             "event": "assigned"}],
                "ops": [recorded_json()],
                "ops_since": ["0190a6e0-0000-7000-8000-000000000001"],
+               "reference": {"full": false, "parts": [], "checklists": [], "policies": [],
+                             "guides": [], "stock": []},
                "hlc": "001763900000000-0000000002-0190a6e0-0000-7000-8000-000000000008",
                "cursor": "c1.42", "reset": false, "more": false}),
     );
@@ -240,8 +250,9 @@ fn pull_page() {
             cursor: Some("c1.42".into()),
             limit: Some(500),
             ops_since: Some(true),
+            reference: Some(true),
         },
-        json!({"cursor": "c1.42", "limit": 500, "ops_since": true}),
+        json!({"cursor": "c1.42", "limit": 500, "ops_since": true, "reference": true}),
     );
 }
 

@@ -61,6 +61,9 @@ pub struct GuideList {
     pub next: Option<String>,
 }
 
+/// Highest version of a template or policy: nine digits, as a list's cursor reads them.
+pub const MAX_VERSION: u32 = 999_999_999;
+
 /// A versioned entry's place in its list: `name@version`. The name may hold `@` itself (a
 /// model name), so the version is what follows the last one.
 #[must_use]
@@ -68,11 +71,12 @@ pub fn versioned_cursor(name: &str, version: u32) -> String {
     format!("{name}@{version}")
 }
 
-/// Reads [`versioned_cursor`] back; `None` when it is not one.
+/// Reads [`versioned_cursor`] back: the version is 1 to 9 digits. `None` when it is not one.
 #[must_use]
 pub fn parse_versioned_cursor(cursor: &str) -> Option<(&str, u32)> {
     let (name, version) = cursor.rsplit_once('@')?;
-    Some((name, version.parse().ok()?))
+    let digits = (1..=9).contains(&version.len()) && version.bytes().all(|b| b.is_ascii_digit());
+    Some((name, version.parse().ok().filter(|_| digits)?))
 }
 
 #[cfg(test)]
@@ -85,7 +89,51 @@ mod tests {
             let cursor = versioned_cursor(name, version);
             assert_eq!(parse_versioned_cursor(&cursor), Some((name, version)));
         }
-        assert_eq!(parse_versioned_cursor("no-version"), None);
-        assert_eq!(parse_versioned_cursor("key@x"), None);
+        for bad in [
+            "no-version",
+            "key@x",
+            "key@",
+            "key@+1",
+            "key@1234567890",
+            "key@-1",
+        ] {
+            assert_eq!(parse_versioned_cursor(bad), None, "{bad}");
+        }
+    }
+}
+
+/// The reference data a device needs, in the last page of a pull: the parts catalog, and of
+/// the checklist templates, warranty policies and guides those that apply to the jobs it
+/// holds (by kind of job and product model), and its technician's van.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReferenceUpdate {
+    /// Everything that applies, not a change: drop the reference data held and keep only this
+    /// (a first sync, or the jobs held now concern other kinds or models).
+    pub full: bool,
+    /// Parts new or changed (or, when `full`, the whole catalog).
+    pub parts: Vec<Part>,
+    /// Template versions new to the device (every version that applies, when `full`).
+    pub checklists: Vec<ChecklistTemplate>,
+    /// Policy versions new to the device (every version that applies, when `full`).
+    pub policies: Vec<WarrantyPolicy>,
+    /// Guides new or changed (every one that applies, when `full`).
+    pub guides: Vec<Guide>,
+    /// The van's balances as HQ has them, when they changed (always when `full`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stock: Option<Vec<crate::stock::StockBalance>>,
+}
+
+impl ReferenceUpdate {
+    /// Nothing changed.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        !self.full
+            && self.parts.is_empty()
+            && self.checklists.is_empty()
+            && self.policies.is_empty()
+            && self.guides.is_empty()
+            && self.stock.is_none()
     }
 }

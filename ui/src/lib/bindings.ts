@@ -674,7 +674,7 @@ waiting: number,
  */
 conflicts: number, };
 
-export type DeviceErrorCode = "not_logged_in" | "hq_unreachable" | "fingerprint_mismatch" | "untrusted_certificate" | "invalid_credentials" | "not_a_technician" | "session_expired" | "rate_limited" | "unknown_job" | "invalid_input" | "invalid_transition" | "job_read_only" | "job_closed" | "already_sent" | "attachment_too_large" | "unsupported_file" | "unsynced_changes" | "unknown_attachment" | "hq_error" | "protocol" | "schema_too_new" | "store" | "io" | "internal";
+export type DeviceErrorCode = "not_logged_in" | "hq_unreachable" | "fingerprint_mismatch" | "untrusted_certificate" | "invalid_credentials" | "not_a_technician" | "session_expired" | "rate_limited" | "unknown_job" | "unknown_guide" | "invalid_input" | "invalid_transition" | "job_read_only" | "job_closed" | "already_sent" | "attachment_too_large" | "unsupported_file" | "unsynced_changes" | "unknown_attachment" | "hq_error" | "protocol" | "schema_too_new" | "store" | "io" | "internal";
 
 export type ErrorReport = { 
 /**

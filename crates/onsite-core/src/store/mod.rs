@@ -17,6 +17,7 @@ mod outbox;
 mod pull;
 mod rebase;
 mod record;
+mod reference;
 mod retention;
 mod schema;
 mod settings;

@@ -21,7 +21,8 @@ pub struct Applied {
 fn clear_hq_records(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "DELETE FROM jobs; DELETE FROM assets; DELETE FROM sites; DELETE FROM customers;",
-    )
+    )?;
+    super::reference::clear(conn)
 }
 
 impl Store {
@@ -171,6 +172,9 @@ impl Store {
                     record.execute(params![job, id, body])?;
                 }
             }
+        }
+        if let Some(reference) = &page.reference {
+            super::reference::apply(&tx, reference)?;
         }
         // The local view is HQ's state plus what HQ has not acknowledged yet.
         super::rebase::replay_waiting(&tx)?;

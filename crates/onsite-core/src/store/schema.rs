@@ -124,6 +124,55 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX job_ops_by_op ON job_ops(job_id, op_id);
     "#,
+    // 6: HQ's reference data, as the pull brings it: the parts catalog, the checklist
+    // templates and warranty policies (every version) and the technical guides that apply to
+    // the jobs held, searchable offline, and the van's balances as HQ last had them.
+    r#"
+    CREATE TABLE parts (
+        sku TEXT PRIMARY KEY,
+        body TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE checklist_templates (
+        key TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (key, version)
+    ) STRICT;
+    CREATE TABLE warranty_policies (
+        model TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (model, version)
+    ) STRICT;
+    CREATE TABLE guides (
+        id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        models TEXT NOT NULL,
+        body TEXT NOT NULL
+    ) STRICT;
+    CREATE VIRTUAL TABLE guides_text USING fts5(
+        title, body, content = 'guides', tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER guides_text_insert AFTER INSERT ON guides BEGIN
+        INSERT INTO guides_text (rowid, title, body) VALUES (new.rowid, new.title, new.body);
+    END;
+    CREATE TRIGGER guides_text_delete AFTER DELETE ON guides BEGIN
+        INSERT INTO guides_text (guides_text, rowid, title, body)
+            VALUES ('delete', old.rowid, old.title, old.body);
+    END;
+    CREATE TRIGGER guides_text_update AFTER UPDATE ON guides BEGIN
+        INSERT INTO guides_text (guides_text, rowid, title, body)
+            VALUES ('delete', old.rowid, old.title, old.body);
+        INSERT INTO guides_text (rowid, title, body) VALUES (new.rowid, new.title, new.body);
+    END;
+    CREATE TABLE van_stock (
+        sku TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        qty INTEGER NOT NULL,
+        serials TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 #[cfg(test)]

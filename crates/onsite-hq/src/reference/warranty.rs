@@ -48,8 +48,11 @@ fn validate(policy: &WarrantyPolicy) -> Result<(), String> {
             "model must be 1 to {MAX_MODEL_CHARS} characters of text"
         ));
     }
-    if policy.version == 0 {
-        return Err("version must be 1 or more".into());
+    if !(1..=onsite_protocol::reference::MAX_VERSION).contains(&policy.version) {
+        return Err(format!(
+            "version must be 1 to {}",
+            onsite_protocol::reference::MAX_VERSION
+        ));
     }
     if policy.return_days > policy.replace_days {
         return Err(format!(

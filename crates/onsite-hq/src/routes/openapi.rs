@@ -114,6 +114,12 @@ fn describe_rules(doc: &mut serde_json::Value) {
                     Some("sha256") => {
                         parameter["schema"]["pattern"] = json!("^[0-9a-f]{64}$");
                     }
+                    // Versioned lists continue after `name@version` (a version is a u32).
+                    Some("after")
+                        if path == "/api/v1/checklists" || path == "/api/v1/warranty-policies" =>
+                    {
+                        parameter["schema"]["pattern"] = json!(r"^(|[\s\S]*@[0-9]{1,9})$");
+                    }
                     _ => {}
                 }
             }

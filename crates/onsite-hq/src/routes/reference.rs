@@ -16,12 +16,17 @@ fn limit(q: &ReferenceQuery) -> u32 {
     q.limit.unwrap_or(MAX_LIST_PAGE).clamp(1, MAX_LIST_PAGE)
 }
 
+/// Where the page starts: an empty `after` is the start, like none.
+fn after(q: &ReferenceQuery) -> Option<&str> {
+    q.after.as_deref().filter(|a| !a.is_empty())
+}
+
 pub async fn parts(
     State(state): State<AppState>,
     _: Dispatcher,
     Query(q): Query<ReferenceQuery>,
 ) -> Reply<PartList> {
-    let page = state.storage.parts(q.after.as_deref(), limit(&q)).await?;
+    let page = state.storage.parts(after(&q), limit(&q)).await?;
     Ok(axum::Json(page))
 }
 
@@ -30,10 +35,7 @@ pub async fn checklists(
     _: Dispatcher,
     Query(q): Query<ReferenceQuery>,
 ) -> Reply<ChecklistList> {
-    let page = state
-        .storage
-        .checklists(q.after.as_deref(), limit(&q))
-        .await?;
+    let page = state.storage.checklists(after(&q), limit(&q)).await?;
     Ok(axum::Json(page))
 }
 
@@ -44,7 +46,7 @@ pub async fn warranty_policies(
 ) -> Reply<WarrantyPolicyList> {
     let page = state
         .storage
-        .warranty_policies(q.after.as_deref(), limit(&q))
+        .warranty_policies(after(&q), limit(&q))
         .await?;
     Ok(axum::Json(page))
 }
@@ -54,7 +56,7 @@ pub async fn guides(
     _: Dispatcher,
     Query(q): Query<ReferenceQuery>,
 ) -> Reply<GuideList> {
-    let page = state.storage.guides(q.after.as_deref(), limit(&q)).await?;
+    let page = state.storage.guides(after(&q), limit(&q)).await?;
     Ok(axum::Json(page))
 }
 

@@ -15,7 +15,7 @@ pub async fn pull(
     Query(q): Query<PullQuery>,
 ) -> Result<axum::Json<PullPage>, AppError> {
     let limit = q.limit.unwrap_or(MAX_PULL_PAGE).clamp(1, MAX_PULL_PAGE);
-    let position = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+    let given = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
         None => None,
         Some(c) => Some(
             cursor::decode(c)
@@ -24,23 +24,36 @@ pub async fn pull(
     };
     // A cursor from another database (HQ restored or recreated) cannot be trusted: start over
     // and tell the device to drop what it holds.
-    let reset = position
+    let reset = given
         .as_ref()
-        .is_some_and(|p| p.instance != state.storage.instance_id());
-    let position = position.filter(|_| !reset);
-    let after = position.as_ref().map(|p| p.seq);
-    let known = position
-        .and_then(|p| p.mark)
+        .is_some_and(|c| c.feed.instance != state.storage.instance_id());
+    let given = given.filter(|_| !reset);
+    let after = given.as_ref().map(|c| c.feed.seq);
+    let known = given
+        .as_ref()
+        .and_then(|c| c.feed.mark)
         .filter(|_| q.ops_since == Some(true));
     let technician = caller.user.username;
-    let (mut page, pos) = state.storage.pull(&technician, after, known, limit).await?;
+    let (mut page, feed) = state.storage.pull(&technician, after, known, limit).await?;
+    let mut reference = given.and_then(|c| c.reference);
+    // The reference data comes with the last page, chosen for the jobs the device then holds,
+    // to devices that keep it (one that starts to gets everything the first time).
+    if !page.more && q.reference == Some(true) {
+        let (update, reached) = state
+            .storage
+            .reference_update(&technician, reference.as_ref())
+            .await?;
+        page.reference = update;
+        reference = Some(reached);
+    }
     page.reset = reset;
-    page.cursor = cursor::encode(&pos);
+    page.cursor = cursor::encode(&cursor::Cursor { feed, reference });
     tracing::info!(
         jobs = page.jobs.len(),
         removed = page.removed.len(),
         ops = page.ops.len(),
         more = page.more,
+        reference = page.reference.is_some(),
         reset,
         "pull page"
     );

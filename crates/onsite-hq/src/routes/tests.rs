@@ -736,6 +736,63 @@ async fn job_list_pages_by_number() {
     assert_eq!(seen, ["J-1", "J-2", "J-3", "J-4", "J-5"]);
 }
 
+/// The reference data comes with the last page to a device that asks for it: all that
+/// applies the first time, then only what changed; a device that does not ask gets none.
+#[tokio::test]
+async fn reference_data_comes_with_the_last_page_to_devices_that_ask() {
+    let hq = Hq::new().await;
+    let dispatcher = hq.login("dana").await.access_token;
+    hq.create_job(&dispatcher, "J-T1", Some("tina")).await;
+    hq.create_job(&dispatcher, "J-T2", Some("tina")).await;
+    let part = |sku: &str| onsite_protocol::part::Part {
+        sku: sku.into(),
+        name: "Valve".into(),
+        unit_price_cents: 900,
+        serialized: false,
+        models: vec![],
+    };
+    hq.state
+        .storage
+        .import_parts(&[(2, part("V-1"))])
+        .await
+        .unwrap();
+    let tina = hq.login("tina").await.access_token;
+    let pull = |cursor: &str, query: &str| {
+        let path = format!("/sync/pull?limit=1&cursor={cursor}{query}");
+        let (hq, tina) = (&hq, &tina);
+        async move {
+            let (status, body) = hq.call(Method::GET, &path, Some(tina), None).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            serde_json::from_value::<PullPage>(body).unwrap()
+        }
+    };
+    let first = pull("", "&reference=true").await;
+    assert!(
+        first.more && first.reference.is_none(),
+        "not before the last page"
+    );
+    let last = pull(&first.cursor, "&reference=true").await;
+    assert!(!last.more);
+    let reference = last.reference.expect("with the last page");
+    assert!(reference.full);
+    assert_eq!(reference.parts.len(), 1);
+    let nothing = pull(&last.cursor, "&reference=true").await;
+    assert_eq!(nothing.reference, None, "nothing changed");
+    hq.state
+        .storage
+        .import_parts(&[(2, part("V-2"))])
+        .await
+        .unwrap();
+    let changed = pull(&nothing.cursor, "&reference=true").await;
+    let reference = changed.reference.expect("the new part");
+    assert!(!reference.full);
+    assert_eq!(reference.parts[0].sku, "V-2");
+    // A device that does not keep reference data is sent none.
+    let plain = pull("", "").await;
+    let plain = pull(&plain.cursor, "").await;
+    assert_eq!(plain.reference, None);
+}
+
 #[tokio::test]
 async fn pull_is_scoped_to_the_caller() {
     let hq = Hq::new().await;

@@ -40,6 +40,7 @@ macro_rules! storage_conformance {
             a_pull_resends_only_the_ops_that_changed_since_the_cursor,
             reference_data_is_imported_all_or_nothing_and_versions_never_change,
             parts_are_issued_into_vans_and_the_ledger_is_kept,
+            a_device_gets_the_reference_data_that_applies_to_its_jobs,
         );
     };
     (@cases $make:expr; $($case:ident),+ $(,)?) => {

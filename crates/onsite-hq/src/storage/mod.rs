@@ -35,7 +35,9 @@ use onsite_protocol::conflict::ConflictView;
 use onsite_protocol::part::Part;
 use onsite_protocol::push::{JobOps, PushResponse};
 use onsite_protocol::received::ReceivedOps;
-use onsite_protocol::reference::{ChecklistList, GuideList, PartList, WarrantyPolicyList};
+use onsite_protocol::reference::{
+    ChecklistList, GuideList, PartList, ReferenceUpdate, WarrantyPolicyList,
+};
 use onsite_protocol::stock::{StockMove, VanStock};
 use onsite_protocol::warranty::WarrantyPolicy;
 use onsite_protocol::{DeviceId, JobId, OpId, Resolution, TransitionError, User};
@@ -330,6 +332,19 @@ pub struct FeedPosition {
     pub mark: Option<i64>,
 }
 
+/// How far a device has the reference data: the reference feed position it has read, the
+/// digest of the kinds of job and product models its reference was chosen for, and the last
+/// ledger line of its van.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReferencePosition {
+    /// Last reference feed position delivered.
+    pub seq: i64,
+    /// Digest of the (kind, model) pairs of the jobs held when it was delivered; lower-case hex.
+    pub scope: String,
+    /// Last van ledger line delivered.
+    pub stock: i64,
+}
+
 /// Who is pushing ops: from the session, never from the ops.
 #[derive(Clone, Debug)]
 pub struct Pusher {
@@ -504,6 +519,15 @@ pub trait Storage: Send + Sync + 'static {
         known: Option<i64>,
         limit: u32,
     ) -> Result<(PullPage, FeedPosition)>;
+
+    /// The reference data `technician`'s device needs since `since` (everything that applies
+    /// when absent, or when the kinds and models of the jobs they hold changed), and the
+    /// position it reaches; `None` when nothing changed.
+    async fn reference_update(
+        &self,
+        technician: &str,
+        since: Option<&ReferencePosition>,
+    ) -> Result<(Option<ReferenceUpdate>, ReferencePosition)>;
 
     /// Judges and records a batch of pushed ops in one transaction: every op gets a result,
     /// in the batch's order, and is stored whatever its outcome. An op id seen before answers

@@ -274,3 +274,155 @@ pub async fn parts_are_issued_into_vans_and_the_ledger_is_kept(s: &dyn Storage) 
         Err(StorageError::NotFound(_))
     ));
 }
+
+fn job_on(number: &str, kind: &str, model: &str, technician: &str) -> JobInput {
+    serde_json::from_value(json!({"number": number, "kind": kind, "summary": "Visit",
+        "technician": technician, "customer": {"name": format!("Customer {number}")},
+        "site": {"address": format!("{number} High St")},
+        "asset": {"model": model, "serial": format!("S-{number}")}}))
+    .unwrap()
+}
+
+fn names<T>(items: &[T], name: impl Fn(&T) -> String) -> Vec<String> {
+    items.iter().map(name).collect()
+}
+
+/// Conformance case: a device gets the whole catalog and, of templates, policies and guides,
+/// what applies to the kinds and models of its jobs, with its van; then only what changed;
+/// and everything that applies again when its jobs concern another kind or model.
+pub async fn a_device_gets_the_reference_data_that_applies_to_its_jobs(s: &dyn Storage) {
+    const HEAT_PUMP: &str = "AirSource 8 kW heat pump";
+    const WASHER: &str = "AquaPure 7 kg washing machine";
+    let now = Utc::now();
+    s.create_job(&job_on("J-1", "installation", HEAT_PUMP, "tina"), now)
+        .await
+        .unwrap();
+    let washer = s
+        .create_job(&job_on("J-2", "repair", WASHER, "tom"), now)
+        .await
+        .unwrap();
+    s.import_parts(&[(2, part("HX-100", 100)), (3, part("FLT-2", 200))])
+        .await
+        .unwrap();
+    let template = |key: &str, kind: &str, models: &[&str]| -> (usize, ChecklistTemplate) {
+        (
+            1,
+            serde_json::from_value(json!({"key": key, "version": 1, "title": key,
+                "kinds": [kind], "models": models, "items": [{"key": "done", "label": "Done",
+                "type": "yes_no"}]}))
+            .unwrap(),
+        )
+    };
+    s.import_checklists(&[
+        template("heatpump-install", "installation", &[HEAT_PUMP]),
+        template("washer-install", "installation", &[WASHER]),
+        template("repair", "repair", &[]),
+    ])
+    .await
+    .unwrap();
+    let policy_for = |model: &str| -> (usize, WarrantyPolicy) {
+        (
+            1,
+            WarrantyPolicy {
+                model: model.into(),
+                ..policy(1, 7)
+            },
+        )
+    };
+    s.import_warranty(&[policy_for(HEAT_PUMP), policy_for(WASHER)])
+        .await
+        .unwrap();
+    let guide_for = |id: &str, models: &[&str]| GuideFile {
+        models: models.iter().map(|m| m.to_string()).collect(),
+        ..guide(id, "text")
+    };
+    s.import_guides(&[
+        guide_for("heatpump-codes", &[HEAT_PUMP]),
+        guide_for("washer-codes", &[WASHER]),
+        guide_for("briefing", &[]),
+    ])
+    .await
+    .unwrap();
+
+    let (first, at) = s.reference_update("tina", None).await.unwrap();
+    let first = first.expect("a first update");
+    assert!(first.full);
+    assert_eq!(first.parts.len(), 2, "the whole catalog");
+    assert_eq!(
+        names(&first.checklists, |t| t.key.clone()),
+        ["heatpump-install"]
+    );
+    assert_eq!(names(&first.policies, |p| p.model.clone()), [HEAT_PUMP]);
+    assert_eq!(
+        names(&first.guides, |g| g.id.clone()),
+        ["briefing", "heatpump-codes"]
+    );
+    assert_eq!(first.stock, Some(vec![]), "an empty van is said too");
+
+    let (none, same) = s.reference_update("tina", Some(&at)).await.unwrap();
+    assert_eq!(none, None, "nothing changed");
+    assert_eq!(same, at);
+
+    // What does not apply to Tina's jobs does not reach her; what does comes alone.
+    s.import_guides(&[guide_for("washer-drain", &[WASHER])])
+        .await
+        .unwrap();
+    let (none, at) = s.reference_update("tina", Some(&same)).await.unwrap();
+    assert_eq!(none, None);
+    s.import_guides(&[guide_for("heatpump-defrost", &[HEAT_PUMP])])
+        .await
+        .unwrap();
+    s.import_parts(&[(2, part("HX-100", 150))]).await.unwrap();
+    let (delta, at) = s.reference_update("tina", Some(&at)).await.unwrap();
+    let delta = delta.expect("a change");
+    assert!(!delta.full);
+    assert_eq!(names(&delta.guides, |g| g.id.clone()), ["heatpump-defrost"]);
+    assert_eq!(
+        delta
+            .parts
+            .iter()
+            .map(|p| (p.sku.as_str(), p.unit_price_cents))
+            .collect::<Vec<_>>(),
+        [("HX-100", 150)]
+    );
+    assert!(delta.checklists.is_empty() && delta.policies.is_empty() && delta.stock.is_none());
+
+    // Parts issued to her van: the balances come, nothing else.
+    s.issue_stock("tina", "FLT-2", &StockIssue::Qty(4), "admin", now)
+        .await
+        .unwrap();
+    let (delta, at) = s.reference_update("tina", Some(&at)).await.unwrap();
+    let delta = delta.expect("the van changed");
+    assert!(!delta.full && delta.parts.is_empty() && delta.guides.is_empty());
+    let stock = delta.stock.expect("balances");
+    assert_eq!((stock[0].sku.as_str(), stock[0].qty), ("FLT-2", 4));
+
+    // The washer repair becomes hers: another kind and model, so everything that applies.
+    s.assign_job(washer.job.id, Some("tina"), now)
+        .await
+        .unwrap();
+    let (whole, _) = s.reference_update("tina", Some(&at)).await.unwrap();
+    let whole = whole.expect("a new scope");
+    assert!(whole.full);
+    assert_eq!(
+        names(&whole.checklists, |t| t.key.clone()),
+        ["heatpump-install", "repair"],
+        "the washer installation template is for installations"
+    );
+    assert_eq!(
+        names(&whole.policies, |p| p.model.clone()),
+        [HEAT_PUMP, WASHER]
+    );
+    assert_eq!(
+        names(&whole.guides, |g| g.id.clone()),
+        [
+            "briefing",
+            "heatpump-codes",
+            "heatpump-defrost",
+            "washer-codes",
+            "washer-drain"
+        ]
+    );
+    assert_eq!(whole.parts.len(), 2);
+    assert!(whole.stock.is_some());
+}

@@ -12,6 +12,7 @@ mod jobs;
 mod ops;
 mod recorded;
 mod reference;
+mod reference_pull;
 mod rows;
 mod schema;
 mod sessions;
@@ -307,6 +308,16 @@ impl Storage for SqliteStorage {
     async fn guides(&self, after: Option<&str>, limit: u32) -> Result<GuideList> {
         let after = after.map(str::to_string);
         self.read(move |tx| reference::guides(tx, after.as_deref(), limit))
+            .await
+    }
+
+    async fn reference_update(
+        &self,
+        technician: &str,
+        since: Option<&ReferencePosition>,
+    ) -> Result<(Option<ReferenceUpdate>, ReferencePosition)> {
+        let (technician, since) = (technician.to_string(), since.cloned());
+        self.read(move |tx| reference_pull::update(tx, &technician, since.as_ref()))
             .await
     }
 

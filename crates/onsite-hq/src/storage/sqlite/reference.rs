@@ -82,34 +82,57 @@ pub fn import_parts(tx: &Transaction<'_>, parts: &[(usize, Part)]) -> Result<Imp
     Ok(report)
 }
 
+const PART_COLUMNS: &str = "sku, name, unit_price_cents, serialized, models";
+
+fn part_from(r: &rusqlite::Row<'_>) -> Result<Part> {
+    Ok(Part {
+        sku: r.get(0)?,
+        name: r.get(1)?,
+        unit_price_cents: r.get(2)?,
+        serialized: r.get(3)?,
+        models: parsed(&r.get::<_, String>(4)?)?,
+    })
+}
+
 /// A page of the catalog, by SKU, after `after`.
 pub fn parts(tx: &Transaction<'_>, after: Option<&str>, limit: u32) -> Result<PartList> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT sku, name, unit_price_cents, serialized, models FROM parts \
-         WHERE sku > ?1 ORDER BY sku LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![after.unwrap_or(""), i64::from(limit) + 1], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, bool>(3)?,
-            r.get::<_, String>(4)?,
-        ))
-    })?;
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {PART_COLUMNS} FROM parts WHERE sku > ?1 ORDER BY sku LIMIT ?2"
+    ))?;
+    let mut rows = stmt.query(params![after.unwrap_or(""), i64::from(limit) + 1])?;
     let mut parts = Vec::new();
-    for row in rows {
-        let (sku, name, unit_price_cents, serialized, models) = row?;
-        parts.push(Part {
-            sku,
-            name,
-            unit_price_cents,
-            serialized,
-            models: parsed(&models)?,
-        });
+    while let Some(r) = rows.next()? {
+        parts.push(part_from(r)?);
     }
     let next = cut(&mut parts, limit, |p| p.sku.clone());
     Ok(PartList { parts, next })
+}
+
+/// Every part changed after reference feed position `after` (all of them after 0), by SKU.
+pub fn parts_changed(tx: &Transaction<'_>, after: i64) -> Result<Vec<Part>> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {PART_COLUMNS} FROM parts WHERE ref_seq > ?1 ORDER BY sku"
+    ))?;
+    let mut rows = stmt.query([after])?;
+    let mut parts = Vec::new();
+    while let Some(r) = rows.next()? {
+        parts.push(part_from(r)?);
+    }
+    Ok(parts)
+}
+
+/// Every version in `table` (`checklist_templates` or `warranty_policies`) stored after
+/// reference feed position `after`.
+pub fn versions_changed<T: serde::de::DeserializeOwned>(
+    tx: &Transaction<'_>,
+    table: &str,
+    after: i64,
+) -> Result<Vec<T>> {
+    bodies(
+        tx,
+        &format!("SELECT body FROM {table} WHERE ref_seq > ?1 ORDER BY ref_seq"),
+        [after],
+    )
 }
 
 /// Drops the one entry read past a page of `limit`, and says where the next page starts.
@@ -294,33 +317,52 @@ pub fn import_guides(tx: &Transaction<'_>, guides: &[GuideFile]) -> Result<Impor
     Ok(report)
 }
 
+const GUIDE_COLUMNS: &str = "id, version, title, models, body";
+
+fn guide_from(r: &rusqlite::Row<'_>) -> Result<Guide> {
+    Ok(Guide {
+        id: r.get(0)?,
+        version: r.get(1)?,
+        title: r.get(2)?,
+        models: parsed(&r.get::<_, String>(3)?)?,
+        body: r.get(4)?,
+    })
+}
+
 /// A page of guides, by id, after `after`: at most `limit`, and no more than
 /// [`MAX_PAGE_BYTES`] of text unless the page would otherwise be empty.
 pub fn guides(tx: &Transaction<'_>, after: Option<&str>, limit: u32) -> Result<GuideList> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT id, version, title, models, body FROM guides WHERE id > ?1 ORDER BY id LIMIT ?2",
-    )?;
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {GUIDE_COLUMNS} FROM guides WHERE id > ?1 ORDER BY id LIMIT ?2"
+    ))?;
     let mut rows = stmt.query(params![after.unwrap_or(""), i64::from(limit) + 1])?;
-    let (mut guides, mut bytes, mut full) = (Vec::new(), 0, false);
+    let (mut guides, mut bytes, mut full) = (Vec::<Guide>::new(), 0, false);
     while let Some(r) = rows.next()? {
-        let body: String = r.get(4)?;
-        if page_is_full(guides.len(), bytes, body.len(), limit) {
+        let guide = guide_from(r)?;
+        if page_is_full(guides.len(), bytes, guide.body.len(), limit) {
             full = true;
             break;
         }
-        bytes += body.len();
-        guides.push(Guide {
-            id: r.get(0)?,
-            version: r.get(1)?,
-            title: r.get(2)?,
-            models: parsed(&r.get::<_, String>(3)?)?,
-            body,
-        });
+        bytes += guide.body.len();
+        guides.push(guide);
     }
     let next = if full {
-        guides.last().map(|g: &Guide| g.id.clone())
+        guides.last().map(|g| g.id.clone())
     } else {
         None
     };
     Ok(GuideList { guides, next })
+}
+
+/// Every guide changed after reference feed position `after`, by id.
+pub fn guides_changed(tx: &Transaction<'_>, after: i64) -> Result<Vec<Guide>> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {GUIDE_COLUMNS} FROM guides WHERE ref_seq > ?1 ORDER BY id"
+    ))?;
+    let mut rows = stmt.query([after])?;
+    let mut guides = Vec::new();
+    while let Some(r) = rows.next()? {
+        guides.push(guide_from(r)?);
+    }
+    Ok(guides)
 }
