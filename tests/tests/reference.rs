@@ -209,7 +209,10 @@ async fn an_admin_imports_reference_data_and_a_dispatcher_reads_it() {
     let device = tempfile::tempdir().expect("tempdir");
     let data = device.path().join("onsite");
     succeeded(&hq.login_cli(&data, "tina"));
-    succeeded(&onsite(&data, &["sync"]));
+    let synced = succeeded(&onsite(&data, &["sync"]));
+    // The three parts, the repair checklist (J-100 is a repair), the heat pump's policy and
+    // its two guides.
+    assert!(synced.contains(", 7 reference records"), "{synced}");
     let mut hq = hq;
     hq.stop();
     let stock = succeeded(&onsite(&data, &["stock"]));

@@ -277,8 +277,12 @@ async fn run(cli: Cli) -> Result<()> {
                     report.uploaded_bytes
                 );
             }
+            let reference = match report.reference_received {
+                0 => String::new(),
+                n => format!(", {n} reference records (parts, checklists, policies, guides)"),
+            };
             out!(
-                "synced: {} pages, {} jobs received, {} removed{} in {:.2} s",
+                "synced: {} pages, {} jobs received, {} removed{reference}{} in {:.2} s",
                 report.pages,
                 report.jobs_received,
                 report.jobs_removed,
@@ -383,13 +387,14 @@ async fn run(cli: Cli) -> Result<()> {
                     } else {
                         ""
                     };
-                    out!(
+                    let line = format!(
                         "{:<14} {:<36} {:>5}  {}{flag}",
                         b.sku,
                         truncate(&b.name, 36),
                         b.qty,
                         b.serials.join(", ")
                     );
+                    out!("{}", line.trim_end());
                 }
             }
         }

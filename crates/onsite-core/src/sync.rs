@@ -68,6 +68,8 @@ pub struct SyncReport {
     pub jobs_received: u64,
     /// Jobs dropped because they are no longer assigned to this technician.
     pub jobs_removed: u64,
+    /// Reference records received (parts, template and policy versions, guides).
+    pub reference_received: u64,
     /// True when HQ told the device to start over (HQ database replaced).
     pub reset: bool,
     /// Wall time.
@@ -350,6 +352,7 @@ async fn pull(
         report.pages += 1;
         report.jobs_received += applied.jobs as u64;
         report.jobs_removed += applied.removed as u64;
+        report.reference_received += applied.reference as u64;
         progress(SyncProgress {
             phase: SyncPhase::Pulling,
             done: report.jobs_received + report.jobs_removed,

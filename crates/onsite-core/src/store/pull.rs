@@ -15,6 +15,8 @@ pub struct Applied {
     pub jobs: usize,
     /// Jobs dropped (reassigned away).
     pub removed: usize,
+    /// Reference records received: parts, template and policy versions, guides.
+    pub reference: usize,
 }
 
 /// Deletes every HQ-owned record (a reset from HQ, or another user logging in).
@@ -175,6 +177,10 @@ impl Store {
         }
         if let Some(reference) = &page.reference {
             super::reference::apply(&tx, reference)?;
+            applied.reference = reference.parts.len()
+                + reference.checklists.len()
+                + reference.policies.len()
+                + reference.guides.len();
         }
         // The local view is HQ's state plus what HQ has not acknowledged yet.
         super::rebase::replay_waiting(&tx)?;
@@ -225,7 +231,8 @@ mod tests {
             applied,
             Applied {
                 jobs: 3,
-                removed: 0
+                removed: 0,
+                reference: 0,
             }
         );
         drop(store);
@@ -285,7 +292,8 @@ mod tests {
             store.apply_pull(&p).unwrap(),
             Applied {
                 jobs: 1,
-                removed: 1
+                removed: 1,
+                reference: 0,
             }
         );
         let list = store.jobs(&JobQuery::default(), now()).unwrap();
