@@ -152,9 +152,7 @@ impl Device {
     /// [`CoreError::UnknownGuide`], [`CoreError::Store`].
     pub fn guide(&self, id: &str) -> Result<onsite_protocol::guide::Guide> {
         self.store
-            .guides(None)?
-            .into_iter()
-            .find(|g| g.id == id)
+            .guide(id)?
             .ok_or_else(|| CoreError::UnknownGuide(id.to_string()))
     }
 

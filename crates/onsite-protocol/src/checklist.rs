@@ -3,6 +3,7 @@
 //! the laptop and at HQ.
 
 use crate::model::{JobKind, string_enum};
+use crate::text::{key, line as label};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -22,10 +23,6 @@ string_enum!(
     }
 );
 
-/// Longest key (of a template or an item), in characters.
-pub const MAX_KEY_CHARS: usize = 64;
-/// Longest label, title, unit or option, in characters.
-pub const MAX_LABEL_CHARS: usize = 200;
 /// Most items in one template.
 pub const MAX_ITEMS: usize = 200;
 /// Most options of a choice item.
@@ -264,35 +261,6 @@ fn expects(kind: ItemType) -> &'static str {
         ItemType::Choice => "one of its options",
         ItemType::Photo => "a photo",
         ItemType::Text => "text",
-    }
-}
-
-fn key(field: &str, value: &str) -> Result<(), String> {
-    let ok = !value.is_empty()
-        && value.chars().count() <= MAX_KEY_CHARS
-        && value
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "{field} {value:?} must be 1 to {MAX_KEY_CHARS} of a-z, 0-9, - and _"
-        ))
-    }
-}
-
-fn label(field: &str, value: &str) -> Result<(), String> {
-    if value.trim().is_empty() {
-        Err(format!("{field} is empty"))
-    } else if value.chars().count() > MAX_LABEL_CHARS {
-        Err(format!(
-            "{field} is longer than {MAX_LABEL_CHARS} characters"
-        ))
-    } else if value.chars().any(char::is_control) {
-        Err(format!("{field} contains control characters"))
-    } else {
-        Ok(())
     }
 }
 

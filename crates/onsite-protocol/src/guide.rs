@@ -3,8 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Longest guide id, in characters.
-pub const MAX_ID_CHARS: usize = 64;
 /// Longest guide text, in bytes: a long manual chapter, not a scanned book.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
@@ -33,21 +31,11 @@ impl Guide {
     }
 }
 
-/// Checks a guide id: `a-z`, `0-9`, `-` and `_`, as file names and the CLI use it.
+/// Checks a guide id, as file names and the CLI use it ([`crate::text::key`]).
 ///
 /// # Errors
 /// What an id may hold.
 pub fn validate_id(id: &str) -> Result<(), String> {
-    let ok = !id.is_empty()
-        && id.chars().count() <= MAX_ID_CHARS
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "the guide id {id:?} (the file name without .md) must be 1 to {MAX_ID_CHARS} of a-z, 0-9, - and _"
-        ))
-    }
+    crate::text::key("the guide id", id)
+        .map_err(|e| format!("{e} (it is the file name without .md)"))
 }

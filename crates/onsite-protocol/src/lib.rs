@@ -21,6 +21,7 @@ pub mod received;
 pub mod reference;
 pub mod status;
 pub mod stock;
+pub mod text;
 pub mod warranty;
 
 pub use conflict::Resolution;

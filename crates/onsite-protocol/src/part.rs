@@ -1,12 +1,11 @@
 //! Spare parts: the catalog HQ owns (`onsite-hq parts import`) and the rules a part's fields
 //! follow, the same wherever a part is named.
 
+use crate::text::line as text;
 use serde::{Deserialize, Serialize};
 
 /// Longest SKU, in characters.
 pub const MAX_SKU_CHARS: usize = 64;
-/// Longest part name or model name, in characters.
-pub const MAX_NAME_CHARS: usize = 200;
 /// Highest unit price, in cents (ten million in the organisation's currency).
 pub const MAX_PRICE_CENTS: i64 = 1_000_000_000;
 
@@ -71,20 +70,6 @@ pub fn validate_sku(sku: &str) -> Result<(), String> {
         Err(format!(
             "sku {sku:?} must be 1 to {MAX_SKU_CHARS} of A-Z, 0-9 and - _ . /"
         ))
-    }
-}
-
-fn text(field: &str, value: &str) -> Result<(), String> {
-    if value.trim().is_empty() {
-        Err(format!("{field} is empty"))
-    } else if value.chars().count() > MAX_NAME_CHARS {
-        Err(format!(
-            "{field} is longer than {MAX_NAME_CHARS} characters"
-        ))
-    } else if value.chars().any(char::is_control) {
-        Err(format!("{field} contains control characters"))
-    } else {
-        Ok(())
     }
 }
 

@@ -116,21 +116,32 @@ impl Store {
     /// # Errors
     /// [`CoreError::Store`].
     pub fn guides(&self, search: Option<&str>) -> Result<Vec<Guide>> {
+        match search.map(fts_query).filter(|q| !q.is_empty()) {
+            Some(q) => self.guides_where(
+                "FROM guides_text t JOIN guides g ON g.rowid = t.rowid \
+                 WHERE guides_text MATCH ?1 ORDER BY bm25(guides_text, 5.0, 1.0), g.title",
+                &q,
+            ),
+            None => self.guides_where("FROM guides g WHERE ?1 = '' ORDER BY g.title", ""),
+        }
+    }
+
+    /// The guide with `id`, if the device holds it.
+    ///
+    /// # Errors
+    /// [`CoreError::Store`].
+    pub fn guide(&self, id: &str) -> Result<Option<Guide>> {
+        Ok(self
+            .guides_where("FROM guides g WHERE g.id = ?1", id)?
+            .into_iter()
+            .next())
+    }
+
+    /// Guides read with `rest` (naming `guides` as `g`) and its one parameter.
+    fn guides_where(&self, rest: &str, param: &str) -> Result<Vec<Guide>> {
         let conn = self.conn();
-        let query = search.map(fts_query).filter(|q| !q.is_empty());
-        let (sql, param) = match &query {
-            Some(q) => (
-                "SELECT g.id, g.version, g.title, g.models, g.body FROM guides_text t \
-                 JOIN guides g ON g.rowid = t.rowid WHERE guides_text MATCH ?1 \
-                 ORDER BY bm25(guides_text, 5.0, 1.0), g.title",
-                q.as_str(),
-            ),
-            None => (
-                "SELECT id, version, title, models, body FROM guides WHERE ?1 = '' ORDER BY title",
-                "",
-            ),
-        };
-        let mut stmt = conn.prepare_cached(sql)?;
+        let sql = format!("SELECT g.id, g.version, g.title, g.models, g.body {rest}");
+        let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([param], |r| {
             Ok((
                 r.get::<_, String>(0)?,

@@ -14,7 +14,7 @@
 
 use super::{MAX_ENTRIES, ReferenceError};
 use onsite_protocol::guide::{MAX_BODY_BYTES, validate_id};
-use onsite_protocol::part::MAX_NAME_CHARS;
+use onsite_protocol::text::line;
 use std::path::{Path, PathBuf};
 
 /// A guide as read from its file, before HQ gives it a version.
@@ -90,14 +90,7 @@ pub fn parse(name: &str, text: &str) -> Result<GuideFile, ReferenceError> {
     for (field, value) in
         std::iter::once(("title", &title)).chain(models.iter().map(|m| ("models", m)))
     {
-        if value.is_empty()
-            || value.chars().count() > MAX_NAME_CHARS
-            || value.chars().any(char::is_control)
-        {
-            return Err(fail(format!(
-                "{field} must be 1 to {MAX_NAME_CHARS} characters of text"
-            )));
-        }
+        line(field, value).map_err(fail)?;
     }
     if body.is_empty() {
         return Err(fail("the guide has no text after its front matter".into()));
@@ -226,7 +219,7 @@ mod tests {
             (
                 "a.md",
                 "---\ntitle: \n---\ntext".to_string(),
-                "title must be",
+                "title is empty",
             ),
             (
                 "a.md",

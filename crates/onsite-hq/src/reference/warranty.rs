@@ -5,9 +5,6 @@ use super::{ReferenceError, serde_reason};
 use onsite_protocol::warranty::WarrantyPolicy;
 use std::collections::HashMap;
 
-/// Longest model name, in characters.
-const MAX_MODEL_CHARS: usize = onsite_protocol::part::MAX_NAME_CHARS;
-
 /// Reads and checks a whole file of policies; each comes with its 1-based entry number.
 ///
 /// # Errors
@@ -39,15 +36,7 @@ pub fn parse(text: &str) -> Result<Vec<(usize, WarrantyPolicy)>, ReferenceError>
 /// The periods must nest: a return period longer than the replacement one, or either longer
 /// than the repair period, would be a typo that changes what customers are owed.
 fn validate(policy: &WarrantyPolicy) -> Result<(), String> {
-    let model = policy.model.trim();
-    if model.is_empty()
-        || policy.model.chars().count() > MAX_MODEL_CHARS
-        || policy.model.chars().any(char::is_control)
-    {
-        return Err(format!(
-            "model must be 1 to {MAX_MODEL_CHARS} characters of text"
-        ));
-    }
+    onsite_protocol::text::line("model", &policy.model)?;
     if !(1..=onsite_protocol::reference::MAX_VERSION).contains(&policy.version) {
         return Err(format!(
             "version must be 1 to {}",
@@ -117,7 +106,7 @@ mod tests {
             ),
             (
                 EXAMPLE.replace("AirSource 8 kW heat pump", " "),
-                "model must be",
+                "model is empty",
             ),
         ];
         for (file, expected) in cases {

@@ -33,8 +33,14 @@ use tower_http::trace::TraceLayer;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Largest page a pull returns.
 pub const MAX_PULL_PAGE: u32 = 1000;
-/// Largest page of the dispatcher job list.
+/// Largest page of the dispatcher lists.
 pub const MAX_LIST_PAGE: u32 = 500;
+
+/// The page size a dispatcher list answers with when `asked` (any count is taken: at least
+/// one, at most [`MAX_LIST_PAGE`]).
+pub fn list_page(asked: Option<u32>) -> u32 {
+    asked.unwrap_or(MAX_LIST_PAGE).clamp(1, MAX_LIST_PAGE)
+}
 /// Longest a request may take, body included: a body sent a byte at a time cannot hold a
 /// connection (and its slot) for ever. A 512 KiB chunk at 8 KB/s still fits.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);

@@ -2,7 +2,7 @@
 //! settlement, each job's ops, and the log of every op received.
 
 use super::extract::{Json, Path, Query};
-use super::{AppState, MAX_LIST_PAGE};
+use super::{AppState, list_page};
 use crate::auth::{Dispatcher, Technician};
 use crate::error::AppError;
 use crate::storage::{BlobSizes, Pusher};
@@ -99,7 +99,7 @@ pub async fn job_ops(
     Path(id): Path<JobId>,
     Query(q): Query<JobOpsQuery>,
 ) -> Reply<JobOps> {
-    let limit = q.limit.unwrap_or(MAX_LIST_PAGE).clamp(1, MAX_LIST_PAGE);
+    let limit = list_page(q.limit);
     Ok(axum::Json(state.storage.job_ops(id, q.after, limit).await?))
 }
 
@@ -108,7 +108,7 @@ pub async fn received(
     _: Dispatcher,
     Query(q): Query<ReceivedOpsQuery>,
 ) -> Reply<ReceivedOps> {
-    let limit = q.limit.unwrap_or(MAX_LIST_PAGE).clamp(1, MAX_LIST_PAGE);
+    let limit = list_page(q.limit);
     Ok(axum::Json(
         state.storage.received_ops(q.after, limit).await?,
     ))

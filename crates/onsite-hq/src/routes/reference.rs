@@ -1,7 +1,7 @@
 //! Dispatcher endpoints reading HQ's reference data, a page at a time.
 
 use super::extract::Query;
-use super::{AppState, MAX_LIST_PAGE};
+use super::{AppState, list_page};
 use crate::auth::Dispatcher;
 use crate::error::AppError;
 use axum::extract::State;
@@ -13,7 +13,7 @@ use onsite_protocol::stock::{StockQuery, VanStock};
 type Reply<T> = Result<axum::Json<T>, AppError>;
 
 fn limit(q: &ReferenceQuery) -> u32 {
-    q.limit.unwrap_or(MAX_LIST_PAGE).clamp(1, MAX_LIST_PAGE)
+    list_page(q.limit)
 }
 
 /// Where the page starts: an empty `after` is the start, like none.
@@ -66,7 +66,7 @@ pub async fn stock(
     _: Dispatcher,
     Query(q): Query<StockQuery>,
 ) -> Reply<VanStock> {
-    let limit = q.limit.unwrap_or(MAX_LIST_PAGE).clamp(1, MAX_LIST_PAGE);
+    let limit = list_page(q.limit);
     let van = state
         .storage
         .van_stock(q.technician.trim(), q.before, limit)

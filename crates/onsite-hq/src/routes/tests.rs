@@ -736,6 +736,121 @@ async fn job_list_pages_by_number() {
     assert_eq!(seen, ["J-1", "J-2", "J-3", "J-4", "J-5"]);
 }
 
+/// The reference and stock reads: a token is needed and a dispatcher's role; bad cursors,
+/// counts and names are refused in `{code, message}`; a page never holds more than
+/// `MAX_LIST_PAGE`, however many are asked for.
+#[tokio::test]
+async fn reference_reads_check_callers_input_and_bounds() {
+    let hq = Hq::new().await;
+    let routes = [
+        "/parts",
+        "/checklists",
+        "/warranty-policies",
+        "/guides",
+        "/stock?technician=tina",
+    ];
+    for path in routes {
+        for token in [None, Some("osa_forged")] {
+            let (status, body) = hq.call(Method::GET, path, token, None).await;
+            assert_eq!(
+                (status, code(&body)),
+                (StatusCode::UNAUTHORIZED, "unauthorized"),
+                "{path}"
+            );
+        }
+    }
+    let dana = hq.login("dana").await.access_token;
+    let parts: Vec<_> = (0..MAX_LIST_PAGE + 20)
+        .map(|n| {
+            (
+                n as usize + 2,
+                onsite_protocol::part::Part {
+                    sku: format!("P-{n:04}"),
+                    name: "Part".into(),
+                    unit_price_cents: 1,
+                    serialized: false,
+                    models: vec![],
+                },
+            )
+        })
+        .collect();
+    hq.state.storage.import_parts(&parts).await.unwrap();
+    let (status, body) = hq
+        .call(Method::GET, "/parts?limit=100000", Some(&dana), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body["parts"].as_array().unwrap().len(),
+        MAX_LIST_PAGE as usize
+    );
+    assert_eq!(body["next"], format!("P-{:04}", MAX_LIST_PAGE - 1));
+    let (_, body) = hq
+        .call(Method::GET, "/parts?limit=0", Some(&dana), None)
+        .await;
+    assert_eq!(body["parts"].as_array().unwrap().len(), 1, "0 counts as 1");
+    let refused = [
+        (
+            "/checklists?after=nope",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            "/warranty-policies?after=M@1234567890",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        ("/parts?limit=lots", StatusCode::BAD_REQUEST, "bad_request"),
+        ("/parts?limit=-1", StatusCode::BAD_REQUEST, "bad_request"),
+        ("/stock", StatusCode::BAD_REQUEST, "bad_request"),
+        (
+            "/stock?technician=tina&before=x",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/stock?technician=nobody",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+    ];
+    for (path, status, expected) in refused {
+        let (got, body) = hq.call(Method::GET, path, Some(&dana), None).await;
+        assert_eq!((got, code(&body)), (status, expected), "{path}: {body}");
+    }
+    // A cursor as long as the address allows reads past everything, not into an error.
+    let long = "z".repeat(4_000);
+    let (status, body) = hq
+        .call(
+            Method::GET,
+            &format!("/guides?after={long}"),
+            Some(&dana),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["guides"].as_array().unwrap().is_empty());
+    let (status, body) = hq
+        .call(
+            Method::GET,
+            &format!("/parts?after={}", "z".repeat(9_000)),
+            Some(&dana),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::URI_TOO_LONG, "uri_too_long")
+    );
+    let (status, body) = hq
+        .call(Method::GET, "/stock?technician=tina", Some(&dana), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body["balances"].as_array().unwrap().is_empty(),
+        "an empty van"
+    );
+}
+
 /// The reference data comes with the last page to a device that asks for it: all that
 /// applies the first time, then only what changed; a device that does not ask gets none.
 #[tokio::test]
