@@ -11,6 +11,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use onsite_protocol::{Change, DeviceId, OpId, Role, User};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+
+pub mod visit;
 use std::sync::Arc;
 
 /// What the device knows about itself, for status displays.
@@ -127,14 +129,6 @@ impl Device {
     /// The data folder.
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
-    }
-
-    /// The parts in the van, as HQ last had them, by SKU.
-    ///
-    /// # Errors
-    /// [`CoreError::Store`].
-    pub fn van_stock(&self) -> Result<Vec<onsite_protocol::stock::StockBalance>> {
-        self.store.van_stock()
     }
 
     /// The guides on this device (those for the products of the jobs held), by title, or

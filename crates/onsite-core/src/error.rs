@@ -61,6 +61,35 @@ pub enum CoreError {
     /// No guide with that id in the local store.
     #[error("no guide {0:?} on this device (`onsite guides` lists them)")]
     UnknownGuide(String),
+    /// No part with that SKU in the catalog on this device.
+    #[error(
+        "no part {0:?} in the parts catalog on this laptop (`onsite stock` lists the van's parts)"
+    )]
+    UnknownPart(String),
+    /// Completion waits for required checklist items.
+    #[error("job {number} cannot be completed yet: answer {}", missing.join(", "))]
+    ChecklistIncomplete {
+        /// The job.
+        number: String,
+        /// The unanswered required items, as `template.item (label)`.
+        missing: Vec<String>,
+    },
+    /// A warranty remedy the policy does not allow for the fault.
+    #[error("{remedy} is not allowed for this fault; the policy allows: {}", allowed.join(", "))]
+    RemedyNotAllowed {
+        /// The remedy asked for.
+        remedy: onsite_protocol::warranty::Remedy,
+        /// The remedies allowed, each with its rule.
+        allowed: Vec<String>,
+    },
+    /// No warranty policy for the product on this device.
+    #[error(
+        "no warranty policy for {model:?} on this laptop; sync with HQ, or ask a dispatcher to          import one"
+    )]
+    NoWarrantyPolicy {
+        /// The product model.
+        model: String,
+    },
     /// Input from the user is not acceptable.
     #[error("{0}")]
     InvalidInput(String),
@@ -160,6 +189,14 @@ pub enum DeviceErrorCode {
     UnknownJob,
     /// No such guide on this device.
     UnknownGuide,
+    /// No such part in the catalog on this device.
+    UnknownPart,
+    /// Completion waits for required checklist items.
+    ChecklistIncomplete,
+    /// A warranty remedy the policy does not allow.
+    RemedyNotAllowed,
+    /// No warranty policy for the product on this device.
+    NoWarrantyPolicy,
     /// Input the device does not accept.
     InvalidInput,
     /// A status move the technician may not make from here.
@@ -207,6 +244,10 @@ impl DeviceErrorCode {
             DeviceErrorCode::RateLimited => "rate_limited",
             DeviceErrorCode::UnknownJob => "unknown_job",
             DeviceErrorCode::UnknownGuide => "unknown_guide",
+            DeviceErrorCode::UnknownPart => "unknown_part",
+            DeviceErrorCode::ChecklistIncomplete => "checklist_incomplete",
+            DeviceErrorCode::RemedyNotAllowed => "remedy_not_allowed",
+            DeviceErrorCode::NoWarrantyPolicy => "no_warranty_policy",
             DeviceErrorCode::InvalidInput => "invalid_input",
             DeviceErrorCode::InvalidTransition => "invalid_transition",
             DeviceErrorCode::JobReadOnly => "job_read_only",
@@ -253,6 +294,10 @@ impl CoreError {
             CoreError::RateLimited(_) => DeviceErrorCode::RateLimited,
             CoreError::UnknownJob(_) => DeviceErrorCode::UnknownJob,
             CoreError::UnknownGuide(_) => DeviceErrorCode::UnknownGuide,
+            CoreError::UnknownPart(_) => DeviceErrorCode::UnknownPart,
+            CoreError::ChecklistIncomplete { .. } => DeviceErrorCode::ChecklistIncomplete,
+            CoreError::RemedyNotAllowed { .. } => DeviceErrorCode::RemedyNotAllowed,
+            CoreError::NoWarrantyPolicy { .. } => DeviceErrorCode::NoWarrantyPolicy,
             CoreError::InvalidInput(_) => DeviceErrorCode::InvalidInput,
             CoreError::InvalidTransition(_) => DeviceErrorCode::InvalidTransition,
             CoreError::JobReadOnly(_) => DeviceErrorCode::JobReadOnly,

@@ -2,6 +2,7 @@
 //! the sync engine, and domain rules. The desktop shell, the `onsite` CLI and tests all drive
 //! the same [`Device`].
 
+pub mod answer;
 pub mod attachments;
 pub mod device;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod sync;
 pub mod warranty;
 pub mod work_time;
 
+pub use device::visit::{DecisionInput, PartInput};
 pub use device::{APP_FOLDER, Device, DeviceStatus, default_data_dir};
 pub use error::{CoreError, DeviceErrorCode, ErrorReport, Result};
 pub use fingerprint::Fingerprint;
@@ -24,7 +26,8 @@ pub use runner::{Reachability, SyncRunner, SyncState};
 pub use schedule::Schedule;
 pub use sla::Sla;
 pub use store::{
-    Activity, JobDetail, JobQuery, JobRange, JobSummary, OpState, Outbox, OutboxEntry,
+    Activity, Checklist, ChecklistSection, ItemAnswer, JobDetail, JobQuery, JobRange, JobSummary,
+    OfferedRemedy, OpState, Outbox, OutboxEntry, UsedPart, VanLine, Visit, WarrantyChoice,
 };
 pub use sync::{HqLogout, SyncPhase, SyncProgress, SyncReport};
 pub use warranty::Warranty;

@@ -96,7 +96,7 @@ pub struct TemplateRef {
 
 /// What an answer holds: `true`/`false` for yes/no, a number for a reading, text for a choice
 /// or a remark, the attachment's SHA-256 for a photo.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(untagged)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -107,6 +107,33 @@ pub enum AnswerValue {
     Number(f64),
     /// A choice, a remark or a photo's hash.
     Text(String),
+}
+
+// Readings compare by their bits, so equality is an equivalence (an op holding a reading can
+// be `Eq`); JSON cannot carry NaN, and `validate` refuses infinities.
+impl PartialEq for AnswerValue {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Bool(a), Self::Bool(b)) => a == b,
+            (Self::Number(a), Self::Number(b)) => a.to_bits() == b.to_bits(),
+            (Self::Text(a), Self::Text(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for AnswerValue {}
+
+impl std::fmt::Display for AnswerValue {
+    /// The answer as a technician reads it: `yes`/`no`, the reading, the text.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Bool(true) => f.write_str("yes"),
+            Self::Bool(false) => f.write_str("no"),
+            Self::Number(n) => write!(f, "{n}"),
+            Self::Text(t) => f.write_str(t),
+        }
+    }
 }
 
 /// How an accepted answer stands against its item.
@@ -265,7 +292,9 @@ fn expects(kind: ItemType) -> &'static str {
 }
 
 /// A required item still unanswered.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Missing {
     /// The template it belongs to.
     pub template: TemplateRef,

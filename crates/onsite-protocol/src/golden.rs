@@ -2,8 +2,10 @@
 //! means the protocol changed; that needs a new API version or a compatible, deliberate change.
 
 use crate::api::*;
+use crate::checklist::AnswerValue;
 use crate::conflict::*;
 use crate::push::*;
+use crate::warranty::{FaultCategory, Remedy, WarrantyFacts, WarrantyRule};
 use crate::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -461,6 +463,118 @@ fn op_with_each_kind_of_change() {
             serial: "HM3-00043".into(),
         }),
         with(json!({"kind": "asset_serial", "serial": "HM3-00043"})),
+    );
+    let boiler = crate::checklist::TemplateRef {
+        key: "boiler-service".into(),
+        version: 2,
+    };
+    pinned(
+        op(Change::ChecklistPinned {
+            templates: vec![boiler.clone()],
+        }),
+        with(json!({"kind": "checklist_pinned",
+                    "templates": [{"key": "boiler-service", "version": 2}]})),
+    );
+    for (value, wire) in [
+        (AnswerValue::Bool(true), json!(true)),
+        (AnswerValue::Number(1.5), json!(1.5)),
+        (AnswerValue::Text("heating".into()), json!("heating")),
+    ] {
+        pinned(
+            op(Change::ChecklistAnswer {
+                template: boiler.clone(),
+                item: "pressure".into(),
+                value,
+            }),
+            with(json!({"kind": "checklist_answer",
+                        "template": {"key": "boiler-service", "version": 2},
+                        "item": "pressure", "value": wire})),
+        );
+    }
+    pinned(
+        op(Change::PartUsed {
+            sku: "HX-PUMP-60".into(),
+            qty: 1,
+            serial: Some("PU-7781".into()),
+            removed_serial: Some("PU-1022".into()),
+        }),
+        with(json!({"kind": "part_used", "sku": "HX-PUMP-60", "qty": 1,
+                    "serial": "PU-7781", "removed_serial": "PU-1022"})),
+    );
+    pinned(
+        op(Change::PartUsed {
+            sku: "SEAL-22".into(),
+            qty: 3,
+            serial: None,
+            removed_serial: None,
+        }),
+        with(json!({"kind": "part_used", "sku": "SEAL-22", "qty": 3})),
+    );
+    pinned(
+        op(Change::WarrantyDecided {
+            fault: FaultCategory::Performance,
+            remedy: Remedy::Replace,
+            rule: WarrantyRule::ReplacePeriod,
+            policy_version: 1,
+            facts: WarrantyFacts {
+                purchased_on: Some(date("2026-11-20")),
+                installed_on: None,
+                warranty_until: None,
+                prior_repairs: 0,
+            },
+            visit_on: date("2026-12-01"),
+            needs_review: false,
+            note: Some("Compressor will not start".into()),
+            replacement_serial: Some("AS8-90210".into()),
+            return_ref: Some("RMA-J-1042-7F3A".into()),
+        }),
+        with(
+            json!({"kind": "warranty_decided", "fault": "performance", "remedy": "replace",
+                    "rule": "replace_period", "policy_version": 1,
+                    "facts": {"purchased_on": "2026-11-20", "installed_on": null,
+                              "warranty_until": null, "prior_repairs": 0},
+                    "visit_on": "2026-12-01", "note": "Compressor will not start",
+                    "replacement_serial": "AS8-90210", "return_ref": "RMA-J-1042-7F3A"}),
+        ),
+    );
+    pinned(
+        op(Change::WarrantyDecided {
+            fault: FaultCategory::Wear,
+            remedy: Remedy::Chargeable,
+            rule: WarrantyRule::UnknownStart,
+            policy_version: 3,
+            facts: WarrantyFacts::default(),
+            visit_on: date("2026-12-01"),
+            needs_review: true,
+            note: None,
+            replacement_serial: None,
+            return_ref: None,
+        }),
+        with(
+            json!({"kind": "warranty_decided", "fault": "wear", "remedy": "chargeable",
+                    "rule": "unknown_start", "policy_version": 3,
+                    "facts": {"purchased_on": null, "installed_on": null,
+                              "warranty_until": null, "prior_repairs": 0},
+                    "visit_on": "2026-12-01", "needs_review": true}),
+        ),
+    );
+    pinned(
+        op(Change::Voided {
+            voids: OpId(uuid(7)),
+            reason: Some("Wrong seal size".into()),
+        }),
+        with(
+            json!({"kind": "voided", "voids": "0190a6e0-0000-7000-8000-000000000007",
+                    "reason": "Wrong seal size"}),
+        ),
+    );
+    pinned(
+        op(Change::PartsRequested {
+            sku: "HX-PUMP-60".into(),
+            qty: 1,
+            note: None,
+        }),
+        with(json!({"kind": "parts_requested", "sku": "HX-PUMP-60", "qty": 1})),
     );
     let unknown = with(json!({"kind": "discount", "percent": 50}));
     assert!(

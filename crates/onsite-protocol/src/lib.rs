@@ -22,6 +22,7 @@ pub mod reference;
 pub mod status;
 pub mod stock;
 pub mod text;
+pub mod visit;
 pub mod warranty;
 
 pub use conflict::Resolution;

@@ -2,11 +2,14 @@
 //! carries its own id (HQ's idempotency key), the device, the job, a hybrid logical clock stamp
 //! and the change itself. [`MERGE_RULES`] says how HQ merges each kind with what it has.
 
+use crate::checklist::{AnswerValue, TemplateRef};
 use crate::hlc::Hlc;
 use crate::ids::{DeviceId, JobId, OpId};
 use crate::model::string_enum;
 use crate::push::Reason;
 use crate::status::{Actor, JobStatus, TRANSITIONS};
+use crate::warranty::{FaultCategory, Remedy, WarrantyFacts, WarrantyRule};
+use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +30,18 @@ string_enum!(
         ContactPhone => "contact_phone",
         /// The asset's serial number, corrected.
         AssetSerial => "asset_serial",
+        /// The checklist versions the job keeps, fixed when work on it starts.
+        ChecklistPinned => "checklist_pinned",
+        /// An answer to one checklist item.
+        ChecklistAnswer => "checklist_answer",
+        /// Parts from the van used on the job.
+        PartUsed => "part_used",
+        /// A warranty decision: what is done about a fault, and the rule that allows it.
+        WarrantyDecided => "warranty_decided",
+        /// A correction: an earlier part use or decision recorded by mistake.
+        Voided => "voided",
+        /// Parts the job waits for.
+        PartsRequested => "parts_requested",
     }
 );
 
@@ -80,7 +95,103 @@ pub enum Change {
         /// The new serial.
         serial: String,
     },
+    /// The checklist template versions the job keeps from now on, recorded when work on it
+    /// starts: a newer version HQ imports later applies only to jobs not started yet. The
+    /// earliest pin (by HLC) counts; empty when no checklist applied.
+    ChecklistPinned {
+        /// The versions pinned, by template key.
+        templates: Vec<TemplateRef>,
+    },
+    /// An answer to one item of a pinned checklist. Each item's latest answer (by HLC) counts;
+    /// every earlier one is kept.
+    ChecklistAnswer {
+        /// The template, at the version the job pinned.
+        template: TemplateRef,
+        /// The item's key.
+        item: String,
+        /// The answer.
+        #[cfg_attr(feature = "ts", ts(type = "boolean | number | string"))]
+        value: AnswerValue,
+    },
+    /// Parts taken from the van and used on the job: they leave the van's stock when the op
+    /// reaches HQ. A serialized part is one unit with its serial.
+    PartUsed {
+        /// The part.
+        sku: String,
+        /// Units used.
+        qty: u32,
+        /// The unit's serial, for a serialized part.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        serial: Option<String>,
+        /// The serial of the faulty part it replaced, when it had one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        removed_serial: Option<String>,
+    },
+    /// The warranty decision on a fault, with what it was decided on: the policy version, the
+    /// facts and the rule. HQ decides again on its own facts; a different verdict is a
+    /// conflict for a dispatcher.
+    WarrantyDecided {
+        /// The fault found.
+        fault: FaultCategory,
+        /// What is done.
+        remedy: Remedy,
+        /// The clause that allows it.
+        rule: WarrantyRule,
+        /// The policy version it was decided under.
+        policy_version: u32,
+        /// The asset's facts as the laptop held them.
+        facts: WarrantyFacts,
+        /// The day of the visit, the technician's local date.
+        visit_on: NaiveDate,
+        /// The facts were not enough (no start date): HQ reviews it.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        needs_review: bool,
+        /// The technician's words.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        note: Option<String>,
+        /// For `replace`: the new unit's serial, which becomes the asset's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        replacement_serial: Option<String>,
+        /// For `return` and `replace`: the reference the faulty unit travels back under.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        return_ref: Option<String>,
+    },
+    /// Voids an earlier part use or warranty decision on the same job, recorded by mistake;
+    /// both stay on record. A voided use puts its parts back in the van.
+    Voided {
+        /// The op voided.
+        voids: OpId,
+        /// Why, in the technician's words.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        reason: Option<String>,
+    },
+    /// Parts the job waits for (the job is waiting for parts): dispatchers see open requests.
+    PartsRequested {
+        /// The part.
+        sku: String,
+        /// Units needed.
+        qty: u32,
+        /// What for, in the technician's words.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        note: Option<String>,
+    },
 }
+
+/// Most units one part use or request names.
+pub const MAX_PART_QTY: u32 = 1_000;
+/// Most templates a job pins.
+pub const MAX_PINNED: usize = 50;
+/// Longest decision note, void reason or request note, in characters.
+pub const MAX_REMARK_CHARS: usize = 1_000;
+/// Longest return reference, in characters.
+pub const MAX_RETURN_REF_CHARS: usize = 40;
 
 /// Longest note, in characters.
 pub const MAX_NOTE_CHARS: usize = 10_000;
@@ -134,6 +245,41 @@ pub fn media_type_for(file_name: &str) -> Option<&'static str> {
         "pdf" => "application/pdf",
         _ => return None,
     })
+}
+
+fn template_ref(t: &TemplateRef) -> Result<(), OpRejection> {
+    crate::text::key("the checklist", &t.key).map_err(invalid)?;
+    if !(1..=crate::reference::MAX_VERSION).contains(&t.version) {
+        return Err(invalid(format!(
+            "checklist {:?} has no version {}",
+            t.key, t.version
+        )));
+    }
+    Ok(())
+}
+
+fn quantity(qty: u32) -> Result<(), OpRejection> {
+    if (1..=MAX_PART_QTY).contains(&qty) {
+        Ok(())
+    } else {
+        Err(invalid(format!("qty must be 1 to {MAX_PART_QTY}")))
+    }
+}
+
+/// A remark people type (a note on a decision, why a fact is voided): lines of text.
+fn remark(what: &str, text: Option<&str>) -> Result<(), OpRejection> {
+    let Some(text) = text else { return Ok(()) };
+    if text.trim().is_empty()
+        || text.chars().count() > MAX_REMARK_CHARS
+        || text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(invalid(format!(
+            "{what} must be 1 to {MAX_REMARK_CHARS} characters of text"
+        )));
+    }
+    Ok(())
 }
 
 /// Whether `s` is a lower-case hex SHA-256.
@@ -246,6 +392,110 @@ impl Change {
                     )));
                 }
             }
+            Change::ChecklistPinned { templates } => {
+                if templates.len() > MAX_PINNED {
+                    return Err(invalid(format!(
+                        "a job pins at most {MAX_PINNED} checklists"
+                    )));
+                }
+                let mut keys = std::collections::HashSet::new();
+                for t in templates {
+                    template_ref(t)?;
+                    if !keys.insert(t.key.as_str()) {
+                        return Err(invalid(format!("checklist {:?} is pinned twice", t.key)));
+                    }
+                }
+            }
+            Change::ChecklistAnswer {
+                template,
+                item,
+                value,
+            } => {
+                template_ref(template)?;
+                crate::text::key("the item", item).map_err(invalid)?;
+                match value {
+                    AnswerValue::Number(n) if !n.is_finite() => {
+                        return Err(invalid("a reading must be a number"));
+                    }
+                    AnswerValue::Text(t)
+                        if t.trim().is_empty()
+                            || t.chars().count() > crate::checklist::MAX_TEXT_ANSWER_CHARS =>
+                    {
+                        return Err(invalid(format!(
+                            "a text answer has 1 to {} characters",
+                            crate::checklist::MAX_TEXT_ANSWER_CHARS
+                        )));
+                    }
+                    _ => {}
+                }
+            }
+            Change::PartUsed {
+                sku,
+                qty,
+                serial,
+                removed_serial,
+            } => {
+                crate::part::validate_sku(sku).map_err(invalid)?;
+                quantity(*qty)?;
+                if serial.is_some() && *qty != 1 {
+                    return Err(invalid("a part with a serial is one unit: qty must be 1"));
+                }
+                for s in [serial, removed_serial].into_iter().flatten() {
+                    crate::stock::validate_serial(s).map_err(invalid)?;
+                }
+            }
+            Change::WarrantyDecided {
+                remedy,
+                policy_version,
+                note,
+                replacement_serial,
+                return_ref,
+                ..
+            } => {
+                if !(1..=crate::reference::MAX_VERSION).contains(policy_version) {
+                    return Err(invalid("policy_version is not a version HQ issues"));
+                }
+                remark("the note", note.as_deref())?;
+                match (remedy, replacement_serial) {
+                    (Remedy::Replace, None) => {
+                        return Err(invalid("a replacement needs the new unit's serial"));
+                    }
+                    (Remedy::Replace, Some(s)) => {
+                        crate::stock::validate_serial(s).map_err(invalid)?;
+                    }
+                    (_, Some(_)) => {
+                        return Err(invalid("only a replacement has a replacement serial"));
+                    }
+                    (_, None) => {}
+                }
+                let travels = matches!(remedy, Remedy::Return | Remedy::Replace);
+                match return_ref {
+                    None if travels => {
+                        return Err(invalid("a return or replacement needs a return reference"));
+                    }
+                    Some(_) if !travels => {
+                        return Err(invalid(
+                            "only a return or replacement has a return reference",
+                        ));
+                    }
+                    Some(r)
+                        if r.is_empty()
+                            || r.chars().count() > MAX_RETURN_REF_CHARS
+                            || !r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') =>
+                    {
+                        return Err(invalid(format!(
+                            "a return reference is 1 to {MAX_RETURN_REF_CHARS} of A-Z, 0-9 and -"
+                        )));
+                    }
+                    _ => {}
+                }
+            }
+            Change::Voided { reason, .. } => remark("the reason", reason.as_deref())?,
+            Change::PartsRequested { sku, qty, note } => {
+                crate::part::validate_sku(sku).map_err(invalid)?;
+                quantity(*qty)?;
+                remark("the note", note.as_deref())?;
+            }
         }
         Ok(())
     }
@@ -274,6 +524,58 @@ impl Change {
                 bytes,
                 caption: caption.map(trim).filter(|c| !c.is_empty()),
             },
+            Change::PartUsed {
+                sku,
+                qty,
+                serial,
+                removed_serial,
+            } => Change::PartUsed {
+                sku: trim(sku),
+                qty,
+                serial: serial.map(trim).filter(|s| !s.is_empty()),
+                removed_serial: removed_serial.map(trim).filter(|s| !s.is_empty()),
+            },
+            Change::WarrantyDecided {
+                fault,
+                remedy,
+                rule,
+                policy_version,
+                facts,
+                visit_on,
+                needs_review,
+                note,
+                replacement_serial,
+                return_ref,
+            } => Change::WarrantyDecided {
+                fault,
+                remedy,
+                rule,
+                policy_version,
+                facts,
+                visit_on,
+                needs_review,
+                note: note.map(trim).filter(|s| !s.is_empty()),
+                replacement_serial: replacement_serial.map(trim).filter(|s| !s.is_empty()),
+                return_ref,
+            },
+            Change::Voided { voids, reason } => Change::Voided {
+                voids,
+                reason: reason.map(trim).filter(|s| !s.is_empty()),
+            },
+            Change::PartsRequested { sku, qty, note } => Change::PartsRequested {
+                sku: trim(sku),
+                qty,
+                note: note.map(trim).filter(|s| !s.is_empty()),
+            },
+            Change::ChecklistAnswer {
+                template,
+                item,
+                value: AnswerValue::Text(text),
+            } => Change::ChecklistAnswer {
+                template,
+                item,
+                value: AnswerValue::Text(trim(text)),
+            },
             other => other,
         }
     }
@@ -288,6 +590,12 @@ impl Change {
             Change::WorkStopped { .. } => OpKind::WorkStopped,
             Change::ContactPhone { .. } => OpKind::ContactPhone,
             Change::AssetSerial { .. } => OpKind::AssetSerial,
+            Change::ChecklistPinned { .. } => OpKind::ChecklistPinned,
+            Change::ChecklistAnswer { .. } => OpKind::ChecklistAnswer,
+            Change::PartUsed { .. } => OpKind::PartUsed,
+            Change::WarrantyDecided { .. } => OpKind::WarrantyDecided,
+            Change::Voided { .. } => OpKind::Voided,
+            Change::PartsRequested { .. } => OpKind::PartsRequested,
         }
     }
 }
@@ -330,6 +638,14 @@ pub enum Merge {
     StateMachine,
     /// A correctable value: the later HLC wins and the other value is kept in history.
     LastWriterWins,
+    /// One value per item (a checklist answer): each item's latest by HLC counts, and every
+    /// earlier one is kept. Never conflicts.
+    LatestPerItem,
+    /// Fixed once: the earliest by HLC counts; later ones are kept and change nothing.
+    FirstWins,
+    /// A fact judged against HQ's own facts when it arrives (a warranty decision): a verdict
+    /// that differs is a conflict for a dispatcher. A correction voids it; both are kept.
+    Judged,
 }
 
 /// The merge rule of every op kind: the one table device and HQ follow.
@@ -341,6 +657,12 @@ pub const MERGE_RULES: &[(OpKind, Merge)] = &[
     (OpKind::WorkStopped, Merge::AppendOnly),
     (OpKind::ContactPhone, Merge::LastWriterWins),
     (OpKind::AssetSerial, Merge::LastWriterWins),
+    (OpKind::ChecklistPinned, Merge::FirstWins),
+    (OpKind::ChecklistAnswer, Merge::LatestPerItem),
+    (OpKind::PartUsed, Merge::AppendOnly),
+    (OpKind::WarrantyDecided, Merge::Judged),
+    (OpKind::Voided, Merge::AppendOnly),
+    (OpKind::PartsRequested, Merge::AppendOnly),
 ];
 
 impl OpKind {
@@ -508,7 +830,120 @@ mod tests {
         ];
         for (change, reason) in bad {
             let err = change.validate().unwrap_err();
+
             assert_eq!(err.reason, reason, "{change:?}");
+            assert!(!err.message.is_empty());
+        }
+    }
+
+    fn decided(remedy: Remedy, serial: Option<&str>, return_ref: Option<&str>) -> Change {
+        Change::WarrantyDecided {
+            fault: FaultCategory::Performance,
+            remedy,
+            rule: WarrantyRule::ReturnPeriod,
+            policy_version: 1,
+            facts: WarrantyFacts::default(),
+            visit_on: "2026-12-01".parse().unwrap(),
+            needs_review: false,
+            note: None,
+            replacement_serial: serial.map(str::to_string),
+            return_ref: return_ref.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn visit_changes_are_checked_the_same_way_everywhere() {
+        let boiler = TemplateRef {
+            key: "boiler".into(),
+            version: 1,
+        };
+        let answer = |value: AnswerValue| Change::ChecklistAnswer {
+            template: boiler.clone(),
+            item: "pressure".into(),
+            value,
+        };
+        let part = |qty: u32, serial: Option<&str>| Change::PartUsed {
+            sku: "SEAL-22".into(),
+            qty,
+            serial: serial.map(str::to_string),
+            removed_serial: None,
+        };
+        let ok = [
+            Change::ChecklistPinned { templates: vec![] },
+            Change::ChecklistPinned {
+                templates: vec![boiler.clone()],
+            },
+            answer(AnswerValue::Number(-3.5)),
+            answer(AnswerValue::Bool(false)),
+            answer(AnswerValue::Text("hot water".into())),
+            part(1, Some("PU-1")),
+            part(MAX_PART_QTY, None),
+            decided(Remedy::Repair, None, None),
+            decided(Remedy::Replace, Some("AS8-2"), Some("RMA-J-1-AB12")),
+            decided(Remedy::Return, None, Some("RMA-J-1-AB12")),
+            Change::Voided {
+                voids: OpId::new(),
+                reason: Some("wrong part\nsee note".into()),
+            },
+            Change::PartsRequested {
+                sku: "PUMP-1".into(),
+                qty: 2,
+                note: None,
+            },
+        ];
+        for change in ok {
+            assert_eq!(change.validate(), Ok(()), "{change:?}");
+        }
+        let bad = [
+            Change::ChecklistPinned {
+                templates: vec![boiler.clone(), boiler.clone()],
+            },
+            Change::ChecklistPinned {
+                templates: vec![TemplateRef {
+                    key: "Boiler".into(),
+                    version: 1,
+                }],
+            },
+            Change::ChecklistPinned {
+                templates: vec![TemplateRef {
+                    key: "boiler".into(),
+                    version: 0,
+                }],
+            },
+            answer(AnswerValue::Number(f64::INFINITY)),
+            answer(AnswerValue::Text("  ".into())),
+            Change::ChecklistAnswer {
+                template: boiler.clone(),
+                item: "no spaces".into(),
+                value: AnswerValue::Bool(true),
+            },
+            part(0, None),
+            part(MAX_PART_QTY + 1, None),
+            part(2, Some("PU-1")),
+            Change::PartUsed {
+                sku: "bad sku!".into(),
+                qty: 1,
+                serial: None,
+                removed_serial: None,
+            },
+            decided(Remedy::Replace, None, Some("RMA-1")),
+            decided(Remedy::Replace, Some("AS8-2"), None),
+            decided(Remedy::Repair, Some("AS8-2"), None),
+            decided(Remedy::Repair, None, Some("RMA-1")),
+            decided(Remedy::Return, None, Some("RMA 1")),
+            Change::Voided {
+                voids: OpId::new(),
+                reason: Some("x".repeat(MAX_REMARK_CHARS + 1)),
+            },
+            Change::PartsRequested {
+                sku: "PUMP-1".into(),
+                qty: 0,
+                note: None,
+            },
+        ];
+        for change in bad {
+            let err = change.validate().unwrap_err();
+            assert_eq!(err.reason, Reason::InvalidValue, "{change:?}");
             assert!(!err.message.is_empty());
         }
     }

@@ -473,6 +473,40 @@ jobs: Array<JobView>,
  */
 next: string | null, };
 
+export type TemplateRef = { 
+/**
+ * The template's key.
+ */
+key: string, 
+/**
+ * Its version.
+ */
+version: number, };
+
+export type FaultCategory = "performance" | "physical_damage" | "misuse" | "unauthorised_repair" | "wear";
+
+export type Remedy = "return" | "replace" | "repair" | "chargeable";
+
+export type WarrantyRule = "excluded_fault" | "return_period" | "replace_period" | "repair_period" | "repeated_failure" | "out_of_warranty" | "unknown_start";
+
+export type WarrantyFacts = { 
+/**
+ * Date of purchase.
+ */
+purchased_on: string | null, 
+/**
+ * Date of installation.
+ */
+installed_on: string | null, 
+/**
+ * An extended warranty's last day: replaces the repair period's end when set.
+ */
+warranty_until: string | null, 
+/**
+ * Free repairs already made for performance faults.
+ */
+prior_repairs: number, };
+
 export type Change = { "kind": "status", 
 /**
  * The status entered.
@@ -517,7 +551,99 @@ phone: string, } | { "kind": "asset_serial",
 /**
  * The new serial.
  */
-serial: string, };
+serial: string, } | { "kind": "checklist_pinned", 
+/**
+ * The versions pinned, by template key.
+ */
+templates: Array<TemplateRef>, } | { "kind": "checklist_answer", 
+/**
+ * The template, at the version the job pinned.
+ */
+template: TemplateRef, 
+/**
+ * The item's key.
+ */
+item: string, 
+/**
+ * The answer.
+ */
+value: boolean | number | string, } | { "kind": "part_used", 
+/**
+ * The part.
+ */
+sku: string, 
+/**
+ * Units used.
+ */
+qty: number, 
+/**
+ * The unit's serial, for a serialized part.
+ */
+serial?: string, 
+/**
+ * The serial of the faulty part it replaced, when it had one.
+ */
+removed_serial?: string, } | { "kind": "warranty_decided", 
+/**
+ * The fault found.
+ */
+fault: FaultCategory, 
+/**
+ * What is done.
+ */
+remedy: Remedy, 
+/**
+ * The clause that allows it.
+ */
+rule: WarrantyRule, 
+/**
+ * The policy version it was decided under.
+ */
+policy_version: number, 
+/**
+ * The asset's facts as the laptop held them.
+ */
+facts: WarrantyFacts, 
+/**
+ * The day of the visit, the technician's local date.
+ */
+visit_on: string, 
+/**
+ * The facts were not enough (no start date): HQ reviews it.
+ */
+needs_review?: boolean, 
+/**
+ * The technician's words.
+ */
+note?: string, 
+/**
+ * For `replace`: the new unit's serial, which becomes the asset's.
+ */
+replacement_serial?: string, 
+/**
+ * For `return` and `replace`: the reference the faulty unit travels back under.
+ */
+return_ref?: string, } | { "kind": "voided", 
+/**
+ * The op voided.
+ */
+voids: OpId, 
+/**
+ * Why, in the technician's words.
+ */
+reason?: string, } | { "kind": "parts_requested", 
+/**
+ * The part.
+ */
+sku: string, 
+/**
+ * Units needed.
+ */
+qty: number, 
+/**
+ * What for, in the technician's words.
+ */
+note?: string, };
 
 export type Op = { 
 /**
@@ -587,7 +713,99 @@ phone: string, } | { "kind": "asset_serial",
 /**
  * The new serial.
  */
-serial: string, });
+serial: string, } | { "kind": "checklist_pinned", 
+/**
+ * The versions pinned, by template key.
+ */
+templates: Array<TemplateRef>, } | { "kind": "checklist_answer", 
+/**
+ * The template, at the version the job pinned.
+ */
+template: TemplateRef, 
+/**
+ * The item's key.
+ */
+item: string, 
+/**
+ * The answer.
+ */
+value: boolean | number | string, } | { "kind": "part_used", 
+/**
+ * The part.
+ */
+sku: string, 
+/**
+ * Units used.
+ */
+qty: number, 
+/**
+ * The unit's serial, for a serialized part.
+ */
+serial?: string, 
+/**
+ * The serial of the faulty part it replaced, when it had one.
+ */
+removed_serial?: string, } | { "kind": "warranty_decided", 
+/**
+ * The fault found.
+ */
+fault: FaultCategory, 
+/**
+ * What is done.
+ */
+remedy: Remedy, 
+/**
+ * The clause that allows it.
+ */
+rule: WarrantyRule, 
+/**
+ * The policy version it was decided under.
+ */
+policy_version: number, 
+/**
+ * The asset's facts as the laptop held them.
+ */
+facts: WarrantyFacts, 
+/**
+ * The day of the visit, the technician's local date.
+ */
+visit_on: string, 
+/**
+ * The facts were not enough (no start date): HQ reviews it.
+ */
+needs_review?: boolean, 
+/**
+ * The technician's words.
+ */
+note?: string, 
+/**
+ * For `replace`: the new unit's serial, which becomes the asset's.
+ */
+replacement_serial?: string, 
+/**
+ * For `return` and `replace`: the reference the faulty unit travels back under.
+ */
+return_ref?: string, } | { "kind": "voided", 
+/**
+ * The op voided.
+ */
+voids: OpId, 
+/**
+ * Why, in the technician's words.
+ */
+reason?: string, } | { "kind": "parts_requested", 
+/**
+ * The part.
+ */
+sku: string, 
+/**
+ * Units needed.
+ */
+qty: number, 
+/**
+ * What for, in the technician's words.
+ */
+note?: string, });
 
 export type Outcome = "applied" | "duplicate" | "conflict" | "rejected";
 
@@ -745,7 +963,99 @@ phone: string, } | { "kind": "asset_serial",
 /**
  * The new serial.
  */
-serial: string, });
+serial: string, } | { "kind": "checklist_pinned", 
+/**
+ * The versions pinned, by template key.
+ */
+templates: Array<TemplateRef>, } | { "kind": "checklist_answer", 
+/**
+ * The template, at the version the job pinned.
+ */
+template: TemplateRef, 
+/**
+ * The item's key.
+ */
+item: string, 
+/**
+ * The answer.
+ */
+value: boolean | number | string, } | { "kind": "part_used", 
+/**
+ * The part.
+ */
+sku: string, 
+/**
+ * Units used.
+ */
+qty: number, 
+/**
+ * The unit's serial, for a serialized part.
+ */
+serial?: string, 
+/**
+ * The serial of the faulty part it replaced, when it had one.
+ */
+removed_serial?: string, } | { "kind": "warranty_decided", 
+/**
+ * The fault found.
+ */
+fault: FaultCategory, 
+/**
+ * What is done.
+ */
+remedy: Remedy, 
+/**
+ * The clause that allows it.
+ */
+rule: WarrantyRule, 
+/**
+ * The policy version it was decided under.
+ */
+policy_version: number, 
+/**
+ * The asset's facts as the laptop held them.
+ */
+facts: WarrantyFacts, 
+/**
+ * The day of the visit, the technician's local date.
+ */
+visit_on: string, 
+/**
+ * The facts were not enough (no start date): HQ reviews it.
+ */
+needs_review?: boolean, 
+/**
+ * The technician's words.
+ */
+note?: string, 
+/**
+ * For `replace`: the new unit's serial, which becomes the asset's.
+ */
+replacement_serial?: string, 
+/**
+ * For `return` and `replace`: the reference the faulty unit travels back under.
+ */
+return_ref?: string, } | { "kind": "voided", 
+/**
+ * The op voided.
+ */
+voids: OpId, 
+/**
+ * Why, in the technician's words.
+ */
+reason?: string, } | { "kind": "parts_requested", 
+/**
+ * The part.
+ */
+sku: string, 
+/**
+ * Units needed.
+ */
+qty: number, 
+/**
+ * What for, in the technician's words.
+ */
+note?: string, });
 
 export type ReplacedValue = { 
 /**

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Everything about one job, for the detail view.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct JobDetail {
     /// The job.
@@ -45,6 +45,9 @@ pub struct JobDetail {
     pub working: bool,
     /// The time worked on site, from every device's work entries.
     pub work: WorkTime,
+    /// What the visit recorded: checklists and answers, parts used, warranty decisions, parts
+    /// requested.
+    pub visit: super::visit::Visit,
     /// HQ gave the job to someone else; nothing more can be recorded on it here, and it goes
     /// once this device's changes to it are sent.
     pub read_only: bool,
@@ -164,6 +167,7 @@ impl Store {
         let activity = super::activity::of_job(&conn, job.id)?;
         let working = super::activity::working(&activity);
         let work = work_time::total(activity.iter().map(|a| &a.change));
+        let visit = super::visit::visit_of(&conn, job.id, &activity)?;
         let moves = if read_only {
             Vec::new()
         } else {
@@ -190,6 +194,7 @@ impl Store {
             activity,
             working,
             work,
+            visit,
             read_only,
             next_statuses,
             undo_status,

@@ -25,6 +25,8 @@ mod settings;
 mod testing;
 mod trusted;
 mod uploads;
+mod van;
+mod visit;
 
 pub use activity::Activity;
 pub use detail::JobDetail;
@@ -34,6 +36,10 @@ pub use outbox::{Acked, Outbox, OutboxEntry, OutgoingOp};
 pub use pull::Applied;
 pub use schema::MIGRATIONS;
 pub use settings::Setting;
+pub use van::VanLine;
+pub use visit::{
+    Checklist, ChecklistSection, ItemAnswer, OfferedRemedy, UsedPart, Visit, WarrantyChoice,
+};
 
 use crate::error::Result;
 use rusqlite::Connection;

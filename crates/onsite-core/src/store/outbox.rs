@@ -354,9 +354,13 @@ mod tests {
         })
         .unwrap();
         let (batch, results) = f.answer(Outcome::Conflict, Some(Reason::StatusConflict));
+        // The job's checklist versions are pinned first; the status is the conflict.
+        let (batch, mut results) = (batch, results);
+        results[0].outcome = Outcome::Applied;
+        results[0].reason = None;
         f.store.ack(&batch, &results, hq_clock(), now()).unwrap();
         assert_eq!(f.store.open_conflicts().unwrap(), 1);
-        let op: Op = serde_json::from_value(batch[0].body.clone()).unwrap();
+        let op: Op = serde_json::from_value(batch[1].body.clone()).unwrap();
         let settled = RecordedOp {
             op,
             by: "tina".into(),

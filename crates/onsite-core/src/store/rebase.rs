@@ -13,7 +13,17 @@ use std::sync::LazyLock;
 fn projects(kind: OpKind) -> bool {
     match kind {
         OpKind::Status | OpKind::ContactPhone | OpKind::AssetSerial => true,
-        OpKind::Note | OpKind::Attachment | OpKind::WorkStarted | OpKind::WorkStopped => false,
+        // A replacement puts the new unit's serial on the asset.
+        OpKind::WarrantyDecided => true,
+        OpKind::Note
+        | OpKind::Attachment
+        | OpKind::WorkStarted
+        | OpKind::WorkStopped
+        | OpKind::ChecklistPinned
+        | OpKind::ChecklistAnswer
+        | OpKind::PartUsed
+        | OpKind::Voided
+        | OpKind::PartsRequested => false,
     }
 }
 
@@ -44,7 +54,11 @@ pub(super) fn project(tx: &rusqlite::Connection, job_id: JobId, change: &Change)
             )?
             .execute(params![job_id.0, phone.trim()])?;
         }
-        Change::AssetSerial { serial } => {
+        Change::AssetSerial { serial }
+        | Change::WarrantyDecided {
+            replacement_serial: Some(serial),
+            ..
+        } => {
             tx.prepare_cached(
                 "UPDATE assets SET serial = ?2 WHERE id = (SELECT asset_id FROM jobs WHERE id = ?1)",
             )?
@@ -53,7 +67,13 @@ pub(super) fn project(tx: &rusqlite::Connection, job_id: JobId, change: &Change)
         Change::Note { .. }
         | Change::Attachment { .. }
         | Change::WorkStarted { .. }
-        | Change::WorkStopped { .. } => {}
+        | Change::WorkStopped { .. }
+        | Change::ChecklistPinned { .. }
+        | Change::ChecklistAnswer { .. }
+        | Change::PartUsed { .. }
+        | Change::WarrantyDecided { .. }
+        | Change::Voided { .. }
+        | Change::PartsRequested { .. } => {}
     }
     Ok(())
 }
@@ -104,6 +124,42 @@ mod tests {
             },
             Change::WorkStarted { at: now() },
             Change::WorkStopped { at: now() },
+            Change::ChecklistPinned { templates: vec![] },
+            Change::ChecklistAnswer {
+                template: onsite_protocol::checklist::TemplateRef {
+                    key: "t".into(),
+                    version: 1,
+                },
+                item: "i".into(),
+                value: onsite_protocol::checklist::AnswerValue::Bool(true),
+            },
+            Change::PartUsed {
+                sku: "SEAL".into(),
+                qty: 1,
+                serial: None,
+                removed_serial: None,
+            },
+            Change::WarrantyDecided {
+                fault: onsite_protocol::warranty::FaultCategory::Performance,
+                remedy: onsite_protocol::warranty::Remedy::Replace,
+                rule: onsite_protocol::warranty::WarrantyRule::ReplacePeriod,
+                policy_version: 1,
+                facts: onsite_protocol::warranty::WarrantyFacts::default(),
+                visit_on: now().date_naive(),
+                needs_review: false,
+                note: None,
+                replacement_serial: Some("NEW-1".into()),
+                return_ref: Some("RMA-J-1-000001".into()),
+            },
+            Change::Voided {
+                voids: OpId::new(),
+                reason: None,
+            },
+            Change::PartsRequested {
+                sku: "SEAL".into(),
+                qty: 1,
+                note: None,
+            },
         ];
         assert_eq!(samples.len(), onsite_protocol::OpKind::ALL.len());
         for change in samples {

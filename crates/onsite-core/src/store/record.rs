@@ -7,6 +7,7 @@ use super::Store;
 use super::op_state::OpState;
 use super::outbox::OutboxEntry;
 use super::settings::{Setting, set_in};
+use super::visit;
 use crate::error::{CoreError, Result};
 use chrono::{DateTime, Utc};
 use onsite_protocol::{Actor, Change, DeviceId, JobId, JobStatus, Op, OpId, OpKind};
@@ -34,6 +35,14 @@ fn local_job(tx: &Transaction<'_>, number: &str) -> Result<LocalJob> {
         .ok_or_else(|| CoreError::UnknownJob(number.to_string()))
 }
 
+/// The id of the job numbered `number` on this device.
+pub(super) fn job_id(conn: &rusqlite::Connection, number: &str) -> Result<JobId> {
+    conn.prepare_cached("SELECT id FROM jobs WHERE number = ?1")?
+        .query_row([number.trim()], |r| Ok(JobId(r.get(0)?)))
+        .optional()?
+        .ok_or_else(|| CoreError::UnknownJob(number.trim().to_string()))
+}
+
 /// Whether work on the job is running.
 fn working(tx: &Transaction<'_>, job: JobId) -> Result<bool> {
     Ok(super::activity::working(&super::activity::of_job(tx, job)?))
@@ -48,10 +57,12 @@ fn check(tx: &Transaction<'_>, number: &str, job: &LocalJob, change: &Change) ->
         .validate()
         .map_err(|e| CoreError::InvalidInput(e.message))?;
     match change {
-        Change::Status { to } => job
-            .status
-            .transition(*to, Actor::Technician)
-            .map_err(|e| CoreError::InvalidTransition(format!("job {number}: {e}"))),
+        Change::Status { to } => {
+            job.status
+                .transition(*to, Actor::Technician)
+                .map_err(|e| CoreError::InvalidTransition(format!("job {number}: {e}")))?;
+            check_visit(tx, number, job, change)
+        }
         Change::AssetSerial { .. } if job.asset_id.is_none() => Err(CoreError::InvalidInput(
             format!("job {number} has no product whose serial could be corrected"),
         )),
@@ -65,8 +76,147 @@ fn check(tx: &Transaction<'_>, number: &str, job: &LocalJob, change: &Change) ->
         Change::WorkStopped { .. } if !working(tx, job.id)? => Err(CoreError::InvalidInput(
             format!("work on job {number} is not started"),
         )),
+        _ => check_visit(tx, number, job, change),
+    }
+}
+
+/// Checks a change to the visit record against the reference data on the laptop, as HQ would:
+/// an answer fits its item of a checklist the job keeps, a part is in the catalog, a decision
+/// is one the policy allows on the facts held here, a correction names a fact of this job,
+/// and completion waits for every required answer.
+fn check_visit(tx: &Transaction<'_>, number: &str, job: &LocalJob, change: &Change) -> Result<()> {
+    let record = visit::record_of(tx, job.id)?;
+    match change {
+        Change::ChecklistPinned { .. } if record.pinned.is_some() => Err(CoreError::InvalidInput(
+            format!("job {number} keeps the checklist versions it had when work started"),
+        )),
+        Change::ChecklistAnswer {
+            template,
+            item,
+            value,
+        } => {
+            let keeps = visit::templates_of(tx, job.id, &record)?;
+            if !keeps.contains(template) {
+                return Err(CoreError::InvalidInput(format!(
+                    "job {number} has no checklist {}@{}",
+                    template.key, template.version
+                )));
+            }
+            let t = visit::template(tx, template)?.ok_or_else(|| {
+                CoreError::InvalidInput(format!(
+                    "checklist {}@{} is not on this laptop; sync with HQ",
+                    template.key, template.version
+                ))
+            })?;
+            let it = t.item(item).ok_or_else(|| {
+                CoreError::InvalidInput(format!("checklist {:?} has no item {item:?}", t.title))
+            })?;
+            it.check(value).map_err(CoreError::InvalidInput)?;
+            if let onsite_protocol::checklist::AnswerValue::Text(sha) = value
+                && it.kind == onsite_protocol::checklist::ItemType::Photo
+                && !photo_on_job(tx, job.id, sha)?
+            {
+                return Err(CoreError::InvalidInput(format!(
+                    "{:?} takes a photo attached to job {number}",
+                    it.label
+                )));
+            }
+            Ok(())
+        }
+        Change::PartUsed { sku, serial, .. } => {
+            let part = visit::part(tx, sku)?.ok_or_else(|| CoreError::UnknownPart(sku.clone()))?;
+            match (part.serialized, serial) {
+                (true, None) => Err(CoreError::InvalidInput(format!(
+                    "{} ({sku}) is serialized: give the unit's serial",
+                    part.name
+                ))),
+                (false, Some(_)) => Err(CoreError::InvalidInput(format!(
+                    "{} ({sku}) has no serials; give a quantity instead",
+                    part.name
+                ))),
+                _ => Ok(()),
+            }
+        }
+        Change::PartsRequested { sku, .. } => match visit::part(tx, sku)? {
+            Some(_) => Ok(()),
+            None => Err(CoreError::UnknownPart(sku.clone())),
+        },
+        Change::WarrantyDecided {
+            fault,
+            remedy,
+            rule,
+            policy_version,
+            facts,
+            visit_on,
+            ..
+        } => {
+            let choice = visit::warranty_choice(
+                tx,
+                number,
+                job.id,
+                *fault,
+                *visit_on,
+                Some(*policy_version),
+            )?;
+            if !choice.found.allows(*remedy) {
+                return Err(CoreError::RemedyNotAllowed {
+                    remedy: *remedy,
+                    allowed: visit::allowed(&choice),
+                });
+            }
+            if choice.found.rule_for(*remedy) != Some(*rule) || choice.facts != *facts {
+                return Err(CoreError::InvalidInput(
+                    "the decision was made on facts this laptop no longer holds; decide again"
+                        .into(),
+                ));
+            }
+            Ok(())
+        }
+        Change::Voided { voids, .. } => {
+            let part = record
+                .parts
+                .iter()
+                .find(|p| p.op_id == *voids)
+                .map(|p| p.voided);
+            let decision = record
+                .decisions
+                .iter()
+                .find(|d| d.op_id == *voids)
+                .map(|d| d.voided);
+            match part.or(decision) {
+                Some(false) => Ok(()),
+                Some(true) => Err(CoreError::InvalidInput("that is voided already".into())),
+                None => Err(CoreError::InvalidInput(format!(
+                    "job {number} has no part use or decision {voids} to void"
+                ))),
+            }
+        }
+        Change::Status {
+            to: JobStatus::Completed,
+        } => {
+            let missing = visit::checklist_of(tx, job.id, &record)?.missing;
+            if missing.is_empty() {
+                Ok(())
+            } else {
+                Err(CoreError::ChecklistIncomplete {
+                    number: number.to_string(),
+                    missing: missing
+                        .iter()
+                        .map(|m| format!("{}.{} ({})", m.template.key, m.item, m.label))
+                        .collect(),
+                })
+            }
+        }
         _ => Ok(()),
     }
+}
+
+/// Whether a photo with this content is attached to the job (recorded here or from HQ).
+fn photo_on_job(tx: &Transaction<'_>, job: JobId, sha256: &str) -> Result<bool> {
+    Ok(super::activity::of_job(tx, job)?.iter().any(|a| {
+        matches!(&a.change, Change::Attachment { sha256: s, .. } if s == sha256)
+            && !matches!(a.state, OpState::Rejected)
+    }))
 }
 
 /// Stamps `change` with the device's clock, appends it to the outbox and writes its effect on
@@ -143,6 +293,22 @@ impl Store {
         let tx = Store::write_tx(&mut conn)?;
         let job = local_job(&tx, number)?;
         check(&tx, number, &job, &change)?;
+        // Work starting fixes the checklist versions the job keeps: what applies now, newer
+        // versions from HQ notwithstanding.
+        if visit::starts_work(&change) {
+            let record = visit::record_of(&tx, job.id)?;
+            if record.pinned.is_none() {
+                let templates = visit::templates_of(&tx, job.id, &record)?;
+                append(
+                    &tx,
+                    &job,
+                    number,
+                    Change::ChecklistPinned { templates },
+                    device,
+                    now,
+                )?;
+            }
+        }
         // A completed job takes no more time on site: a running timer stops as it completes,
         // recorded as a stop of its own so the time worked is exact.
         if matches!(change, Change::Status { to } if to.is_closed()) && working(&tx, job.id)? {
@@ -245,7 +411,15 @@ mod tests {
         assert_eq!(f.status(), JobStatus::OnSite);
         let d = f.detail();
         assert_eq!(d.customer.phone.as_deref(), Some("555 0199"));
-        assert_eq!(d.activity.len(), 3);
+        assert_eq!(
+            d.activity.len(),
+            4,
+            "arriving pins the checklist versions first"
+        );
+        assert_eq!(
+            d.activity[0].change,
+            Change::ChecklistPinned { templates: vec![] }
+        );
         assert!(
             d.activity
                 .iter()
@@ -253,10 +427,10 @@ mod tests {
         );
         assert!(d.activity.windows(2).all(|w| w[0].at <= w[1].at));
         let outbox = f.store.outbox(10).unwrap();
-        assert_eq!((outbox.waiting, outbox.ops.len()), (3, 3));
+        assert_eq!((outbox.waiting, outbox.ops.len()), (4, 4));
         assert_eq!(
             f.store.jobs(&JobQuery::default(), now()).unwrap()[0].waiting,
-            3
+            4
         );
     }
 
@@ -318,7 +492,13 @@ mod tests {
             .collect();
         assert_eq!(
             kinds,
-            ["status", "work_started", "work_stopped", "status"],
+            [
+                "checklist_pinned",
+                "status",
+                "work_started",
+                "work_stopped",
+                "status"
+            ],
             "the stop is recorded before the completion"
         );
         // Completing without a running timer records just the status.
@@ -331,7 +511,7 @@ mod tests {
             to: JobStatus::Completed,
         })
         .unwrap();
-        assert_eq!(g.store.waiting().unwrap(), 2);
+        assert_eq!(g.store.waiting().unwrap(), 3, "pin, arrival, completion");
     }
 
     #[test]

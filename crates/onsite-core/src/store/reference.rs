@@ -7,7 +7,6 @@ use onsite_protocol::checklist::ChecklistTemplate;
 use onsite_protocol::guide::Guide;
 use onsite_protocol::part::Part;
 use onsite_protocol::reference::ReferenceUpdate;
-use onsite_protocol::stock::StockBalance;
 use onsite_protocol::warranty::WarrantyPolicy;
 use rusqlite::{Transaction, params};
 
@@ -164,35 +163,6 @@ impl Store {
         }
         Ok(out)
     }
-
-    /// The van's balances as HQ last had them, by SKU.
-    ///
-    /// # Errors
-    /// [`CoreError::Store`].
-    pub fn van_stock(&self) -> Result<Vec<StockBalance>> {
-        let conn = self.conn();
-        let mut stmt =
-            conn.prepare_cached("SELECT sku, name, qty, serials FROM van_stock ORDER BY sku")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (sku, name, qty, serials) = row?;
-            out.push(StockBalance {
-                sku,
-                name,
-                qty,
-                serials: parsed(&serials)?,
-            });
-        }
-        Ok(out)
-    }
 }
 
 /// What a technician typed as an FTS5 query: each word quoted (so `E5:` or `-` cannot be
@@ -251,7 +221,7 @@ mod tests {
                 full: true,
                 parts: vec![part("A", 1), part("B", 2)],
                 guides: vec![guide("codes", "Fault codes", "E5: low water pressure")],
-                stock: Some(vec![StockBalance {
+                stock: Some(vec![onsite_protocol::stock::StockBalance {
                     sku: "A".into(),
                     name: "Part A".into(),
                     qty: 3,
