@@ -65,6 +65,18 @@ string_enum!(
         /// A work time that cannot be true: more than a day after HQ's time, or before the
         /// job was created. The laptop's clock is wrong; the message says which way.
         ImplausibleTime => "implausible_time",
+        /// A part use or request naming a SKU HQ's catalog does not have.
+        UnknownPart => "unknown_part",
+        /// An answer to a checklist version HQ does not have.
+        UnknownChecklist => "unknown_checklist",
+        /// A completion while required checklist items are unanswered at HQ: kept for a
+        /// dispatcher.
+        ChecklistIncomplete => "checklist_incomplete",
+        /// A warranty decision HQ's own facts do not support (e.g. HQ corrected the purchase
+        /// date meanwhile): kept for a dispatcher.
+        WarrantyMismatch => "warranty_mismatch",
+        /// A warranty decision made without a start date: applied, for a dispatcher to review.
+        NeedsReview => "needs_review",
     }
 );
 

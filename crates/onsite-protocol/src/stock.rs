@@ -24,6 +24,8 @@ string_enum!(
         Used => "used",
         /// They went back from the van to HQ.
         Returned => "returned",
+        /// A use recorded by mistake was voided: the parts are back in the van.
+        Voided => "voided",
     }
 );
 

@@ -3,8 +3,8 @@
 //! from the ops by the merge rules. The laptop folds HQ's ops and its own unsent ones; HQ folds
 //! the ops it applied; the same function, so both show the same record.
 
-use crate::checklist::{AnswerValue, TemplateRef};
-use crate::ids::OpId;
+use crate::checklist::{AnswerValue, Missing, TemplateRef};
+use crate::ids::{JobId, OpId};
 use crate::op::{Change, Op};
 use crate::warranty::{FaultCategory, Remedy, WarrantyFacts, WarrantyRule};
 use chrono::NaiveDate;
@@ -95,6 +95,85 @@ pub struct PartsRequest {
     pub qty: u32,
     /// What for.
     pub note: Option<String>,
+}
+
+/// One checklist item, named by its template version and key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemRef {
+    /// The template and version.
+    pub template: TemplateRef,
+    /// The item's key.
+    pub item: String,
+}
+
+/// `GET /jobs/{id}/visit`: a job's visit record as HQ holds it, with what a dispatcher looks
+/// at first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobVisit {
+    /// The job.
+    pub job_id: JobId,
+    /// What its applied ops recorded.
+    pub record: VisitRecord,
+    /// The checklist versions it keeps (or, not started, those that apply now).
+    pub checklists: Vec<TemplateRef>,
+    /// Required items not answered.
+    pub missing: Vec<Missing>,
+    /// Readings recorded outside their item's range.
+    pub out_of_range: Vec<ItemRef>,
+    /// The decision that stands was made without the product's start date.
+    pub needs_review: bool,
+}
+
+/// One parts request from the field, for dispatchers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OpenPartsRequest {
+    /// The op that asked.
+    pub op_id: OpId,
+    /// The job waiting.
+    pub job_id: JobId,
+    /// Its number.
+    pub job_number: String,
+    /// Its status.
+    pub job_status: crate::status::JobStatus,
+    /// Who asked.
+    pub technician: String,
+    /// The part.
+    pub sku: String,
+    /// Its name in the catalog.
+    pub name: Option<String>,
+    /// Units needed.
+    pub qty: u32,
+    /// What for.
+    pub note: Option<String>,
+    /// When HQ received it.
+    pub requested_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Query of `GET /parts-requests`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct PartsRequestQuery {
+    /// Continue after this position (the previous page's `next`).
+    pub after: Option<i64>,
+    /// Page size; HQ caps it.
+    pub limit: Option<u32>,
+}
+
+/// `GET /parts-requests`: requests on jobs not yet completed or cancelled, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartsRequestList {
+    /// The requests.
+    pub requests: Vec<OpenPartsRequest>,
+    /// Pass as `after` for the next page; absent on the last.
+    pub next: Option<i64>,
 }
 
 /// What a job's ops say was done on site.

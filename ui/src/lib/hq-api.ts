@@ -809,7 +809,7 @@ note?: string, });
 
 export type Outcome = "applied" | "duplicate" | "conflict" | "rejected";
 
-export type Reason = "malformed_op" | "unknown_kind" | "wrong_device" | "op_id_reused" | "unknown_job" | "not_your_job" | "invalid_value" | "no_asset" | "attachment_missing" | "attachment_too_large" | "status_conflict" | "job_reassigned" | "job_closed" | "superseded" | "implausible_time";
+export type Reason = "malformed_op" | "unknown_kind" | "wrong_device" | "op_id_reused" | "unknown_job" | "not_your_job" | "invalid_value" | "no_asset" | "attachment_missing" | "attachment_too_large" | "status_conflict" | "job_reassigned" | "job_closed" | "superseded" | "implausible_time" | "unknown_part" | "unknown_checklist" | "checklist_incomplete" | "warranty_mismatch" | "needs_review";
 
 export type OpResult = { 
 /**

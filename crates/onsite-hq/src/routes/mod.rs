@@ -12,6 +12,7 @@ mod reference;
 mod sync;
 #[cfg(test)]
 mod tests;
+mod visit;
 
 use crate::blobs::BlobStore;
 use crate::error::AppError;
@@ -102,6 +103,8 @@ pub fn router(state: AppState) -> Router {
         .route("/warranty-policies", get(reference::warranty_policies))
         .route("/guides", get(reference::guides))
         .route("/stock", get(reference::stock))
+        .route("/jobs/{id}/visit", get(visit::job_visit))
+        .route("/parts-requests", get(visit::parts_requests))
         .route(
             "/blobs/{sha256}",
             head(blobs::head).put(blobs::put).get(blobs::get),

@@ -34,7 +34,7 @@ use utoipa::{Modify, OpenApi};
         health, login, refresh, logout, me, list_jobs, create_job, get_job, update_job,
         job_by_number, assign_job, cancel_job, job_ops, pull, push, conflicts, resolve,
         received_ops, blob_head, blob_put, blob_get, parts, checklists, warranty_policies,
-        guides, stock, description
+        guides, stock, job_visit, parts_requests, description
     ),
     modifiers(&Bearer),
 )]
@@ -329,6 +329,20 @@ fn guides() {}
         (status = 404, body = ApiError)))]
 fn stock() {}
 
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/visit", tag = "jobs", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the job's id")),
+    responses((status = 200, body = onsite_protocol::visit::JobVisit),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+fn job_visit() {}
+
+#[utoipa::path(get, path = "/api/v1/parts-requests", tag = "jobs", security(("bearer" = [])),
+    params(onsite_protocol::visit::PartsRequestQuery),
+    responses((status = 200, body = onsite_protocol::visit::PartsRequestList),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError)))]
+fn parts_requests() {}
+
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "auth",
     responses((status = 200, description = "this description")))]
 fn description() {}
@@ -478,6 +492,6 @@ mod tests {
                 }
             }
         }
-        assert_eq!(limits, 9, "every paged list says how its size is capped");
+        assert_eq!(limits, 10, "every paged list says how its size is capped");
     }
 }

@@ -748,6 +748,8 @@ async fn reference_reads_check_callers_input_and_bounds() {
         "/warranty-policies",
         "/guides",
         "/stock?technician=tina",
+        "/parts-requests",
+        "/jobs/0190a6e0-0000-7000-8000-000000000001/visit",
     ];
     for path in routes {
         for token in [None, Some("osa_forged")] {
@@ -803,6 +805,17 @@ async fn reference_reads_check_callers_input_and_bounds() {
         ("/parts?limit=-1", StatusCode::BAD_REQUEST, "bad_request"),
         ("/stock", StatusCode::BAD_REQUEST, "bad_request"),
         (
+            "/parts-requests?after=x",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        ("/jobs/nope/visit", StatusCode::BAD_REQUEST, "bad_request"),
+        (
+            "/jobs/0190a6e0-0000-7000-8000-000000000001/visit",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
             "/stock?technician=tina&before=x",
             StatusCode::BAD_REQUEST,
             "bad_request",
@@ -849,6 +862,26 @@ async fn reference_reads_check_callers_input_and_bounds() {
         body["balances"].as_array().unwrap().is_empty(),
         "an empty van"
     );
+    // What visits recorded is for dispatchers, not technicians.
+    let tina = hq.login("tina").await.access_token;
+    for path in ["/parts-requests", "/stock?technician=tina"] {
+        let (status, body) = hq.call(Method::GET, path, Some(&tina), None).await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::FORBIDDEN, "forbidden"),
+            "{path}"
+        );
+    }
+    let (status, body) = hq
+        .call(
+            Method::GET,
+            "/parts-requests?limit=100000",
+            Some(&dana),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["requests"].as_array().unwrap().is_empty());
 }
 
 /// The reference data comes with the last page to a device that asks for it: all that

@@ -4,6 +4,9 @@
 
 use super::clock;
 use chrono::{DateTime, Utc};
+use onsite_protocol::checklist::{ChecklistTemplate, Missing};
+use onsite_protocol::part::Part;
+use onsite_protocol::warranty::{self, WarrantyFacts, WarrantyPolicy};
 use onsite_protocol::{
     Actor, Change, DeviceId, Hlc, JobStatus, Merge, Op, OpRejection, Outcome, Reason,
 };
@@ -38,6 +41,43 @@ pub struct Facts<'a> {
     pub blob_bytes: Option<u64>,
     /// HQ's time as it judges the op.
     pub now: DateTime<Utc>,
+    /// What HQ holds that bears on a change to the visit record.
+    pub visit: VisitFacts,
+}
+
+/// What HQ looked up for a change to the visit record; `None` for other changes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum VisitFacts {
+    /// Nothing to look up.
+    #[default]
+    None,
+    /// For an answer: the template at the version it names, if HQ has it.
+    Template(Option<ChecklistTemplate>),
+    /// For a part use or request: the part in HQ's catalog, if there.
+    Part(Option<Part>),
+    /// For a decision: the asset's facts by HQ (none without an asset) and the policy at the
+    /// version decided under (if HQ has it).
+    Warranty {
+        /// HQ's facts of the asset.
+        facts: Option<WarrantyFacts>,
+        /// The policy version.
+        policy: Option<WarrantyPolicy>,
+    },
+    /// For a correction: the fact it voids, if the job has it applied.
+    Voids(Option<VoidTarget>),
+    /// For a completion: the required checklist items HQ has no answer for.
+    Completion(Vec<Missing>),
+    /// For a pin: whether the job pinned its versions already.
+    Pinned(bool),
+}
+
+/// A fact a correction voids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VoidTarget {
+    /// The fact as recorded.
+    pub change: Change,
+    /// Voided already.
+    pub voided: bool,
 }
 
 /// What HQ must do to its state when recording the op.
@@ -52,6 +92,15 @@ pub enum Effect {
     Correct(String),
     /// The op's value lost to a later one: record it in history only.
     KeepAsLoser,
+    /// Parts leave (negative) or come back into (positive) the pusher's van.
+    Stock {
+        /// The part.
+        sku: String,
+        /// Units: negative for a use, positive for a voided use.
+        qty: i64,
+        /// The unit's serial.
+        serial: Option<String>,
+    },
 }
 
 /// The verdict on one op.
@@ -150,7 +199,70 @@ pub fn judge(op: &Op, facts: &Facts<'_>) -> Judgement {
                 Err(why) => Judgement::rejected(OpRejection::new(Reason::ImplausibleTime, why)),
             }
         }
+        (Merge::AppendOnly, Change::PartUsed { .. } | Change::PartsRequested { .. }) => {
+            judge_part(&op.change, &facts.visit)
+        }
+        (Merge::AppendOnly, Change::Voided { .. }) => match &facts.visit {
+            VisitFacts::Voids(Some(target)) if target.voided => Judgement::rejected(
+                OpRejection::new(Reason::InvalidValue, "that fact is voided already"),
+            ),
+            VisitFacts::Voids(Some(target)) => Judgement::applied(match &target.change {
+                Change::PartUsed {
+                    sku, qty, serial, ..
+                } => Effect::Stock {
+                    sku: sku.clone(),
+                    qty: i64::from(*qty),
+                    serial: serial.clone(),
+                },
+                _ => Effect::Record,
+            }),
+            _ => Judgement::rejected(OpRejection::new(
+                Reason::InvalidValue,
+                "HQ has no part use or decision on this job to void under that id",
+            )),
+        },
         (Merge::AppendOnly, _) => Judgement::applied(Effect::Record),
+        (Merge::FirstWins, Change::ChecklistPinned { .. }) => {
+            if facts.visit == VisitFacts::Pinned(true) {
+                Judgement {
+                    outcome: Outcome::Applied,
+                    reason: Some(Reason::Superseded),
+                    message: Some(
+                        "the job keeps the checklist versions pinned when work first started"
+                            .into(),
+                    ),
+                    effect: Effect::Record,
+                }
+            } else {
+                Judgement::applied(Effect::Record)
+            }
+        }
+        (
+            Merge::LatestPerItem,
+            Change::ChecklistAnswer {
+                template,
+                item,
+                value,
+            },
+        ) => {
+            let VisitFacts::Template(Some(t)) = &facts.visit else {
+                return Judgement::rejected(OpRejection::new(
+                    Reason::UnknownChecklist,
+                    format!("HQ has no checklist {}@{}", template.key, template.version),
+                ));
+            };
+            let Some(it) = t.item(item) else {
+                return Judgement::rejected(OpRejection::new(
+                    Reason::InvalidValue,
+                    format!("checklist {:?} has no item {item:?}", t.title),
+                ));
+            };
+            match it.check(value) {
+                Ok(_) => Judgement::applied(Effect::Record),
+                Err(why) => Judgement::rejected(OpRejection::new(Reason::InvalidValue, why)),
+            }
+        }
+        (Merge::Judged, Change::WarrantyDecided { .. }) => judge_decision(op, job, facts),
         (Merge::StateMachine, Change::Status { to }) => {
             if !holds {
                 return Judgement::conflict(
@@ -163,6 +275,23 @@ pub fn judge(op: &Op, facts: &Facts<'_>) -> Judgement {
             }
             if job.status == *to {
                 return Judgement::applied(Effect::Record);
+            }
+            if let VisitFacts::Completion(missing) = &facts.visit
+                && *to == JobStatus::Completed
+                && !missing.is_empty()
+            {
+                let named: Vec<String> = missing
+                    .iter()
+                    .map(|m| format!("{}.{} ({})", m.template.key, m.item, m.label))
+                    .collect();
+                return Judgement::conflict(
+                    Reason::ChecklistIncomplete,
+                    format!(
+                        "You completed the job, but HQ has no answer to {}. A dispatcher \
+                         decides; nothing you recorded is lost.",
+                        named.join(", ")
+                    ),
+                );
             }
             match job.status.transition(*to, Actor::Technician) {
                 Ok(()) => Judgement::applied(Effect::SetStatus(*to)),
@@ -217,6 +346,153 @@ pub fn judge(op: &Op, facts: &Facts<'_>) -> Judgement {
     }
 }
 
+fn judge_part(change: &Change, visit: &VisitFacts) -> Judgement {
+    let (sku, serial, used) = match change {
+        Change::PartUsed {
+            sku, serial, qty, ..
+        } => (sku, serial.as_ref(), Some(*qty)),
+        Change::PartsRequested { sku, .. } => (sku, None, None),
+        _ => return Judgement::applied(Effect::Record),
+    };
+    let VisitFacts::Part(Some(part)) = visit else {
+        return Judgement::rejected(OpRejection::new(
+            Reason::UnknownPart,
+            format!("HQ's parts catalog has no {sku:?}"),
+        ));
+    };
+    let Some(qty) = used else {
+        return Judgement::applied(Effect::Record);
+    };
+    if part.serialized != serial.is_some() {
+        return Judgement::rejected(OpRejection::new(
+            Reason::InvalidValue,
+            if part.serialized {
+                format!("{sku} is serialized: the use must give the unit's serial")
+            } else {
+                format!("{sku} has no serials: the use must give a quantity only")
+            },
+        ));
+    }
+    // Never refused for want of stock: the part was really used. A balance below zero is
+    // flagged on the van instead.
+    Judgement::applied(Effect::Stock {
+        sku: sku.clone(),
+        qty: -i64::from(qty),
+        serial: serial.cloned(),
+    })
+}
+
+/// A decision is judged again by HQ on its own facts with the same function the laptop used:
+/// a remedy or rule HQ does not reach is a conflict, a decision on an asset without a start
+/// date is applied for review.
+fn judge_decision(op: &Op, job: &JobFacts, facts: &Facts<'_>) -> Judgement {
+    let Change::WarrantyDecided {
+        fault,
+        remedy,
+        rule,
+        policy_version,
+        facts: device_facts,
+        visit_on,
+        replacement_serial,
+        ..
+    } = &op.change
+    else {
+        return Judgement::applied(Effect::Record);
+    };
+    let VisitFacts::Warranty {
+        facts: hq_facts,
+        policy,
+    } = &facts.visit
+    else {
+        return Judgement::applied(Effect::Record);
+    };
+    let Some(hq_facts) = hq_facts else {
+        return Judgement::rejected(OpRejection::new(
+            Reason::NoAsset,
+            "this job has no product, so no warranty decision applies",
+        ));
+    };
+    let Some(policy) = policy else {
+        return Judgement::rejected(OpRejection::new(
+            Reason::InvalidValue,
+            format!("HQ has no warranty policy version {policy_version} for this product"),
+        ));
+    };
+    let day = |at: DateTime<Utc>| at.date_naive();
+    if *visit_on > day(facts.now) + chrono::Days::new(1)
+        || *visit_on < day(job.created_at) - chrono::Days::new(1)
+    {
+        return Judgement::rejected(OpRejection::new(
+            Reason::ImplausibleTime,
+            format!(
+                "the visit date {visit_on} is before the job existed or after today; check the \
+                 laptop's date"
+            ),
+        ));
+    }
+    let found = warranty::decide(policy, hq_facts, *fault, *visit_on);
+    if found.rule_for(*remedy) != Some(*rule) {
+        let offered: Vec<&str> = found.options.iter().map(|o| o.remedy.as_str()).collect();
+        let differs = if hq_facts == device_facts {
+            String::new()
+        } else {
+            format!(
+                " HQ's facts differ from the laptop's: {}.",
+                fact_difference(device_facts, hq_facts)
+            )
+        };
+        return Judgement::conflict(
+            Reason::WarrantyMismatch,
+            format!(
+                "You decided {remedy} ({rule}), but on HQ's facts the policy allows {}.{differs} \
+                 A dispatcher decides; nothing you recorded is lost.",
+                offered.join(", ")
+            ),
+        );
+    }
+    let effect = match replacement_serial {
+        Some(serial) if job.has_asset => Effect::Correct(serial.clone()),
+        _ => Effect::Record,
+    };
+    if found.needs_review {
+        return Judgement {
+            outcome: Outcome::Applied,
+            reason: Some(Reason::NeedsReview),
+            message: Some(
+                "decided without the product's start date; a dispatcher reviews it".into(),
+            ),
+            effect,
+        };
+    }
+    Judgement::applied(effect)
+}
+
+/// Which facts a laptop and HQ disagree on, in words.
+fn fact_difference(device: &WarrantyFacts, hq: &WarrantyFacts) -> String {
+    let date = |d: Option<chrono::NaiveDate>| d.map_or("none".to_string(), |d| d.to_string());
+    let mut said = Vec::new();
+    for (what, a, b) in [
+        ("purchase date", device.purchased_on, hq.purchased_on),
+        ("installation date", device.installed_on, hq.installed_on),
+        ("warranty end", device.warranty_until, hq.warranty_until),
+    ] {
+        if a != b {
+            said.push(format!(
+                "{what} {} at HQ, {} on the laptop",
+                date(b),
+                date(a)
+            ));
+        }
+    }
+    if device.prior_repairs != hq.prior_repairs {
+        said.push(format!(
+            "{} earlier free repairs at HQ, {} on the laptop",
+            hq.prior_repairs, device.prior_repairs
+        ));
+    }
+    said.join("; ")
+}
+
 /// A status conflict in the words a technician and a dispatcher use: what the technician did,
 /// and where HQ has the job.
 pub fn status_conflict(hq: JobStatus, to: JobStatus) -> String {
@@ -240,6 +516,7 @@ pub fn status_conflict(hq: JobStatus, to: JobStatus) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use onsite_protocol::warranty::{FaultCategory, Remedy, WarrantyRule};
     use onsite_protocol::{JobId, OpId};
 
     const DEVICE: DeviceId = DeviceId(uuid::Uuid::from_u128(8));
@@ -273,6 +550,7 @@ mod tests {
             register: None,
             blob_bytes: None,
             now: NOW.parse().unwrap(),
+            visit: VisitFacts::None,
         }
     }
 
@@ -528,5 +806,256 @@ mod tests {
         );
         f.blob_bytes = Some(10);
         assert_eq!(verdict(&judge(&op(photo(), 1), &f)), (Applied, None));
+    }
+
+    fn with(visit: VisitFacts) -> Facts<'static> {
+        Facts {
+            visit,
+            ..facts(JobStatus::OnSite, "tina")
+        }
+    }
+
+    fn checklist() -> ChecklistTemplate {
+        serde_json::from_value(serde_json::json!({"key": "boiler", "version": 2,
+            "title": "Boiler", "kinds": ["repair"], "items": [
+            {"key": "earth", "label": "Earth tested", "type": "yes_no", "required": true}]}))
+        .unwrap()
+    }
+
+    fn policy() -> WarrantyPolicy {
+        serde_json::from_value(serde_json::json!({"model": "HeatMax", "version": 1,
+            "from": "purchase", "return_days": 7, "replace_days": 15, "repair_months": 24,
+            "max_repairs": 2, "excluded_faults": ["misuse"]}))
+        .unwrap()
+    }
+
+    fn part(serialized: bool) -> Part {
+        Part {
+            sku: "PUMP".into(),
+            name: "Pump".into(),
+            unit_price_cents: 100,
+            serialized,
+            models: vec![],
+        }
+    }
+
+    fn decided(remedy: Remedy, rule: WarrantyRule, purchased: &str) -> Change {
+        Change::WarrantyDecided {
+            fault: FaultCategory::Performance,
+            remedy,
+            rule,
+            policy_version: 1,
+            facts: WarrantyFacts {
+                purchased_on: Some(purchased.parse().unwrap()),
+                ..WarrantyFacts::default()
+            },
+            visit_on: "2026-12-01".parse().unwrap(),
+            needs_review: false,
+            note: None,
+            replacement_serial: (remedy == Remedy::Replace).then(|| "NEW-1".into()),
+            return_ref: matches!(remedy, Remedy::Replace | Remedy::Return)
+                .then(|| "RMA-J-1-AAAAAA".into()),
+        }
+    }
+
+    fn hq_bought(on: Option<&str>) -> VisitFacts {
+        VisitFacts::Warranty {
+            facts: Some(WarrantyFacts {
+                purchased_on: on.map(|d| d.parse().unwrap()),
+                ..WarrantyFacts::default()
+            }),
+            policy: Some(policy()),
+        }
+    }
+
+    /// Each visit change against what HQ holds: the outcome, the reason and the effect.
+    #[test]
+    fn visit_changes_are_judged_on_hqs_facts() {
+        use onsite_protocol::checklist::{AnswerValue, TemplateRef};
+        use onsite_protocol::warranty::{Remedy as R, WarrantyRule as W};
+        let answer = |value: AnswerValue| Change::ChecklistAnswer {
+            template: TemplateRef {
+                key: "boiler".into(),
+                version: 2,
+            },
+            item: "earth".into(),
+            value,
+        };
+        let used = |serial: Option<&str>| Change::PartUsed {
+            sku: "PUMP".into(),
+            qty: 1,
+            serial: serial.map(str::to_string),
+            removed_serial: None,
+        };
+        let missing = Missing {
+            template: TemplateRef {
+                key: "boiler".into(),
+                version: 2,
+            },
+            item: "earth".into(),
+            label: "Earth tested".into(),
+        };
+        let stock = |qty: i64, serial: Option<&str>| Effect::Stock {
+            sku: "PUMP".into(),
+            qty,
+            serial: serial.map(str::to_string),
+        };
+        let cases: Vec<(Change, VisitFacts, Outcome, Option<Reason>, Effect)> = vec![
+            (
+                answer(AnswerValue::Bool(true)),
+                VisitFacts::Template(Some(checklist())),
+                Applied,
+                None,
+                Effect::Record,
+            ),
+            (
+                answer(AnswerValue::Number(3.0)),
+                VisitFacts::Template(Some(checklist())),
+                Rejected,
+                Some(Reason::InvalidValue),
+                Effect::Record,
+            ),
+            (
+                answer(AnswerValue::Bool(true)),
+                VisitFacts::Template(None),
+                Rejected,
+                Some(Reason::UnknownChecklist),
+                Effect::Record,
+            ),
+            (
+                used(Some("P-1")),
+                VisitFacts::Part(Some(part(true))),
+                Applied,
+                None,
+                stock(-1, Some("P-1")),
+            ),
+            (
+                used(None),
+                VisitFacts::Part(Some(part(true))),
+                Rejected,
+                Some(Reason::InvalidValue),
+                Effect::Record,
+            ),
+            (
+                used(None),
+                VisitFacts::Part(None),
+                Rejected,
+                Some(Reason::UnknownPart),
+                Effect::Record,
+            ),
+            (
+                Change::Voided {
+                    voids: OpId::new(),
+                    reason: None,
+                },
+                VisitFacts::Voids(Some(VoidTarget {
+                    change: used(Some("P-1")),
+                    voided: false,
+                })),
+                Applied,
+                None,
+                stock(1, Some("P-1")),
+            ),
+            (
+                Change::Voided {
+                    voids: OpId::new(),
+                    reason: None,
+                },
+                VisitFacts::Voids(Some(VoidTarget {
+                    change: used(None),
+                    voided: true,
+                })),
+                Rejected,
+                Some(Reason::InvalidValue),
+                Effect::Record,
+            ),
+            (
+                Change::Voided {
+                    voids: OpId::new(),
+                    reason: None,
+                },
+                VisitFacts::Voids(None),
+                Rejected,
+                Some(Reason::InvalidValue),
+                Effect::Record,
+            ),
+            (
+                Change::ChecklistPinned { templates: vec![] },
+                VisitFacts::Pinned(true),
+                Applied,
+                Some(Reason::Superseded),
+                Effect::Record,
+            ),
+            (
+                Change::Status {
+                    to: JobStatus::Completed,
+                },
+                VisitFacts::Completion(vec![missing]),
+                Conflict,
+                Some(Reason::ChecklistIncomplete),
+                Effect::Record,
+            ),
+            (
+                Change::Status {
+                    to: JobStatus::Completed,
+                },
+                VisitFacts::Completion(vec![]),
+                Applied,
+                None,
+                Effect::SetStatus(JobStatus::Completed),
+            ),
+            // Bought on 20 Nov: day 11 on 1 Dec, in the replacement period at both ends.
+            (
+                decided(R::Replace, W::ReplacePeriod, "2026-11-20"),
+                hq_bought(Some("2026-11-20")),
+                Applied,
+                None,
+                Effect::Correct("NEW-1".into()),
+            ),
+            // HQ corrected the purchase date to a year earlier meanwhile: only a repair.
+            (
+                decided(R::Replace, W::ReplacePeriod, "2026-11-20"),
+                hq_bought(Some("2025-11-20")),
+                Conflict,
+                Some(Reason::WarrantyMismatch),
+                Effect::Record,
+            ),
+            (
+                decided(R::Repair, W::UnknownStart, "2026-11-20"),
+                hq_bought(None),
+                Applied,
+                Some(Reason::NeedsReview),
+                Effect::Record,
+            ),
+            (
+                decided(R::Repair, W::RepairPeriod, "2026-11-20"),
+                VisitFacts::Warranty {
+                    facts: None,
+                    policy: None,
+                },
+                Rejected,
+                Some(Reason::NoAsset),
+                Effect::Record,
+            ),
+        ];
+        for (change, visit, outcome, reason, effect) in cases {
+            let j = judge(&op(change.clone(), 1), &with(visit));
+            assert_eq!(
+                (j.outcome, j.reason, j.effect),
+                (outcome, reason, effect),
+                "{change:?}: {:?}",
+                j.message
+            );
+        }
+        let stale = judge(
+            &op(decided(R::Replace, W::ReplacePeriod, "2026-11-20"), 1),
+            &with(hq_bought(Some("2025-11-20"))),
+        );
+        let said = stale.message.unwrap();
+        assert!(
+            said.contains("purchase date 2025-11-20 at HQ, 2026-11-20 on the laptop")
+                && said.contains("allows repair"),
+            "{said}"
+        );
     }
 }

@@ -6,10 +6,12 @@
 mod delta;
 mod reference;
 mod sessions;
+mod visit;
 
 pub use delta::*;
 pub use reference::*;
 pub use sessions::*;
+pub use visit::*;
 
 use super::*;
 use onsite_protocol::{JobStatus, Role};
@@ -41,6 +43,7 @@ macro_rules! storage_conformance {
             reference_data_is_imported_all_or_nothing_and_versions_never_change,
             parts_are_issued_into_vans_and_the_ledger_is_kept,
             a_device_gets_the_reference_data_that_applies_to_its_jobs,
+            a_visit_is_judged_on_hqs_reference_data_and_moves_van_stock,
         );
     };
     (@cases $make:expr; $($case:ident),+ $(,)?) => {

@@ -557,6 +557,15 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<ConflictView>;
     /// HQ's log of received ops after `after`, in receive order.
     async fn received_ops(&self, after: Option<i64>, limit: u32) -> Result<ReceivedOps>;
+    /// A job's visit record as its applied ops say, with its checklist gaps and flags.
+    /// Errors: `NotFound`.
+    async fn job_visit(&self, id: JobId) -> Result<onsite_protocol::visit::JobVisit>;
+    /// Parts requests on jobs not completed or cancelled, oldest first, after `after`.
+    async fn parts_requests(
+        &self,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<onsite_protocol::visit::PartsRequestList>;
 }
 
 #[cfg(test)]

@@ -27,6 +27,14 @@ impl Target {
         match (change, job.asset_id) {
             (Change::ContactPhone { phone }, _) => Some((Target::Phone(job.customer_id), phone)),
             (Change::AssetSerial { serial }, Some(a)) => Some((Target::Serial(a), serial)),
+            // A replacement unit's serial becomes the asset's; the old one goes to history.
+            (
+                Change::WarrantyDecided {
+                    replacement_serial: Some(serial),
+                    ..
+                },
+                Some(a),
+            ) => Some((Target::Serial(a), serial)),
             _ => None,
         }
     }

@@ -20,6 +20,7 @@ mod stock;
 #[cfg(test)]
 mod tests;
 mod users;
+mod visit;
 
 pub use schema::MIGRATIONS;
 
@@ -444,6 +445,19 @@ impl Storage for SqliteStorage {
 
     async fn job_ops(&self, id: JobId, after: Option<i64>, limit: u32) -> Result<JobOps> {
         self.read(move |tx| ops::job_ops(tx, id, after, limit))
+            .await
+    }
+
+    async fn job_visit(&self, id: JobId) -> Result<onsite_protocol::visit::JobVisit> {
+        self.read(move |tx| visit::view(tx, id)).await
+    }
+
+    async fn parts_requests(
+        &self,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<onsite_protocol::visit::PartsRequestList> {
+        self.read(move |tx| visit::parts_requests(tx, after, limit))
             .await
     }
 

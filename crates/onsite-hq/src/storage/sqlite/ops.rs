@@ -151,6 +151,10 @@ fn judge_one(
         Change::Attachment { sha256, .. } => blobs.get(sha256).copied(),
         _ => None,
     };
+    let visit = match &job {
+        Some(j) => super::visit::facts(tx, j, &op.change)?,
+        None => merge::VisitFacts::None,
+    };
     let judgement = merge::judge(
         op,
         &Facts {
@@ -166,6 +170,7 @@ fn judge_one(
             register,
             blob_bytes,
             now,
+            visit,
         },
     );
     if let Some(job) = &job {
@@ -355,6 +360,9 @@ fn carry_out(
             if let Some((target, _)) = Target::of(job, &op.change) {
                 corrections::set(tx, target, value, op.hlc, now)?;
             }
+        }
+        Effect::Stock { sku, qty, serial } => {
+            super::visit::stock(tx, by, job.id, (sku, *qty, serial.as_deref()), now)?;
         }
         Effect::KeepAsLoser => {
             if let Some((target, value)) = Target::of(job, &op.change) {

@@ -261,6 +261,27 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX stock_moves_van ON stock_moves(technician, id);
     CREATE INDEX stock_moves_serial ON stock_moves(sku, serial) WHERE serial IS NOT NULL;
     "#,
+    // 10: a use voided on a job puts its parts back in the van, as a `voided` line; SQLite
+    // cannot widen a CHECK in place, so the ledger is copied into a table that allows it.
+    r#"
+    CREATE TABLE stock_moves_v10 (
+        id INTEGER PRIMARY KEY,
+        technician TEXT NOT NULL,
+        sku TEXT NOT NULL,
+        qty INTEGER NOT NULL,
+        serial TEXT,
+        kind TEXT NOT NULL CHECK (kind IN ('issued', 'used', 'returned', 'voided')),
+        job_id BLOB,
+        by TEXT NOT NULL,
+        at TEXT NOT NULL
+    ) STRICT;
+    INSERT INTO stock_moves_v10 (id, technician, sku, qty, serial, kind, job_id, by, at)
+        SELECT id, technician, sku, qty, serial, kind, job_id, by, at FROM stock_moves;
+    DROP TABLE stock_moves;
+    ALTER TABLE stock_moves_v10 RENAME TO stock_moves;
+    CREATE INDEX stock_moves_van ON stock_moves(technician, id);
+    CREATE INDEX stock_moves_serial ON stock_moves(sku, serial) WHERE serial IS NOT NULL;
+    "#,
 ];
 
 #[cfg(test)]

@@ -1,0 +1,314 @@
+//! The visit record at HQ: what the applied ops of a job say was done on site (folded by the
+//! protocol's one rule), and the facts HQ looks up to judge a new change to it.
+
+use super::rows;
+use crate::rules::merge::{VisitFacts, VoidTarget};
+use crate::storage::{Result, StorageError};
+use chrono::{DateTime, Utc};
+use onsite_protocol::checklist::{self, ChecklistTemplate, TemplateRef};
+use onsite_protocol::part::Part;
+use onsite_protocol::visit::VisitRecord;
+use onsite_protocol::warranty::{WarrantyFacts, WarrantyPolicy};
+use onsite_protocol::{Change, Job, JobId, JobStatus, Op, OpId};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+fn parsed<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| StorageError::Backend(format!("stored record: {e}")))
+}
+
+/// The ops HQ applied to `job`, in clock order.
+fn applied(tx: &Transaction<'_>, job: JobId) -> Result<Vec<Op>> {
+    let bodies = tx
+        .prepare_cached(
+            "SELECT body FROM ops WHERE job_id = ?1 AND outcome = 'applied' ORDER BY seq",
+        )?
+        .query_map([job.0], rows::one::<String>)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    bodies.iter().map(|b| parsed(b)).collect()
+}
+
+/// The visit record of `job` as HQ holds it.
+pub fn record(tx: &Transaction<'_>, job: JobId) -> Result<VisitRecord> {
+    Ok(VisitRecord::fold(&applied(tx, job)?))
+}
+
+fn template(tx: &Transaction<'_>, at: &TemplateRef) -> Result<Option<ChecklistTemplate>> {
+    tx.prepare_cached("SELECT body FROM checklist_templates WHERE key = ?1 AND version = ?2")?
+        .query_row(params![at.key, at.version], rows::one::<String>)
+        .optional()?
+        .map(|b| parsed(&b))
+        .transpose()
+}
+
+fn part(tx: &Transaction<'_>, sku: &str) -> Result<Option<Part>> {
+    let found = tx
+        .prepare_cached(
+            "SELECT sku, name, unit_price_cents, serialized, models FROM parts WHERE sku = ?1",
+        )?
+        .query_row([sku], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, bool>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })
+        .optional()?;
+    found
+        .map(|(sku, name, unit_price_cents, serialized, models)| {
+            Ok(Part {
+                sku,
+                name,
+                unit_price_cents,
+                serialized,
+                models: parsed(&models)?,
+            })
+        })
+        .transpose()
+}
+
+/// The templates a job keeps: those it pinned, or, never started, those that apply now.
+pub fn templates_of(
+    tx: &Transaction<'_>,
+    job: &Job,
+    record: &VisitRecord,
+) -> Result<Vec<ChecklistTemplate>> {
+    let refs = match &record.pinned {
+        Some(pinned) => pinned.clone(),
+        None => {
+            let model: Option<String> = match job.asset_id {
+                Some(a) => tx
+                    .prepare_cached("SELECT model FROM assets WHERE id = ?1")?
+                    .query_row([a.0], rows::one)
+                    .optional()?,
+                None => None,
+            };
+            let all = tx
+                .prepare_cached("SELECT body FROM checklist_templates")?
+                .query_map([], rows::one::<String>)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+                .iter()
+                .map(|b| parsed(b))
+                .collect::<Result<Vec<ChecklistTemplate>>>()?;
+            checklist::applicable(&all, job.kind, model.as_deref())
+        }
+    };
+    let mut out = Vec::new();
+    for r in &refs {
+        if let Some(t) = template(tx, r)? {
+            out.push(t);
+        }
+    }
+    Ok(out)
+}
+
+/// Free repairs for performance faults on `asset` that stand on its other jobs.
+fn prior_repairs(tx: &Transaction<'_>, asset: uuid::Uuid, job: JobId) -> Result<u32> {
+    let others = tx
+        .prepare_cached("SELECT id FROM jobs WHERE asset_id = ?1 AND id <> ?2")?
+        .query_map(params![asset, job.0], rows::one::<uuid::Uuid>)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut n = 0;
+    for other in others {
+        if record(tx, JobId(other))?.free_repair() {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+fn warranty(tx: &Transaction<'_>, job: &Job, version: u32) -> Result<VisitFacts> {
+    let Some(asset) = job.asset_id else {
+        return Ok(VisitFacts::Warranty {
+            facts: None,
+            policy: None,
+        });
+    };
+    let (model, purchased_on, installed_on, warranty_until) = tx
+        .prepare_cached(
+            "SELECT model, purchased_on, installed_on, warranty_until FROM assets WHERE id = ?1",
+        )?
+        .query_row([asset.0], |r| {
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+    let policy: Option<WarrantyPolicy> = tx
+        .prepare_cached("SELECT body FROM warranty_policies WHERE model = ?1 AND version = ?2")?
+        .query_row(params![model, version], rows::one::<String>)
+        .optional()?
+        .map(|b| parsed(&b))
+        .transpose()?;
+    Ok(VisitFacts::Warranty {
+        facts: Some(WarrantyFacts {
+            purchased_on,
+            installed_on,
+            warranty_until,
+            prior_repairs: prior_repairs(tx, asset.0, job.id)?,
+        }),
+        policy,
+    })
+}
+
+/// What HQ holds that bears on `change` to `job`'s visit record.
+pub fn facts(tx: &Transaction<'_>, job: &Job, change: &Change) -> Result<VisitFacts> {
+    Ok(match change {
+        Change::ChecklistAnswer { template: t, .. } => VisitFacts::Template(template(tx, t)?),
+        Change::PartUsed { sku, .. } | Change::PartsRequested { sku, .. } => {
+            VisitFacts::Part(part(tx, sku)?)
+        }
+        Change::WarrantyDecided { policy_version, .. } => warranty(tx, job, *policy_version)?,
+        Change::Voided { voids, .. } => VisitFacts::Voids(target(tx, job.id, *voids)?),
+        Change::ChecklistPinned { .. } => VisitFacts::Pinned(record(tx, job.id)?.pinned.is_some()),
+        Change::Status {
+            to: JobStatus::Completed,
+        } => {
+            let record = record(tx, job.id)?;
+            let templates = templates_of(tx, job, &record)?;
+            VisitFacts::Completion(checklist::missing_required(&templates, |t, item| {
+                record.answer(t, item).is_some()
+            }))
+        }
+        _ => VisitFacts::None,
+    })
+}
+
+/// The applied part use or decision `voids` names on `job`, and whether it is voided.
+fn target(tx: &Transaction<'_>, job: JobId, voids: OpId) -> Result<Option<VoidTarget>> {
+    let body: Option<String> = tx
+        .prepare_cached(
+            "SELECT body FROM ops WHERE op_id = ?1 AND job_id = ?2 AND outcome = 'applied'",
+        )?
+        .query_row(params![voids.0, job.0], rows::one)
+        .optional()?;
+    let Some(body) = body else { return Ok(None) };
+    let op: Op = parsed(&body)?;
+    if !matches!(
+        op.change,
+        Change::PartUsed { .. } | Change::WarrantyDecided { .. }
+    ) {
+        return Ok(None);
+    }
+    let record = record(tx, job)?;
+    let voided = record.parts.iter().any(|p| p.op_id == voids && p.voided)
+        || record
+            .decisions
+            .iter()
+            .any(|d| d.op_id == voids && d.voided);
+    Ok(Some(VoidTarget {
+        change: op.change,
+        voided,
+    }))
+}
+
+/// Moves parts out of (or back into) `technician`'s van for a use on `job`.
+pub fn stock(
+    tx: &Transaction<'_>,
+    technician: &str,
+    job: JobId,
+    (sku, qty, serial): (&str, i64, Option<&str>),
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let kind = if qty < 0 { "used" } else { "voided" };
+    tx.prepare_cached(
+        "INSERT INTO stock_moves (technician, sku, qty, serial, kind, job_id, by, at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?1, ?7)",
+    )?
+    .execute(params![technician, sku, qty, serial, kind, job.0, now])?;
+    Ok(())
+}
+
+/// `job`'s visit record with its checklist gaps and flags.
+pub fn view(tx: &Transaction<'_>, id: JobId) -> Result<onsite_protocol::visit::JobVisit> {
+    let job = rows::job_by_id(tx, id)?.ok_or(StorageError::NotFound("job"))?;
+    let record = record(tx, id)?;
+    let templates = templates_of(tx, &job, &record)?;
+    let missing =
+        checklist::missing_required(&templates, |t, item| record.answer(t, item).is_some());
+    let mut out_of_range = Vec::new();
+    for t in &templates {
+        let at = t.reference();
+        for item in &t.items {
+            if let Some(a) = record.answer(&at, &item.key)
+                && item.check(&a.value).is_ok_and(|c| c.out_of_range)
+            {
+                out_of_range.push(onsite_protocol::visit::ItemRef {
+                    template: at.clone(),
+                    item: item.key.clone(),
+                });
+            }
+        }
+    }
+    let checklists = match &record.pinned {
+        Some(p) => p.clone(),
+        None => templates.iter().map(ChecklistTemplate::reference).collect(),
+    };
+    Ok(onsite_protocol::visit::JobVisit {
+        job_id: id,
+        needs_review: record.decision().is_some_and(|d| d.needs_review),
+        record,
+        checklists,
+        missing,
+        out_of_range,
+    })
+}
+
+/// Parts requests on jobs not closed, oldest first, after the op position `after`.
+pub fn parts_requests(
+    tx: &Transaction<'_>,
+    after: Option<i64>,
+    limit: u32,
+) -> Result<onsite_protocol::visit::PartsRequestList> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT o.seq, o.body, o.username, o.received_at, j.number, j.status, p.name \
+         FROM ops o JOIN jobs j ON j.id = o.job_id \
+         LEFT JOIN parts p ON p.sku = json_extract(o.body, '$.sku') \
+         WHERE o.outcome = 'applied' AND json_extract(o.body, '$.kind') = 'parts_requested' \
+         AND j.status NOT IN ('completed', 'cancelled') AND o.seq > ?1 \
+         ORDER BY o.seq LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![after.unwrap_or(0), i64::from(limit) + 1], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, DateTime<Utc>>(3)?,
+            r.get::<_, String>(4)?,
+            rows::parsed::<JobStatus>(r, 5)?,
+            r.get::<_, Option<String>>(6)?,
+        ))
+    })?;
+    let mut requests = Vec::new();
+    let mut next = None;
+    for row in rows {
+        let (seq, body, technician, requested_at, job_number, job_status, name) = row?;
+        if requests.len() == limit as usize {
+            next = Some(seq - 1);
+            break;
+        }
+        let op: Op = parsed(&body)?;
+        if let Change::PartsRequested { sku, qty, note } = op.change {
+            requests.push((
+                seq,
+                onsite_protocol::visit::OpenPartsRequest {
+                    op_id: op.op_id,
+                    job_id: op.job_id,
+                    job_number,
+                    job_status,
+                    technician,
+                    sku,
+                    name,
+                    qty,
+                    note,
+                    requested_at,
+                },
+            ));
+        }
+    }
+    if next.is_some() {
+        next = requests.last().map(|(seq, _)| *seq);
+    }
+    Ok(onsite_protocol::visit::PartsRequestList {
+        requests: requests.into_iter().map(|(_, r)| r).collect(),
+        next,
+    })
+}
