@@ -184,6 +184,89 @@ enum JobCommand {
         #[arg(value_parser = ["start", "stop"])]
         action: String,
     },
+    /// The job's checklists: each item, its answer, and what completion waits for.
+    Checklist {
+        /// Job number.
+        number: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Answer a checklist item: yes/no, a number, one of the options, text, or a photo's file.
+    Answer {
+        /// Job number.
+        number: String,
+        /// The item's key, or `template.item` when two checklists share the key.
+        item: String,
+        /// The answer.
+        value: String,
+    },
+    /// Record a part from the van used on the job.
+    Part {
+        /// Job number.
+        number: String,
+        /// The part's SKU.
+        sku: String,
+        /// Units used (default 1).
+        #[arg(long)]
+        qty: Option<u32>,
+        /// The unit's serial, for a serialized part.
+        #[arg(long)]
+        serial: Option<String>,
+        /// The serial of the faulty part it replaced.
+        #[arg(long)]
+        removed_serial: Option<String>,
+    },
+    /// What the warranty allows for a fault: each remedy with the rule that allows it.
+    Warranty {
+        /// Job number.
+        number: String,
+        /// performance, physical_damage, misuse, unauthorised_repair or wear.
+        #[arg(long)]
+        fault: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record the warranty decision: return, replace, repair or chargeable.
+    Decide {
+        /// Job number.
+        number: String,
+        /// return, replace, repair or chargeable.
+        remedy: String,
+        /// performance, physical_damage, misuse, unauthorised_repair or wear.
+        #[arg(long)]
+        fault: String,
+        /// Your words on the decision.
+        #[arg(long)]
+        note: Option<String>,
+        /// For replace: the new unit's serial.
+        #[arg(long)]
+        replacement_serial: Option<String>,
+    },
+    /// Void a part use or decision recorded by mistake (both stay on record).
+    Void {
+        /// Job number.
+        number: String,
+        /// The change's id, as `onsite job show NUMBER --json` lists it.
+        op_id: String,
+        /// Why.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Ask HQ for parts the job waits for.
+    Request {
+        /// Job number.
+        number: String,
+        /// The part's SKU.
+        sku: String,
+        /// Units needed (default 1).
+        #[arg(long, default_value_t = 1)]
+        qty: u32,
+        /// What for.
+        #[arg(long)]
+        note: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -207,6 +290,13 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn fault_error(typed: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{typed:?} is not a fault; say performance, physical_damage, misuse, \
+         unauthorised_repair or wear"
+    )
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -335,10 +425,101 @@ async fn run(cli: Cli) -> Result<()> {
                 print_detail(&detail)?;
             }
         }
+        Command::Job {
+            command: JobCommand::Checklist { number, json },
+        } => {
+            let checklist = device.checklist(&number)?;
+            if json {
+                out!("{}", serde_json::to_string_pretty(&checklist)?);
+            } else {
+                print::print_checklist(&number, &checklist)?;
+            }
+        }
+        Command::Job {
+            command:
+                JobCommand::Warranty {
+                    number,
+                    fault,
+                    json,
+                },
+        } => {
+            let fault = fault.trim().parse().map_err(|_| fault_error(&fault))?;
+            let choice = device.warranty(&number, fault, Local::now().date_naive())?;
+            if json {
+                out!("{}", serde_json::to_string_pretty(&choice)?);
+            } else {
+                print::print_warranty(&number, &choice)?;
+            }
+        }
         Command::Job { command } => {
             let now = Utc::now();
             let entry = match command {
-                JobCommand::Show { .. } => unreachable!("handled above"),
+                JobCommand::Show { .. }
+                | JobCommand::Checklist { .. }
+                | JobCommand::Warranty { .. } => unreachable!("handled above"),
+                JobCommand::Answer {
+                    number,
+                    item,
+                    value,
+                } => device.answer(&number, &item, &value, now)?,
+                JobCommand::Part {
+                    number,
+                    sku,
+                    qty,
+                    serial,
+                    removed_serial,
+                } => device.use_part(
+                    &number,
+                    &onsite_core::PartInput {
+                        sku: &sku,
+                        qty,
+                        serial: serial.as_deref(),
+                        removed_serial: removed_serial.as_deref(),
+                    },
+                    now,
+                )?,
+                JobCommand::Decide {
+                    number,
+                    remedy,
+                    fault,
+                    note,
+                    replacement_serial,
+                } => {
+                    let remedy = remedy.trim().parse().map_err(|_| {
+                        anyhow::anyhow!(
+                            "{remedy:?} is not a remedy; say return, replace, repair or chargeable"
+                        )
+                    })?;
+                    let fault = fault.trim().parse().map_err(|_| fault_error(&fault))?;
+                    device.decide(
+                        &number,
+                        &onsite_core::DecisionInput {
+                            remedy,
+                            fault,
+                            note: note.as_deref(),
+                            replacement_serial: replacement_serial.as_deref(),
+                        },
+                        now,
+                        Local::now().date_naive(),
+                    )?
+                }
+                JobCommand::Void {
+                    number,
+                    op_id,
+                    reason,
+                } => {
+                    let id = op_id
+                        .trim()
+                        .parse()
+                        .map_err(|_| anyhow::anyhow!("{op_id:?} is not a change's id"))?;
+                    device.void(&number, id, reason.as_deref(), now)?
+                }
+                JobCommand::Request {
+                    number,
+                    sku,
+                    qty,
+                    note,
+                } => device.request_parts(&number, &sku, qty, note.as_deref(), now)?,
                 JobCommand::Photo {
                     number,
                     file,
@@ -381,8 +562,9 @@ async fn run(cli: Cli) -> Result<()> {
                 out!("the van holds nothing HQ knows of (sync to refresh)");
             } else {
                 out!("{:<14} {:<36} {:>5}  SERIALS", "SKU", "PART", "QTY");
+                let unsent: i64 = van.iter().map(|b| b.unsent).sum();
                 for b in van {
-                    let flag = if b.negative() {
+                    let flag = if b.negative {
                         "  (more used than issued: tell HQ)"
                     } else {
                         ""
@@ -395,6 +577,11 @@ async fn run(cli: Cli) -> Result<()> {
                         b.serials.join(", ")
                     );
                     out!("{}", line.trim_end());
+                }
+                if unsent != 0 {
+                    out!(
+                        "\n{unsent} unit(s) used on this laptop are taken off and wait to reach HQ"
+                    );
                 }
             }
         }

@@ -98,6 +98,7 @@ pub fn print_detail(d: &onsite_core::JobDetail) -> std::io::Result<()> {
             minutes % 60
         );
     }
+    print_visit(&d.visit)?;
     if !d.activity.is_empty() {
         out!("\nOn site:");
         for a in &d.activity {
@@ -172,7 +173,219 @@ pub fn describe(change: &Change) -> String {
         Change::WorkStopped { at } => format!("work stopped {}", local(*at)),
         Change::ContactPhone { phone } => format!("contact phone → {phone}"),
         Change::AssetSerial { serial } => format!("serial → {serial}"),
+        Change::ChecklistPinned { templates } => {
+            let kept: Vec<String> = templates
+                .iter()
+                .map(|t| format!("{}@{}", t.key, t.version))
+                .collect();
+            if kept.is_empty() {
+                "work started: no checklist applies".into()
+            } else {
+                format!("checklist versions kept: {}", kept.join(", "))
+            }
+        }
+        Change::ChecklistAnswer {
+            template,
+            item,
+            value,
+        } => format!("checklist {}.{item} = {}", template.key, shown(value)),
+        Change::PartUsed {
+            sku,
+            qty,
+            serial,
+            removed_serial,
+        } => format!(
+            "part used: {qty} × {sku}{}{}",
+            serial
+                .as_deref()
+                .map(|s| format!(" serial {s}"))
+                .unwrap_or_default(),
+            removed_serial
+                .as_deref()
+                .map(|s| format!(" (replaced {s})"))
+                .unwrap_or_default()
+        ),
+        Change::WarrantyDecided {
+            fault,
+            remedy,
+            rule,
+            ..
+        } => format!("warranty: {remedy} for {fault} ({rule})"),
+        Change::Voided { voids, .. } => format!("voided {voids}"),
+        Change::PartsRequested { sku, qty, .. } => format!("parts requested: {qty} × {sku}"),
     }
+}
+
+/// An answer as people read it; a photo by the start of its hash.
+fn shown(value: &onsite_protocol::checklist::AnswerValue) -> String {
+    match value {
+        onsite_protocol::checklist::AnswerValue::Text(t) if onsite_protocol::op::is_sha256(t) => {
+            format!("photo {}…", &t[..12])
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The visit record: parts used, the decision, parts asked for.
+fn print_visit(v: &onsite_core::Visit) -> std::io::Result<()> {
+    let c = &v.checklist;
+    if !c.sections.is_empty() {
+        let answered: usize = c.sections.iter().map(|s| s.answers.len()).sum();
+        let items: usize = c.sections.iter().map(|s| s.template.items.len()).sum();
+        out!(
+            "\nChecklist:  {answered} of {items} answered{}",
+            if c.missing.is_empty() {
+                String::new()
+            } else {
+                format!(", {} required missing", c.missing.len())
+            }
+        );
+    }
+    if !v.parts.is_empty() {
+        out!("\nParts used:");
+        for p in &v.parts {
+            let u = &p.used;
+            let price = p
+                .unit_price_cents
+                .map(|c| {
+                    format!(
+                        "  {}",
+                        onsite_protocol::part::format_price(c * i64::from(u.qty))
+                    )
+                })
+                .unwrap_or_default();
+            out!(
+                "  {} × {:<14} {}{}{}{price}{}",
+                u.qty,
+                u.sku,
+                p.name.as_deref().unwrap_or("(not in the catalog)"),
+                u.serial
+                    .as_deref()
+                    .map(|s| format!(", serial {s}"))
+                    .unwrap_or_default(),
+                u.removed_serial
+                    .as_deref()
+                    .map(|s| format!(", replaced {s}"))
+                    .unwrap_or_default(),
+                if u.voided { "  (voided)" } else { "" }
+            );
+        }
+    }
+    for d in &v.decisions {
+        out!(
+            "\nWarranty:   {} for {} ({}, policy version {}){}",
+            d.remedy,
+            d.fault,
+            d.rule,
+            d.policy_version,
+            if d.voided { "  (voided)" } else { "" }
+        );
+        if let Some(r) = &d.return_ref {
+            out!("Return ref: {r}");
+        }
+        if let Some(s) = &d.replacement_serial {
+            out!("New unit:   serial {s}");
+        }
+    }
+    for r in &v.requests {
+        out!("\nWaiting for: {} × {}", r.qty, r.sku);
+    }
+    Ok(())
+}
+
+/// A job's checklists, item by item.
+pub fn print_checklist(number: &str, c: &onsite_core::Checklist) -> std::io::Result<()> {
+    if c.sections.is_empty() && c.unavailable.is_empty() {
+        out!("job {number} has no checklist");
+        return Ok(());
+    }
+    for s in &c.sections {
+        let t = &s.template;
+        out!(
+            "{} ({}@{}{})",
+            t.title,
+            t.key,
+            t.version,
+            if c.pinned {
+                ", kept since work started"
+            } else {
+                ""
+            }
+        );
+        for item in &t.items {
+            let answer = s.answers.iter().find(|a| a.item == item.key);
+            let value = match answer {
+                Some(a) => {
+                    let unit = item
+                        .unit
+                        .as_deref()
+                        .map(|u| format!(" {u}"))
+                        .unwrap_or_default();
+                    let flag = if a.out_of_range {
+                        "  (out of range)"
+                    } else {
+                        ""
+                    };
+                    format!("{}{unit}{flag}", shown(&a.value))
+                }
+                None if item.required => "— required".into(),
+                None => "—".into(),
+            };
+            let range = match (item.min, item.max) {
+                (Some(lo), Some(hi)) => format!(" [{lo}–{hi}]"),
+                (Some(lo), None) => format!(" [≥ {lo}]"),
+                (None, Some(hi)) => format!(" [≤ {hi}]"),
+                _ => String::new(),
+            };
+            let options = if item.options.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", item.options.join(" / "))
+            };
+            out!(
+                "  {:<16} {:<34} {value}",
+                item.key,
+                format!("{}{range}{options}", item.label)
+            );
+        }
+    }
+    for u in &c.unavailable {
+        out!(
+            "checklist {}@{} is not on this laptop; sync with HQ",
+            u.key,
+            u.version
+        );
+    }
+    if c.missing.is_empty() {
+        out!("\nEvery required item is answered.");
+    } else {
+        let named: Vec<String> = c.missing.iter().map(|m| m.item.clone()).collect();
+        out!("\nCompletion waits for: {}", named.join(", "));
+    }
+    Ok(())
+}
+
+/// The remedies the warranty allows for a fault, each with its rule.
+pub fn print_warranty(number: &str, w: &onsite_core::WarrantyChoice) -> std::io::Result<()> {
+    out!(
+        "{number}: {} — {} fault, policy version {}",
+        w.model,
+        w.fault,
+        w.policy.version
+    );
+    if w.found.needs_review {
+        out!(
+            "The product's start date is not on record: any remedy may be recorded, and HQ reviews it."
+        );
+    }
+    for o in &w.options {
+        out!("  {:<11} {}", o.remedy.as_str(), o.words);
+    }
+    out!(
+        "\nRecord one with: onsite job decide {number} REMEDY --fault {}",
+        w.fault
+    );
+    Ok(())
 }
 
 /// The outbox as a table.

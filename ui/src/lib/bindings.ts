@@ -210,6 +210,40 @@ detail: string | null,
  */
 event: HistoryEvent, };
 
+export type TemplateRef = { 
+/**
+ * The template's key.
+ */
+key: string, 
+/**
+ * Its version.
+ */
+version: number, };
+
+export type FaultCategory = "performance" | "physical_damage" | "misuse" | "unauthorised_repair" | "wear";
+
+export type Remedy = "return" | "replace" | "repair" | "chargeable";
+
+export type WarrantyRule = "excluded_fault" | "return_period" | "replace_period" | "repair_period" | "repeated_failure" | "out_of_warranty" | "unknown_start";
+
+export type WarrantyFacts = { 
+/**
+ * Date of purchase.
+ */
+purchased_on: string | null, 
+/**
+ * Date of installation.
+ */
+installed_on: string | null, 
+/**
+ * An extended warranty's last day: replaces the repair period's end when set.
+ */
+warranty_until: string | null, 
+/**
+ * Free repairs already made for performance faults.
+ */
+prior_repairs: number, };
+
 export type Change = { "kind": "status", 
 /**
  * The status entered.
@@ -254,9 +288,101 @@ phone: string, } | { "kind": "asset_serial",
 /**
  * The new serial.
  */
-serial: string, };
+serial: string, } | { "kind": "checklist_pinned", 
+/**
+ * The versions pinned, by template key.
+ */
+templates: Array<TemplateRef>, } | { "kind": "checklist_answer", 
+/**
+ * The template, at the version the job pinned.
+ */
+template: TemplateRef, 
+/**
+ * The item's key.
+ */
+item: string, 
+/**
+ * The answer.
+ */
+value: boolean | number | string, } | { "kind": "part_used", 
+/**
+ * The part.
+ */
+sku: string, 
+/**
+ * Units used.
+ */
+qty: number, 
+/**
+ * The unit's serial, for a serialized part.
+ */
+serial?: string, 
+/**
+ * The serial of the faulty part it replaced, when it had one.
+ */
+removed_serial?: string, } | { "kind": "warranty_decided", 
+/**
+ * The fault found.
+ */
+fault: FaultCategory, 
+/**
+ * What is done.
+ */
+remedy: Remedy, 
+/**
+ * The clause that allows it.
+ */
+rule: WarrantyRule, 
+/**
+ * The policy version it was decided under.
+ */
+policy_version: number, 
+/**
+ * The asset's facts as the laptop held them.
+ */
+facts: WarrantyFacts, 
+/**
+ * The day of the visit, the technician's local date.
+ */
+visit_on: string, 
+/**
+ * The facts were not enough (no start date): HQ reviews it.
+ */
+needs_review?: boolean, 
+/**
+ * The technician's words.
+ */
+note?: string, 
+/**
+ * For `replace`: the new unit's serial, which becomes the asset's.
+ */
+replacement_serial?: string, 
+/**
+ * For `return` and `replace`: the reference the faulty unit travels back under.
+ */
+return_ref?: string, } | { "kind": "voided", 
+/**
+ * The op voided.
+ */
+voids: OpId, 
+/**
+ * Why, in the technician's words.
+ */
+reason?: string, } | { "kind": "parts_requested", 
+/**
+ * The part.
+ */
+sku: string, 
+/**
+ * Units needed.
+ */
+qty: number, 
+/**
+ * What for, in the technician's words.
+ */
+note?: string, };
 
-export type Reason = "malformed_op" | "unknown_kind" | "wrong_device" | "op_id_reused" | "unknown_job" | "not_your_job" | "invalid_value" | "no_asset" | "attachment_missing" | "attachment_too_large" | "status_conflict" | "job_reassigned" | "job_closed" | "superseded" | "implausible_time";
+export type Reason = "malformed_op" | "unknown_kind" | "wrong_device" | "op_id_reused" | "unknown_job" | "not_your_job" | "invalid_value" | "no_asset" | "attachment_missing" | "attachment_too_large" | "status_conflict" | "job_reassigned" | "job_closed" | "superseded" | "implausible_time" | "unknown_part" | "unknown_checklist" | "checklist_incomplete" | "warranty_mismatch" | "needs_review";
 
 export type Resolution = "accept_device" | "keep_hq";
 
@@ -404,6 +530,256 @@ seconds: number,
  */
 running_since: string | null, };
 
+export type ItemType = "yes_no" | "number" | "choice" | "photo" | "text";
+
+export type ChecklistItem = { 
+/**
+ * Stable within its template: answers name it.
+ */
+key: string, 
+/**
+ * The question, as the technician reads it.
+ */
+label: string, 
+/**
+ * What kind of answer it takes.
+ */
+type: ItemType, 
+/**
+ * Completion waits for an answer.
+ */
+required: boolean, 
+/**
+ * A number's unit (`bar`, `°C`).
+ */
+unit?: string | null, 
+/**
+ * A number's lowest reading in range; a reading below is recorded and flagged.
+ */
+min?: number | null, 
+/**
+ * A number's highest reading in range.
+ */
+max?: number | null, 
+/**
+ * A choice's options.
+ */
+options?: Array<string>, };
+
+export type ChecklistTemplate = { 
+/**
+ * Stable across versions.
+ */
+key: string, 
+/**
+ * 1 and up.
+ */
+version: number, 
+/**
+ * Shown above its items.
+ */
+title: string, 
+/**
+ * The kinds of job it applies to.
+ */
+kinds: Array<JobKind>, 
+/**
+ * The product models it applies to; empty means any.
+ */
+models: Array<string>, 
+/**
+ * Its questions, in order.
+ */
+items: Array<ChecklistItem>, };
+
+export type Missing = { 
+/**
+ * The template it belongs to.
+ */
+template: TemplateRef, 
+/**
+ * The item's key.
+ */
+item: string, 
+/**
+ * The item's label, to name it to the technician.
+ */
+label: string, };
+
+export type ItemAnswer = { 
+/**
+ * The item's key.
+ */
+item: string, 
+/**
+ * The current answer.
+ */
+value: boolean | number | string, 
+/**
+ * A reading outside the item's range: recorded as measured, and flagged.
+ */
+out_of_range: boolean, 
+/**
+ * How many earlier answers it replaced (all kept).
+ */
+earlier: number, };
+
+export type ChecklistSection = { 
+/**
+ * The template.
+ */
+template: ChecklistTemplate, 
+/**
+ * Answers to its items, in item order.
+ */
+answers: Array<ItemAnswer>, };
+
+export type Checklist = { 
+/**
+ * The versions are fixed: work on the job has started. Before that, the newest versions
+ * that apply are shown, and a newer one HQ sends would replace them.
+ */
+pinned: boolean, 
+/**
+ * The checklists, by template key.
+ */
+sections: Array<ChecklistSection>, 
+/**
+ * Required items still unanswered: completion waits for them.
+ */
+missing: Array<Missing>, 
+/**
+ * A pinned version this laptop does not hold (it was removed from HQ's data): its
+ * items cannot be shown.
+ */
+unavailable: Array<TemplateRef>, };
+
+export type PartUse = { 
+/**
+ * The op; a correction names it.
+ */
+op_id: OpId, 
+/**
+ * The part.
+ */
+sku: string, 
+/**
+ * Units used.
+ */
+qty: number, 
+/**
+ * The unit's serial.
+ */
+serial: string | null, 
+/**
+ * The faulty part's serial.
+ */
+removed_serial: string | null, 
+/**
+ * A later correction voided it: the parts went back into the van.
+ */
+voided: boolean, };
+
+export type Decision = { 
+/**
+ * The op; a correction names it.
+ */
+op_id: OpId, 
+/**
+ * The fault found.
+ */
+fault: FaultCategory, 
+/**
+ * What is done.
+ */
+remedy: Remedy, 
+/**
+ * The clause that allows it.
+ */
+rule: WarrantyRule, 
+/**
+ * The policy version.
+ */
+policy_version: number, 
+/**
+ * The facts it was decided on.
+ */
+facts: WarrantyFacts, 
+/**
+ * The visit's date.
+ */
+visit_on: string, 
+/**
+ * Decided without a start date: for HQ to review.
+ */
+needs_review: boolean, 
+/**
+ * The technician's words.
+ */
+note: string | null, 
+/**
+ * The new unit's serial, for a replacement.
+ */
+replacement_serial: string | null, 
+/**
+ * The faulty unit's return reference.
+ */
+return_ref: string | null, 
+/**
+ * A later correction voided it.
+ */
+voided: boolean, };
+
+export type PartsRequest = { 
+/**
+ * The op.
+ */
+op_id: OpId, 
+/**
+ * The part.
+ */
+sku: string, 
+/**
+ * Units needed.
+ */
+qty: number, 
+/**
+ * What for.
+ */
+note: string | null, };
+
+export type UsedPart = { 
+/**
+ * The use as recorded.
+ */
+used: PartUse, 
+/**
+ * The part's name.
+ */
+name: string | null, 
+/**
+ * Its unit price in cents.
+ */
+unit_price_cents: number | null, };
+
+export type Visit = { 
+/**
+ * Its checklists and answers.
+ */
+checklist: Checklist, 
+/**
+ * Parts used, voided ones too.
+ */
+parts: Array<UsedPart>, 
+/**
+ * Warranty decisions, voided ones too; the last one not voided stands.
+ */
+decisions: Array<Decision>, 
+/**
+ * Parts the job waits for.
+ */
+requests: Array<PartsRequest>, };
+
 export type JobRange = { "kind": "all" } | { "kind": "upcoming", 
 /**
  * Start of the period ahead (e.g. the start of today).
@@ -542,6 +918,11 @@ working: boolean,
  */
 work: WorkTime, 
 /**
+ * What the visit recorded: checklists and answers, parts used, warranty decisions, parts
+ * requested.
+ */
+visit: Visit, 
+/**
  * HQ gave the job to someone else; nothing more can be recorded on it here, and it goes
  * once this device's changes to it are sent.
  */
@@ -674,7 +1055,7 @@ waiting: number,
  */
 conflicts: number, };
 
-export type DeviceErrorCode = "not_logged_in" | "hq_unreachable" | "fingerprint_mismatch" | "untrusted_certificate" | "invalid_credentials" | "not_a_technician" | "session_expired" | "rate_limited" | "unknown_job" | "unknown_guide" | "invalid_input" | "invalid_transition" | "job_read_only" | "job_closed" | "already_sent" | "attachment_too_large" | "unsupported_file" | "unsynced_changes" | "unknown_attachment" | "hq_error" | "protocol" | "schema_too_new" | "store" | "io" | "internal";
+export type DeviceErrorCode = "not_logged_in" | "hq_unreachable" | "fingerprint_mismatch" | "untrusted_certificate" | "invalid_credentials" | "not_a_technician" | "session_expired" | "rate_limited" | "unknown_job" | "unknown_guide" | "unknown_part" | "checklist_incomplete" | "remedy_not_allowed" | "no_warranty_policy" | "invalid_input" | "invalid_transition" | "job_read_only" | "job_closed" | "already_sent" | "attachment_too_large" | "unsupported_file" | "unsynced_changes" | "unknown_attachment" | "hq_error" | "protocol" | "schema_too_new" | "store" | "io" | "internal";
 
 export type ErrorReport = { 
 /**

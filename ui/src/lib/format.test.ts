@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { summary } from "../test/fixtures";
 import { activity } from "../test/fixtures";
-import type { StatusChange } from "./bindings";
+import type { Change, StatusChange } from "./bindings";
 import {
   ACTION_LABEL,
+  answerText,
+  describeChange,
   ago,
   clock,
   dayLabel,
@@ -139,5 +141,22 @@ describe("logoutNotice", () => {
   it("asks for a revocation only when HQ was not told", () => {
     expect(logoutNotice({ at_hq: "ended" })).not.toContain("revoke");
     expect(logoutNotice({ at_hq: "not_reached", reason: "x" })).toContain("ask an HQ admin to revoke it");
+  });
+});
+
+describe("describeChange for the visit record", () => {
+  const cases: [Change, string][] = [
+    [{ kind: "checklist_pinned", templates: [] }, "no checklist applies"],
+    [{ kind: "checklist_answer", template: { key: "repair", version: 1 }, item: "earth", value: true }, "Checklist earth: yes"],
+    [{ kind: "part_used", sku: "PUMP", qty: 1, serial: "P-1" }, "Part used: 1 × PUMP, serial P-1"],
+    [{ kind: "parts_requested", sku: "SEAL", qty: 2 }, "Parts requested: 2 × SEAL"],
+  ];
+  it.each(cases)("%j", (change, expected) => {
+    expect(describeChange(change)).toContain(expected);
+  });
+  it("shows readings as typed and photos by name", () => {
+    expect(answerText(1.8)).toBe("1.8");
+    expect(answerText(false)).toBe("no");
+    expect(answerText("ab".repeat(32))).toBe("photo");
   });
 });

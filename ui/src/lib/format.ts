@@ -180,7 +180,30 @@ export function describeChange(change: Change): string {
       return `Contact phone corrected to ${change.phone}`;
     case "asset_serial":
       return `Serial corrected to ${change.serial}`;
+    case "checklist_pinned":
+      return change.templates.length === 0
+        ? "Work started: no checklist applies"
+        : `Checklist kept at ${change.templates.map((t) => `${t.key} v${t.version}`).join(", ")}`;
+    case "checklist_answer":
+      return `Checklist ${change.item}: ${answerText(change.value)}`;
+    case "part_used": {
+      const serial = change.serial ? `, serial ${change.serial}` : "";
+      return `Part used: ${change.qty} × ${change.sku}${serial}`;
+    }
+    case "warranty_decided":
+      return `Warranty: ${change.remedy} for ${change.fault.replace(/_/g, " ")}`;
+    case "voided":
+      return `Voided an earlier entry${change.reason ? `: ${change.reason}` : ""}`;
+    case "parts_requested":
+      return `Parts requested: ${change.qty} × ${change.sku}`;
   }
+}
+
+/** A checklist answer as a technician reads it. */
+export function answerText(value: boolean | number | string): string {
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  if (typeof value === "string" && /^[0-9a-f]{64}$/.test(value)) return "photo";
+  return String(value);
 }
 
 export const OP_STATE_LABEL: Record<OpState, string> = {
@@ -207,6 +230,11 @@ export const REASON_LABEL: Record<Reason, string> = {
   job_closed: "job already closed",
   superseded: "a later correction won",
   implausible_time: "laptop date or time wrong",
+  unknown_part: "part not in HQ's catalog",
+  unknown_checklist: "checklist unknown at HQ",
+  checklist_incomplete: "checklist not complete at HQ",
+  warranty_mismatch: "HQ's warranty facts differ",
+  needs_review: "for HQ to review",
 };
 
 /** "3.0 MB", "240 KB", "12 bytes". */

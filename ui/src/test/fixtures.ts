@@ -66,6 +66,12 @@ export function detail(extra: Partial<JobDetail> = {}): JobDetail {
     read_only: false,
     next_statuses: ["en_route", "on_site"],
     undo_status: null,
+    visit: {
+      checklist: { pinned: false, sections: [], missing: [], unavailable: [] },
+      parts: [],
+      decisions: [],
+      requests: [],
+    },
     ...extra,
   };
 }
