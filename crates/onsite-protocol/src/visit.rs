@@ -226,7 +226,7 @@ impl VisitRecord {
                             template: template.clone(),
                             item: item.clone(),
                             value: value.clone(),
-                            op_id: op_id,
+                            op_id,
                             earlier: Vec::new(),
                         });
                     if entry.op_id != op_id {
@@ -241,7 +241,7 @@ impl VisitRecord {
                     serial,
                     removed_serial,
                 } => record.parts.push(PartUse {
-                    op_id: op_id,
+                    op_id,
                     sku: sku.clone(),
                     qty: *qty,
                     serial: serial.clone(),
@@ -260,7 +260,7 @@ impl VisitRecord {
                     replacement_serial,
                     return_ref,
                 } => record.decisions.push(Decision {
-                    op_id: op_id,
+                    op_id,
                     fault: *fault,
                     remedy: *remedy,
                     rule: *rule,
@@ -278,7 +278,7 @@ impl VisitRecord {
                 }
                 Change::PartsRequested { sku, qty, note } => {
                     record.requests.push(PartsRequest {
-                        op_id: op_id,
+                        op_id,
                         sku: sku.clone(),
                         qty: *qty,
                         note: note.clone(),
