@@ -17,6 +17,12 @@ const COMMANDS: &[&str] = &[
     "withdraw",
     "outbox",
     "attachment",
+    "van_stock",
+    "parts",
+    "warranty",
+    "decide",
+    "guides",
+    "ready",
 ];
 
 fn main() {

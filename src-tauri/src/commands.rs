@@ -200,3 +200,72 @@ pub async fn attachment(
         app.device()?.attachment(&sha256)?,
     ))
 }
+
+/// The van's stock: HQ's balances less what was used here and not sent yet.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn van_stock(app: State<'_, Shell>) -> Reply<Vec<onsite_core::VanLine>> {
+    Ok(app.device()?.van_stock()?)
+}
+
+/// The parts catalog on this laptop, by SKU.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn parts(app: State<'_, Shell>) -> Reply<Vec<onsite_protocol::part::Part>> {
+    Ok(app.device()?.store().parts()?)
+}
+
+/// What the warranty allows for `fault` on job `number`'s product today.
+#[tauri::command]
+#[tracing::instrument(skip(app))]
+pub async fn warranty(
+    app: State<'_, Shell>,
+    number: String,
+    fault: onsite_protocol::warranty::FaultCategory,
+) -> Reply<onsite_core::WarrantyChoice> {
+    Ok(app
+        .device()?
+        .warranty(&number, fault, Local::now().date_naive())?)
+}
+
+/// Records the warranty decision on job `number`, decided today.
+#[tauri::command]
+#[tracing::instrument(skip(app, note))]
+pub async fn decide(
+    app: State<'_, Shell>,
+    number: String,
+    remedy: onsite_protocol::warranty::Remedy,
+    fault: onsite_protocol::warranty::FaultCategory,
+    note: Option<String>,
+    replacement_serial: Option<String>,
+) -> Reply<OutboxEntry> {
+    let decision = onsite_core::DecisionInput {
+        remedy,
+        fault,
+        note: note.as_deref(),
+        replacement_serial: replacement_serial.as_deref(),
+    };
+    let now = Local::now();
+    Ok(app
+        .device()?
+        .decide(&number, &decision, now.to_utc(), now.date_naive())?)
+}
+
+/// The guides on this laptop, or those matching `search`, best first.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(app))]
+pub async fn guides(
+    app: State<'_, Shell>,
+    search: Option<String>,
+) -> Reply<Vec<onsite_protocol::guide::Guide>> {
+    Ok(app.device()?.guides(search.as_deref())?)
+}
+
+/// Whether today can be worked offline (the technician's local day).
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn ready(app: State<'_, Shell>) -> Reply<onsite_core::ready::Readiness> {
+    let now = Local::now();
+    let (day, until) = onsite_core::ready::local_day(now);
+    Ok(app.device()?.ready(day, until, now.to_utc())?)
+}

@@ -75,6 +75,12 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, options: Options) -> tauri::B
             commands::withdraw,
             commands::outbox,
             commands::attachment,
+            commands::van_stock,
+            commands::parts,
+            commands::warranty,
+            commands::decide,
+            commands::guides,
+            commands::ready,
         ])
         .setup(move |app| {
             #[cfg(target_os = "linux")]

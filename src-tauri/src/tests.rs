@@ -442,10 +442,18 @@ fn changes_recorded_in_the_app_wait_then_reach_hq() {
     assert_eq!(detail["job"]["status"], "en_route");
     assert_eq!(detail["customer"]["phone"], "+44 113 496 0001");
     assert_eq!(detail["working"], true);
-    assert_eq!(detail["activity"].as_array().unwrap().len(), 6);
-    assert_eq!(shell.ok("sync_state", json!({}))["waiting"], 6);
+    // Six changes, and the checklist versions the job keeps, pinned as work started.
+    assert_eq!(detail["activity"].as_array().unwrap().len(), 7);
+    assert!(
+        detail["activity"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["change"]["kind"] == "checklist_pinned")
+    );
+    assert_eq!(shell.ok("sync_state", json!({}))["waiting"], 7);
     let outbox = shell.ok("outbox", json!({}));
-    assert_eq!(outbox["waiting"], 6);
+    assert_eq!(outbox["waiting"], 7);
 
     let state = shell.ok("sync_now", json!({}));
     assert_eq!(state["waiting"], 0, "{state}");

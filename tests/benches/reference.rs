@@ -1,6 +1,7 @@
 //! Reference data benchmark: a fresh device's pull of 5,000 parts and 500 guides over HTTPS on
-//! loopback, and a guide search over those 500 guides on the device. Prints figures against
-//! targets; asserts nothing about time (machines are noisy).
+//! loopback, a guide search over those 500 guides on the device, and recording a checklist
+//! answer on it. Prints figures against targets; asserts nothing about time (machines are
+//! noisy).
 //!
 //! Run: `cargo bench -p onsite-e2e --bench reference`
 
@@ -106,6 +107,18 @@ async fn main() {
     storage.import_parts(&parts).await.unwrap();
     let guides: Vec<GuideFile> = (0..500).map(guide).collect();
     storage.import_guides(&guides).await.unwrap();
+    // A 30-item checklist for every kind of job, as a long service checklist would be.
+    let items: Vec<serde_json::Value> = (0..30)
+        .map(|n| {
+            serde_json::json!({"key": format!("reading-{n}"), "label": format!("Reading {n}"),
+                "type": "number", "unit": "bar", "min": 1.0, "max": 2.5, "required": true})
+        })
+        .collect();
+    let template = serde_json::from_value(serde_json::json!({"key": "service", "version": 1,
+        "title": "Service", "kinds": ["installation", "maintenance", "repair", "inspection"],
+        "items": items}))
+    .unwrap();
+    storage.import_checklists(&[(1, template)]).await.unwrap();
     drop(storage);
 
     // 1. A fresh device's first sync: 20 jobs, then every part and every guide.
@@ -164,5 +177,31 @@ async fn main() {
         "guide search over 500 guides (median)",
         format!("{ms:.2} ms"),
         "<= 5 ms",
+    );
+
+    // 3. Recording a checklist answer on the device: checked against its item, stamped,
+    // queued and shown, in one transaction on a real file.
+    let number = device
+        .jobs(&onsite_core::JobQuery::default(), Utc::now())
+        .unwrap()
+        .into_iter()
+        .find(|j| !j.status.is_closed())
+        .unwrap()
+        .number;
+    let ms = median_ms(300, |i| {
+        let reading = format!("{:.1}", 1.0 + (i % 15) as f64 / 10.0);
+        device
+            .answer(
+                &number,
+                &format!("reading-{}", i % 30),
+                &reading,
+                Utc::now(),
+            )
+            .unwrap();
+    });
+    report(
+        "recording a checklist answer (median of 300)",
+        format!("{ms:.2} ms"),
+        "<= 2 ms",
     );
 }

@@ -24,7 +24,7 @@ macro_rules! out {
 
 mod print;
 mod safe;
-use print::{describe, local, print_detail, print_outbox, window};
+use print::{describe, local, print_detail, print_outbox, truncate, window};
 
 #[derive(Parser)]
 #[command(
@@ -97,7 +97,14 @@ enum Command {
         #[arg(long)]
         discard_unsent: bool,
     },
-    /// The parts in your van, as HQ had them at the last sync.
+    /// Before leaving: whether today's jobs can be worked offline, and which parts that fit
+    /// today's products are not in the van. Exits non-zero when the day is not ready.
+    Ready {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The parts in your van: HQ's balance less what waits to reach HQ.
     Stock {
         /// Print JSON.
         #[arg(long)]
@@ -554,6 +561,19 @@ async fn run(cli: Cli) -> Result<()> {
                 describe(&entry.change)
             );
         }
+        Command::Ready { json } => {
+            let now = Local::now();
+            let (day, until) = onsite_core::ready::local_day(now);
+            let readiness = device.ready(day, until, now.to_utc())?;
+            if json {
+                out!("{}", serde_json::to_string_pretty(&readiness)?);
+            } else {
+                print::print_ready(&readiness)?;
+            }
+            if !readiness.ready {
+                return Err(anyhow::anyhow!("the day is not ready to be worked offline"));
+            }
+        }
         Command::Stock { json } => {
             let van = device.van_stock()?;
             if json {
@@ -659,12 +679,4 @@ async fn run(cli: Cli) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(max - 1).collect::<String>())
-    }
 }

@@ -416,3 +416,59 @@ pub fn print_outbox(outbox: &Outbox) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// Ready for the day, as a checklist for the technician.
+pub fn print_ready(r: &onsite_core::ready::Readiness) -> std::io::Result<()> {
+    out!(
+        "{}: {}",
+        r.day.format("%A %-d %B"),
+        if r.ready {
+            "ready to be worked offline"
+        } else {
+            "not ready yet"
+        }
+    );
+    for p in &r.problems {
+        out!("  ! {p}");
+    }
+    if r.jobs.is_empty() {
+        out!("\nNo open jobs scheduled for today.");
+    }
+    for j in &r.jobs {
+        out!(
+            "\n{:<12} {:<24} {}  {} checklist(s), {} guide(s)  {}",
+            j.number,
+            truncate(&j.customer, 24),
+            j.model.as_deref().unwrap_or("no product"),
+            j.checklists,
+            j.guides,
+            if j.problems.is_empty() {
+                "ok"
+            } else {
+                "NOT READY"
+            }
+        );
+        for p in &j.problems {
+            out!("  ! {p}");
+        }
+        for n in &j.notes {
+            out!("  - {n}");
+        }
+    }
+    if !r.missing_parts.is_empty() {
+        out!("\nParts that fit today's products and are not in the van:");
+        for p in &r.missing_parts {
+            out!("  {:<14} {} ({})", p.sku, p.name, p.models.join(", "));
+        }
+    }
+    Ok(())
+}
+
+/// `s` cut to `max` characters, the last an ellipsis when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max - 1).collect::<String>())
+    }
+}

@@ -8,6 +8,7 @@ pub mod device;
 pub mod error;
 pub mod fingerprint;
 pub mod hq_client;
+pub mod ready;
 pub mod runner;
 pub mod schedule;
 pub mod session;

@@ -4,6 +4,14 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   Change,
+  FaultCategory,
+  Guide,
+  Part,
+  Readiness,
+  Remedy,
+  TemplateRef,
+  VanLine,
+  WarrantyChoice,
   DeviceErrorCode,
   DeviceStatus,
   ErrorReport,
@@ -76,6 +84,39 @@ export const correctPhone = (number: string, phone: string) => record(number, { 
 export const correctSerial = (number: string, serial: string) =>
   record(number, { kind: "asset_serial", serial });
 export const outbox = (recent = 50) => call<Outbox>("outbox", { recent });
+
+/** Answers a checklist item of the version the job keeps. */
+export const answer = (number: string, template: TemplateRef, item: string, value: boolean | number | string) =>
+  record(number, { kind: "checklist_answer", template, item, value });
+/** Records parts from the van used on the job. */
+export const usePart = (
+  number: string,
+  part: { sku: string; qty: number; serial?: string; removed_serial?: string },
+) => record(number, { kind: "part_used", ...part });
+/** Voids a part use or decision recorded by mistake; both stay on record. */
+export const voidFact = (number: string, voids: string, reason?: string) =>
+  record(number, { kind: "voided", voids, reason });
+/** Asks HQ for parts the job waits for. */
+export const requestParts = (number: string, sku: string, qty: number, note?: string) =>
+  record(number, { kind: "parts_requested", sku, qty, note });
+/** The van: HQ's balances less what was used here and not sent yet. */
+export const vanStock = () => call<VanLine[]>("van_stock");
+/** The parts catalog on this laptop. */
+export const parts = () => call<Part[]>("parts");
+/** What the warranty allows for a fault on the job's product, today. */
+export const warranty = (number: string, fault: FaultCategory) => call<WarrantyChoice>("warranty", { number, fault });
+/** Records the warranty decision (`remedy_not_allowed` names the options). */
+export const decide = (
+  number: string,
+  remedy: Remedy,
+  fault: FaultCategory,
+  note: string | null,
+  replacementSerial: string | null,
+) => call<OutboxEntry>("decide", { number, remedy, fault, note, replacementSerial });
+/** Guides on this laptop, or those matching `search`, best first. */
+export const guides = (search: string | null = null) => call<Guide[]>("guides", { search });
+/** Whether today can be worked offline. */
+export const ready = () => call<Readiness>("ready");
 
 /**
  * Attaches a picked file: its bytes go as the raw IPC body; the job, the name and the caption

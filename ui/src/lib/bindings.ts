@@ -780,6 +780,264 @@ decisions: Array<Decision>,
  */
 requests: Array<PartsRequest>, };
 
+export type Part = { 
+/**
+ * Stock-keeping unit: the part's stable name; a re-import updates by it.
+ */
+sku: string, 
+/**
+ * What it is.
+ */
+name: string, 
+/**
+ * Price of one, in cents of the organisation's currency.
+ */
+unit_price_cents: number, 
+/**
+ * Each unit has a serial number, recorded when it is issued and used.
+ */
+serialized: boolean, 
+/**
+ * The product models it fits; empty means any.
+ */
+models: Array<string>, };
+
+export type Guide = { 
+/**
+ * Stable: the imported file's name without `.md`; a re-import updates by it.
+ */
+id: string, 
+/**
+ * Increases whenever HQ's copy changes.
+ */
+version: number, 
+/**
+ * Its heading in lists.
+ */
+title: string, 
+/**
+ * The product models it is about; empty means every model.
+ */
+models: Array<string>, 
+/**
+ * The text, in Markdown.
+ */
+body: string, };
+
+export type VanLine = { 
+/**
+ * The part.
+ */
+sku: string, 
+/**
+ * Its name in the catalog.
+ */
+name: string, 
+/**
+ * Units in the van now: HQ's balance less what waits to reach HQ.
+ */
+qty: number, 
+/**
+ * For a serialized part, the serials in the van and not used.
+ */
+serials: Array<string>, 
+/**
+ * Units used on this laptop that HQ has not counted yet (less any a waiting correction
+ * puts back).
+ */
+unsent: number, 
+/**
+ * More used than the van was issued: recorded, and flagged for HQ to look into.
+ */
+negative: boolean, };
+
+export type WarrantyStart = "purchase" | "installation";
+
+export type WarrantyPolicy = { 
+/**
+ * The product model it covers, exactly as assets name it.
+ */
+model: string, 
+/**
+ * Increases with every change; a decision records the version it used.
+ */
+version: number, 
+/**
+ * Which of the asset's dates the periods count from.
+ */
+from: WarrantyStart, 
+/**
+ * Last day (counting the start as day 0) a performance fault may be returned.
+ */
+return_days: number, 
+/**
+ * Last day (counting the start as day 0) a fault may be replaced.
+ */
+replace_days: number, 
+/**
+ * Length of the free-repair period, in calendar months from the start.
+ */
+repair_months: number, 
+/**
+ * Free repairs for performance faults after which a new failure may be replaced or returned.
+ */
+max_repairs: number, 
+/**
+ * Faults the warranty never covers.
+ */
+excluded_faults: Array<FaultCategory>, };
+
+export type WarrantyOption = { 
+/**
+ * What may be done.
+ */
+remedy: Remedy, 
+/**
+ * Why it is allowed.
+ */
+rule: WarrantyRule, };
+
+export type WarrantyOptions = { 
+/**
+ * The remedies allowed, most favourable to the customer first; never empty.
+ */
+options: Array<WarrantyOption>, 
+/**
+ * The date the periods count from, when known.
+ */
+start: string | null, 
+/**
+ * Days from `start` to the visit (the start is day 0).
+ */
+age_days: number | null, 
+/**
+ * The free-repair period's last day, when known.
+ */
+repair_until: string | null, 
+/**
+ * The facts were not enough to decide (a missing start date): any remedy may be recorded,
+ * and HQ reviews it.
+ */
+needs_review: boolean, };
+
+export type OfferedRemedy = { 
+/**
+ * What may be done.
+ */
+remedy: Remedy, 
+/**
+ * The clause that allows it.
+ */
+rule: WarrantyRule, 
+/**
+ * The clause in words a technician can read out.
+ */
+words: string, };
+
+export type WarrantyChoice = { 
+/**
+ * The product model.
+ */
+model: string, 
+/**
+ * The fault.
+ */
+fault: FaultCategory, 
+/**
+ * The policy version decided under.
+ */
+policy: WarrantyPolicy, 
+/**
+ * The asset's facts, as this laptop holds them.
+ */
+facts: WarrantyFacts, 
+/**
+ * The visit's date.
+ */
+visit_on: string, 
+/**
+ * What the rules found.
+ */
+found: WarrantyOptions, 
+/**
+ * The remedies allowed, most favourable to the customer first.
+ */
+options: Array<OfferedRemedy>, };
+
+export type JobReadiness = { 
+/**
+ * The job.
+ */
+number: string, 
+/**
+ * The customer's name.
+ */
+customer: string, 
+/**
+ * The product's model.
+ */
+model: string | null, 
+/**
+ * Checklists on the laptop for it.
+ */
+checklists: number, 
+/**
+ * Guides on the laptop for its product.
+ */
+guides: number, 
+/**
+ * What stops it being worked offline, in words; empty when it can be.
+ */
+problems: Array<string>, 
+/**
+ * Worth knowing, not blocking (no guide for the product, no phone number).
+ */
+notes: Array<string>, };
+
+export type MissingPart = { 
+/**
+ * The part.
+ */
+sku: string, 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * The day's products it fits.
+ */
+models: Array<string>, };
+
+export type Readiness = { 
+/**
+ * The day checked.
+ */
+day: string, 
+/**
+ * The day can be worked offline: no problem anywhere.
+ */
+ready: boolean, 
+/**
+ * What stops it, for the laptop as a whole.
+ */
+problems: Array<string>, 
+/**
+ * The day's jobs (open jobs scheduled that day or overdue from before).
+ */
+jobs: Array<JobReadiness>, 
+/**
+ * Parts that fit the day's products and are not in the van.
+ */
+missing_parts: Array<MissingPart>, 
+/**
+ * Changes waiting to reach HQ.
+ */
+waiting: number, 
+/**
+ * When the laptop last synced.
+ */
+last_sync_at: string | null, };
+
 export type JobRange = { "kind": "all" } | { "kind": "upcoming", 
 /**
  * Start of the period ahead (e.g. the start of today).

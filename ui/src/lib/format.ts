@@ -2,6 +2,7 @@
 // current time is always passed in.
 import type {
   Change,
+  FaultCategory,
   HqLogout,
   JobKind,
   JobStatus,
@@ -9,6 +10,7 @@ import type {
   OpState,
   Priority,
   Reason,
+  Remedy,
   StatusChange,
   Warranty,
   WorkTime,
@@ -302,3 +304,23 @@ export function logoutNotice(r: HqLogout): string {
       );
   }
 }
+
+/** A price in cents as "£12.50" (HQ's catalog is in one currency). */
+export function price(cents: number): string {
+  return `£${(cents / 100).toFixed(2)}`;
+}
+
+export const FAULT_LABEL: Record<FaultCategory, string> = {
+  performance: "Does not work as it should",
+  physical_damage: "Physical damage",
+  misuse: "Misuse",
+  unauthorised_repair: "Unauthorised repair",
+  wear: "Wear",
+};
+
+export const REMEDY_LABEL: Record<Remedy, string> = {
+  return: "Return (refund)",
+  replace: "Replace the unit",
+  repair: "Repair free of charge",
+  chargeable: "Chargeable repair",
+};

@@ -60,6 +60,27 @@ impl Device {
         self.store.van_stock()
     }
 
+    /// Whether the day of `day` (from `from` to `until`, the technician's local day) can be
+    /// worked offline, judged at `now`: see [`crate::ready`].
+    ///
+    /// # Errors
+    /// [`CoreError::Store`].
+    pub fn ready(
+        &self,
+        day: NaiveDate,
+        until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<crate::ready::Readiness> {
+        Ok(crate::ready::assess(
+            day,
+            now,
+            self.store.day_facts(until)?,
+            &self.store.fitted_parts()?,
+            self.store.waiting()?,
+            self.last_sync_at()?,
+        ))
+    }
+
     /// The checklists of job `number` with their answers and what completion waits for.
     ///
     /// # Errors

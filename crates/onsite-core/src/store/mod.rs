@@ -15,6 +15,7 @@ mod list;
 mod op_state;
 mod outbox;
 mod pull;
+mod ready;
 mod rebase;
 mod record;
 mod reference;
