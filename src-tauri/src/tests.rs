@@ -278,6 +278,50 @@ fn a_technician_session_through_every_command() {
         (json!(true), Some(expected.len() as u64))
     );
 
+    // The visit's reference data came with the sync: the van, the catalog, the guides.
+    let van = shell.ok("van_stock", json!({}));
+    assert!(!van.as_array().unwrap().is_empty(), "{van}");
+    assert!(shell.ok("parts", json!({})).as_array().unwrap().len() >= 40);
+    let guides = shell.ok("guides", json!({"search": null}));
+    assert!(!guides.as_array().unwrap().is_empty());
+    let ready = shell.ok("ready", json!({}));
+    assert!(
+        ready["ready"].is_boolean() && ready["jobs"].is_array(),
+        "{ready}"
+    );
+    // A warranty decision on a job with a product: the options, then one of them recorded.
+    let with_product = expected
+        .iter()
+        .find(|n| !shell.ok("job", json!({"number": n}))["asset"].is_null())
+        .expect("a demo job of Tina's has a product");
+    let choice = shell.ok(
+        "warranty",
+        json!({"number": with_product, "fault": "performance"}),
+    );
+    let remedy = choice["options"][0]["remedy"].as_str().unwrap();
+    assert!(choice["options"][0]["words"].is_string(), "{choice}");
+    assert!(
+        shell
+            .call(
+                "warranty",
+                json!({"number": with_product, "fault": "meteorite"})
+            )
+            .is_err(),
+        "an unknown fault does not reach the device"
+    );
+    let serial = (remedy == "replace").then_some("NEW-UNIT-1");
+    shell.ok(
+        "decide",
+        json!({"number": with_product, "remedy": remedy, "fault": "performance",
+               "note": null, "replacementSerial": serial}),
+    );
+    let decided = shell.ok("job", json!({"number": with_product}));
+    assert_eq!(decided["visit"]["decisions"][0]["remedy"], remedy);
+    let state = shell.ok("sync_now", json!({}));
+    assert_eq!(state["waiting"], 0, "{state}");
+    let outbox = shell.ok("outbox", json!({}));
+    assert_eq!(outbox["ops"][0]["state"], "applied", "HQ agrees: {outbox}");
+
     hq.stop();
     let state = shell.ok("sync_now", json!({}));
     assert_eq!(state["connection"], "offline");
