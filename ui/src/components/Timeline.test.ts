@@ -28,6 +28,22 @@ describe("Timeline", () => {
     URL.revokeObjectURL ??= () => {};
   });
 
+  it("leaves out the checklist pin and names answers by their item", () => {
+    render(Timeline, {
+      activity: [
+        activity({ op_id: "p", change: { kind: "checklist_pinned", templates: [{ key: "boiler", version: 1 }] } }),
+        activity({
+          op_id: "a",
+          change: { kind: "checklist_answer", template: { key: "boiler", version: 1 }, item: "earth", value: true },
+        }),
+      ],
+      names: { item: (t: string, i: string) => (t === "boiler" && i === "earth" ? "Earth tested" : undefined) },
+    });
+    const items = screen.getAllByTestId("activity-item");
+    expect(items).toHaveLength(1);
+    expect(items[0]).toHaveTextContent("Earth tested: yes");
+  });
+
   it("lists changes newest first with where each stands", () => {
     render(Timeline, {
       activity: [

@@ -147,12 +147,19 @@ describe("logoutNotice", () => {
 describe("describeChange for the visit record", () => {
   const cases: [Change, string][] = [
     [{ kind: "checklist_pinned", templates: [] }, "no checklist applies"],
-    [{ kind: "checklist_answer", template: { key: "repair", version: 1 }, item: "earth", value: true }, "Checklist earth: yes"],
+    [{ kind: "checklist_answer", template: { key: "repair", version: 1 }, item: "earth", value: true }, "earth: yes"],
     [{ kind: "part_used", sku: "PUMP", qty: 1, serial: "P-1" }, "Part used: 1 × PUMP, serial P-1"],
     [{ kind: "parts_requested", sku: "SEAL", qty: 2 }, "Parts requested: 2 × SEAL"],
   ];
   it.each(cases)("%j", (change, expected) => {
     expect(describeChange(change)).toContain(expected);
+  });
+  it("names items and parts as the job knows them", () => {
+    const names = { item: () => "Earth tested", part: (sku: string) => (sku === "PUMP" ? "Circulating pump" : undefined) };
+    expect(
+      describeChange({ kind: "checklist_answer", template: { key: "t", version: 1 }, item: "earth", value: false }, names),
+    ).toBe("Earth tested: no");
+    expect(describeChange({ kind: "part_used", sku: "PUMP", qty: 2 }, names)).toBe("Part used: 2 × Circulating pump");
   });
   it("shows readings as typed and photos by name", () => {
     expect(answerText(1.8)).toBe("1.8");

@@ -12,6 +12,7 @@ import type {
   Reason,
   Remedy,
   StatusChange,
+  WarrantyRule,
   Warranty,
   WorkTime,
 } from "./bindings";
@@ -162,8 +163,14 @@ export function warrantyText(w: Warranty): string {
   }
 }
 
+/** What the job knows to name a checklist item or a part by, instead of its key or SKU. */
+export interface Names {
+  item?: (template: string, item: string) => string | undefined;
+  part?: (sku: string) => string | undefined;
+}
+
 /** One line for a change recorded on site. */
-export function describeChange(change: Change): string {
+export function describeChange(change: Change, names: Names = {}): string {
   switch (change.kind) {
     case "status":
       return `Status → ${STATUS_LABEL[change.to]}`;
@@ -187,17 +194,17 @@ export function describeChange(change: Change): string {
         ? "Work started: no checklist applies"
         : `Checklist kept at ${change.templates.map((t) => `${t.key} v${t.version}`).join(", ")}`;
     case "checklist_answer":
-      return `Checklist ${change.item}: ${answerText(change.value)}`;
+      return `${names.item?.(change.template.key, change.item) ?? change.item}: ${answerText(change.value)}`;
     case "part_used": {
       const serial = change.serial ? `, serial ${change.serial}` : "";
-      return `Part used: ${change.qty} × ${change.sku}${serial}`;
+      return `Part used: ${change.qty} × ${names.part?.(change.sku) ?? change.sku}${serial}`;
     }
     case "warranty_decided":
       return `Warranty: ${change.remedy} for ${change.fault.replace(/_/g, " ")}`;
     case "voided":
       return `Voided an earlier entry${change.reason ? `: ${change.reason}` : ""}`;
     case "parts_requested":
-      return `Parts requested: ${change.qty} × ${change.sku}`;
+      return `Parts requested: ${change.qty} × ${names.part?.(change.sku) ?? change.sku}`;
   }
 }
 
@@ -316,6 +323,16 @@ export const FAULT_LABEL: Record<FaultCategory, string> = {
   misuse: "Misuse",
   unauthorised_repair: "Unauthorised repair",
   wear: "Wear",
+};
+
+export const RULE_LABEL: Record<WarrantyRule, string> = {
+  excluded_fault: "the policy excludes this fault",
+  return_period: "within the return period",
+  replace_period: "within the replacement period",
+  repair_period: "within the free-repair period",
+  repeated_failure: "failed again after its free repairs",
+  out_of_warranty: "past every warranty period",
+  unknown_start: "no start date on record",
 };
 
 export const REMEDY_LABEL: Record<Remedy, string> = {

@@ -13,7 +13,10 @@ export function timeline(history: StatusChange[], activity: Activity[]): Timelin
     ...history
       .filter((h) => h.event !== "status")
       .map((h, i) => ({ kind: "hq" as const, key: `hq-${i}`, at: h.at, event: h })),
-    ...activity.map((a) => ({ kind: "change" as const, key: a.op_id, at: a.at, activity: a })),
+    // The checklist versions a job keeps are bookkeeping, shown with the checklist itself.
+    ...activity
+      .filter((a) => a.change.kind !== "checklist_pinned")
+      .map((a) => ({ kind: "change" as const, key: a.op_id, at: a.at, activity: a })),
   ];
   // A stable sort on time: activity is already in clock order and keeps it among equals.
   return entries
