@@ -1,8 +1,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 //! Two laptops of one technician and a dispatcher edit the same job in random interleavings
 //! (proptest). After everyone syncs, all replicas agree with HQ, and every op either counts or
-//! is visible as a conflict — none is lost or doubled. HQ runs in-process over real HTTPS on a
-//! real SQLite file; `PROPTEST_CASES` sets how many interleavings are tried.
+//! is visible as a conflict — none is lost or doubled; the visit record (checklist answers,
+//! parts used, warranty decisions, parts requests) folded on each laptop is HQ's. HQ runs
+//! in-process over real HTTPS on a real SQLite file; `PROPTEST_CASES` sets how many
+//! interleavings are tried.
 
 use chrono::Utc;
 use onsite_core::{Device, OpState};
@@ -11,6 +13,7 @@ use onsite_e2e::bench::{add_user, serve};
 use onsite_e2e::changes::Changes;
 use onsite_e2e::hq::Dispatcher;
 use onsite_hq::server::RunningHq;
+use onsite_hq::storage::Storage;
 use onsite_protocol::api::{AssignRequest, CancelRequest, JobPatch, JobView};
 use onsite_protocol::conflict::{ConflictView, ResolveRequest};
 use onsite_protocol::push::JobOps;
@@ -27,6 +30,10 @@ enum Edit {
     Phone(u8),
     Serial(u8),
     Work(bool),
+    Answer(bool),
+    Part,
+    Decide,
+    Request,
 }
 
 #[derive(Clone, Debug)]
@@ -60,6 +67,10 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (0u8..4).prop_map(Edit::Phone),
         1 => (0u8..4).prop_map(Edit::Serial),
         1 => any::<bool>().prop_map(Edit::Work),
+        2 => any::<bool>().prop_map(Edit::Answer),
+        1 => Just(Edit::Part),
+        1 => Just(Edit::Decide),
+        1 => Just(Edit::Request),
     ];
     let hq = prop_oneof![
         Just(HqEdit::Cancel),
@@ -95,6 +106,26 @@ impl World {
         ] {
             add_user(&storage, name, role).await;
         }
+        // What the visit is recorded against: a one-item checklist for repairs, a part, and
+        // the product's warranty policy.
+        let template = serde_json::from_value(serde_json::json!({"key": "repair", "version": 1,
+            "title": "Repair", "kinds": ["repair"], "items": [{"key": "tested",
+            "label": "Tested after repair", "type": "yes_no", "required": true}]}))
+        .unwrap();
+        storage.import_checklists(&[(1, template)]).await.unwrap();
+        let seal = onsite_protocol::part::Part {
+            sku: "SEAL-1".into(),
+            name: "Seal".into(),
+            unit_price_cents: 320,
+            serialized: false,
+            models: vec![],
+        };
+        storage.import_parts(&[(2, seal)]).await.unwrap();
+        let policy = serde_json::from_value(serde_json::json!({"model": "HeatMax", "version": 1,
+            "from": "purchase", "return_days": 7, "replace_days": 15, "repair_months": 24,
+            "max_repairs": 2}))
+        .unwrap();
+        storage.import_warranty(&[(1, policy)]).await.unwrap();
         drop(storage);
         let hq = serve(dir.path()).await;
         let pin = hq.fingerprint.parse().unwrap();
@@ -170,6 +201,30 @@ async fn case(world: &World, case: usize, steps: &[Step]) -> Result<(), String> 
                     Edit::Phone(v) => d.correct_phone(&number, &phone(*v), now),
                     Edit::Serial(v) => d.correct_serial(&number, &format!("S-{v}"), now),
                     Edit::Work(start) => d.work(&number, *start, now),
+                    Edit::Answer(yes) => {
+                        d.answer(&number, "tested", if *yes { "yes" } else { "no" }, now)
+                    }
+                    Edit::Part => d.use_part(
+                        &number,
+                        &onsite_core::PartInput {
+                            sku: "SEAL-1",
+                            ..Default::default()
+                        },
+                        now,
+                    ),
+                    // No purchase date on the asset: every remedy, for HQ to review.
+                    Edit::Decide => d.decide(
+                        &number,
+                        &onsite_core::DecisionInput {
+                            remedy: onsite_protocol::warranty::Remedy::Repair,
+                            fault: onsite_protocol::warranty::FaultCategory::Performance,
+                            note: None,
+                            replacement_serial: None,
+                        },
+                        now,
+                        now.date_naive(),
+                    ),
+                    Edit::Request => d.request_parts(&number, "SEAL-1", 2, None, now),
                 };
             }
             Step::Hq(edit) => {
@@ -322,6 +377,34 @@ async fn check(world: &World, number: &str, id: onsite_protocol::JobId) -> Resul
                 );
                 if seen != want {
                     return Err(format!("laptop {i} sees {seen:?}, HQ has {want:?}"));
+                }
+                let visit: onsite_protocol::visit::JobVisit = world
+                    .call::<(), _>(Method::GET, &format!("/jobs/{id}/visit"), None)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let parts: Vec<_> = d.visit.parts.iter().map(|p| p.used.clone()).collect();
+                let answers: Vec<_> = d
+                    .visit
+                    .checklist
+                    .sections
+                    .iter()
+                    .flat_map(|s| s.answers.iter().map(|a| (a.item.clone(), a.value.clone())))
+                    .collect();
+                let hq_answers: Vec<_> = visit
+                    .record
+                    .answers
+                    .iter()
+                    .map(|a| (a.item.clone(), a.value.clone()))
+                    .collect();
+                if parts != visit.record.parts
+                    || d.visit.decisions != visit.record.decisions
+                    || d.visit.requests != visit.record.requests
+                    || answers != hq_answers
+                {
+                    return Err(format!(
+                        "laptop {i}'s visit record differs from HQ's: {:?} / {:?}",
+                        d.visit, visit.record
+                    ));
                 }
                 let activity: BTreeSet<_> = d.activity.iter().map(|a| a.op_id).collect();
                 let expected: BTreeSet<_> = counted.union(refused).copied().collect();

@@ -1,7 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 //! `kill -9` of the device process at random points of a sync (upload, push, pull): the
 //! local store stays sound, nothing recorded is lost, and after one more sync HQ holds every
-//! op exactly once.
+//! op exactly once — notes, photos, checklist answers (with the pins work starting records)
+//! and parts used alike — and the van's stock at HQ counts each part use once.
 //!
 //! 50 kills by default; `ONSITE_SOAK_RUNS=500` for a soak. `ONSITE_KILL_SEED` replays a run.
 
@@ -75,6 +76,28 @@ async fn a_device_killed_anywhere_in_a_sync_loses_and_doubles_nothing() {
     hq.add_user("tina", "technician");
     hq.add_user("dana", "dispatcher");
     reimport(&hq, 0);
+    // What visits are recorded against: a one-item checklist for every kind of job, a part.
+    let files = tempfile::tempdir().unwrap();
+    let checklist = files.path().join("checklists.json");
+    std::fs::write(
+        &checklist,
+        r#"[{"key":"visit","version":1,"title":"Visit","kinds":["installation","debugging",
+            "maintenance","repair"],"items":[{"key":"tested","label":"Tested","type":"yes_no"}]}]"#,
+    )
+    .unwrap();
+    let parts = files.path().join("parts.csv");
+    std::fs::write(
+        &parts,
+        "sku,name,unit_price,serialized,models
+SEAL-1,Seal,3.20,false,
+",
+    )
+    .unwrap();
+    for (kind, file) in [("checklists", &checklist), ("parts", &parts)] {
+        let out = hq.admin(&[kind, "import", file.to_str().unwrap()]);
+        assert!(out.status.success(), "{kind} import failed");
+    }
+    let mut seals_used = 0i64;
     let data = tempfile::tempdir().unwrap();
     {
         let device = Device::open(data.path()).unwrap();
@@ -116,7 +139,8 @@ async fn a_device_killed_anywhere_in_a_sync_loses_and_doubles_nothing() {
     while run < runs || (run < 2 * runs && (during_push < quota || during_pull < quota)) {
         run += 1;
         let aim_early = run > runs && during_push < quota;
-        // Work on both sides: notes (and now and then a photo) on the device, edits at HQ.
+        // Work on both sides: notes, checklist answers, parts used (and now and then a photo)
+        // on the device, edits at HQ.
         {
             let device = Device::open(data.path()).unwrap();
             for i in 0..60 {
@@ -124,7 +148,17 @@ async fn a_device_killed_anywhere_in_a_sync_loses_and_doubles_nothing() {
                 device
                     .add_note(&number, &format!("run {run} note {i}"), Utc::now())
                     .unwrap();
-                recorded += 1;
+            }
+            for _ in 0..5 {
+                let number = format!("J-{:06}", rng.below(JOBS as u64) + 1);
+                let yes = if rng.below(2) == 0 { "yes" } else { "no" };
+                device.answer(&number, "tested", yes, Utc::now()).unwrap();
+                let part = onsite_core::PartInput {
+                    sku: "SEAL-1",
+                    ..Default::default()
+                };
+                device.use_part(&number, &part, Utc::now()).unwrap();
+                seals_used += 1;
             }
             if run % 5 == 0 {
                 let photo = data.path().join(format!("photo-{run}.jpg"));
@@ -134,8 +168,9 @@ async fn a_device_killed_anywhere_in_a_sync_loses_and_doubles_nothing() {
                     .attach_file("J-000001", &photo, None, Utc::now())
                     .unwrap();
                 std::fs::remove_file(photo).unwrap();
-                recorded += 1;
             }
+            // A first answer on a job records the checklist pin too: count what is there.
+            recorded = device.outbox(u32::MAX).unwrap().ops.len() as u64;
         }
         reimport(&hq, run);
 
@@ -212,6 +247,24 @@ async fn a_device_killed_anywhere_in_a_sync_loses_and_doubles_nothing() {
         received
             .iter()
             .all(|o| o.outcome == onsite_protocol::Outcome::Applied)
+    );
+    // Each part use left the van once.
+    let van: onsite_protocol::stock::VanStock = dispatcher
+        .call(
+            reqwest::Method::GET,
+            "/stock?technician=tina&limit=1",
+            None::<&()>,
+        )
+        .await;
+    let seals = van
+        .balances
+        .iter()
+        .find(|b| b.sku == "SEAL-1")
+        .map(|b| b.qty);
+    assert_eq!(
+        seals,
+        Some(-seals_used),
+        "a part use counted twice or not at all"
     );
     // The pull side caught up too: every job carries HQ's last edit.
     let jobs = device.jobs(&Default::default(), Utc::now()).unwrap();

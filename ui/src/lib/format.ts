@@ -200,7 +200,7 @@ export function describeChange(change: Change, names: Names = {}): string {
       return `Part used: ${change.qty} × ${names.part?.(change.sku) ?? change.sku}${serial}`;
     }
     case "warranty_decided":
-      return `Warranty: ${change.remedy} for ${change.fault.replace(/_/g, " ")}`;
+      return `Warranty: ${REMEDY_LABEL[change.remedy].toLowerCase()} (${FAULT_LABEL[change.fault].toLowerCase()})`;
     case "voided":
       return `Voided an earlier entry${change.reason ? `: ${change.reason}` : ""}`;
     case "parts_requested":
