@@ -135,15 +135,17 @@ impl Session {
         self.find(&format!("[data-testid='{test_id}']"))
     }
 
-    /// Replaces the text of the input with `data-testid` `test_id`. WebDriver's "clear" fires no
+    /// Replaces the text of the input with `data-testid` `test_id`; see [`Session::fill_css`].
+    pub fn fill(&self, test_id: &str, text: &str) {
+        self.fill_css(&format!("[data-testid='{test_id}']"), text);
+    }
+
+    /// Replaces the text of the first input matching `css`. WebDriver's "clear" fires no
     /// input event, so the page is told, as a person's deleting would. The element is looked up
     /// afresh on each try: while the page settles, one found a moment ago may be replaced.
-    pub fn fill(&self, test_id: &str, text: &str) {
-        self.wait(&format!("typing into {test_id}"), |s| {
-            let e = s
-                .all(&format!("[data-testid='{test_id}']"))
-                .into_iter()
-                .next()?;
+    pub fn fill_css(&self, css: &str, text: &str) {
+        self.wait(&format!("typing into {css}"), |s| {
+            let e = s.all(css).into_iter().next()?;
             s.post(&format!("/element/{}/clear", e.0), json!({})).ok()?;
             let element = json!({ELEMENT: e.0});
             let script = "arguments[0].dispatchEvent(new Event('input', {bubbles: true}))";
@@ -169,12 +171,14 @@ impl Session {
     /// Picks the file at `path` in the file input with `data-testid` `test_id`, as a person
     /// choosing it in the file dialog would.
     pub fn upload(&self, test_id: &str, path: &std::path::Path) {
+        self.upload_css(&format!("[data-testid='{test_id}']"), path);
+    }
+
+    /// Picks the file at `path` in the first file input matching `css`.
+    pub fn upload_css(&self, css: &str, path: &std::path::Path) {
         let path = path.to_str().expect("utf-8 path").to_string();
-        self.wait(&format!("picking a file in {test_id}"), |s| {
-            let e = s
-                .all(&format!("[data-testid='{test_id}']"))
-                .into_iter()
-                .next()?;
+        self.wait(&format!("picking a file in {css}"), |s| {
+            let e = s.all(css).into_iter().next()?;
             s.post(&format!("/element/{}/value", e.0), json!({"text": path}))
                 .ok()
         });

@@ -495,3 +495,216 @@ fn overdue_work_first_the_keyboard_and_a_guarded_completion() {
     });
     hq.stop();
 }
+
+/// Answers one checklist item in the app the way its type takes it.
+fn answer_item(app: &Session, item: &serde_json::Value, photo: &std::path::Path) {
+    let key = item["key"].as_str().unwrap();
+    let at = format!("[data-testid='checklist-item'][data-item='{key}']");
+    match item["type"].as_str().unwrap() {
+        "yes_no" => app.click_css(&format!("{at} [data-testid='answer-yes']")),
+        "choice" => {
+            let option = item["options"][0].as_str().unwrap();
+            app.click_css(&format!(
+                "{at} [data-testid='answer-choice'] option[value='{option}']"
+            ));
+        }
+        "photo" => app.upload_css(&format!("{at} [data-testid='answer-photo']"), photo),
+        kind => {
+            // A reading above the range, to see it flagged; a remark as typed on site.
+            let typed = match item["max"].as_f64() {
+                Some(max) if kind == "number" => format!("{}", max + 1.0),
+                _ if kind == "number" => "1.5".to_string(),
+                _ => "Seal worn, replaced".to_string(),
+            };
+            app.fill_css(&format!("{at} [data-testid='answer-input']"), &typed);
+            app.click_css(&format!("{at} [data-testid='answer-save']"));
+        }
+    }
+    app.wait(&format!("{key} answered"), |a| {
+        let li = a.all(&at).into_iter().next()?;
+        (a.attr(&li, "data-answered").as_deref() == Some("yes")).then_some(())
+    });
+}
+
+/// The whole visit in the app with HQ away: the checklist blocks completion until answered, a
+/// part comes out of the van, a warranty decision is made with its rule shown, a guide is found
+/// by search; then HQ returns and holds it all.
+#[test]
+fn a_whole_visit_offline_then_hq_holds_it_all() {
+    let mut hq = HqProcess::start();
+    hq.seed_demo();
+    let desktop = Desktop::syncing_every(Some(2));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(tina_synced(&hq, &desktop));
+    let json = |args: &[&str]| -> serde_json::Value {
+        serde_json::from_slice(&onsite_ok(desktop.data_dir(), args).stdout).unwrap()
+    };
+    // An assigned maintenance job on the upcoming tab: its checklist takes yes/no answers, a
+    // choice and a reading.
+    let now = chrono::Utc::now().to_rfc3339();
+    let number = json(&["jobs", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| {
+            j["status"] == "assigned"
+                && j["kind"] == "maintenance"
+                && j["scheduled_start"].as_str() > Some(now.as_str())
+        })
+        .and_then(|j| j["number"].as_str())
+        .expect("Tina has an assigned maintenance job")
+        .to_string();
+    let checklist = json(&["job", "checklist", &number, "--json"]);
+    let items: Vec<serde_json::Value> = checklist["sections"][0]["template"]["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let van_before = json(&["stock", "--json"]);
+
+    let app = desktop.launch("whole-visit");
+    sync_settled(&app, "online");
+    hq.stop();
+    app.click_css(&format!("[data-testid='job-row'][data-number='{number}']"));
+    app.find(&format!(
+        "[data-testid='job-detail'][data-number='{number}']"
+    ));
+    app.click_id("status-on_site");
+    app.wait("on site", |a| {
+        (a.text(&a.by_id("job-status")) == "On site").then_some(())
+    });
+    let kept = app.text(&app.by_id("checklist"));
+    assert!(kept.contains("kept since work started"), "{kept}");
+
+    // Completing waits for the checklist, and says what it needs.
+    app.click_id("status-completed");
+    let blocked = app.text(&app.by_id("complete-blocked"));
+    let first_required = items.iter().find(|i| i["required"] == true).unwrap();
+    assert!(
+        blocked.contains(first_required["label"].as_str().unwrap()),
+        "{blocked}"
+    );
+    assert_eq!(
+        app.script("return document.querySelector(\"[data-testid='complete-confirm']\").disabled"),
+        Some(serde_json::Value::Bool(true))
+    );
+    app.click_id("complete-cancel");
+
+    use base64::Engine as _;
+    let photo = desktop.data_dir().join("../label.png");
+    let png = base64::engine::general_purpose::STANDARD
+        .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+        .unwrap();
+    std::fs::write(&photo, png).unwrap();
+    for item in items
+        .iter()
+        .filter(|i| i["required"] == true || i["type"] == "number")
+    {
+        answer_item(&app, item, &photo);
+    }
+    if items
+        .iter()
+        .any(|i| i["type"] == "number" && i["max"].is_number())
+    {
+        app.by_id("out-of-range");
+    }
+    app.by_id("checklist-done");
+
+    // A part from the van.
+    app.click_css("[data-testid='part-pick'] option:not([disabled])");
+    let sku = app.wait("a part chosen", |a| {
+        a.script("return document.querySelector(\"[data-testid='part-pick']\").value")
+            .and_then(|v| v.as_str().map(str::to_string))
+            .filter(|v| !v.is_empty())
+    });
+    if !app.all("[data-testid='part-serial']").is_empty() {
+        let serial = app
+            .script("const o = document.querySelector('#van-serials option'); return o ? o.value : 'SN-TYPED-1'")
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap();
+        app.fill("part-serial", &serial);
+    }
+    app.click_id("part-use");
+    app.find(&format!("[data-testid='part-used'][data-sku='{sku}']"));
+
+    // The warranty decision, with the rule that allows it in words.
+    app.click_css("[data-testid='warranty-fault'] option[value='performance']");
+    let rule = app.text(&app.by_id("warranty-rule"));
+    assert!(rule.len() > 20, "the rule said in words: {rule:?}");
+    app.click_css("[data-testid='warranty-option'] input[type='radio']");
+    if !app.all("[data-testid='warranty-replacement']").is_empty() {
+        app.fill("warranty-replacement", "NEW-UNIT-1");
+    }
+    app.click_id("warranty-decide");
+    app.by_id("decision");
+
+    // A guide found by a word of its text.
+    let title = app.text(&app.find("[data-testid='guide'] button"));
+    let word = title
+        .split_whitespace()
+        .find(|w| w.len() > 4)
+        .unwrap()
+        .to_string();
+    app.fill("guide-search", &word);
+    app.click_css("[data-testid='guide'] button");
+    let body = app.text(&app.by_id("guide-body"));
+    assert!(!body.is_empty());
+
+    // Now it completes.
+    app.click_id("status-completed");
+    app.click_id("complete-confirm");
+    app.wait("completed", |a| {
+        (a.text(&a.by_id("job-status")) == "Completed").then_some(())
+    });
+    app.keep_screenshot("ui-screenshots", "whole-visit-offline");
+
+    // HQ returns: it holds the whole visit, once.
+    hq.restart();
+    app.wait("the outbox drained", |a| {
+        (a.attr(&a.by_id("sync-waiting"), "data-waiting").as_deref() == Some("0")).then_some(())
+    });
+    app.close();
+    std::fs::remove_file(&photo).unwrap();
+    runtime.block_on(async {
+        let dora = hq.dispatcher_with("dora", DEMO_PASSWORD).await;
+        let view = dora.job(&number).await;
+        assert_eq!(view.job.status, onsite_protocol::JobStatus::Completed);
+        let visit: onsite_protocol::visit::JobVisit = dora
+            .call(
+                reqwest::Method::GET,
+                &format!("/jobs/{}/visit", view.job.id),
+                None::<&()>,
+            )
+            .await;
+        assert!(visit.missing.is_empty(), "{:?}", visit.missing);
+        assert_eq!(visit.record.parts.len(), 1);
+        assert_eq!(visit.record.parts[0].sku, sku);
+        assert!(visit.record.decision().is_some());
+        let ops = dora.job_ops(&number).await;
+        assert!(
+            ops.ops
+                .iter()
+                .all(|o| o.outcome == onsite_protocol::Outcome::Applied),
+            "{:?}",
+            ops.ops
+                .iter()
+                .map(|o| (o.op.change.kind(), o.outcome, o.message.clone()))
+                .collect::<Vec<_>>()
+        );
+        let van: onsite_protocol::stock::VanStock = dora
+            .call(reqwest::Method::GET, "/stock?technician=tina", None::<&()>)
+            .await;
+        let before = van_before
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["sku"] == sku.as_str())
+            .and_then(|l| l["qty"].as_i64())
+            .unwrap_or(0);
+        let after = van
+            .balances
+            .iter()
+            .find(|b| b.sku == sku)
+            .map_or(0, |b| b.qty);
+        assert_eq!(after, before - 1, "the part left the van once");
+    });
+}
