@@ -115,7 +115,7 @@ async fn main() {
         })
         .collect();
     let template = serde_json::from_value(serde_json::json!({"key": "service", "version": 1,
-        "title": "Service", "kinds": ["installation", "maintenance", "repair", "inspection"],
+        "title": "Service", "kinds": ["installation", "debugging", "maintenance", "repair"],
         "items": items}))
     .unwrap();
     storage.import_checklists(&[(1, template)]).await.unwrap();
