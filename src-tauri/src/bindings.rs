@@ -45,6 +45,7 @@ fn generate() -> Declarations {
         .add::<onsite_protocol::visit::PartsRequest>()
         .add::<onsite_core::UsedPart>()
         .add::<onsite_core::Visit>()
+        .add::<onsite_protocol::visit::ServiceVisit>()
         .add::<onsite_protocol::part::Part>()
         .add::<onsite_protocol::guide::Guide>()
         .add::<onsite_core::VanLine>()

@@ -99,6 +99,34 @@ pub fn print_detail(d: &onsite_core::JobDetail) -> std::io::Result<()> {
         );
     }
     print_visit(&d.visit)?;
+    if !d.service_history.is_empty() {
+        out!("\nService history of this product:");
+        for v in &d.service_history {
+            let parts: Vec<String> = v
+                .parts
+                .iter()
+                .map(|p| format!("{} × {}", p.qty, p.sku))
+                .collect();
+            let decision = v
+                .decision
+                .as_ref()
+                .map(|d| format!("; warranty: {} for {}", d.remedy, d.fault))
+                .unwrap_or_default();
+            out!(
+                "  {}  {:<10} {} [{}] {}{}{decision}",
+                v.at.with_timezone(&Local).format("%Y-%m-%d"),
+                v.number,
+                v.kind,
+                v.status,
+                v.summary,
+                if parts.is_empty() {
+                    String::new()
+                } else {
+                    format!("; parts: {}", parts.join(", "))
+                }
+            );
+        }
+    }
     if !d.activity.is_empty() {
         out!("\nOn site:");
         for a in &d.activity {

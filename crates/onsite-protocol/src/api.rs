@@ -111,6 +111,10 @@ pub struct PullPage {
     /// (when it asked with `ops_since`): merge them by op id into what it holds, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ops_since: Vec<JobId>,
+    /// The service history of the assets in `assets`: their other jobs, newest first (at most
+    /// `visit::MAX_SERVICE_HISTORY` each); it replaces what the device held for those assets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub service: Vec<crate::visit::ServiceVisit>,
     /// The reference data that changed for the device, in the last page of a pull (`more`
     /// false) when anything did.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -82,6 +82,14 @@ pub struct Decision {
     pub voided: bool,
 }
 
+impl Decision {
+    /// A free repair of a performance fault: what the repeated-failure rule counts.
+    #[must_use]
+    pub fn free_repair(&self) -> bool {
+        self.remedy == Remedy::Repair && self.fault == FaultCategory::Performance
+    }
+}
+
 /// Parts the job waits for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -154,6 +162,37 @@ pub struct OpenPartsRequest {
     /// When HQ received it.
     pub requested_at: chrono::DateTime<chrono::Utc>,
 }
+
+/// An earlier (or other) visit to a product, for its service history on the laptop: what was
+/// done, with which parts, and what warranty decision stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceVisit {
+    /// The product.
+    pub asset_id: crate::ids::AssetId,
+    /// The job.
+    pub job_id: JobId,
+    /// Its number.
+    pub number: String,
+    /// Its kind.
+    pub kind: crate::model::JobKind,
+    /// Where it stands.
+    pub status: crate::status::JobStatus,
+    /// What it was about.
+    pub summary: String,
+    /// When: the visit's scheduled start, else when HQ last changed the job.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Who did it.
+    pub technician: Option<String>,
+    /// Parts used (voided uses left out).
+    pub parts: Vec<PartUse>,
+    /// The warranty decision that stands.
+    pub decision: Option<Decision>,
+}
+
+/// Most earlier visits a product's history carries.
+pub const MAX_SERVICE_HISTORY: usize = 20;
 
 /// Query of `GET /parts-requests`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -315,8 +354,7 @@ impl VisitRecord {
     /// repeated-failure rule counts on an asset's later visits.
     #[must_use]
     pub fn free_repair(&self) -> bool {
-        self.decision()
-            .is_some_and(|d| d.remedy == Remedy::Repair && d.fault == FaultCategory::Performance)
+        self.decision().is_some_and(Decision::free_repair)
     }
 }
 

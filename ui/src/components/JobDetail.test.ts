@@ -57,6 +57,31 @@ describe("JobDetail", () => {
     expect(document.activeElement).toBe(screen.getByRole("heading", { level: 1 }));
   });
 
+  it("shows the product's earlier visits with their parts and decision", async () => {
+    job.mockResolvedValue(
+      detail({
+        service_history: [
+          {
+            asset_id: "a1",
+            job_id: "j9",
+            number: "J-000090",
+            kind: "repair",
+            status: "completed",
+            summary: "Pump noisy",
+            at: "2026-03-02T09:00:00Z",
+            technician: "tom",
+            parts: [{ op_id: "o1", sku: "HX-PUMP-60", qty: 1, serial: "PU-1", removed_serial: null, voided: false }],
+            decision: null,
+          },
+        ],
+      }),
+    );
+    render(JobDetail, { number: "J-000001", focusOnOpen: false });
+    const visit = await screen.findByTestId("service-visit");
+    expect(visit).toHaveTextContent("J-000090");
+    expect(visit).toHaveTextContent("Parts: 1 × HX-PUMP-60 (PU-1)");
+  });
+
   it("says when the warranty has expired", async () => {
     job.mockResolvedValue(detail({ warranty: { state: "expired", ended: "2026-11-01" } }));
     render(JobDetail, { number: "J-000001" });

@@ -780,6 +780,48 @@ decisions: Array<Decision>,
  */
 requests: Array<PartsRequest>, };
 
+export type ServiceVisit = { 
+/**
+ * The product.
+ */
+asset_id: AssetId, 
+/**
+ * The job.
+ */
+job_id: JobId, 
+/**
+ * Its number.
+ */
+number: string, 
+/**
+ * Its kind.
+ */
+kind: JobKind, 
+/**
+ * Where it stands.
+ */
+status: JobStatus, 
+/**
+ * What it was about.
+ */
+summary: string, 
+/**
+ * When: the visit's scheduled start, else when HQ last changed the job.
+ */
+at: string, 
+/**
+ * Who did it.
+ */
+technician: string | null, 
+/**
+ * Parts used (voided uses left out).
+ */
+parts: Array<PartUse>, 
+/**
+ * The warranty decision that stands.
+ */
+decision: Decision | null, };
+
 export type Part = { 
 /**
  * Stock-keeping unit: the part's stable name; a re-import updates by it.
@@ -1180,6 +1222,10 @@ work: WorkTime,
  * requested.
  */
 visit: Visit, 
+/**
+ * The product's other visits, newest first: what was done, the parts, the decision.
+ */
+service_history: Array<ServiceVisit>, 
 /**
  * HQ gave the job to someone else; nothing more can be recorded on it here, and it goes
  * once this device's changes to it are sent.

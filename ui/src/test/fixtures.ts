@@ -72,6 +72,7 @@ export function detail(extra: Partial<JobDetail> = {}): JobDetail {
       decisions: [],
       requests: [],
     },
+    service_history: [],
     ...extra,
   };
 }

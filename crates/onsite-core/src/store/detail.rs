@@ -48,6 +48,8 @@ pub struct JobDetail {
     /// What the visit recorded: checklists and answers, parts used, warranty decisions, parts
     /// requested.
     pub visit: super::visit::Visit,
+    /// The product's other visits, newest first: what was done, the parts, the decision.
+    pub service_history: Vec<onsite_protocol::visit::ServiceVisit>,
     /// HQ gave the job to someone else; nothing more can be recorded on it here, and it goes
     /// once this device's changes to it are sent.
     pub read_only: bool,
@@ -168,6 +170,10 @@ impl Store {
         let working = super::activity::working(&activity);
         let work = work_time::total(activity.iter().map(|a| &a.change));
         let visit = super::visit::visit_of(&conn, job.id, &activity)?;
+        let service_history = match job.asset_id {
+            Some(a) => super::visit::service_history(&conn, a.0, job.id)?,
+            None => Vec::new(),
+        };
         let moves = if read_only {
             Vec::new()
         } else {
@@ -195,6 +201,7 @@ impl Store {
             working,
             work,
             visit,
+            service_history,
             read_only,
             next_statuses,
             undo_status,

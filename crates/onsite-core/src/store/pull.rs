@@ -22,7 +22,8 @@ pub struct Applied {
 /// Deletes every HQ-owned record (a reset from HQ, or another user logging in).
 fn clear_hq_records(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
-        "DELETE FROM jobs; DELETE FROM assets; DELETE FROM sites; DELETE FROM customers;",
+        "DELETE FROM jobs; DELETE FROM assets; DELETE FROM sites; DELETE FROM customers; \
+         DELETE FROM service_history;",
     )?;
     super::reference::clear(conn)
 }
@@ -173,6 +174,22 @@ impl Store {
                 if replace.execute(params![job, id, body])? == 0 {
                     record.execute(params![job, id, body])?;
                 }
+            }
+        }
+        {
+            // A page's assets carry their whole service history: replace, never merge.
+            let mut forget =
+                tx.prepare_cached("DELETE FROM service_history WHERE asset_id = ?1")?;
+            for a in &page.assets {
+                forget.execute([a.id.0])?;
+            }
+            let mut keep = tx.prepare_cached(
+                "INSERT OR REPLACE INTO service_history (asset_id, job_id, at, body) \
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for v in &page.service {
+                let body = serde_json::to_string(v).map_err(|e| CoreError::Store(e.to_string()))?;
+                keep.execute(params![v.asset_id.0, v.job_id.0, v.at, body])?;
             }
         }
         if let Some(reference) = &page.reference {

@@ -173,6 +173,17 @@ pub const MIGRATIONS: &[&str] = &[
         serials TEXT NOT NULL
     ) STRICT;
     "#,
+    // 7: the service history of the products of the jobs held (their other jobs, as HQ sent
+    // them with the asset), read offline.
+    r#"
+    CREATE TABLE service_history (
+        asset_id BLOB NOT NULL,
+        job_id BLOB NOT NULL,
+        at TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (asset_id, job_id)
+    ) STRICT;
+    "#,
 ];
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use crate::error::{CoreError, Result};
 use chrono::NaiveDate;
 use onsite_protocol::checklist::{self, AnswerValue, ChecklistTemplate, Missing, TemplateRef};
 use onsite_protocol::part::Part;
-use onsite_protocol::visit::{Decision, PartUse, PartsRequest, VisitRecord};
+use onsite_protocol::visit::{Decision, PartUse, PartsRequest, ServiceVisit, VisitRecord};
 use onsite_protocol::warranty::{
     self, FaultCategory, Remedy, WarrantyFacts, WarrantyOptions, WarrantyPolicy, WarrantyRule,
 };
@@ -281,21 +281,69 @@ pub(super) fn visit_of(conn: &Connection, job: JobId, activity: &[Activity]) -> 
     })
 }
 
-/// Free repairs for performance faults on `asset` recorded on the other jobs this laptop holds.
-fn prior_repairs(conn: &Connection, asset: uuid::Uuid, job: JobId) -> Result<u32> {
-    let others = conn
-        .prepare_cached("SELECT id FROM jobs WHERE asset_id = ?1 AND id <> ?2")?
+/// The service history of `asset` apart from `job`, newest first: the other jobs this laptop
+/// holds on it (their visit record as it stands here, unsent changes too), then those HQ sent
+/// with the asset.
+pub(super) fn service_history(
+    conn: &Connection,
+    asset: uuid::Uuid,
+    job: JobId,
+) -> Result<Vec<ServiceVisit>> {
+    let held = conn
+        .prepare_cached(
+            "SELECT id, number, kind, status, summary, coalesce(scheduled_start, updated_at), \
+             technician FROM jobs WHERE asset_id = ?1 AND id <> ?2",
+        )?
         .query_map(rusqlite::params![asset, job.0], |r| {
-            r.get::<_, uuid::Uuid>(0)
+            Ok((
+                JobId(r.get(0)?),
+                r.get::<_, String>(1)?,
+                onsite_sqlite::parsed::<JobKind>(r, 2)?,
+                onsite_sqlite::parsed::<onsite_protocol::JobStatus>(r, 3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, chrono::DateTime<chrono::Utc>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+            ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut n = 0;
-    for other in others {
-        if record_of(conn, JobId(other))?.free_repair() {
-            n += 1;
+    let mut out = Vec::new();
+    for (id, number, kind, status, summary, at, technician) in held {
+        let record = record_of(conn, id)?;
+        out.push(ServiceVisit {
+            asset_id: onsite_protocol::AssetId(asset),
+            job_id: id,
+            number,
+            kind,
+            status,
+            summary,
+            at,
+            technician,
+            decision: record.decision().cloned(),
+            parts: record.parts.into_iter().filter(|p| !p.voided).collect(),
+        });
+    }
+    let sent = conn
+        .prepare_cached("SELECT body FROM service_history WHERE asset_id = ?1 AND job_id <> ?2")?
+        .query_map(rusqlite::params![asset, job.0], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for body in sent {
+        let v: ServiceVisit = parsed(&body)?;
+        if !out.iter().any(|o| o.job_id == v.job_id) {
+            out.push(v);
         }
     }
-    Ok(n)
+    out.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.number.cmp(&a.number)));
+    Ok(out)
+}
+
+/// Free repairs for performance faults that stand on the asset's other jobs, as this laptop
+/// knows them: what the repeated-failure rule counts.
+fn prior_repairs(conn: &Connection, asset: uuid::Uuid, job: JobId) -> Result<u32> {
+    let n = service_history(conn, asset, job)?
+        .iter()
+        .filter(|v| v.decision.as_ref().is_some_and(Decision::free_repair))
+        .count();
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// What the warranty allows for `fault` on `job`'s product on `visit_on`, under `version` of
@@ -641,6 +689,61 @@ mod tests {
         assert_eq!(detail.visit.parts.len(), 2);
         assert!(detail.visit.parts[0].used.voided);
         assert_eq!(detail.visit.parts[0].name.as_deref(), Some("Part SEAL"));
+    }
+
+    #[test]
+    fn the_products_history_comes_with_it_and_counts_its_free_repairs() {
+        let mut f = stocked();
+        let asset = f.asset.id;
+        let repaired = |n: u128, number: &str| ServiceVisit {
+            asset_id: asset,
+            job_id: JobId(uuid::Uuid::from_u128(n)),
+            number: number.into(),
+            kind: JobKind::Repair,
+            status: JobStatus::Completed,
+            summary: "Pump noisy".into(),
+            at: now() - chrono::Duration::days(i64::try_from(n).unwrap() * 30),
+            technician: Some("tom".into()),
+            parts: vec![],
+            decision: Some(Decision {
+                op_id: onsite_protocol::OpId::new(),
+                fault: FaultCategory::Performance,
+                remedy: Remedy::Repair,
+                rule: WarrantyRule::RepairPeriod,
+                policy_version: 1,
+                facts: WarrantyFacts::default(),
+                visit_on: now().date_naive(),
+                needs_review: false,
+                note: None,
+                replacement_serial: None,
+                return_ref: None,
+                voided: false,
+            }),
+        };
+        let mut page = f.page(f.job.clone(), vec![]);
+        page.service = vec![repaired(2, "J-0090"), repaired(1, "J-0095")];
+        f.store.apply_pull(&page).unwrap();
+        let numbers: Vec<_> = f
+            .detail()
+            .service_history
+            .into_iter()
+            .map(|v| v.number)
+            .collect();
+        assert_eq!(numbers, ["J-0095", "J-0090"], "newest first");
+        // Bought within the repair period, two free repairs already: the repeated failure rule.
+        f.asset.purchased_on = Some("2026-01-10".parse().unwrap());
+        let mut page = f.page(f.job.clone(), vec![]);
+        page.service = vec![repaired(2, "J-0090"), repaired(1, "J-0095")];
+        f.store.apply_pull(&page).unwrap();
+        let choice = f
+            .store
+            .warranty("J-1", FaultCategory::Performance, now().date_naive())
+            .unwrap();
+        assert_eq!(choice.facts.prior_repairs, 2);
+        assert_eq!(choice.options[0].rule, WarrantyRule::RepeatedFailure);
+        // A page with the asset and no history replaces it with none.
+        f.store.apply_pull(&f.page(f.job.clone(), vec![])).unwrap();
+        assert!(f.detail().service_history.is_empty());
     }
 
     #[test]

@@ -195,4 +195,30 @@ pub async fn a_visit_is_judged_on_hqs_reference_data_and_moves_van_stock(s: &dyn
             .is_empty(),
         "a completed job waits for nothing"
     );
+
+    // Tom's next job on the same product brings its history: J-1, its parts and decision.
+    // Matched by the serial it was imported with.
+    let (_, input) = super::line(3, super::job("J-2", Some("tom"), "1"));
+    let second = s.create_job(&input, now).await.unwrap();
+    assert_eq!(
+        second.asset.as_ref().map(|a| a.id),
+        view.asset.as_ref().map(|a| a.id)
+    );
+    let (page, _) = super::pull_all(s, "tom", None).await;
+    let history: Vec<_> = page
+        .service
+        .iter()
+        .map(|v| {
+            (
+                v.number.as_str(),
+                v.parts.len(),
+                v.decision.as_ref().map(|d| d.remedy),
+            )
+        })
+        .collect();
+    assert_eq!(
+        history,
+        [("J-1", 1, Some(onsite_protocol::warranty::Remedy::Replace))],
+        "the voided seal use left out"
+    );
 }

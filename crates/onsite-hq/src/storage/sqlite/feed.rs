@@ -168,6 +168,11 @@ pub fn page(
         }
         page.history.extend(rows::status_history(tx, job.id)?);
     }
+    let on_page: HashSet<_> = page.jobs.iter().map(|j| j.id).collect();
+    for asset in &page.assets {
+        page.service
+            .extend(super::visit::service_history(tx, asset.id, &on_page)?);
+    }
     page.hlc = Some(super::clock::current(tx)?);
     Ok((page, last, mark))
 }

@@ -312,3 +312,47 @@ pub fn parts_requests(
         next,
     })
 }
+
+/// The service history of `asset`: its jobs other than those in `except`, newest first, at most
+/// `visit::MAX_SERVICE_HISTORY`, each with its parts (voided ones left out) and standing
+/// decision.
+pub fn service_history(
+    tx: &Transaction<'_>,
+    asset: onsite_protocol::AssetId,
+    except: &std::collections::HashSet<JobId>,
+) -> Result<Vec<onsite_protocol::visit::ServiceVisit>> {
+    let limit = onsite_protocol::visit::MAX_SERVICE_HISTORY + except.len();
+    let ids = tx
+        .prepare_cached(
+            "SELECT id FROM jobs WHERE asset_id = ?1 \
+             ORDER BY coalesce(scheduled_start, updated_at) DESC, number DESC LIMIT ?2",
+        )?
+        .query_map(
+            params![asset.0, i64::try_from(limit).unwrap_or(i64::MAX)],
+            rows::one::<uuid::Uuid>,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out = Vec::new();
+    for id in ids.into_iter().map(JobId).filter(|id| !except.contains(id)) {
+        if out.len() == onsite_protocol::visit::MAX_SERVICE_HISTORY {
+            break;
+        }
+        let Some(job) = rows::job_by_id(tx, id)? else {
+            continue;
+        };
+        let record = record(tx, id)?;
+        out.push(onsite_protocol::visit::ServiceVisit {
+            asset_id: asset,
+            job_id: id,
+            number: job.number,
+            kind: job.kind,
+            status: job.status,
+            summary: job.summary,
+            at: job.scheduled_start.unwrap_or(job.updated_at),
+            technician: job.technician,
+            decision: record.decision().cloned(),
+            parts: record.parts.into_iter().filter(|p| !p.voided).collect(),
+        });
+    }
+    Ok(out)
+}
