@@ -96,6 +96,10 @@ pub fn local_day(now: DateTime<chrono::Local>) -> (NaiveDate, DateTime<Utc>) {
     (day, until)
 }
 
+/// A catalog part that names the models it fits, with the van's quantity of it:
+/// (sku, name, models, in the van).
+pub type FittedPart = (String, String, Vec<String>, i64);
+
 /// Judges the day from what the store found. `parts` are the catalog's parts that name models
 /// with the van's quantity of each: (sku, name, models, in the van).
 #[must_use]
@@ -103,7 +107,7 @@ pub fn assess(
     day: NaiveDate,
     now: DateTime<Utc>,
     jobs: Vec<JobFacts>,
-    parts: &[(String, String, Vec<String>, i64)],
+    parts: &[FittedPart],
     waiting: u64,
     last_sync_at: Option<DateTime<Utc>>,
 ) -> Readiness {
@@ -212,7 +216,9 @@ mod tests {
         let day: NaiveDate = "2026-12-02".parse().unwrap();
         let now = at("2026-12-02T07:30:00Z");
         let synced = Some(at("2026-12-02T07:00:00Z"));
-        let cases: Vec<(Vec<JobFacts>, u64, Option<DateTime<Utc>>, bool, Vec<&str>)> = vec![
+        // (jobs, waiting, last sync, ready, what is said)
+        type Case = (Vec<JobFacts>, u64, Option<DateTime<Utc>>, bool, Vec<&'static str>);
+        let cases: Vec<Case> = vec![
             (vec![fine("J-1")], 0, synced, true, vec![]),
             (vec![], 0, synced, true, vec![]),
             (

@@ -72,7 +72,7 @@ impl Store {
     ///
     /// # Errors
     /// [`crate::CoreError::Store`].
-    pub fn fitted_parts(&self) -> Result<Vec<(String, String, Vec<String>, i64)>> {
+    pub fn fitted_parts(&self) -> Result<Vec<crate::ready::FittedPart>> {
         let van = self.van_stock()?;
         Ok(self
             .parts()?
