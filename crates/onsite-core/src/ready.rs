@@ -217,7 +217,13 @@ mod tests {
         let now = at("2026-12-02T07:30:00Z");
         let synced = Some(at("2026-12-02T07:00:00Z"));
         // (jobs, waiting, last sync, ready, what is said)
-        type Case = (Vec<JobFacts>, u64, Option<DateTime<Utc>>, bool, Vec<&'static str>);
+        type Case = (
+            Vec<JobFacts>,
+            u64,
+            Option<DateTime<Utc>>,
+            bool,
+            Vec<&'static str>,
+        );
         let cases: Vec<Case> = vec![
             (vec![fine("J-1")], 0, synced, true, vec![]),
             (vec![], 0, synced, true, vec![]),
