@@ -249,13 +249,14 @@ fn offline_changes_survive_a_restart_and_drain_when_hq_returns() {
     app.wait("three changes waiting on the job", |a| {
         (pending(a) == 3).then_some(())
     });
-    app.wait("three changes waiting in the top bar", |a| {
-        (a.attr(&a.by_id("sync-waiting"), "data-waiting").as_deref() == Some("3")).then_some(())
+    // Arriving also pinned the job's checklist versions: four changes wait.
+    app.wait("four changes waiting in the top bar", |a| {
+        (a.attr(&a.by_id("sync-waiting"), "data-waiting").as_deref() == Some("4")).then_some(())
     });
     app.click_id("sync-waiting");
     let outbox = app.by_id("outbox-panel");
     assert!(
-        app.text(&outbox).contains("3 changes waiting to sync"),
+        app.text(&outbox).contains("4 changes waiting to sync"),
         "{}",
         app.text(&outbox)
     );
@@ -297,7 +298,10 @@ fn offline_changes_survive_a_restart_and_drain_when_hq_returns() {
             .iter()
             .map(|o| o.op.change.kind().as_str())
             .collect();
-        assert_eq!(kinds, vec!["status", "note", "attachment"]);
+        assert_eq!(
+            kinds,
+            vec!["checklist_pinned", "status", "note", "attachment"]
+        );
         assert!(
             ops.ops
                 .iter()
@@ -306,7 +310,7 @@ fn offline_changes_survive_a_restart_and_drain_when_hq_returns() {
         let job_id = view.job.id;
         let received = dora.received_ops().await;
         let on_this_job = received.iter().filter(|o| o.job_id == Some(job_id)).count();
-        assert_eq!(on_this_job, 3, "each change once");
+        assert_eq!(on_this_job, 4, "each change once");
     });
 }
 
@@ -441,6 +445,25 @@ fn overdue_work_first_the_keyboard_and_a_guarded_completion() {
             == 1)
             .then_some(())
     });
+    // The job's checklist comes first: completing waits for it.
+    let checklist: serde_json::Value = serde_json::from_slice(
+        &onsite_ok(desktop.data_dir(), &["job", "checklist", &number, "--json"]).stdout,
+    )
+    .unwrap();
+    let photo = desktop.data_dir().join("../checklist.png");
+    use base64::Engine as _;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+        .unwrap();
+    std::fs::write(&photo, png).unwrap();
+    for section in checklist["sections"].as_array().unwrap() {
+        for item in section["template"]["items"].as_array().unwrap() {
+            if item["required"] == true {
+                answer_item(&app, item, &photo);
+            }
+        }
+    }
+    std::fs::remove_file(&photo).unwrap();
     app.click_id("status-completed");
     app.by_id("complete-dialog");
     assert_eq!(app.text(&app.by_id("complete-notes")), "1");
@@ -479,6 +502,8 @@ fn overdue_work_first_the_keyboard_and_a_guarded_completion() {
             .ops
             .iter()
             .map(|o| (o.op.change.kind().as_str(), o.outcome))
+            // The checklist (its pin, answers and any photo) is checked by the whole-visit test.
+            .filter(|(k, _)| !["checklist_pinned", "checklist_answer", "attachment"].contains(k))
             .collect();
         use onsite_protocol::Outcome::Applied;
         assert_eq!(
