@@ -183,11 +183,7 @@ impl Device {
         let Some(rule) = choice.found.rule_for(decision.remedy) else {
             return Err(CoreError::RemedyNotAllowed {
                 remedy: decision.remedy,
-                allowed: choice
-                    .options
-                    .iter()
-                    .map(|o| format!("{} ({})", o.remedy, o.words))
-                    .collect(),
+                allowed: choice.allowed(),
             });
         };
         let travels = matches!(decision.remedy, Remedy::Return | Remedy::Replace);

@@ -4,12 +4,14 @@
 //! can be taken back.
 
 use super::Store;
+use super::activity::Activity;
 use super::op_state::OpState;
 use super::outbox::OutboxEntry;
 use super::settings::{Setting, set_in};
 use super::visit;
 use crate::error::{CoreError, Result};
 use chrono::{DateTime, Utc};
+use onsite_protocol::visit::VisitRecord;
 use onsite_protocol::{Actor, Change, DeviceId, JobId, JobStatus, Op, OpId, OpKind};
 use onsite_sqlite::parsed;
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -43,13 +45,22 @@ pub(super) fn job_id(conn: &rusqlite::Connection, number: &str) -> Result<JobId>
         .ok_or_else(|| CoreError::UnknownJob(number.trim().to_string()))
 }
 
-/// Whether work on the job is running.
-fn working(tx: &Transaction<'_>, job: JobId) -> Result<bool> {
-    Ok(super::activity::working(&super::activity::of_job(tx, job)?))
+/// What the job holds when a change is recorded, read once for every check: its activity and
+/// the visit record folded from it.
+struct Held<'a> {
+    activity: &'a [Activity],
+    record: &'a VisitRecord,
 }
 
 /// Checks a change against the local view of the job, as HQ would.
-fn check(tx: &Transaction<'_>, number: &str, job: &LocalJob, change: &Change) -> Result<()> {
+fn check(
+    tx: &Transaction<'_>,
+    number: &str,
+    job: &LocalJob,
+    change: &Change,
+    held: &Held<'_>,
+) -> Result<()> {
+    let working = || super::activity::working(held.activity);
     if job.released {
         return Err(CoreError::JobReadOnly(number.to_string()));
     }
@@ -61,7 +72,7 @@ fn check(tx: &Transaction<'_>, number: &str, job: &LocalJob, change: &Change) ->
             job.status
                 .transition(*to, Actor::Technician)
                 .map_err(|e| CoreError::InvalidTransition(format!("job {number}: {e}")))?;
-            check_visit(tx, number, job, change)
+            check_visit(tx, number, job, change, held)
         }
         Change::AssetSerial { .. } if job.asset_id.is_none() => Err(CoreError::InvalidInput(
             format!("job {number} has no product whose serial could be corrected"),
@@ -70,13 +81,13 @@ fn check(tx: &Transaction<'_>, number: &str, job: &LocalJob, change: &Change) ->
             number: number.to_string(),
             status: job.status,
         }),
-        Change::WorkStarted { .. } if working(tx, job.id)? => Err(CoreError::InvalidInput(
-            format!("work on job {number} is already started"),
-        )),
-        Change::WorkStopped { .. } if !working(tx, job.id)? => Err(CoreError::InvalidInput(
-            format!("work on job {number} is not started"),
-        )),
-        _ => check_visit(tx, number, job, change),
+        Change::WorkStarted { .. } if working() => Err(CoreError::InvalidInput(format!(
+            "work on job {number} is already started"
+        ))),
+        Change::WorkStopped { .. } if !working() => Err(CoreError::InvalidInput(format!(
+            "work on job {number} is not started"
+        ))),
+        _ => check_visit(tx, number, job, change, held),
     }
 }
 
@@ -84,8 +95,14 @@ fn check(tx: &Transaction<'_>, number: &str, job: &LocalJob, change: &Change) ->
 /// an answer fits its item of a checklist the job keeps, a part is in the catalog, a decision
 /// is one the policy allows on the facts held here, a correction names a fact of this job,
 /// and completion waits for every required answer.
-fn check_visit(tx: &Transaction<'_>, number: &str, job: &LocalJob, change: &Change) -> Result<()> {
-    let record = visit::record_of(tx, job.id)?;
+fn check_visit(
+    tx: &Transaction<'_>,
+    number: &str,
+    job: &LocalJob,
+    change: &Change,
+    held: &Held<'_>,
+) -> Result<()> {
+    let record = held.record;
     match change {
         Change::ChecklistPinned { .. } if record.pinned.is_some() => Err(CoreError::InvalidInput(
             format!("job {number} keeps the checklist versions it had when work started"),
@@ -95,7 +112,7 @@ fn check_visit(tx: &Transaction<'_>, number: &str, job: &LocalJob, change: &Chan
             item,
             value,
         } => {
-            let keeps = visit::templates_of(tx, job.id, &record)?;
+            let keeps = visit::templates_of(tx, job.id, record)?;
             if !keeps.contains(template) {
                 return Err(CoreError::InvalidInput(format!(
                     "job {number} has no checklist {}@{}",
@@ -114,7 +131,7 @@ fn check_visit(tx: &Transaction<'_>, number: &str, job: &LocalJob, change: &Chan
             it.check(value).map_err(CoreError::InvalidInput)?;
             if let onsite_protocol::checklist::AnswerValue::Text(sha) = value
                 && it.kind == onsite_protocol::checklist::ItemType::Photo
-                && !photo_on_job(tx, job.id, sha)?
+                && !photo_on_job(held.activity, sha)
             {
                 return Err(CoreError::InvalidInput(format!(
                     "{:?} takes a photo attached to job {number}",
@@ -161,7 +178,7 @@ fn check_visit(tx: &Transaction<'_>, number: &str, job: &LocalJob, change: &Chan
             if !choice.found.allows(*remedy) {
                 return Err(CoreError::RemedyNotAllowed {
                     remedy: *remedy,
-                    allowed: visit::allowed(&choice),
+                    allowed: choice.allowed(),
                 });
             }
             if choice.found.rule_for(*remedy) != Some(*rule) || choice.facts != *facts {
@@ -194,7 +211,7 @@ fn check_visit(tx: &Transaction<'_>, number: &str, job: &LocalJob, change: &Chan
         Change::Status {
             to: JobStatus::Completed,
         } => {
-            let missing = visit::checklist_of(tx, job.id, &record)?.missing;
+            let missing = visit::checklist_of(tx, job.id, record)?.missing;
             if missing.is_empty() {
                 Ok(())
             } else {
@@ -212,11 +229,11 @@ fn check_visit(tx: &Transaction<'_>, number: &str, job: &LocalJob, change: &Chan
 }
 
 /// Whether a photo with this content is attached to the job (recorded here or from HQ).
-fn photo_on_job(tx: &Transaction<'_>, job: JobId, sha256: &str) -> Result<bool> {
-    Ok(super::activity::of_job(tx, job)?.iter().any(|a| {
+fn photo_on_job(activity: &[Activity], sha256: &str) -> bool {
+    activity.iter().any(|a| {
         matches!(&a.change, Change::Attachment { sha256: s, .. } if s == sha256)
             && !matches!(a.state, OpState::Rejected)
-    }))
+    })
 }
 
 /// Stamps `change` with the device's clock, appends it to the outbox and writes its effect on
@@ -292,26 +309,31 @@ impl Store {
         let mut conn = self.conn();
         let tx = Store::write_tx(&mut conn)?;
         let job = local_job(&tx, number)?;
-        check(&tx, number, &job, &change)?;
+        let activity = super::activity::of_job(&tx, job.id)?;
+        let record = visit::record_from(&activity);
+        let held = Held {
+            activity: &activity,
+            record: &record,
+        };
+        check(&tx, number, &job, &change, &held)?;
         // Work starting fixes the checklist versions the job keeps: what applies now, newer
         // versions from HQ notwithstanding.
-        if visit::starts_work(&change) {
-            let record = visit::record_of(&tx, job.id)?;
-            if record.pinned.is_none() {
-                let templates = visit::templates_of(&tx, job.id, &record)?;
-                append(
-                    &tx,
-                    &job,
-                    number,
-                    Change::ChecklistPinned { templates },
-                    device,
-                    now,
-                )?;
-            }
+        if visit::starts_work(&change) && record.pinned.is_none() {
+            let templates = visit::templates_of(&tx, job.id, &record)?;
+            append(
+                &tx,
+                &job,
+                number,
+                Change::ChecklistPinned { templates },
+                device,
+                now,
+            )?;
         }
         // A completed job takes no more time on site: a running timer stops as it completes,
         // recorded as a stop of its own so the time worked is exact.
-        if matches!(change, Change::Status { to } if to.is_closed()) && working(&tx, job.id)? {
+        if matches!(change, Change::Status { to } if to.is_closed())
+            && super::activity::working(&activity)
+        {
             append(
                 &tx,
                 &job,

@@ -116,6 +116,17 @@ pub struct WarrantyChoice {
     pub options: Vec<OfferedRemedy>,
 }
 
+impl WarrantyChoice {
+    /// The remedies allowed, each with its rule in words: what a refusal names.
+    #[must_use]
+    pub fn allowed(&self) -> Vec<String> {
+        self.options
+            .iter()
+            .map(|o| format!("{} ({})", o.remedy, o.words))
+            .collect()
+    }
+}
+
 fn parsed<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| CoreError::Store(format!("stored reference: {e}")))
 }
@@ -130,7 +141,7 @@ pub(super) fn record_of(conn: &Connection, job: JobId) -> Result<VisitRecord> {
     Ok(record_from(&activity::of_job(conn, job)?))
 }
 
-fn record_from(activity: &[Activity]) -> VisitRecord {
+pub(super) fn record_from(activity: &[Activity]) -> VisitRecord {
     VisitRecord::fold_in_order(
         activity
             .iter()
@@ -402,15 +413,6 @@ pub(super) fn warranty_choice(
         found,
         options,
     })
-}
-
-/// The options in words, for a refusal.
-pub(super) fn allowed(choice: &WarrantyChoice) -> Vec<String> {
-    choice
-        .options
-        .iter()
-        .map(|o| format!("{} ({})", o.remedy, o.words))
-        .collect()
 }
 
 /// Whether a change starts the work that fixes the job's checklist versions.
