@@ -65,6 +65,15 @@ async fn tina_synced(hq: &HqProcess, desktop: &Desktop) {
     device.sync(chrono::Utc::now(), &|_| {}).await.unwrap();
 }
 
+/// Writes a real 1×1 PNG at `path`, so a test can see the app show (or accept) it.
+fn write_png(path: &std::path::Path) {
+    use base64::Engine as _;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+        .unwrap();
+    std::fs::write(path, png).unwrap();
+}
+
 fn sync_settled(app: &Session, connection: &str) {
     app.wait(&format!("sync status {connection}"), |a| {
         let status = a.by_id("sync-status");
@@ -227,11 +236,7 @@ fn offline_changes_survive_a_restart_and_drain_when_hq_returns() {
     app.click_id("note-add");
     // A real (1×1) PNG, so the test can see the app show it.
     let photo = desktop.data_dir().join("../boiler-front.png");
-    use base64::Engine as _;
-    let png = base64::engine::general_purpose::STANDARD
-        .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
-        .unwrap();
-    std::fs::write(&photo, png).unwrap();
+    write_png(&photo);
     app.upload("photo-input", &photo);
     app.fill("photo-caption", "Boiler front, cover off");
     app.click_id("photo-attach");
@@ -451,11 +456,7 @@ fn overdue_work_first_the_keyboard_and_a_guarded_completion() {
     )
     .unwrap();
     let photo = desktop.data_dir().join("../checklist.png");
-    use base64::Engine as _;
-    let png = base64::engine::general_purpose::STANDARD
-        .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
-        .unwrap();
-    std::fs::write(&photo, png).unwrap();
+    write_png(&photo);
     for section in checklist["sections"].as_array().unwrap() {
         for item in section["template"]["items"].as_array().unwrap() {
             if item["required"] == true {
@@ -614,12 +615,8 @@ fn a_whole_visit_offline_then_hq_holds_it_all() {
     );
     app.click_id("complete-cancel");
 
-    use base64::Engine as _;
     let photo = desktop.data_dir().join("../label.png");
-    let png = base64::engine::general_purpose::STANDARD
-        .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
-        .unwrap();
-    std::fs::write(&photo, png).unwrap();
+    write_png(&photo);
     for item in items
         .iter()
         .filter(|i| i["required"] == true || i["type"] == "number")

@@ -862,9 +862,11 @@ async fn reference_reads_check_callers_input_and_bounds() {
         body["balances"].as_array().unwrap().is_empty(),
         "an empty van"
     );
-    // What visits recorded is for dispatchers, not technicians.
+    // What visits recorded is for dispatchers and admins, not technicians.
+    let job = hq.create_job(&dana, "J-V1", Some("tina")).await;
+    let visit = format!("/jobs/{}/visit", job.job.id);
     let tina = hq.login("tina").await.access_token;
-    for path in ["/parts-requests", "/stock?technician=tina"] {
+    for path in ["/parts-requests", "/stock?technician=tina", visit.as_str()] {
         let (status, body) = hq.call(Method::GET, path, Some(&tina), None).await;
         assert_eq!(
             (status, code(&body)),
@@ -882,6 +884,29 @@ async fn reference_reads_check_callers_input_and_bounds() {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body["requests"].as_array().unwrap().is_empty());
+    let (status, body) = hq.call(Method::GET, &visit, Some(&dana), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["record"]["pinned"].is_null() && body["missing"].is_array());
+    // An admin reads them too.
+    hq.state
+        .storage
+        .add_user(
+            NewUser {
+                username: "alex".into(),
+                display_name: "Alex Admin".into(),
+                role: Role::Admin,
+                skills: vec![],
+                password_hash: hash_password(PASSWORD).unwrap(),
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    let alex = hq.login("alex").await.access_token;
+    for path in ["/parts-requests", visit.as_str()] {
+        let (status, body) = hq.call(Method::GET, path, Some(&alex), None).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    }
 }
 
 /// The reference data comes with the last page to a device that asks for it: all that

@@ -27,6 +27,21 @@ fn policy() -> WarrantyPolicy {
     .unwrap()
 }
 
+/// What HQ made of each op of a pushed batch, in order.
+async fn outcomes(
+    s: &dyn Storage,
+    pusher: &Pusher,
+    batch: &[serde_json::Value],
+    now: chrono::DateTime<Utc>,
+) -> Vec<(Outcome, Option<Reason>)> {
+    let pushed = s.push(pusher, batch, &BlobSizes::new(), now).await.unwrap();
+    pushed
+        .results
+        .iter()
+        .map(|r| (r.outcome, r.reason))
+        .collect()
+}
+
 /// Conformance case.
 pub async fn a_visit_is_judged_on_hqs_reference_data_and_moves_van_stock(s: &dyn Storage) {
     let part = |sku: &str, serialized| Part {
@@ -91,13 +106,7 @@ pub async fn a_visit_is_judged_on_hqs_reference_data_and_moves_van_stock(s: &dyn
         ),
         op(json!({"kind": "status", "to": "completed"})),
     ];
-    let results = s
-        .push(&pusher, &batch, &BlobSizes::new(), now)
-        .await
-        .unwrap()
-        .results;
-    let got: Vec<(Outcome, Option<Reason>)> =
-        results.iter().map(|r| (r.outcome, r.reason)).collect();
+    let got = outcomes(s, &pusher, &batch, now).await;
     use Outcome::*;
     assert_eq!(
         got,
@@ -164,13 +173,7 @@ pub async fn a_visit_is_judged_on_hqs_reference_data_and_moves_van_stock(s: &dyn
         op(json!({"kind": "checklist_pinned", "templates": [{"key": "service", "version": 2}]})),
         op(json!({"kind": "status", "to": "completed"})),
     ];
-    let results = s
-        .push(&pusher, &later, &BlobSizes::new(), now)
-        .await
-        .unwrap()
-        .results;
-    let got: Vec<(Outcome, Option<Reason>)> =
-        results.iter().map(|r| (r.outcome, r.reason)).collect();
+    let got = outcomes(s, &pusher, &later, now).await;
     assert_eq!(
         got,
         [
