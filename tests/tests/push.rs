@@ -132,19 +132,20 @@ async fn a_day_offline_reaches_hq_exactly_once_through_the_cli() {
     );
     let outbox: serde_json::Value =
         serde_json::from_slice(&onsite_ok(data, &["outbox", "--json"]).stdout).unwrap();
-    assert_eq!(outbox["waiting"], 9);
+    // Nine changes, and the checklist versions the job keeps, pinned on arrival.
+    assert_eq!(outbox["waiting"], 10);
     // The job shows every change already.
     let job: serde_json::Value =
         serde_json::from_slice(&onsite_ok(data, &["job", "show", number, "--json"]).stdout)
             .unwrap();
     assert_eq!(job["job"]["status"], "completed");
     assert_eq!(job["customer"]["phone"], "+44 113 496 0999");
-    assert_eq!(job["activity"].as_array().unwrap().len(), 9);
+    assert_eq!(job["activity"].as_array().unwrap().len(), 10);
 
     hq.restart();
     let out = onsite_ok(data, &["sync"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("9 changes applied"), "{text}");
+    assert!(text.contains("10 changes applied"), "{text}");
     let outbox: serde_json::Value =
         serde_json::from_slice(&onsite_ok(data, &["outbox", "--json"]).stdout).unwrap();
     assert_eq!(outbox["waiting"], 0);
@@ -162,7 +163,7 @@ async fn a_day_offline_reaches_hq_exactly_once_through_the_cli() {
     assert_eq!(view.customer.phone.as_deref(), Some("+44 113 496 0999"));
     assert_eq!(view.asset.unwrap().serial.as_deref(), Some("HM3-REAL-42"));
     let ops = dispatcher.job_ops(number).await;
-    assert_eq!(ops.ops.len(), 9);
+    assert_eq!(ops.ops.len(), 10);
     assert!(
         ops.ops
             .iter()
@@ -354,7 +355,8 @@ async fn laptop_clocks_days_off_order_by_hlc_and_nothing_is_rejected() {
         .set_status(number, JobStatus::OnSite, Utc::now() - skew)
         .unwrap();
     let report = behind.sync(Utc::now() - skew, &|_| {}).await.unwrap();
-    assert_eq!((report.applied, report.rejected), (2, 0));
+    // The phone, the arrival, and the checklist pin arriving records.
+    assert_eq!((report.applied, report.rejected), (3, 0));
     // The fast laptop, offline, records a correction of its own before hearing of it.
     ahead
         .correct_phone(number, "333 3333", Utc::now() + skew)
