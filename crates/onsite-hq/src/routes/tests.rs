@@ -1274,14 +1274,28 @@ impl std::io::Write for Log {
 
 impl Log {
     /// Captures this thread's log until the guard is dropped.
+    ///
+    /// tracing decides once per process whether a log line or span is wanted at all, asking
+    /// the subscriber of whichever thread reaches it first. A test running beside this one
+    /// with no subscriber would answer "never" for HQ's request span, and this thread's log
+    /// would lose it. A process-wide subscriber that wants everything (and writes nothing)
+    /// makes that first answer always "yes"; each line still goes to its own thread's log.
     fn capture() -> (Self, tracing::subscriber::DefaultGuard) {
+        static EVERYTHING: std::sync::Once = std::sync::Once::new();
+        EVERYTHING.call_once(|| {
+            // Another test binary's subscriber cannot be here: one process, one test binary.
+            let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry());
+        });
         let log = Log::default();
         let writer = log.clone();
         let subscriber = tracing_subscriber::fmt()
             .with_writer(move || writer.clone())
             .with_ansi(false)
             .finish();
-        (log, tracing::subscriber::set_default(subscriber))
+        let guard = tracing::subscriber::set_default(subscriber);
+        // Lines already judged before the process-wide subscriber came are asked again.
+        tracing::callsite::rebuild_interest_cache();
+        (log, guard)
     }
 
     fn text(&self) -> String {
