@@ -42,6 +42,7 @@ fn generate() -> Declarations {
         .add::<onsite_core::Checklist>()
         .add::<onsite_protocol::visit::PartUse>()
         .add::<onsite_protocol::visit::Decision>()
+        .add::<onsite_protocol::visit::PartsFill>()
         .add::<onsite_protocol::visit::PartsRequest>()
         .add::<onsite_core::UsedPart>()
         .add::<onsite_core::Visit>()

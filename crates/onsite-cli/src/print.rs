@@ -316,7 +316,17 @@ fn print_visit(v: &onsite_core::Visit) -> std::io::Result<()> {
         }
     }
     for r in &v.requests {
-        out!("\nWaiting for: {} × {}", r.qty, r.sku);
+        match &r.filled {
+            None => out!("\nWaiting for: {} × {}", r.qty, r.sku),
+            Some(f) => out!(
+                "\nRequested:   {} × {}, filled {} by {}: {}",
+                r.qty,
+                r.sku,
+                local(f.at),
+                f.by,
+                f.how
+            ),
+        }
     }
     Ok(())
 }

@@ -166,6 +166,10 @@ pub struct Dispatcher(pub Caller);
 #[derive(Clone, Debug)]
 pub struct Technician(pub Caller);
 
+/// A caller who is an admin: who changes HQ's reference data (see [`Dispatcher`]).
+#[derive(Clone, Debug)]
+pub struct Admin(pub Caller);
+
 /// Roles that dispatch.
 pub const DISPATCH: &[Role] = &[Role::Dispatcher, Role::Admin];
 
@@ -185,6 +189,14 @@ impl FromRequestParts<AppState> for Dispatcher {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         caller_in(parts, state, DISPATCH).await.map(Self)
+    }
+}
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        caller_in(parts, state, &[Role::Admin]).await.map(Self)
     }
 }
 

@@ -495,7 +495,7 @@ async fn issue_stock(
         None => StockIssue::Serials(serials),
     };
     let by = std::env::var("USER").unwrap_or_else(|_| "admin".into());
-    let moves = storage
+    let issued = storage
         .issue_stock(
             technician,
             sku,
@@ -504,14 +504,18 @@ async fn issue_stock(
             Utc::now(),
         )
         .await?;
-    let added: i64 = moves.iter().map(|m| m.qty).sum();
-    let van = storage.van_stock(technician, None, 1).await?;
-    let now_held = van
-        .balances
-        .iter()
-        .find(|b| b.sku == sku)
-        .map_or(0, |b| b.qty);
-    println!("put {added} x {sku} into {technician}'s van; it now holds {now_held}");
+    let added: i64 = issued.moves.iter().map(|m| m.qty).sum();
+    println!(
+        "put {added} x {sku} into {technician}'s van; it now holds {}",
+        issued.balance
+    );
+    for fill in &issued.fills {
+        let number = storage
+            .job(fill.job_id)
+            .await
+            .map_or_else(|_| fill.job_id.to_string(), |j| j.job.number);
+        println!("filled the parts request on job {number}: {}", fill.how);
+    }
     Ok(())
 }
 

@@ -115,6 +115,10 @@ pub struct PullPage {
     /// `visit::MAX_SERVICE_HISTORY` each); it replaces what the device held for those assets.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub service: Vec<crate::visit::ServiceVisit>,
+    /// How HQ filled the parts requests of the jobs in `jobs`; it replaces what the device
+    /// held for those jobs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fills: Vec<crate::visit::PartsFill>,
     /// The reference data that changed for the device, in the last page of a pull (`more`
     /// false) when anything did.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -241,6 +241,13 @@ fn pull_page() {
                 }],
                 decision: None,
             }],
+            fills: vec![crate::visit::PartsFill {
+                request: OpId(uuid(12)),
+                job_id: JobId(uuid(1)),
+                at: at("2026-11-23T10:00:00Z"),
+                by: "Dora Dispatch".into(),
+                how: "2 × HX-PUMP-60 put into tess's van".into(),
+            }],
             reference: Some(crate::reference::ReferenceUpdate {
                 full: false,
                 parts: vec![],
@@ -270,6 +277,10 @@ fn pull_page() {
                                        "sku": "HX-PUMP-60", "qty": 1, "serial": "PU-1",
                                        "removed_serial": null, "voided": false}],
                             "decision": null}],
+               "fills": [{"request": "0190a6e0-0000-7000-8000-00000000000c",
+                          "job_id": "0190a6e0-0000-7000-8000-000000000001",
+                          "at": "2026-11-23T10:00:00Z", "by": "Dora Dispatch",
+                          "how": "2 × HX-PUMP-60 put into tess's van"}],
                "reference": {"full": false, "parts": [], "checklists": [], "policies": [],
                              "guides": [], "stock": []},
                "hlc": "001763900000000-0000000002-0190a6e0-0000-7000-8000-000000000008",
@@ -900,5 +911,51 @@ fn van_stock() {
                 "job_id": "0190a6e0-0000-7000-8000-000000000005", "by": "tina",
                 "at": "2026-12-02T09:30:00Z"}],
             "next": null}),
+    );
+}
+
+#[test]
+fn reference_changes_and_fills() {
+    use crate::stock::*;
+    pinned(
+        StockIssueInput {
+            technician: "tina".into(),
+            sku: "HX-100".into(),
+            qty: None,
+            serials: Some(vec!["HX-0002".into()]),
+        },
+        json!({"technician": "tina", "sku": "HX-100", "qty": null, "serials": ["HX-0002"]}),
+    );
+    pinned(
+        StockIssued {
+            moves: vec![],
+            fills: vec![crate::visit::PartsFill {
+                request: OpId(uuid(12)),
+                job_id: JobId(uuid(5)),
+                at: at("2026-12-02T09:30:00Z"),
+                by: "Dora Dispatch".into(),
+                how: "1 × HX-100 put into tina's van".into(),
+            }],
+            balance: 1,
+        },
+        json!({"moves": [], "balance": 1,
+            "fills": [{"request": "0190a6e0-0000-7000-8000-00000000000c",
+                "job_id": "0190a6e0-0000-7000-8000-000000000005", "at": "2026-12-02T09:30:00Z",
+                "by": "Dora Dispatch", "how": "1 × HX-100 put into tina's van"}]}),
+    );
+    pinned(
+        crate::visit::FillInput {
+            how: "couriered to the customer".into(),
+        },
+        json!({"how": "couriered to the customer"}),
+    );
+    pinned(
+        crate::reference::ImportSummary {
+            entries: 40,
+            created: 2,
+            updated: 1,
+            unchanged: 37,
+        },
+        json!({"entries": 40, "created": 2, "updated": 1, "unchanged": 37}),
     );
 }

@@ -17,6 +17,22 @@ pub struct ReferenceQuery {
     pub limit: Option<u32>,
 }
 
+/// What an import through the API did (`POST /parts/import` and the like): the file is
+/// stored whole or, refused, not at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportSummary {
+    /// Entries in the file (parts, template or policy versions, guides).
+    pub entries: u32,
+    /// Records that did not exist before.
+    pub created: u32,
+    /// Records whose content was replaced (a part by SKU, a guide by id: a new version).
+    pub updated: u32,
+    /// Records already identical.
+    pub unchanged: u32,
+}
+
 /// `GET /parts`: the catalog by SKU.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -102,6 +102,39 @@ pub struct StockQuery {
     pub limit: Option<u32>,
 }
 
+/// Body of `POST /stock/issue`: parts put into a technician's van, a count of an unserialized
+/// part or the serials of a serialized one (exactly one of `qty` and `serials`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StockIssueInput {
+    /// The technician's username.
+    pub technician: String,
+    /// The part.
+    pub sku: String,
+    /// How many, 1 to [`MAX_ISSUE_QTY`], for a part without serials.
+    #[serde(default)]
+    pub qty: Option<i64>,
+    /// Each unit's serial, 1 to [`MAX_ISSUE_SERIALS`], for a serialized part.
+    #[serde(default)]
+    pub serials: Option<Vec<String>>,
+}
+
+/// What issuing parts to a van did: its ledger lines, and the technician's open parts
+/// requests for that part it filled (oldest first, each while the parts issued cover it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StockIssued {
+    /// The lines added to the van's ledger.
+    pub moves: Vec<StockMove>,
+    /// The requests filled by them.
+    pub fills: Vec<crate::visit::PartsFill>,
+    /// What the van holds of the part now.
+    pub balance: i64,
+}
+
 /// Checks a serial as typed or scanned.
 ///
 /// # Errors

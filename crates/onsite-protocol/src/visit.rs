@@ -103,6 +103,39 @@ pub struct PartsRequest {
     pub qty: u32,
     /// What for.
     pub note: Option<String>,
+    /// How HQ filled it, once it has (the record of ops alone never says: HQ does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub filled: Option<PartsFill>,
+}
+
+/// A parts request filled at HQ: the parts were put into the technician's van, or a
+/// dispatcher said how they reach the job.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartsFill {
+    /// The request (the op that asked).
+    pub request: OpId,
+    /// Its job.
+    pub job_id: JobId,
+    /// When HQ filled it.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Who filled it.
+    pub by: String,
+    /// How, in words: "2 × PCB-8 put into tina's van", or the dispatcher's own words.
+    pub how: String,
+}
+
+/// Body of `POST /parts-requests/{op_id}/fill`: how the parts reach the job (sent to the
+/// customer, collected from the depot, ...), in at most `text::MAX_LINE_CHARS` characters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FillInput {
+    /// How, in words.
+    pub how: String,
 }
 
 /// One checklist item, named by its template version and key.
@@ -204,7 +237,8 @@ pub struct PartsRequestQuery {
     pub limit: Option<u32>,
 }
 
-/// `GET /parts-requests`: requests on jobs not yet completed or cancelled, oldest first.
+/// `GET /parts-requests`: requests not yet filled on jobs not yet completed or cancelled,
+/// oldest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -233,6 +267,13 @@ pub struct VisitRecord {
 }
 
 impl VisitRecord {
+    /// Marks each request that HQ filled, from `fills` (those of this job, in any order).
+    pub fn mark_filled(&mut self, fills: &[PartsFill]) {
+        for request in &mut self.requests {
+            request.filled = fills.iter().find(|f| f.request == request.op_id).cloned();
+        }
+    }
+
     /// Folds the ops that count (applied at HQ, or recorded here and not answered yet) in
     /// clock order, whatever order they are given in: the earliest pin counts, each item's
     /// latest answer counts, a void marks its target.
@@ -317,6 +358,7 @@ impl VisitRecord {
                 }
                 Change::PartsRequested { sku, qty, note } => {
                     record.requests.push(PartsRequest {
+                        filled: None,
                         op_id,
                         sku: sku.clone(),
                         qty: *qty,

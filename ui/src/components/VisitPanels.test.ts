@@ -168,6 +168,27 @@ describe("PartsPanel", () => {
     await userEvent.click(screen.getByTestId("part-void"));
     expect(voidFact.mock.lastCall?.slice(0, 2)).toEqual(["J-000001", "u1"]);
   });
+
+  it("moves a request HQ filled out of the waiting line, saying how and by whom", () => {
+    const fill = { request: "r2", job_id: "j1", at: "2026-12-02T09:30:00Z", by: "Dora Dispatch", how: "2 × SEAL-22 put into tina's van" };
+    const d = detail({
+      visit: {
+        checklist: { pinned: false, sections: [], missing: [], unavailable: [] },
+        parts: [],
+        decisions: [],
+        requests: [
+          { op_id: "r1", sku: "HM-PCB-3", qty: 1, note: null },
+          { op_id: "r2", sku: "SEAL-22", qty: 2, note: null, filled: fill },
+        ],
+      },
+    });
+    render(PartsPanel, { detail: d, onChanged: vi.fn() });
+    expect(screen.getByTestId("parts-requested")).toHaveTextContent(/^Waiting for: 1 × HM-PCB-3$/);
+    const filled = screen.getByTestId("parts-filled");
+    expect(filled).toHaveTextContent("Filled");
+    expect(filled).toHaveTextContent("2 × SEAL-22: 2 × SEAL-22 put into tina's van");
+    expect(filled).toHaveTextContent("Dora Dispatch");
+  });
 });
 
 describe("WarrantyPanel", () => {

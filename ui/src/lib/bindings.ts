@@ -730,6 +730,28 @@ return_ref: string | null,
  */
 voided: boolean, };
 
+export type PartsFill = { 
+/**
+ * The request (the op that asked).
+ */
+request: OpId, 
+/**
+ * Its job.
+ */
+job_id: JobId, 
+/**
+ * When HQ filled it.
+ */
+at: string, 
+/**
+ * Who filled it.
+ */
+by: string, 
+/**
+ * How, in words: "2 × PCB-8 put into tina's van", or the dispatcher's own words.
+ */
+how: string, };
+
 export type PartsRequest = { 
 /**
  * The op.
@@ -746,7 +768,11 @@ qty: number,
 /**
  * What for.
  */
-note: string | null, };
+note: string | null, 
+/**
+ * How HQ filled it, once it has (the record of ops alone never says: HQ does).
+ */
+filled?: PartsFill, };
 
 export type UsedPart = { 
 /**

@@ -177,6 +177,21 @@ impl Store {
             }
         }
         {
+            // A page's jobs carry every fill of their parts requests: replace, never merge.
+            let mut forget = tx.prepare_cached("DELETE FROM parts_fills WHERE job_id = ?1")?;
+            for j in &page.jobs {
+                forget.execute([j.id.0])?;
+            }
+            let mut keep = tx.prepare_cached(
+                "INSERT OR REPLACE INTO parts_fills (request_op, job_id, body) \
+                 SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM jobs WHERE id = ?2)",
+            )?;
+            for f in &page.fills {
+                let body = serde_json::to_string(f).map_err(|e| CoreError::Store(e.to_string()))?;
+                keep.execute(params![f.request.0, f.job_id.0, body])?;
+            }
+        }
+        {
             // A page's assets carry their whole service history: replace, never merge.
             let mut forget =
                 tx.prepare_cached("DELETE FROM service_history WHERE asset_id = ?1")?;

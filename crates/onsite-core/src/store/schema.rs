@@ -184,6 +184,15 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (asset_id, job_id)
     ) STRICT;
     "#,
+    // 8: the parts requests HQ filled, as each pulled job carries them.
+    r#"
+    CREATE TABLE parts_fills (
+        request_op BLOB PRIMARY KEY,
+        job_id BLOB NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        body TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX parts_fills_job ON parts_fills(job_id);
+    "#,
 ];
 
 #[cfg(test)]

@@ -271,9 +271,22 @@ pub(super) fn checklist_of(
     })
 }
 
+/// How HQ filled `job`'s parts requests, as the last pull of the job said.
+fn fills(conn: &Connection, job: JobId) -> Result<Vec<onsite_protocol::visit::PartsFill>> {
+    let bodies = conn
+        .prepare_cached("SELECT body FROM parts_fills WHERE job_id = ?1")?
+        .query_map([job.0], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    bodies
+        .iter()
+        .map(|b| serde_json::from_str(b).map_err(|e| CoreError::Store(e.to_string())))
+        .collect()
+}
+
 /// The visit of `job`, ready to show.
 pub(super) fn visit_of(conn: &Connection, job: JobId, activity: &[Activity]) -> Result<Visit> {
-    let record = record_from(activity);
+    let mut record = record_from(activity);
+    record.mark_filled(&fills(conn, job)?);
     let checklist = checklist_of(conn, job, &record)?;
     let mut parts = Vec::new();
     for used in record.parts {
@@ -746,6 +759,42 @@ mod tests {
         // A page with the asset and no history replaces it with none.
         f.store.apply_pull(&f.page(f.job.clone(), vec![])).unwrap();
         assert!(f.detail().service_history.is_empty());
+    }
+
+    #[test]
+    fn a_request_hq_filled_says_so_until_a_page_says_otherwise() {
+        let f = stocked();
+        let asked = f
+            .record(Change::PartsRequested {
+                sku: "SEAL".into(),
+                qty: 2,
+                note: None,
+            })
+            .unwrap();
+        let fill = onsite_protocol::visit::PartsFill {
+            request: asked.op_id,
+            job_id: f.job.id,
+            at: now(),
+            by: "Dora Dispatch".into(),
+            how: "2 × SEAL put into tina's van".into(),
+        };
+        let mut page = f.page(f.job.clone(), vec![]);
+        page.fills = vec![fill.clone()];
+        f.store.apply_pull(&page).unwrap();
+        let requests = f.detail().visit.requests;
+        assert_eq!(requests.len(), 1);
+        assert_eq!(requests[0].filled.as_ref(), Some(&fill));
+        // Each page with the job carries all its fills: one without them has none.
+        f.store.apply_pull(&f.page(f.job.clone(), vec![])).unwrap();
+        assert_eq!(f.detail().visit.requests[0].filled, None);
+        // A fill for a job the laptop does not hold is not kept.
+        let mut page = f.page(f.job.clone(), vec![]);
+        page.fills = vec![onsite_protocol::visit::PartsFill {
+            job_id: JobId::new(),
+            ..fill
+        }];
+        f.store.apply_pull(&page).unwrap();
+        assert_eq!(f.detail().visit.requests[0].filled, None);
     }
 
     #[test]

@@ -157,6 +157,37 @@ pub fn read(path: &Path) -> Result<Vec<GuideFile>, ReferenceError> {
     Ok(guides)
 }
 
+/// One guide file as the API receives it.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sent {
+    file: String,
+    text: String,
+}
+
+/// Reads guides sent as a JSON array of `{"file": "NAME.md", "text": "..."}`, the files of a
+/// folder in one body.
+///
+/// # Errors
+/// Not such an array, a name given twice, or the first wrong guide.
+pub fn from_json(text: &str) -> Result<Vec<GuideFile>, ReferenceError> {
+    let entries = super::json_array(text, "guide files")?;
+    let mut seen = std::collections::HashSet::new();
+    let mut guides = Vec::with_capacity(entries.len());
+    for (i, entry) in entries.into_iter().enumerate() {
+        let sent: Sent = serde_json::from_value(entry)
+            .map_err(|e| ReferenceError::at(format!("entry {}", i + 1), super::serde_reason(&e)))?;
+        if !seen.insert(sent.file.clone()) {
+            return Err(ReferenceError::at(
+                format!("entry {}", i + 1),
+                format!("{:?} is sent twice", sent.file),
+            ));
+        }
+        guides.push(parse(&sent.file, &sent.text)?);
+    }
+    Ok(guides)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

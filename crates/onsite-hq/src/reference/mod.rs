@@ -116,8 +116,70 @@ pub enum ImportFailure {
     Storage(#[from] crate::storage::StorageError),
 }
 
-/// Reads, checks and stores a whole reference file, all or nothing: how many entries it held
-/// and what became of them.
+/// A reference file read and checked whole, ready to store.
+#[derive(Clone, Debug)]
+pub enum Checked {
+    /// A parts catalog, with each part's line.
+    Parts(Vec<(usize, onsite_protocol::part::Part)>),
+    /// Checklist template versions, with each one's entry number.
+    Checklists(Vec<(usize, onsite_protocol::checklist::ChecklistTemplate)>),
+    /// Warranty policy versions, with each one's entry number.
+    Warranty(Vec<(usize, onsite_protocol::warranty::WarrantyPolicy)>),
+    /// Guides.
+    Guides(Vec<guides::GuideFile>),
+}
+
+impl Checked {
+    /// Reads `text` as a file of `kind`: the CSV or JSON of `docs/REFERENCE.md`; for guides, a
+    /// JSON array of `{"file": "NAME.md", "text": "..."}` (what the API receives for a folder).
+    ///
+    /// # Errors
+    /// The first wrong line, entry or file.
+    pub fn from_text(kind: Kind, text: &str) -> Result<Self, ReferenceError> {
+        Ok(match kind {
+            Kind::Parts => Self::Parts(parts::parse(text)?),
+            Kind::Checklists => Self::Checklists(checklists::parse(text)?),
+            Kind::Warranty => Self::Warranty(warranty::parse(text)?),
+            Kind::Guides => Self::Guides(guides::from_json(text)?),
+        })
+    }
+
+    /// How many entries the file held.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        match self {
+            Self::Parts(v) => v.len(),
+            Self::Checklists(v) => v.len(),
+            Self::Warranty(v) => v.len(),
+            Self::Guides(v) => v.len(),
+        }
+    }
+
+    /// Whether it held none (a checked file never does).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Stores it all or nothing.
+    ///
+    /// # Errors
+    /// A storage refusal or failure; nothing is stored then.
+    pub async fn store(
+        &self,
+        storage: &dyn crate::storage::Storage,
+    ) -> Result<crate::storage::ImportReport, crate::storage::StorageError> {
+        match self {
+            Self::Parts(v) => storage.import_parts(v).await,
+            Self::Checklists(v) => storage.import_checklists(v).await,
+            Self::Warranty(v) => storage.import_warranty(v).await,
+            Self::Guides(v) => storage.import_guides(v).await,
+        }
+    }
+}
+
+/// Reads, checks and stores a whole reference file (for guides, a `.md` file or a folder of
+/// them), all or nothing: how many entries it held and what became of them.
 ///
 /// # Errors
 /// The first wrong entry, or a storage failure; nothing is stored then.
@@ -126,31 +188,14 @@ pub async fn import(
     kind: Kind,
     path: &std::path::Path,
 ) -> Result<(usize, crate::storage::ImportReport), ImportFailure> {
-    let read = || {
-        std::fs::read_to_string(path).map_err(|source| ReferenceError::Io {
+    let checked = if kind == Kind::Guides {
+        Checked::Guides(guides::read(path)?)
+    } else {
+        let text = std::fs::read_to_string(path).map_err(|source| ReferenceError::Io {
             path: path.display().to_string(),
             source,
-        })
+        })?;
+        Checked::from_text(kind, &text)?
     };
-    Ok(match kind {
-        Kind::Parts => {
-            let parts = parts::parse(&read()?)?;
-            (parts.len(), storage.import_parts(&parts).await?)
-        }
-        Kind::Checklists => {
-            let templates = checklists::parse(&read()?)?;
-            (
-                templates.len(),
-                storage.import_checklists(&templates).await?,
-            )
-        }
-        Kind::Warranty => {
-            let policies = warranty::parse(&read()?)?;
-            (policies.len(), storage.import_warranty(&policies).await?)
-        }
-        Kind::Guides => {
-            let guides = guides::read(path)?;
-            (guides.len(), storage.import_guides(&guides).await?)
-        }
-    })
+    Ok((checked.len(), checked.store(storage).await?))
 }

@@ -99,12 +99,21 @@ pub fn router(state: AppState) -> Router {
         .route("/conflicts/{op_id}/resolve", post(push::resolve))
         .route("/ops", get(push::received))
         .route("/parts", get(reference::parts))
+        .route("/parts/import", post(reference::import_parts))
         .route("/checklists", get(reference::checklists))
+        .route("/checklists/import", post(reference::import_checklists))
         .route("/warranty-policies", get(reference::warranty_policies))
+        .route(
+            "/warranty-policies/import",
+            post(reference::import_warranty),
+        )
         .route("/guides", get(reference::guides))
+        .route("/guides/import", post(reference::import_guides))
         .route("/stock", get(reference::stock))
+        .route("/stock/issue", post(reference::issue_stock))
         .route("/jobs/{id}/visit", get(visit::job_visit))
         .route("/parts-requests", get(visit::parts_requests))
+        .route("/parts-requests/{op_id}/fill", post(visit::fill))
         .route(
             "/blobs/{sha256}",
             head(blobs::head).put(blobs::put).get(blobs::get),

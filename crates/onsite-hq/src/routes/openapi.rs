@@ -15,9 +15,9 @@ use onsite_protocol::conflict::{ConflictQuery, ConflictView, ResolveRequest};
 use onsite_protocol::push::{JobOps, JobOpsQuery, PushRequest, PushResponse};
 use onsite_protocol::received::{ReceivedOps, ReceivedOpsQuery};
 use onsite_protocol::reference::{
-    ChecklistList, GuideList, PartList, ReferenceQuery, WarrantyPolicyList,
+    ChecklistList, GuideList, ImportSummary, PartList, ReferenceQuery, WarrantyPolicyList,
 };
-use onsite_protocol::stock::{StockQuery, VanStock};
+use onsite_protocol::stock::{StockIssueInput, StockIssued, StockQuery, VanStock};
 use onsite_protocol::{ApiError, User};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -34,7 +34,8 @@ use utoipa::{Modify, OpenApi};
         health, login, refresh, logout, me, list_jobs, create_job, get_job, update_job,
         job_by_number, assign_job, cancel_job, job_ops, pull, push, conflicts, resolve,
         received_ops, blob_head, blob_put, blob_get, parts, checklists, warranty_policies,
-        guides, stock, job_visit, parts_requests, description
+        guides, stock, import_parts, import_checklists, import_warranty, import_guides,
+        issue_stock, job_visit, parts_requests, fill_parts_request, description
     ),
     modifiers(&Bearer),
 )]
@@ -329,6 +330,48 @@ fn guides() {}
         (status = 404, body = ApiError)))]
 fn stock() {}
 
+#[utoipa::path(post, path = "/api/v1/parts/import", tag = "reference", security(("bearer" = [])),
+    request_body(content = String, content_type = "text/csv",
+        description = "a parts catalog, `sku,name,unit_price,serialized,models` (docs/REFERENCE.md)"),
+    responses((status = 200, body = ImportSummary), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 413, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn import_parts() {}
+
+#[utoipa::path(post, path = "/api/v1/checklists/import", tag = "reference",
+    security(("bearer" = [])),
+    request_body(content = String, content_type = "application/json",
+        description = "a JSON array of checklist template versions (docs/REFERENCE.md)"),
+    responses((status = 200, body = ImportSummary), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 413, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn import_checklists() {}
+
+#[utoipa::path(post, path = "/api/v1/warranty-policies/import", tag = "reference",
+    security(("bearer" = [])),
+    request_body(content = String, content_type = "application/json",
+        description = "a JSON array of warranty policy versions (docs/REFERENCE.md)"),
+    responses((status = 200, body = ImportSummary), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 413, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn import_warranty() {}
+
+#[utoipa::path(post, path = "/api/v1/guides/import", tag = "reference", security(("bearer" = [])),
+    request_body(content = String, content_type = "application/json",
+        description = "a JSON array of guide files, `{\"file\": \"NAME.md\", \"text\": \"...\"}`"),
+    responses((status = 200, body = ImportSummary), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 413, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn import_guides() {}
+
+#[utoipa::path(post, path = "/api/v1/stock/issue", tag = "reference", security(("bearer" = [])),
+    request_body = StockIssueInput,
+    responses((status = 200, body = StockIssued), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 409, body = ApiError), (status = 413, body = ApiError),
+        (status = 415, body = ApiError), (status = 422, body = ApiError)))]
+fn issue_stock() {}
+
 #[utoipa::path(get, path = "/api/v1/jobs/{id}/visit", tag = "jobs", security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "the job's id")),
     responses((status = 200, body = onsite_protocol::visit::JobVisit),
@@ -342,6 +385,17 @@ fn job_visit() {}
         (status = 400, body = ApiError), (status = 401, body = ApiError),
         (status = 403, body = ApiError)))]
 fn parts_requests() {}
+
+#[utoipa::path(post, path = "/api/v1/parts-requests/{op_id}/fill", tag = "jobs",
+    security(("bearer" = [])),
+    params(("op_id" = uuid::Uuid, Path, description = "the request's op id")),
+    request_body = onsite_protocol::visit::FillInput,
+    responses((status = 200, body = onsite_protocol::visit::PartsFill),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, body = ApiError), (status = 413, body = ApiError),
+        (status = 415, body = ApiError), (status = 422, body = ApiError)))]
+fn fill_parts_request() {}
 
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "auth",
     responses((status = 200, description = "this description")))]

@@ -1,14 +1,21 @@
-//! Dispatcher endpoints reading HQ's reference data, a page at a time.
+//! HQ's reference data over the API: dispatchers read it a page at a time; admins import it
+//! (the same files, checked the same way, as `onsite-hq parts import` and the like); a
+//! dispatcher puts parts into a van.
 
-use super::extract::Query;
+use super::extract::{Body, Json, Query};
 use super::{AppState, list_page};
-use crate::auth::Dispatcher;
+use crate::auth::{Admin, Dispatcher};
 use crate::error::AppError;
+use crate::reference::{Checked, Kind};
+use crate::storage::StockIssue;
 use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use onsite_protocol::ErrorCode;
 use onsite_protocol::reference::{
-    ChecklistList, GuideList, PartList, ReferenceQuery, WarrantyPolicyList,
+    ChecklistList, GuideList, ImportSummary, PartList, ReferenceQuery, WarrantyPolicyList,
 };
-use onsite_protocol::stock::{StockQuery, VanStock};
+use onsite_protocol::stock::{StockIssueInput, StockIssued, StockQuery, VanStock};
 
 type Reply<T> = Result<axum::Json<T>, AppError>;
 
@@ -72,4 +79,96 @@ pub async fn stock(
         .van_stock(q.technician.trim(), q.before, limit)
         .await?;
     Ok(axum::Json(van))
+}
+
+/// Checks and stores a reference file sent as the body, all or nothing.
+async fn import(state: &AppState, kind: Kind, body: &[u8]) -> Reply<ImportSummary> {
+    let text = std::str::from_utf8(body).map_err(|_| {
+        AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::ValidationFailed,
+            "the file is not UTF-8 text; nothing was imported",
+        )
+    })?;
+    let checked = Checked::from_text(kind, text).map_err(|e| {
+        AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::ValidationFailed,
+            format!("{e}; nothing was imported"),
+        )
+    })?;
+    let report = checked.store(state.storage.as_ref()).await?;
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(axum::Json(ImportSummary {
+        entries: count(checked.len()),
+        created: count(report.created),
+        updated: count(report.updated),
+        unchanged: count(report.unchanged),
+    }))
+}
+
+/// `POST /parts/import`: a parts catalog as CSV (re-import updates by SKU).
+pub async fn import_parts(
+    State(state): State<AppState>,
+    _: Admin,
+    Body(body): Body,
+) -> Reply<ImportSummary> {
+    import(&state, Kind::Parts, &body).await
+}
+
+/// `POST /checklists/import`: a JSON array of checklist template versions.
+pub async fn import_checklists(
+    State(state): State<AppState>,
+    _: Admin,
+    Body(body): Body,
+) -> Reply<ImportSummary> {
+    import(&state, Kind::Checklists, &body).await
+}
+
+/// `POST /warranty-policies/import`: a JSON array of warranty policy versions.
+pub async fn import_warranty(
+    State(state): State<AppState>,
+    _: Admin,
+    Body(body): Body,
+) -> Reply<ImportSummary> {
+    import(&state, Kind::Warranty, &body).await
+}
+
+/// `POST /guides/import`: a JSON array of guide files, `{"file": "NAME.md", "text": "..."}`.
+pub async fn import_guides(
+    State(state): State<AppState>,
+    _: Admin,
+    Body(body): Body,
+) -> Reply<ImportSummary> {
+    import(&state, Kind::Guides, &body).await
+}
+
+/// `POST /stock/issue`: parts into a technician's van, filling the requests they cover.
+pub async fn issue_stock(
+    State(state): State<AppState>,
+    Dispatcher(caller): Dispatcher,
+    Json(input): Json<StockIssueInput>,
+) -> Reply<StockIssued> {
+    let issued = match (input.qty, input.serials) {
+        (Some(qty), None) => StockIssue::Qty(qty),
+        (None, Some(serials)) => StockIssue::Serials(serials),
+        _ => {
+            return Err(AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::ValidationFailed,
+                "give either qty (a part without serials) or serials (a serialized part)",
+            ));
+        }
+    };
+    let issued = state
+        .storage
+        .issue_stock(
+            input.technician.trim(),
+            input.sku.trim(),
+            &issued,
+            &caller.user.display_name,
+            Utc::now(),
+        )
+        .await?;
+    Ok(axum::Json(issued))
 }

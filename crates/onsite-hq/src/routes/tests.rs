@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 mod push;
+mod reference;
 
 struct Hq {
     app: Router,
@@ -108,6 +109,25 @@ impl Hq {
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         serde_json::from_value(body).unwrap()
+    }
+
+    /// An admin, alex, logged in.
+    async fn admin(&self) -> String {
+        self.state
+            .storage
+            .add_user(
+                NewUser {
+                    username: "alex".into(),
+                    display_name: "Alex Admin".into(),
+                    role: Role::Admin,
+                    skills: vec![],
+                    password_hash: hash_password(PASSWORD).unwrap(),
+                },
+                Utc::now(),
+            )
+            .await
+            .unwrap();
+        self.login("alex").await.access_token
     }
 
     async fn create_job(&self, token: &str, number: &str, technician: Option<&str>) -> JobView {
@@ -888,21 +908,7 @@ async fn reference_reads_check_callers_input_and_bounds() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body["record"]["pinned"].is_null() && body["missing"].is_array());
     // An admin reads them too.
-    hq.state
-        .storage
-        .add_user(
-            NewUser {
-                username: "alex".into(),
-                display_name: "Alex Admin".into(),
-                role: Role::Admin,
-                skills: vec![],
-                password_hash: hash_password(PASSWORD).unwrap(),
-            },
-            Utc::now(),
-        )
-        .await
-        .unwrap();
-    let alex = hq.login("alex").await.access_token;
+    let alex = hq.admin().await;
     for path in ["/parts-requests", visit.as_str()] {
         let (status, body) = hq.call(Method::GET, path, Some(&alex), None).await;
         assert_eq!(status, StatusCode::OK, "{path}: {body}");

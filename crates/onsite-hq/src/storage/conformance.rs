@@ -44,6 +44,7 @@ macro_rules! storage_conformance {
             parts_are_issued_into_vans_and_the_ledger_is_kept,
             a_device_gets_the_reference_data_that_applies_to_its_jobs,
             a_visit_is_judged_on_hqs_reference_data_and_moves_van_stock,
+            parts_requests_are_filled_from_the_van_or_by_a_dispatcher,
         );
     };
     (@cases $make:expr; $($case:ident),+ $(,)?) => {

@@ -38,7 +38,7 @@ use onsite_protocol::received::ReceivedOps;
 use onsite_protocol::reference::{
     ChecklistList, GuideList, PartList, ReferenceUpdate, WarrantyPolicyList,
 };
-use onsite_protocol::stock::{StockMove, VanStock};
+use onsite_protocol::stock::{StockIssued, VanStock};
 use onsite_protocol::warranty::WarrantyPolicy;
 use onsite_protocol::{DeviceId, JobId, OpId, Resolution, TransitionError, User};
 
@@ -461,8 +461,9 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<WarrantyPolicyList>;
     /// A page of guides, by id, after `after`, within [`MAX_PAGE_BYTES`] of text.
     async fn guides(&self, after: Option<&str>, limit: u32) -> Result<GuideList>;
-    /// Puts parts into technician `to`'s van, recorded as done by `by`. Errors: `Invalid` for
-    /// an unknown technician or SKU, a count for a serialized part (or serials for one without),
+    /// Puts parts into technician `to`'s van, recorded as done by `by`, and fills their open
+    /// requests for the part that the parts cover, oldest first. Errors: `Invalid` for an
+    /// unknown technician or SKU, a count for a serialized part (or serials for one without),
     /// a count outside 1 to 10,000; `Conflict` for a serial already in a van.
     async fn issue_stock(
         &self,
@@ -471,7 +472,17 @@ pub trait Storage: Send + Sync + 'static {
         issued: &StockIssue,
         by: &str,
         now: DateTime<Utc>,
-    ) -> Result<Vec<StockMove>>;
+    ) -> Result<StockIssued>;
+    /// Marks parts request `request` filled by `by`, who says `how` the parts reach the job.
+    /// Errors: `NotFound` for no applied request with that id; `Conflict` when it is filled
+    /// already or its job is closed.
+    async fn fill_parts_request(
+        &self,
+        request: OpId,
+        by: &str,
+        how: &str,
+        now: DateTime<Utc>,
+    ) -> Result<onsite_protocol::visit::PartsFill>;
     /// A van's balances and a page of its ledger, newest first, before `before`. Errors:
     /// `NotFound` for an unknown user.
     async fn van_stock(

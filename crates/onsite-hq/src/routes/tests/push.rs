@@ -9,7 +9,7 @@ use onsite_protocol::{JobId, OpId};
 use sha2::Digest;
 
 /// A device's op as JSON, stamped at `wall` ms on the device's clock.
-fn op(device: DeviceId, job: JobId, wall: i64, change: Value) -> Value {
+pub(super) fn op(device: DeviceId, job: JobId, wall: i64, change: Value) -> Value {
     let mut v = json!({
         "op_id": OpId::new(),
         "device_id": device,
@@ -22,15 +22,15 @@ fn op(device: DeviceId, job: JobId, wall: i64, change: Value) -> Value {
     v
 }
 
-struct Setup {
-    hq: Hq,
-    dispatcher: String,
-    tina: String,
-    device: DeviceId,
-    job: JobView,
+pub(super) struct Setup {
+    pub(super) hq: Hq,
+    pub(super) dispatcher: String,
+    pub(super) tina: String,
+    pub(super) device: DeviceId,
+    pub(super) job: JobView,
 }
 
-async fn setup() -> Setup {
+pub(super) async fn setup() -> Setup {
     let hq = Hq::new().await;
     let dispatcher = hq.login("dana").await.access_token;
     let device = DeviceId::new();
@@ -46,7 +46,7 @@ async fn setup() -> Setup {
 }
 
 impl Setup {
-    async fn push(&self, ops: &[Value]) -> PushResponse {
+    pub(super) async fn push(&self, ops: &[Value]) -> PushResponse {
         let (status, body) = self
             .hq
             .call(
@@ -69,7 +69,7 @@ impl Setup {
         serde_json::from_value(body).unwrap()
     }
 
-    fn op(&self, wall: i64, change: Value) -> Value {
+    pub(super) fn op(&self, wall: i64, change: Value) -> Value {
         op(self.device, self.job.job.id, wall, change)
     }
 }

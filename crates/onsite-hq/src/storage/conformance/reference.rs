@@ -185,12 +185,19 @@ pub async fn parts_are_issued_into_vans_and_the_ledger_is_kept(s: &dyn Storage) 
         s.issue_stock(to, sku, &what, "admin", now).await
     };
     let serials = |list: &[&str]| StockIssue::Serials(list.iter().map(|s| s.to_string()).collect());
-    let moves = issue("tina", "FLT-2", StockIssue::Qty(10)).await.unwrap();
+    let moves = issue("tina", "FLT-2", StockIssue::Qty(10))
+        .await
+        .unwrap()
+        .moves;
     assert_eq!((moves.len(), moves[0].qty), (1, 10));
-    let moves = issue("tina", "HX-100", serials(&["SN-1", "SN-2"]))
+    let issued = issue("tina", "HX-100", serials(&["SN-1", "SN-2"]))
         .await
         .unwrap();
-    assert_eq!(moves.len(), 2, "a line a unit");
+    assert_eq!(
+        (issued.moves.len(), issued.balance),
+        (2, 2),
+        "a line a unit"
+    );
     issue("tina", "FLT-2", StockIssue::Qty(5)).await.unwrap();
 
     let refused = [

@@ -27,6 +27,50 @@ fn policy() -> WarrantyPolicy {
     .unwrap()
 }
 
+fn part(sku: &str, serialized: bool) -> Part {
+    Part {
+        sku: sku.into(),
+        name: format!("Part {sku}"),
+        unit_price_cents: 900,
+        serialized,
+        models: vec![],
+    }
+}
+
+/// Ops from one laptop, each a millisecond after the last on its clock.
+struct Laptop {
+    device: DeviceId,
+    wall: i64,
+}
+
+impl Laptop {
+    fn new() -> Self {
+        Self {
+            device: DeviceId::new(),
+            wall: 0,
+        }
+    }
+
+    /// Tina on this laptop.
+    fn tina(&self) -> Pusher {
+        Pusher {
+            username: "tina".into(),
+            device_id: self.device,
+        }
+    }
+
+    /// An op about `job` changing `body` (its `kind` and fields).
+    fn op(&mut self, job: onsite_protocol::JobId, body: serde_json::Value) -> serde_json::Value {
+        self.wall += 1;
+        let mut op = json!({"op_id": onsite_protocol::OpId::new(), "device_id": self.device,
+            "job_id": job, "hlc": format!("{:015}-{:010}-{}", self.wall, 0, self.device)});
+        op.as_object_mut()
+            .unwrap()
+            .extend(body.as_object().unwrap().clone());
+        op
+    }
+}
+
 /// What HQ made of each op of a pushed batch, in order.
 async fn outcomes(
     s: &dyn Storage,
@@ -44,13 +88,6 @@ async fn outcomes(
 
 /// Conformance case.
 pub async fn a_visit_is_judged_on_hqs_reference_data_and_moves_van_stock(s: &dyn Storage) {
-    let part = |sku: &str, serialized| Part {
-        sku: sku.into(),
-        name: format!("Part {sku}"),
-        unit_price_cents: 900,
-        serialized,
-        models: vec![],
-    };
     s.import_parts(&[(2, part("SEAL", false)), (3, part("UNIT", true))])
         .await
         .unwrap();
@@ -64,21 +101,9 @@ pub async fn a_visit_is_judged_on_hqs_reference_data_and_moves_van_stock(s: &dyn
     input["asset"]["purchased_on"] = json!((now.date_naive() - chrono::Days::new(3)).to_string());
     let (_, input) = super::line(2, input);
     let view = s.create_job(&input, now).await.unwrap();
-    let device = DeviceId::new();
-    let pusher = Pusher {
-        username: "tina".into(),
-        device_id: device,
-    };
-    let mut wall = 0;
-    let mut op = |body: serde_json::Value| {
-        wall += 1;
-        let mut op = json!({"op_id": onsite_protocol::OpId::new(), "device_id": device,
-            "job_id": view.job.id, "hlc": format!("{:015}-{:010}-{device}", wall, 0)});
-        op.as_object_mut()
-            .unwrap()
-            .extend(body.as_object().unwrap().clone());
-        op
-    };
+    let mut laptop = Laptop::new();
+    let pusher = laptop.tina();
+    let mut op = |body: serde_json::Value| laptop.op(view.job.id, body);
     let v1 = json!({"key": "service", "version": 1});
     let today = now.date_naive().to_string();
     let facts = json!({"purchased_on": (now.date_naive() - chrono::Days::new(3)).to_string(),
@@ -224,4 +249,153 @@ pub async fn a_visit_is_judged_on_hqs_reference_data_and_moves_van_stock(s: &dyn
         [("J-1", 1, Some(onsite_protocol::warranty::Remedy::Replace))],
         "the voided seal use left out"
     );
+}
+
+/// Conformance case.
+pub async fn parts_requests_are_filled_from_the_van_or_by_a_dispatcher(s: &dyn Storage) {
+    s.import_parts(&[(2, part("SEAL", false)), (3, part("UNIT", true))])
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let (_, input) = super::line(2, super::job("J-1", Some("tina"), "1"));
+    let job = s.create_job(&input, now).await.unwrap().job;
+    let (_, input) = super::line(3, super::job("J-2", Some("tina"), "2"));
+    let closing = s.create_job(&input, now).await.unwrap().job;
+    let mut laptop = Laptop::new();
+    let pusher = laptop.tina();
+    let mut op = |job, body| laptop.op(job, body);
+    let two_seals = op(
+        job.id,
+        json!({"kind": "parts_requested", "sku": "SEAL", "qty": 2}),
+    );
+    let three_seals = op(
+        job.id,
+        json!({"kind": "parts_requested", "sku": "SEAL", "qty": 3}),
+    );
+    let a_unit = op(
+        job.id,
+        json!({"kind": "parts_requested", "sku": "UNIT", "qty": 1}),
+    );
+    let ghost = op(
+        job.id,
+        json!({"kind": "parts_requested", "sku": "GHOST", "qty": 1}),
+    );
+    let on_closing = op(
+        closing.id,
+        json!({"kind": "parts_requested", "sku": "SEAL", "qty": 1}),
+    );
+    let batch = vec![
+        two_seals.clone(),
+        three_seals.clone(),
+        a_unit.clone(),
+        ghost.clone(),
+        on_closing.clone(),
+        op(closing.id, json!({"kind": "status", "to": "on_site"})),
+        op(closing.id, json!({"kind": "status", "to": "completed"})),
+    ];
+    let got = outcomes(s, &pusher, &batch, now).await;
+    assert_eq!(got[3], (Outcome::Rejected, Some(Reason::UnknownPart)));
+    assert!(
+        got.iter()
+            .enumerate()
+            .all(|(i, o)| i == 3 || o.0 == Outcome::Applied)
+    );
+    let id = |op: &serde_json::Value| -> onsite_protocol::OpId {
+        serde_json::from_value(op["op_id"].clone()).unwrap()
+    };
+    let (_, cursor) = super::pull_all(s, "tina", None).await;
+
+    // Four seals into Tina's van cover the first request (2), not the second (3): the oldest
+    // waits first, so nothing later is filled past it. Tom's van fills nothing of Tina's.
+    s.issue_stock("tom", "SEAL", &StockIssue::Qty(9), "dana", now)
+        .await
+        .unwrap();
+    let issued = s
+        .issue_stock("tina", "SEAL", &StockIssue::Qty(4), "dana", now)
+        .await
+        .unwrap();
+    assert_eq!(issued.balance, 4);
+    let filled: Vec<_> = issued
+        .fills
+        .iter()
+        .map(|f| (f.request, f.how.as_str()))
+        .collect();
+    assert_eq!(filled, [(id(&two_seals), "2 × SEAL put into tina's van")]);
+    let open: Vec<_> = s
+        .parts_requests(None, 10)
+        .await
+        .unwrap()
+        .requests
+        .iter()
+        .map(|r| r.op_id)
+        .collect();
+    assert_eq!(
+        open,
+        [id(&three_seals), id(&a_unit)],
+        "filled and closed ones leave"
+    );
+
+    // The job comes again in Tina's next pull, carrying the fill.
+    let (page, cursor) = super::pull_all(s, "tina", Some(cursor)).await;
+    assert_eq!(page.jobs.iter().map(|j| j.id).collect::<Vec<_>>(), [job.id]);
+    assert_eq!(page.fills, issued.fills);
+
+    // A unit by serial fills the unit; a dispatcher fills the rest by word, once.
+    let issued = s
+        .issue_stock(
+            "tina",
+            "UNIT",
+            &StockIssue::Serials(vec!["U-1".into()]),
+            "dana",
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(issued.fills.len(), 1);
+    let fill = s
+        .fill_parts_request(id(&three_seals), "dana", "couriered to the customer", now)
+        .await
+        .unwrap();
+    assert_eq!((fill.job_id, fill.by.as_str()), (job.id, "dana"));
+    let again = s
+        .fill_parts_request(id(&three_seals), "dana", "twice", now)
+        .await;
+    assert!(matches!(again, Err(StorageError::Conflict(_))), "{again:?}");
+    for unknown in [id(&ghost), onsite_protocol::OpId::new()] {
+        let got = s.fill_parts_request(unknown, "dana", "x", now).await;
+        assert!(matches!(got, Err(StorageError::NotFound(_))), "{got:?}");
+    }
+    let closed = s
+        .fill_parts_request(id(&on_closing), "dana", "late", now)
+        .await;
+    assert!(
+        matches!(closed, Err(StorageError::Conflict(_))),
+        "{closed:?}"
+    );
+    assert!(
+        s.parts_requests(None, 10)
+            .await
+            .unwrap()
+            .requests
+            .is_empty()
+    );
+
+    // HQ's view of the visit and the next pull both say how each request was filled.
+    let visit = s.job_visit(job.id).await.unwrap();
+    let hows: Vec<_> = visit
+        .record
+        .requests
+        .iter()
+        .map(|r| r.filled.as_ref().map(|f| f.how.as_str()))
+        .collect();
+    assert_eq!(
+        hows,
+        [
+            Some("2 × SEAL put into tina's van"),
+            Some("couriered to the customer"),
+            Some("1 × UNIT put into tina's van"),
+        ]
+    );
+    let (page, _) = super::pull_all(s, "tina", Some(cursor)).await;
+    assert_eq!(page.fills.len(), 3);
 }

@@ -167,6 +167,7 @@ pub fn page(
             page.assets.push(rows::asset(tx, a)?);
         }
         page.history.extend(rows::status_history(tx, job.id)?);
+        page.fills.extend(super::fills::of_job(tx, job.id)?);
     }
     let on_page: HashSet<_> = page.jobs.iter().map(|j| j.id).collect();
     for asset in &page.assets {

@@ -8,6 +8,7 @@
 mod clock;
 mod corrections;
 mod feed;
+mod fills;
 mod jobs;
 mod ops;
 mod recorded;
@@ -329,7 +330,7 @@ impl Storage for SqliteStorage {
         issued: &StockIssue,
         by: &str,
         now: DateTime<Utc>,
-    ) -> Result<Vec<StockMove>> {
+    ) -> Result<StockIssued> {
         let (to, sku, issued, by) = (
             to.to_string(),
             sku.to_string(),
@@ -337,6 +338,18 @@ impl Storage for SqliteStorage {
             by.to_string(),
         );
         self.write(move |tx| stock::issue(tx, &to, &sku, &issued, &by, now))
+            .await
+    }
+
+    async fn fill_parts_request(
+        &self,
+        request: OpId,
+        by: &str,
+        how: &str,
+        now: DateTime<Utc>,
+    ) -> Result<onsite_protocol::visit::PartsFill> {
+        let (by, how) = (by.to_string(), how.to_string());
+        self.write(move |tx| fills::fill(tx, request, &by, &how, now))
             .await
     }
 

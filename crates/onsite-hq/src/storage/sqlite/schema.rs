@@ -282,6 +282,18 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX stock_moves_van ON stock_moves(technician, id);
     CREATE INDEX stock_moves_serial ON stock_moves(sku, serial) WHERE serial IS NOT NULL;
     "#,
+    // 11: parts requests filled at HQ (parts put into the van, or a dispatcher's word), one
+    // row per request op; a request without a row is open.
+    r#"
+    CREATE TABLE parts_fills (
+        request_op BLOB PRIMARY KEY REFERENCES ops(op_id),
+        job_id BLOB NOT NULL,
+        at TEXT NOT NULL,
+        by TEXT NOT NULL,
+        how TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX parts_fills_job ON parts_fills(job_id);
+    "#,
 ];
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 use super::*;
 use onsite_protocol::Role;
 use onsite_protocol::stock::{
-    MAX_ISSUE_QTY, MAX_ISSUE_SERIALS, StockBalance, StockMove, StockMoveKind, VanStock,
-    validate_serial,
+    MAX_ISSUE_QTY, MAX_ISSUE_SERIALS, StockBalance, StockIssued, StockMove, StockMoveKind,
+    VanStock, validate_serial,
 };
 use rusqlite::{OptionalExtension, params};
 use std::collections::BTreeMap;
@@ -33,7 +33,8 @@ fn van_holding(tx: &Transaction<'_>, sku: &str, serial: &str) -> Result<Option<S
 }
 
 /// Puts parts into a technician's van: a count of an unserialized part, or the serials of a
-/// serialized one (a line each).
+/// serialized one (a line each); the technician's open requests for the part that they cover
+/// are filled.
 pub fn issue(
     tx: &Transaction<'_>,
     to: &str,
@@ -41,7 +42,7 @@ pub fn issue(
     issued: &StockIssue,
     by: &str,
     now: DateTime<Utc>,
-) -> Result<Vec<StockMove>> {
+) -> Result<StockIssued> {
     technician(tx, to)?;
     let serialized: bool = tx
         .prepare_cached("SELECT serialized FROM parts WHERE sku = ?1")?
@@ -109,7 +110,18 @@ pub fn issue(
             at: now,
         });
     }
-    Ok(moves)
+    let added = moves.iter().map(|m| m.qty).sum();
+    let fills = super::fills::fill_from_van(tx, to, sku, added, by, now)?;
+    let balance = tx
+        .prepare_cached(
+            "SELECT coalesce(SUM(qty), 0) FROM stock_moves WHERE technician = ?1 AND sku = ?2",
+        )?
+        .query_row(params![to, sku], |r| r.get(0))?;
+    Ok(StockIssued {
+        moves,
+        fills,
+        balance,
+    })
 }
 
 /// A van's balances (every part it holds or owes) and a page of its ledger, newest first,

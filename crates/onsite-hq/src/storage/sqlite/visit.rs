@@ -220,7 +220,8 @@ pub fn stock(
 /// `job`'s visit record with its checklist gaps and flags.
 pub fn view(tx: &Transaction<'_>, id: JobId) -> Result<onsite_protocol::visit::JobVisit> {
     let job = rows::job_by_id(tx, id)?.ok_or(StorageError::NotFound("job"))?;
-    let record = record(tx, id)?;
+    let mut record = record(tx, id)?;
+    record.mark_filled(&super::fills::of_job(tx, id)?);
     let templates = templates_of(tx, &job, &record)?;
     let missing =
         checklist::missing_required(&templates, |t, item| record.answer(t, item).is_some());
@@ -252,7 +253,7 @@ pub fn view(tx: &Transaction<'_>, id: JobId) -> Result<onsite_protocol::visit::J
     })
 }
 
-/// Parts requests on jobs not closed, oldest first, after the op position `after`.
+/// Parts requests not filled on jobs not closed, oldest first, after the op position `after`.
 pub fn parts_requests(
     tx: &Transaction<'_>,
     after: Option<i64>,
@@ -264,6 +265,7 @@ pub fn parts_requests(
          LEFT JOIN parts p ON p.sku = json_extract(o.body, '$.sku') \
          WHERE o.outcome = 'applied' AND json_extract(o.body, '$.kind') = 'parts_requested' \
          AND j.status NOT IN ('completed', 'cancelled') AND o.seq > ?1 \
+         AND NOT EXISTS (SELECT 1 FROM parts_fills f WHERE f.request_op = o.op_id) \
          ORDER BY o.seq LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![after.unwrap_or(0), i64::from(limit) + 1], |r| {

@@ -1,0 +1,337 @@
+//! Changing reference data through the router: admins import the same files the commands do,
+//! a dispatcher puts parts into a van and fills parts requests.
+
+use super::push::setup;
+use super::*;
+use onsite_protocol::OpId;
+
+impl Hq {
+    /// POST of a raw body.
+    async fn post_raw(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: impl Into<Body>,
+    ) -> (StatusCode, Value) {
+        let mut req =
+            Request::post(format!("/api/v1{path}")).header(header::CONTENT_TYPE, content_type);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(req.body(body.into()).unwrap()).await
+    }
+}
+
+const PARTS: &str = "sku,name,unit_price,serialized,models\n\
+                     SEAL-1,Pump seal,4.50,false,\n\
+                     HX-1,Heat exchanger,180.00,true,HeatMax 300\n";
+
+const CHECKLIST: &str = r#"[{"key":"service","version":1,"title":"Service","kinds":["repair"],
+  "items":[{"key":"earth","label":"Earth tested","type":"yes_no","required":true}]}]"#;
+
+const POLICY: &str = r#"[{"model":"HeatMax 300","version":1,"from":"purchase","return_days":7,
+  "replace_days":15,"repair_months":24,"max_repairs":2}]"#;
+
+fn guides(files: &[(&str, &str)]) -> String {
+    let files: Vec<_> = files
+        .iter()
+        .map(|(file, title)| {
+            json!({"file": file,
+                "text": format!("---\ntitle: {title}\nmodels: HeatMax 300\n---\n# {title}\n")})
+        })
+        .collect();
+    Value::Array(files).to_string()
+}
+
+/// Each import: a token and an admin's role are needed (a dispatcher reads but does not
+/// import); a good file is stored and counted; a bad one is refused whole, naming its line,
+/// entry or file, and nothing of it is stored; a body over the limit is refused before it is
+/// read.
+#[tokio::test]
+async fn admins_import_reference_files_all_or_nothing() {
+    let hq = Hq::new().await;
+    let dana = hq.login("dana").await.access_token;
+    let tina = hq.login("tina").await.access_token;
+    let alex = hq.admin().await;
+    let good_guides = guides(&[("e5-codes.md", "Fault codes")]);
+    let imports: [(&str, &str, &str); 4] = [
+        ("/parts/import", "text/csv", PARTS),
+        ("/checklists/import", "application/json", CHECKLIST),
+        ("/warranty-policies/import", "application/json", POLICY),
+        ("/guides/import", "application/json", &good_guides),
+    ];
+    for (path, kind, body) in imports {
+        for token in [None, Some("osa_forged")] {
+            let (status, got) = hq.post_raw(path, token, kind, body.to_string()).await;
+            assert_eq!(
+                (status, code(&got)),
+                (StatusCode::UNAUTHORIZED, "unauthorized")
+            );
+        }
+        for token in [&dana, &tina] {
+            let (status, got) = hq.post_raw(path, Some(token), kind, body.to_string()).await;
+            assert_eq!(
+                (status, code(&got)),
+                (StatusCode::FORBIDDEN, "forbidden"),
+                "{path}"
+            );
+        }
+        let (status, got) = hq.post_raw(path, Some(&alex), kind, body.to_string()).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {got}");
+        assert_eq!(got["entries"], got["created"], "{path}: {got}");
+        let (_, again) = hq.post_raw(path, Some(&alex), kind, body.to_string()).await;
+        assert_eq!(
+            again["unchanged"], got["entries"],
+            "{path}: importing again changes nothing"
+        );
+    }
+    let (_, parts) = hq.call(Method::GET, "/parts", Some(&dana), None).await;
+    assert_eq!(parts["parts"].as_array().unwrap().len(), 2);
+
+    // A bad line, entry or file: refused whole, with where and why.
+    let bad = [
+        (
+            "/parts/import",
+            "text/csv",
+            format!("{PARTS}NEW-1,New part,1.00,false,\nBAD-1,Bad,lots,false,\n"),
+            "line 5",
+        ),
+        (
+            "/checklists/import",
+            "application/json",
+            r#"[{"key":"other","version":1,"title":"T","kinds":["repair"],"items":[{"key":"a","label":"A","type":"text","required":false}]},{"key":"x"}]"#
+                .to_string(),
+            "entry 2",
+        ),
+        ("/warranty-policies/import", "application/json", "{}".to_string(), "JSON array"),
+        (
+            "/guides/import",
+            "application/json",
+            guides(&[("new.md", "New"), ("../up.md", "Up")]),
+            "../up.md",
+        ),
+        (
+            "/guides/import",
+            "application/json",
+            guides(&[("twice.md", "A"), ("twice.md", "B")]),
+            "sent twice",
+        ),
+        ("/parts/import", "text/csv", String::new(), ""),
+    ];
+    for (path, kind, body, place) in bad {
+        let (status, got) = hq.post_raw(path, Some(&alex), kind, body).await;
+        assert_eq!(
+            (status, code(&got)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            "{path}: {got}"
+        );
+        let message = got["message"].as_str().unwrap();
+        assert!(
+            message.contains(place) && message.ends_with("nothing was imported"),
+            "{path}: {message}"
+        );
+    }
+    let (status, got) = hq
+        .post_raw(
+            "/parts/import",
+            Some(&alex),
+            "text/csv",
+            vec![0xff, 0xfe, 0x00],
+        )
+        .await;
+    assert_eq!(
+        (status, code(&got)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+    );
+    let (_, parts) = hq.call(Method::GET, "/parts", Some(&dana), None).await;
+    assert_eq!(
+        parts["parts"].as_array().unwrap().len(),
+        2,
+        "NEW-1 was not kept"
+    );
+    let (_, listed) = hq.call(Method::GET, "/guides", Some(&dana), None).await;
+    assert_eq!(
+        listed["guides"].as_array().unwrap().len(),
+        1,
+        "new.md was not kept"
+    );
+
+    // Over the body limit: refused, whoever asks.
+    let huge = format!(
+        "{PARTS}{}",
+        "X-1,Part,1.00,false,\n".repeat(MAX_BODY_BYTES / 20)
+    );
+    let (status, got) = hq
+        .post_raw("/parts/import", Some(&alex), "text/csv", huge)
+        .await;
+    assert_eq!(
+        (status, code(&got)),
+        (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+    );
+}
+
+/// A dispatcher (or admin) puts parts into a van over the API, checked like the command;
+/// the technician's open request for the part is filled by it, and a request the van does
+/// not cover is filled by the dispatcher's word. Technicians do neither.
+#[tokio::test]
+async fn a_dispatcher_issues_stock_and_fills_parts_requests() {
+    let s = setup().await;
+    let hq = &s.hq;
+    let alex = hq.admin().await;
+    let (status, _) = hq
+        .post_raw("/parts/import", Some(&alex), "text/csv", PARTS)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let seals = s.op(
+        1,
+        json!({"kind": "parts_requested", "sku": "SEAL-1", "qty": 2}),
+    );
+    let unit = s.op(
+        2,
+        json!({"kind": "parts_requested", "sku": "HX-1", "qty": 1}),
+    );
+    let pushed = s.push(&[seals.clone(), unit.clone()]).await;
+    assert!(
+        pushed
+            .results
+            .iter()
+            .all(|r| r.outcome.as_str() == "applied")
+    );
+    let (_, open) = hq
+        .call(Method::GET, "/parts-requests", Some(&s.dispatcher), None)
+        .await;
+    assert_eq!(open["requests"].as_array().unwrap().len(), 2);
+
+    let dispatcher = s.dispatcher.as_str();
+    let issue = |body: Value| async move {
+        hq.call(Method::POST, "/stock/issue", Some(dispatcher), Some(body))
+            .await
+    };
+    let (status, got) = issue(json!({"technician": "tina", "sku": "SEAL-1", "qty": 3})).await;
+    assert_eq!(status, StatusCode::OK, "{got}");
+    assert_eq!(got["balance"], 3);
+    assert_eq!(got["moves"][0]["by"], "Dana Dispatch");
+    assert_eq!(got["fills"][0]["request"], seals["op_id"]);
+    assert_eq!(got["fills"][0]["how"], "2 × SEAL-1 put into tina's van");
+    let refused = [
+        (
+            json!({"technician": "tina", "sku": "SEAL-1"}),
+            "validation_failed",
+        ),
+        (
+            json!({"technician": "tina", "sku": "SEAL-1", "qty": 1, "serials": ["A"]}),
+            "validation_failed",
+        ),
+        (
+            json!({"technician": "tina", "sku": "HX-1", "qty": 1}),
+            "validation_failed",
+        ),
+        (
+            json!({"technician": "tina", "sku": "NOPE", "qty": 1}),
+            "validation_failed",
+        ),
+        (
+            json!({"technician": "dana", "sku": "SEAL-1", "qty": 1}),
+            "validation_failed",
+        ),
+        (
+            json!({"technician": "tina", "sku": "SEAL-1", "qty": 0}),
+            "validation_failed",
+        ),
+        (
+            json!({"technician": "tina", "sku": "SEAL-1", "qty": 1, "why": 1}),
+            "malformed_json",
+        ),
+        (
+            json!({"technician": "tina", "sku": "SEAL-1", "qty": "3"}),
+            "malformed_json",
+        ),
+    ];
+    for (body, expected) in refused {
+        let (status, got) = issue(body.clone()).await;
+        assert_eq!(
+            (status, code(&got)),
+            (StatusCode::UNPROCESSABLE_ENTITY, expected),
+            "{body}: {got}"
+        );
+    }
+    let (status, got) = hq
+        .call(
+            Method::POST,
+            "/stock/issue",
+            Some(&s.tina),
+            Some(json!({"technician": "tina", "sku": "SEAL-1", "qty": 50})),
+        )
+        .await;
+    assert_eq!((status, code(&got)), (StatusCode::FORBIDDEN, "forbidden"));
+
+    // The unit is sent to the customer instead: the dispatcher says so, once.
+    let fill = format!("/parts-requests/{}/fill", unit["op_id"].as_str().unwrap());
+    let how = |how: &str| Some(json!({ "how": how }));
+    let (status, got) = hq
+        .call(Method::POST, &fill, Some(&s.tina), how("mine"))
+        .await;
+    assert_eq!((status, code(&got)), (StatusCode::FORBIDDEN, "forbidden"));
+    for bad in ["", "   ", "a\nb", &"x".repeat(201)] {
+        let (status, got) = hq
+            .call(Method::POST, &fill, Some(&s.dispatcher), how(bad))
+            .await;
+        assert_eq!(
+            (status, code(&got)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            "{bad:?}"
+        );
+    }
+    let (status, got) = hq
+        .call(
+            Method::POST,
+            &fill,
+            Some(&s.dispatcher),
+            how(" couriered to the customer "),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{got}");
+    assert_eq!(
+        (got["how"].as_str(), got["by"].as_str()),
+        (Some("couriered to the customer"), Some("Dana Dispatch"))
+    );
+    let (status, got) = hq
+        .call(Method::POST, &fill, Some(&s.dispatcher), how("again"))
+        .await;
+    assert_eq!((status, code(&got)), (StatusCode::CONFLICT, "conflict"));
+    let unknown = format!("/parts-requests/{}/fill", OpId::new());
+    let (status, got) = hq.call(Method::POST, &unknown, Some(&alex), how("x")).await;
+    assert_eq!((status, code(&got)), (StatusCode::NOT_FOUND, "not_found"));
+    let (status, got) = hq
+        .call(
+            Method::POST,
+            "/parts-requests/nope/fill",
+            Some(&alex),
+            how("x"),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&got)),
+        (StatusCode::BAD_REQUEST, "bad_request")
+    );
+    let (_, open) = hq
+        .call(Method::GET, "/parts-requests", Some(&s.dispatcher), None)
+        .await;
+    assert!(open["requests"].as_array().unwrap().is_empty(), "{open}");
+
+    // Tina's laptop learns both with its next pull.
+    let (status, page) = hq
+        .call(Method::GET, "/sync/pull", Some(&s.tina), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let page: PullPage = serde_json::from_value(page).unwrap();
+    let hows: Vec<_> = page.fills.iter().map(|f| f.how.as_str()).collect();
+    assert_eq!(
+        hows,
+        [
+            "2 × SEAL-1 put into tina's van",
+            "couriered to the customer"
+        ]
+    );
+}
