@@ -349,6 +349,25 @@ async fn an_offline_visit_reaches_hq_once_with_its_stock_serial_and_decision() {
         .map(|r| (r.job_number.as_str(), r.qty))
         .collect();
     assert_eq!(asked, [("J-201", 4)]);
+    // The dispatcher puts four seals into Tina's van: the request is filled, and the laptop
+    // says so after its next sync.
+    let issued: onsite_protocol::stock::StockIssued = dora
+        .call(
+            Method::POST,
+            "/stock/issue",
+            Some(&serde_json::json!({"technician": "tina", "sku": "SEAL-22", "qty": 4})),
+        )
+        .await;
+    assert_eq!((issued.balance, issued.fills.len()), (7, 1));
+    ok(&a, &["sync"]);
+    let shown = ok(&a, &["job", "show", "J-201"]);
+    assert!(
+        shown.contains("Requested:   4 × SEAL-22, filled")
+            && shown.contains("4 × SEAL-22 put into tina's van"),
+        "{shown}"
+    );
+    let requests: PartsRequestList = dora.call(Method::GET, "/parts-requests", None::<&()>).await;
+    assert!(requests.requests.is_empty(), "filled");
     assert!(
         hq.import(&job("J-201", "HM3-TWO", today - chrono::Days::new(400)))
             .status
@@ -421,4 +440,151 @@ async fn an_offline_visit_reaches_hq_once_with_its_stock_serial_and_decision() {
     assert!(requests.requests.is_empty(), "J-201 is completed");
     let shown = ok(&a, &["job", "show", "J-201"]);
     assert!(shown.contains("conflict"), "{shown}");
+}
+
+/// One batch pushed raw over HTTPS, as a laptop with a bug (or an old version) might send it:
+/// an answer of the wrong type, a part not in the catalog, a remedy that does not exist. Each
+/// is refused with its code, and every good op beside them is kept; the same batch again
+/// changes nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_visit_input_is_refused_by_code_and_the_rest_of_the_batch_kept() {
+    let hq = HqProcess::start();
+    hq.add_user("tina", "technician");
+    hq.add_user("dora", "dispatcher");
+    let files = tempfile::tempdir().expect("tempdir");
+    let dir = files.path();
+    let parts = "sku,name,unit_price,serialized,models\nSEAL-22,Pump seal,3.20,false,\n";
+    admin_ok(&hq, &["parts", "import", &write(dir, "parts.csv", parts)]);
+    let checklists = write(dir, "c1.json", &checklist(1, ""));
+    admin_ok(&hq, &["checklists", "import", &checklists]);
+    let bought = chrono::Local::now().date_naive() - chrono::Days::new(3);
+    assert!(hq.import(&job("J-300", "HM3-300", bought)).status.success());
+    let dora = hq.dispatcher("dora").await;
+    let view: JobView = dora
+        .call(Method::GET, "/jobs/by-number/J-300", None::<&()>)
+        .await;
+
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let tls = onsite_core::hq_client::tls::client_config(Some(hq.pin()), Default::default());
+    let client = reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .no_proxy()
+        .build()
+        .expect("client");
+    let device = onsite_protocol::DeviceId::new();
+    let tokens: serde_json::Value = client
+        .post(format!("{}/api/v1/auth/login", hq.url))
+        .json(
+            &serde_json::json!({"username": "tina", "password": onsite_e2e::PASSWORD,
+            "device_id": device}),
+        )
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("tokens");
+    let token = tokens["access_token"]
+        .as_str()
+        .expect("a token")
+        .to_string();
+    let mut wall = chrono::Utc::now().timestamp_millis();
+    let mut op = |change: serde_json::Value| {
+        wall += 1;
+        let mut op = serde_json::json!({"op_id": onsite_protocol::OpId::new(),
+            "device_id": device, "job_id": view.job.id,
+            "hlc": format!("{wall:015}-{:010}-{device}", 0)});
+        if let (Some(op), Some(change)) = (op.as_object_mut(), change.as_object()) {
+            op.extend(change.clone());
+        }
+        op
+    };
+    let v1 = serde_json::json!({"key": "boiler-repair", "version": 1});
+    let facts = serde_json::json!({"purchased_on": bought, "installed_on": null,
+        "warranty_until": null, "prior_repairs": 0});
+    let batch = serde_json::json!({"ops": [
+        op(serde_json::json!({"kind": "status", "to": "on_site"})),
+        op(serde_json::json!({"kind": "checklist_answer", "template": v1, "item": "earth",
+            "value": 7})),
+        op(serde_json::json!({"kind": "checklist_answer", "template": v1, "item": "earth",
+            "value": true})),
+        op(serde_json::json!({"kind": "part_used", "sku": "NOPE-1", "qty": 1})),
+        op(serde_json::json!({"kind": "part_used", "sku": "SEAL-22", "qty": 2})),
+        op(serde_json::json!({"kind": "warranty_decided", "fault": "performance",
+            "remedy": "discount", "rule": "return_period", "policy_version": 1,
+            "facts": facts, "visit_on": chrono::Local::now().date_naive()})),
+        op(serde_json::json!({"kind": "note", "text": "Seal replaced, pressure restored"})),
+    ]});
+    let push = || async {
+        let res = client
+            .post(format!("{}/api/v1/sync/push", hq.url))
+            .bearer_auth(&token)
+            .json(&batch)
+            .send()
+            .await
+            .expect("push");
+        assert_eq!(res.status(), 200);
+        let body: onsite_protocol::push::PushResponse = res.json().await.expect("results");
+        body.results
+            .iter()
+            .map(|r| (r.settled(), r.reason))
+            .collect::<Vec<_>>()
+    };
+    let first = push().await;
+    assert_eq!(
+        first,
+        [
+            (Outcome::Applied, None),
+            (Outcome::Rejected, Some(Reason::InvalidValue)),
+            (Outcome::Applied, None),
+            (Outcome::Rejected, Some(Reason::UnknownPart)),
+            (Outcome::Applied, None),
+            (Outcome::Rejected, Some(Reason::MalformedOp)),
+            (Outcome::Applied, None),
+        ]
+    );
+    assert_eq!(
+        push().await,
+        first,
+        "the same batch again is answered as the first time"
+    );
+    let visit: JobVisit = dora
+        .call(
+            Method::GET,
+            &format!("/jobs/{}/visit", view.job.id),
+            None::<&()>,
+        )
+        .await;
+    let parts: Vec<_> = visit
+        .record
+        .parts
+        .iter()
+        .map(|p| (p.sku.as_str(), p.qty))
+        .collect();
+    assert_eq!(parts, [("SEAL-22", 2)]);
+    assert_eq!(visit.record.answers.len(), 1);
+    assert!(visit.record.decisions.is_empty());
+    // Every op is kept with its outcome: those HQ could read on the job, the one it could
+    // not (no such remedy) in its log of everything received.
+    let ops = dora.job_ops("J-300").await;
+    let refused: Vec<_> = ops
+        .ops
+        .iter()
+        .filter(|o| o.outcome == Outcome::Rejected)
+        .map(|o| o.message.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(ops.ops.len(), 6);
+    assert!(
+        refused.len() == 2
+            && refused[0].ends_with("\"Earth continuity tested\" takes yes or no")
+            && refused[1].ends_with("HQ's parts catalog has no \"NOPE-1\""),
+        "{refused:?}"
+    );
+    let received = dora.received_ops().await;
+    let unread: Vec<_> = received
+        .iter()
+        .filter(|o| o.reason == Some(Reason::MalformedOp))
+        .map(|o| o.body["remedy"].clone())
+        .collect();
+    assert_eq!(unread, ["discount"], "kept exactly as received");
 }
