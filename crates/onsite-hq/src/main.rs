@@ -514,7 +514,7 @@ async fn issue_stock(
             .job(fill.job_id)
             .await
             .map_or_else(|_| fill.job_id.to_string(), |j| j.job.number);
-        println!("filled the parts request on job {number}: {}", fill.how);
+        println!("filled the request for {sku} on job {number}");
     }
     Ok(())
 }

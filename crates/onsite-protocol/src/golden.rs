@@ -246,7 +246,7 @@ fn pull_page() {
                 job_id: JobId(uuid(1)),
                 at: at("2026-11-23T10:00:00Z"),
                 by: "Dora Dispatch".into(),
-                how: "2 × HX-PUMP-60 put into tess's van".into(),
+                how: "put into tess's van".into(),
             }],
             reference: Some(crate::reference::ReferenceUpdate {
                 full: false,
@@ -280,7 +280,7 @@ fn pull_page() {
                "fills": [{"request": "0190a6e0-0000-7000-8000-00000000000c",
                           "job_id": "0190a6e0-0000-7000-8000-000000000001",
                           "at": "2026-11-23T10:00:00Z", "by": "Dora Dispatch",
-                          "how": "2 × HX-PUMP-60 put into tess's van"}],
+                          "how": "put into tess's van"}],
                "reference": {"full": false, "parts": [], "checklists": [], "policies": [],
                              "guides": [], "stock": []},
                "hlc": "001763900000000-0000000002-0190a6e0-0000-7000-8000-000000000008",
@@ -934,14 +934,14 @@ fn reference_changes_and_fills() {
                 job_id: JobId(uuid(5)),
                 at: at("2026-12-02T09:30:00Z"),
                 by: "Dora Dispatch".into(),
-                how: "1 × HX-100 put into tina's van".into(),
+                how: "put into tina's van".into(),
             }],
             balance: 1,
         },
         json!({"moves": [], "balance": 1,
             "fills": [{"request": "0190a6e0-0000-7000-8000-00000000000c",
                 "job_id": "0190a6e0-0000-7000-8000-000000000005", "at": "2026-12-02T09:30:00Z",
-                "by": "Dora Dispatch", "how": "1 × HX-100 put into tina's van"}]}),
+                "by": "Dora Dispatch", "how": "put into tina's van"}]}),
     );
     pinned(
         crate::visit::FillInput {

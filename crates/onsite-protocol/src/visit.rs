@@ -123,7 +123,7 @@ pub struct PartsFill {
     pub at: chrono::DateTime<chrono::Utc>,
     /// Who filled it.
     pub by: String,
-    /// How, in words: "2 × PCB-8 put into tina's van", or the dispatcher's own words.
+    /// How, in words: "put into tina's van", or the dispatcher's own words.
     pub how: String,
 }
 

@@ -161,7 +161,7 @@ describe("PartsPanel", () => {
     });
     render(PartsPanel, { detail: d, onChanged: vi.fn() });
     expect(screen.getByTestId("part-used")).toHaveTextContent("£6.40");
-    expect(screen.getByTestId("parts-requested")).toHaveTextContent("Waiting for: 1 × HM-PCB-3");
+    expect(screen.getByTestId("parts-requested")).toHaveTextContent(/Waiting for: 1 × .*HM-PCB-3/);
     await vi.waitFor(() => expect(within(screen.getByTestId("part-pick")).getAllByRole("option").length).toBeGreaterThan(1));
     await userEvent.selectOptions(screen.getByTestId("part-pick"), "SEAL-22");
     expect(screen.getByRole("note")).toHaveTextContent("Not in your van by HQ's count");
@@ -169,8 +169,8 @@ describe("PartsPanel", () => {
     expect(voidFact.mock.lastCall?.slice(0, 2)).toEqual(["J-000001", "u1"]);
   });
 
-  it("moves a request HQ filled out of the waiting line, saying how and by whom", () => {
-    const fill = { request: "r2", job_id: "j1", at: "2026-12-02T09:30:00Z", by: "Dora Dispatch", how: "2 × SEAL-22 put into tina's van" };
+  it("moves a request HQ filled out of the waiting line, saying how and by whom", async () => {
+    const fill = { request: "r2", job_id: "j1", at: "2026-12-02T09:30:00Z", by: "Dora Dispatch", how: "put into tina's van" };
     const d = detail({
       visit: {
         checklist: { pinned: false, sections: [], missing: [], unavailable: [] },
@@ -183,10 +183,12 @@ describe("PartsPanel", () => {
       },
     });
     render(PartsPanel, { detail: d, onChanged: vi.fn() });
-    expect(screen.getByTestId("parts-requested")).toHaveTextContent(/^Waiting for: 1 × HM-PCB-3$/);
+    await vi.waitFor(() =>
+      expect(screen.getByTestId("parts-requested")).toHaveTextContent(/^Waiting for: 1 × Main control board \(HM-PCB-3\)$/),
+    );
     const filled = screen.getByTestId("parts-filled");
     expect(filled).toHaveTextContent("Filled");
-    expect(filled).toHaveTextContent("2 × SEAL-22: 2 × SEAL-22 put into tina's van");
+    expect(filled).toHaveTextContent("2 × Pump seal (SEAL-22): put into tina's van");
     expect(filled).toHaveTextContent("Dora Dispatch");
   });
 });

@@ -776,7 +776,7 @@ mod tests {
             job_id: f.job.id,
             at: now(),
             by: "Dora Dispatch".into(),
-            how: "2 × SEAL put into tina's van".into(),
+            how: "put into tina's van".into(),
         };
         let mut page = f.page(f.job.clone(), vec![]);
         page.fills = vec![fill.clone()];

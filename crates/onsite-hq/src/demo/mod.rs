@@ -546,6 +546,19 @@ fn visit_ops(n: usize, job_id: JobId, job: &JobInput, outcome: Outcome) -> Vec<O
                         .into(),
                 },
             ),
+            (
+                minutes(42),
+                Change::PartsRequested {
+                    sku: job
+                        .asset
+                        .as_ref()
+                        .and_then(|a| reference::awaited_part(&a.model))
+                        .unwrap_or("GEN-HOSE-15")
+                        .to_string(),
+                    qty: 1,
+                    note: Some("Back to fit it as soon as it arrives".into()),
+                },
+            ),
             (minutes(45), Change::WorkStopped { at: minutes(45) }),
             (
                 minutes(46),
@@ -574,6 +587,35 @@ fn visit_ops(n: usize, job_id: JobId, job: &JobInput, outcome: Outcome) -> Vec<O
             change,
         })
         .collect()
+}
+
+/// Sends `ops` from `technician`'s demo laptop, received when the last was recorded.
+async fn push_visit(
+    storage: &dyn Storage,
+    technician: &str,
+    ops: &[Op],
+    now: DateTime<Utc>,
+) -> Result<(), StorageError> {
+    let Some(last) = ops.last().map(|o| o.hlc.wall) else {
+        return Ok(());
+    };
+    let raw = ops
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| StorageError::Invalid(e.to_string()))?;
+    let pusher = Pusher {
+        device_id: demo_device(technician),
+        username: technician.to_string(),
+    };
+    let received = DateTime::from_timestamp_millis(last)
+        .unwrap_or(now)
+        .min(now);
+    // Visits carry no photos: no uploaded content to tell storage about.
+    storage
+        .push(&pusher, &raw, &Default::default(), received)
+        .await?;
+    Ok(())
 }
 
 /// What [`seed`] did.
@@ -629,6 +671,9 @@ pub async fn seed(
     // The jobs were booked a few days before the demo day.
     let booked = (day_start - Duration::days(3)).min(now);
     let report = storage.import_jobs(&lines, booked).await?;
+    // The parts requests reach HQ after the catalog they are checked against; the rest of the
+    // visits before the checklists, which none of them answered.
+    let mut requests = Vec::new();
     for (i, outcome) in outcomes(&inputs, day_start) {
         let job = &inputs[i];
         let view = storage
@@ -643,29 +688,17 @@ pub async fn seed(
             }
             continue;
         }
-        let ops = visit_ops(i, view.job.id, job, outcome);
-        let Some(last) = ops.last().map(|o| o.hlc.wall) else {
-            continue;
-        };
-        let raw = ops
-            .iter()
-            .map(serde_json::to_value)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| StorageError::Invalid(e.to_string()))?;
+        let (asked, ops): (Vec<_>, Vec<_>) = visit_ops(i, view.job.id, job, outcome)
+            .into_iter()
+            .partition(|o| matches!(o.change, Change::PartsRequested { .. }));
         let technician = job.technician.clone().unwrap_or_default();
-        let pusher = Pusher {
-            device_id: demo_device(&technician),
-            username: technician,
-        };
-        let received = DateTime::from_timestamp_millis(last)
-            .unwrap_or(now)
-            .min(now);
-        // Visits carry no photos: no uploaded content to tell storage about.
-        storage
-            .push(&pusher, &raw, &Default::default(), received)
-            .await?;
+        push_visit(storage, &technician, &ops, now).await?;
+        requests.push((technician, asked));
     }
     let reference = reference::seed(storage, booked).await?;
+    for (technician, asked) in requests {
+        push_visit(storage, &technician, &asked, now).await?;
+    }
     Ok(Seeded {
         accounts_created,
         jobs: report,
@@ -758,6 +791,11 @@ mod tests {
             sent.iter()
                 .all(|o| o.outcome == onsite_protocol::Outcome::Applied),
             "every visit is a valid record"
+        );
+        let asked = storage.parts_requests(None, 50).await.unwrap().requests;
+        assert!(
+            !asked.is_empty() && asked.iter().all(|r| r.name.is_some()),
+            "the jobs waiting for parts name them: {asked:?}"
         );
         let again = seed(&storage, day_start, today, now).await.unwrap();
         assert_eq!(again.accounts_created, 0);

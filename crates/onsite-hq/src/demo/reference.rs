@@ -6,6 +6,27 @@ use crate::reference::{checklists, guides, parts, warranty};
 use crate::storage::{ImportReport, StockIssue, Storage, StorageError};
 
 /// `sku,name,unit_price,serialized,models`.
+/// The part a visit to each demo product found failed and had to ask for.
+const AWAITED: &[(&str, &str)] = &[
+    ("HeatMax 300 combi boiler", "HM-FAN-1"),
+    ("HeatMax 500 system boiler", "HM-EXP-8"),
+    ("AirSource 8 kW heat pump", "AS-HX-08"),
+    ("AquaPure 7 kg washing machine", "AP-BRG-7"),
+    ("AquaPure dishwasher DW45", "DW-PUMP-45"),
+    ("FrostLine fridge-freezer FF70", "FF-FAN-70"),
+    ("CoolBreeze split air conditioner", "CB-DRN-2"),
+    ("SunVolt 5 kW solar inverter", "SV-CB-5"),
+    ("ThermoTank 150 L water heater", "TT-ELM-15"),
+];
+
+/// The part a demo visit to a `model` waits for.
+pub fn awaited_part(model: &str) -> Option<&'static str> {
+    AWAITED
+        .iter()
+        .find(|(m, _)| *m == model)
+        .map(|(_, sku)| *sku)
+}
+
 const PARTS: &str = "\
 sku,name,unit_price,serialized,models
 HM-DV-01,Diverter valve cartridge,38.50,false,HeatMax 300 combi boiler
@@ -287,6 +308,12 @@ mod tests {
                     .iter()
                     .any(|(_, p)| p.models.iter().any(|m| m == model)),
                 "parts for {model}"
+            );
+            let awaited = awaited_part(model).map(|sku| parts.iter().find(|(_, p)| p.sku == sku));
+            assert!(
+                awaited
+                    .is_some_and(|p| p.is_some_and(|(_, p)| p.models.contains(&model.to_string()))),
+                "a visit to {model} waits for a part of it"
             );
         }
         // Every model a part, template or guide names is a demo product: no typo leaves one

@@ -136,7 +136,7 @@ pub fn fill_from_van(
             job_id,
             at: now,
             by: by.to_string(),
-            how: format!("{wanted} × {sku} put into {technician}'s van"),
+            how: format!("put into {technician}'s van"),
         };
         insert(tx, &fill, Some(technician))?;
         fills.push(fill);
