@@ -6,6 +6,7 @@ import type { Checklist, ChecklistTemplate, OutboxEntry, WarrantyChoice } from "
 import { detail } from "../test/fixtures";
 import ChecklistPanel from "./ChecklistPanel.svelte";
 import CompleteDialog from "./CompleteDialog.svelte";
+import GuidesPanel from "./GuidesPanel.svelte";
 import PartsPanel from "./PartsPanel.svelte";
 import ReadyPanel from "./ReadyPanel.svelte";
 import VanStockPanel from "./VanStockPanel.svelte";
@@ -24,6 +25,7 @@ vi.mock("../lib/api", async (original) => {
     warranty: vi.fn(),
     decide: vi.fn(),
     ready: vi.fn(),
+    guides: vi.fn(),
   };
 });
 const answer = vi.mocked(api.answer);
@@ -285,5 +287,27 @@ describe("ReadyPanel and VanStockPanel", () => {
     expect(screen.getByTestId("van-summary")).toHaveTextContent("less 3 units used here and waiting to sync");
     expect(screen.getByTestId("van-summary")).toHaveTextContent("1 part below zero");
     expect(lines[1]).toHaveTextContent("below zero");
+  });
+});
+
+describe("GuidesPanel", () => {
+  it("shows a guide's Markdown as headings, lists and marks, and anything else as text", async () => {
+    vi.mocked(api.guides).mockResolvedValue([
+      {
+        id: "heatmax-codes",
+        version: 1,
+        title: "HeatMax fault codes",
+        models: ["HeatMax 300"],
+        body: "# Fault codes\n\n- **E5**: low pressure\n- **F28**: no ignition\n\n<script>alert(1)</script>",
+      },
+    ]);
+    const { container } = render(GuidesPanel, { model: "HeatMax 300" });
+    await userEvent.click(await screen.findByRole("button", { name: "HeatMax fault codes" }));
+    const body = screen.getByTestId("guide-body");
+    expect(within(body).getByRole("heading", { name: "Fault codes" })).toBeInTheDocument();
+    expect(within(body).getAllByRole("listitem").map((li) => li.textContent)).toEqual(["E5: low pressure", "F28: no ignition"]);
+    expect(within(body).getByText("E5").tagName).toBe("STRONG");
+    expect(body).toHaveTextContent("<script>alert(1)</script>");
+    expect(container.querySelector("script")).toBeNull();
   });
 });
