@@ -748,7 +748,7 @@ at: string,
  */
 by: string, 
 /**
- * How, in words: "2 × PCB-8 put into tina's van", or the dispatcher's own words.
+ * How, in words: "put into tina's van", or the dispatcher's own words.
  */
 how: string, };
 
