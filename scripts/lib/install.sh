@@ -38,6 +38,8 @@ DESKTOP_BUILD_PACKAGES=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-
   librsvg2-dev libayatana-appindicator3-dev)
 # What the desktop UI tests need on top: a virtual display and WebKit's WebDriver.
 DESKTOP_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver)
+# What the service report's tests read PDFs with (pdftotext, pdftoppm).
+REPORT_TEST_PACKAGES=(poppler-utils)
 
 # need_node: node and npm must exist (the UI is built with them).
 need_node() {
