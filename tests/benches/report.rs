@@ -95,6 +95,7 @@ fn visit(photos: &[Vec<u8>]) -> Report {
             fault: "Performance fault".into(),
             rule: "Within the 24-month repair period".into(),
             policy_version: 1,
+            note: None,
             replacement_serial: None,
             return_ref: None,
         }),

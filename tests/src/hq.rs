@@ -213,7 +213,16 @@ fn admin(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     // `--data` belongs to the subcommand: insert it after the command words.
     let split = if matches!(
         args.first(),
-        Some(&"user" | &"session" | &"parts" | &"checklists" | &"warranty" | &"guides" | &"stock")
+        Some(
+            &"user"
+                | &"session"
+                | &"parts"
+                | &"checklists"
+                | &"warranty"
+                | &"guides"
+                | &"stock"
+                | &"letterhead"
+        )
     ) {
         2
     } else {

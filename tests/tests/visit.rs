@@ -54,6 +54,21 @@ fn admin_ok(hq: &HqProcess, args: &[&str]) {
     );
 }
 
+/// The text a PDF viewer lets one copy out of `pdf` (`pdftotext`, from poppler-utils).
+fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed (scripts/lib/install.sh)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("write a file");
@@ -114,6 +129,17 @@ async fn an_offline_visit_reaches_hq_once_with_its_stock_serial_and_decision() {
         "repair_months":24,"max_repairs":2,"excluded_faults":["misuse"]}}]"#
     );
     admin_ok(&hq, &["warranty", "import", &write(dir, "w.json", &policy)]);
+    admin_ok(
+        &hq,
+        &[
+            "letterhead",
+            "set",
+            "--name",
+            "Northwind Home Services",
+            "--line",
+            "14 Mill Lane, Leeds",
+        ],
+    );
     admin_ok(
         &hq,
         &[
@@ -267,6 +293,44 @@ async fn an_offline_visit_reaches_hq_once_with_its_stock_serial_and_decision() {
         shown.contains("serial HM3-NEW") && shown.contains("Return ref: RMA-J-200-"),
         "{shown}"
     );
+    // The service report, made with HQ away: what a customer reads, copied out of the PDF.
+    let pdf = dir.join("J-200.pdf");
+    ok(
+        &a,
+        &[
+            "job",
+            "report",
+            "J-200",
+            "--out",
+            pdf.to_str().expect("utf-8 path"),
+        ],
+    );
+    let text = pdf_text(&pdf);
+    for expected in [
+        "Northwind Home Services",
+        "14 Mill Lane, Leeds",
+        "J-200",
+        "Ada Lovelace",
+        "HeatMax 300 combi boiler",
+        "Main control board (HM-PCB-3)",
+        "PCB-1",
+        "PCB-OLD",
+        "Pump seal (SEAL-22)",
+        "0.6 bar (out of range)",
+        "Replacement of the unit",
+        "within the 7-day return period (day 3 since purchase",
+        "Decided under warranty policy version 1.",
+        "Tina", // the technician by name
+        "In warranty until",
+        "New unit's serial: HM3-NEW",
+        "Heat exchanger cracked",
+        "Not signed yet",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} not in the report:\n{text}"
+        );
+    }
 
     // HQ returns: everything arrives once.
     hq.restart();

@@ -191,6 +191,14 @@ enum JobCommand {
         #[arg(value_parser = ["start", "stop"])]
         action: String,
     },
+    /// Write the job's service report as it stands now, as PDF (offline; not signed).
+    Report {
+        /// Job number.
+        number: String,
+        /// Where to write it.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// The job's checklists: each item, its answer, and what completion waits for.
     Checklist {
         /// Job number.
@@ -433,6 +441,18 @@ async fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Job {
+            command: JobCommand::Report { number, out },
+        } => {
+            let pdf = device.report(&number, chrono::Local::now().fixed_offset())?;
+            std::fs::write(&out, &pdf)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            out!(
+                "wrote {} ({} KB): job {number}'s service report as it stands, not signed",
+                out.display(),
+                pdf.len().div_ceil(1024)
+            );
+        }
+        Command::Job {
             command: JobCommand::Checklist { number, json },
         } => {
             let checklist = device.checklist(&number)?;
@@ -463,6 +483,7 @@ async fn run(cli: Cli) -> Result<()> {
             let entry = match command {
                 JobCommand::Show { .. }
                 | JobCommand::Checklist { .. }
+                | JobCommand::Report { .. }
                 | JobCommand::Warranty { .. } => unreachable!("handled above"),
                 JobCommand::Answer {
                     number,

@@ -12,6 +12,7 @@ use onsite_protocol::{Change, DeviceId, OpId, Role, User};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+mod report;
 pub mod visit;
 use std::sync::Arc;
 

@@ -153,6 +153,10 @@ pub enum CoreError {
     /// The local database failed.
     #[error("local database error: {0}")]
     Store(String),
+    /// The service report could not be written (not bad input: a photo that cannot be read
+    /// is left out instead).
+    #[error("the service report cannot be made: {0}")]
+    Report(String),
     /// A local file could not be read or written.
     #[error("{path}: {source}")]
     Io {
@@ -226,6 +230,8 @@ pub enum DeviceErrorCode {
     Store,
     /// A local file could not be read or written.
     Io,
+    /// The service report could not be written.
+    Report,
     /// The app failed outside the device (the shell or its IPC); front ends use it for failures that carry no code of their own.
     Internal,
 }
@@ -262,6 +268,7 @@ impl DeviceErrorCode {
             DeviceErrorCode::SchemaTooNew => "schema_too_new",
             DeviceErrorCode::Store => "store",
             DeviceErrorCode::Io => "io",
+            DeviceErrorCode::Report => "report",
             DeviceErrorCode::Internal => "internal",
         }
     }
@@ -312,6 +319,7 @@ impl CoreError {
             CoreError::SchemaTooNew(_) => DeviceErrorCode::SchemaTooNew,
             CoreError::Store(_) => DeviceErrorCode::Store,
             CoreError::Io { .. } => DeviceErrorCode::Io,
+            CoreError::Report(_) => DeviceErrorCode::Report,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod hq_client;
 pub mod ready;
+pub mod report;
 pub mod runner;
 pub mod schedule;
 pub mod session;

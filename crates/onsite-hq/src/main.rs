@@ -89,6 +89,11 @@ enum Command {
         #[command(subcommand)]
         command: StockCommand,
     },
+    /// The organisation's letterhead on service reports and letters (see docs/REFERENCE.md).
+    Letterhead {
+        #[command(subcommand)]
+        command: LetterheadCommand,
+    },
     /// Import jobs from a JSON Lines file (see docs/IMPORT.md). All or nothing.
     Import {
         /// Data folder.
@@ -109,6 +114,31 @@ enum ReferenceCommand {
         data: PathBuf,
         /// The file (or, for guides, a folder).
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum LetterheadCommand {
+    /// Set it: every laptop receives it with its next sync.
+    Set {
+        /// Data folder.
+        #[arg(long)]
+        data: PathBuf,
+        /// The organisation's name, as customers know it.
+        #[arg(long)]
+        name: String,
+        /// A line under the name (address, phone, e-mail); repeat for each, at most 4.
+        #[arg(long)]
+        line: Vec<String>,
+        /// The logo, a PNG or JPEG file of at most 256 KiB.
+        #[arg(long)]
+        logo: Option<PathBuf>,
+    },
+    /// Print it.
+    Show {
+        /// Data folder.
+        #[arg(long)]
+        data: PathBuf,
     },
 }
 
@@ -341,6 +371,7 @@ async fn run(cli: Cli) -> Result<()> {
                     serial,
                 },
         } => issue_stock(data, &technician, &sku, qty, serial).await,
+        Command::Letterhead { command } => letterhead(command).await,
         Command::Parts { command } => import_reference(Kind::Parts, command).await,
         Command::Checklists { command } => import_reference(Kind::Checklists, command).await,
         Command::Warranty { command } => import_reference(Kind::Warranty, command).await,
@@ -515,6 +546,53 @@ async fn issue_stock(
             .await
             .map_or_else(|_| fill.job_id.to_string(), |j| j.job.number);
         println!("filled the request for {sku} on job {number}");
+    }
+    Ok(())
+}
+
+async fn letterhead(command: LetterheadCommand) -> Result<()> {
+    match command {
+        LetterheadCommand::Set {
+            data,
+            name,
+            line,
+            logo,
+        } => {
+            let mut letterhead = onsite_protocol::letterhead::Letterhead {
+                name,
+                lines: line,
+                logo: None,
+            };
+            if let Some(file) = logo {
+                let bytes = std::fs::read(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                letterhead = letterhead.with_logo(&bytes);
+            }
+            letterhead.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let storage = server::open_storage(&data)?;
+            if storage.set_letterhead(&letterhead).await? {
+                println!("letterhead set: laptops receive it with their next sync");
+            } else {
+                println!("letterhead unchanged");
+            }
+        }
+        LetterheadCommand::Show { data } => {
+            let storage = server::open_storage(&data)?;
+            match storage.letterhead().await? {
+                Some(l) => {
+                    println!("{}", l.name);
+                    for line in &l.lines {
+                        println!("{line}");
+                    }
+                    let logo = l.logo_bytes().ok().flatten().map(|b| b.len());
+                    match logo {
+                        Some(n) => println!("logo: {} KiB", n.div_ceil(1024)),
+                        None => println!("no logo"),
+                    }
+                }
+                None => println!("no letterhead set: `onsite-hq letterhead set` sets one"),
+            }
+        }
     }
     Ok(())
 }

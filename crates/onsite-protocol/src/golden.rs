@@ -255,6 +255,11 @@ fn pull_page() {
                 policies: vec![],
                 guides: vec![],
                 stock: Some(vec![]),
+                letterhead: Some(crate::letterhead::Letterhead {
+                    name: "Northwind Home Services".into(),
+                    lines: vec!["14 Mill Lane, Leeds".into()],
+                    logo: Some("iVBORw0KGgo=".into()),
+                }),
             }),
             hlc: Some(hlc()),
             cursor: "c1.42".into(),
@@ -282,7 +287,10 @@ fn pull_page() {
                           "at": "2026-11-23T10:00:00Z", "by": "Dora Dispatch",
                           "how": "put into tess's van"}],
                "reference": {"full": false, "parts": [], "checklists": [], "policies": [],
-                             "guides": [], "stock": []},
+                             "guides": [], "stock": [],
+                             "letterhead": {"name": "Northwind Home Services",
+                                            "lines": ["14 Mill Lane, Leeds"],
+                                            "logo": "iVBORw0KGgo="}},
                "hlc": "001763900000000-0000000002-0190a6e0-0000-7000-8000-000000000008",
                "cursor": "c1.42", "reset": false, "more": false}),
     );

@@ -13,6 +13,7 @@ pub mod error;
 pub mod guide;
 pub mod hlc;
 pub mod ids;
+pub mod letterhead;
 pub mod model;
 pub mod op;
 pub mod part;

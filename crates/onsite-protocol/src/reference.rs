@@ -139,6 +139,9 @@ pub struct ReferenceUpdate {
     /// The van's balances as HQ has them, when they changed (always when `full`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stock: Option<Vec<crate::stock::StockBalance>>,
+    /// The organisation's letterhead, when it changed (always when `full` and HQ has one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letterhead: Option<crate::letterhead::Letterhead>,
 }
 
 impl ReferenceUpdate {
@@ -151,5 +154,6 @@ impl ReferenceUpdate {
             && self.policies.is_empty()
             && self.guides.is_empty()
             && self.stock.is_none()
+            && self.letterhead.is_none()
     }
 }

@@ -76,6 +76,7 @@ fn sample() -> Report {
             rule: "Within the 15-day replacement period: day 3 since purchase on 29 November 2026"
                 .into(),
             policy_version: 1,
+            note: None,
             replacement_serial: Some("HM3-NEW".into()),
             return_ref: Some("RMA-J-000200-7F3A2C".into()),
         }),

@@ -147,6 +147,9 @@ pub struct DecisionFacts {
     pub rule: String,
     /// The policy version decided under.
     pub policy_version: u32,
+    /// What the technician wrote of it.
+    #[serde(default)]
+    pub note: Option<String>,
     /// The new unit's serial, for a replacement.
     pub replacement_serial: Option<String>,
     /// The faulty unit's return reference.

@@ -80,10 +80,14 @@ fn write(fonts: &Fonts, report: &Report, photos: bool) -> Result<Vec<u8>, Report
 
 fn footer(fonts: &Fonts, report: &Report, n: usize, count: usize) -> Vec<Mark> {
     let y = PAGE_HEIGHT - 36.0;
-    let left = format!(
-        "{} · Service report {}",
-        report.company.name, report.job.number
-    );
+    let left = if report.company.name.is_empty() {
+        format!("Service report {}", report.job.number)
+    } else {
+        format!(
+            "{} · Service report {}",
+            report.company.name, report.job.number
+        )
+    };
     let right = format!("Page {n} of {count}");
     let w = fonts.width(&right, Weight::Regular, 7.5);
     vec![

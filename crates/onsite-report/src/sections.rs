@@ -357,14 +357,21 @@ fn decision(pen: &mut Pen<'_>, report: &Report) {
         BODY + 0.5,
         INK,
     );
+    pen.paragraph(MARGIN, BODY_WIDTH, &d.rule, Weight::Regular, BODY, INK);
     pen.paragraph(
         MARGIN,
         BODY_WIDTH,
-        &format!("{} (warranty policy version {})", d.rule, d.policy_version),
+        &format!(
+            "Decided under warranty policy version {}.",
+            d.policy_version
+        ),
         Weight::Regular,
-        BODY,
-        INK,
+        SMALL,
+        MUTED,
     );
+    if let Some(note) = &d.note {
+        pen.paragraph(MARGIN, BODY_WIDTH, note, Weight::Regular, BODY, INK);
+    }
     if let Some(s) = &d.replacement_serial {
         pen.paragraph(
             MARGIN,

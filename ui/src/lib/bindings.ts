@@ -1385,7 +1385,7 @@ waiting: number,
  */
 conflicts: number, };
 
-export type DeviceErrorCode = "not_logged_in" | "hq_unreachable" | "fingerprint_mismatch" | "untrusted_certificate" | "invalid_credentials" | "not_a_technician" | "session_expired" | "rate_limited" | "unknown_job" | "unknown_guide" | "unknown_part" | "checklist_incomplete" | "remedy_not_allowed" | "no_warranty_policy" | "invalid_input" | "invalid_transition" | "job_read_only" | "job_closed" | "already_sent" | "attachment_too_large" | "unsupported_file" | "unsynced_changes" | "unknown_attachment" | "hq_error" | "protocol" | "schema_too_new" | "store" | "io" | "internal";
+export type DeviceErrorCode = "not_logged_in" | "hq_unreachable" | "fingerprint_mismatch" | "untrusted_certificate" | "invalid_credentials" | "not_a_technician" | "session_expired" | "rate_limited" | "unknown_job" | "unknown_guide" | "unknown_part" | "checklist_incomplete" | "remedy_not_allowed" | "no_warranty_policy" | "invalid_input" | "invalid_transition" | "job_read_only" | "job_closed" | "already_sent" | "attachment_too_large" | "unsupported_file" | "unsynced_changes" | "unknown_attachment" | "hq_error" | "protocol" | "schema_too_new" | "store" | "io" | "report" | "internal";
 
 export type ErrorReport = { 
 /**

@@ -22,7 +22,7 @@ fn parsed<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
 pub(super) fn clear(tx: &rusqlite::Connection) -> rusqlite::Result<()> {
     tx.execute_batch(
         "DELETE FROM parts; DELETE FROM checklist_templates; DELETE FROM warranty_policies; \
-         DELETE FROM guides; DELETE FROM van_stock;",
+         DELETE FROM guides; DELETE FROM van_stock; DELETE FROM letterhead;",
     )
 }
 
@@ -61,6 +61,13 @@ pub(super) fn apply(tx: &Transaction<'_>, update: &ReferenceUpdate) -> Result<()
     for g in &update.guides {
         guide.execute(params![g.id, g.version, g.title, json(&g.models)?, g.body])?;
     }
+    if let Some(letterhead) = &update.letterhead {
+        tx.execute(
+            "INSERT INTO letterhead (id, body) VALUES (1, ?1) \
+             ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+            [json(letterhead)?],
+        )?;
+    }
     if let Some(balances) = &update.stock {
         tx.execute("DELETE FROM van_stock", [])?;
         let mut line = tx.prepare_cached(
@@ -96,6 +103,17 @@ impl Store {
     /// [`CoreError::Store`].
     pub fn warranty_policies(&self) -> Result<Vec<WarrantyPolicy>> {
         self.bodies("SELECT body FROM warranty_policies ORDER BY model, version")
+    }
+
+    /// The organisation's letterhead, as HQ last sent it.
+    ///
+    /// # Errors
+    /// [`CoreError::Store`].
+    pub fn letterhead(&self) -> Result<Option<onsite_protocol::letterhead::Letterhead>> {
+        Ok(self
+            .bodies("SELECT body FROM letterhead WHERE id = 1")?
+            .into_iter()
+            .next())
     }
 
     fn bodies<T: serde::de::DeserializeOwned>(&self, sql: &str) -> Result<Vec<T>> {

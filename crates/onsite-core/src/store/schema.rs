@@ -193,6 +193,13 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX parts_fills_job ON parts_fills(job_id);
     "#,
+    // 9: the organisation's letterhead, for service reports made offline.
+    r#"
+    CREATE TABLE letterhead (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        body TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 #[cfg(test)]

@@ -283,6 +283,27 @@ fn fills(conn: &Connection, job: JobId) -> Result<Vec<onsite_protocol::visit::Pa
         .collect()
 }
 
+impl Store {
+    /// The rule of `decision` in words: the policy's clause on the facts it was decided on,
+    /// under the policy version it names; `None` when the laptop no longer holds that version.
+    ///
+    /// # Errors
+    /// [`CoreError::Store`].
+    pub fn decision_words(&self, model: &str, decision: &Decision) -> Result<Option<String>> {
+        let conn = self.conn();
+        let Some(policy) = policy(&conn, model, Some(decision.policy_version))? else {
+            return Ok(None);
+        };
+        let found = warranty::decide(&policy, &decision.facts, decision.fault, decision.visit_on);
+        Ok(Some(warranty::explain(
+            decision.rule,
+            &policy,
+            &found,
+            decision.fault,
+        )))
+    }
+}
+
 /// The visit of `job`, ready to show.
 pub(super) fn visit_of(conn: &Connection, job: JobId, activity: &[Activity]) -> Result<Visit> {
     let mut record = record_from(activity);
@@ -759,6 +780,87 @@ mod tests {
         // A page with the asset and no history replaces it with none.
         f.store.apply_pull(&f.page(f.job.clone(), vec![])).unwrap();
         assert!(f.detail().service_history.is_empty());
+    }
+
+    #[test]
+    fn the_report_says_what_the_visit_recorded_and_what_is_charged() {
+        let mut f = stocked();
+        // Out of warranty: the parts used are charged.
+        f.asset.warranty_until = Some("2025-01-31".parse().unwrap());
+        f.store.apply_pull(&f.page(f.job.clone(), vec![])).unwrap();
+        on_site(&f);
+        f.record(Change::WorkStarted {
+            at: now() - chrono::Duration::minutes(85),
+        })
+        .unwrap();
+        f.record(answer("earth", AnswerValue::Bool(true))).unwrap();
+        f.record(answer("pressure", AnswerValue::Number(3.0)))
+            .unwrap();
+        for (sku, serial) in [("SEAL", None), ("PUMP", Some("P-1"))] {
+            f.record(Change::PartUsed {
+                sku: sku.into(),
+                qty: if serial.is_some() { 1 } else { 2 },
+                serial: serial.map(str::to_string),
+                removed_serial: serial.map(|_| "P-OLD".to_string()),
+            })
+            .unwrap();
+        }
+        f.record(Change::Note {
+            text: "Pump seized; replaced it and the seals.".into(),
+        })
+        .unwrap();
+        f.record(Change::WorkStopped { at: now() }).unwrap();
+        let at = now().with_timezone(&chrono::FixedOffset::east_opt(3600).unwrap());
+        let report = crate::report::report_of(&f.detail(), Default::default(), at);
+        assert_eq!(report.job.number, "J-1");
+        assert_eq!(report.job.time_on_site.as_deref(), Some("1 h 25 min"));
+        assert_eq!(
+            report.made_at, "23 November 2026, 13:00",
+            "in the laptop's time zone"
+        );
+        assert_eq!(
+            report.work_done[0].text,
+            "Pump seized; replaced it and the seals."
+        );
+        let items: Vec<_> = report.checklists[0]
+            .items
+            .iter()
+            .map(|i| (i.label.as_str(), i.answer.as_deref(), i.out_of_range))
+            .collect();
+        assert_eq!(
+            items,
+            [
+                ("Earth tested", Some("Yes"), false),
+                ("Pressure", Some("3 bar"), true),
+                ("Remarks", None, false),
+            ]
+        );
+        let parts: Vec<_> = report
+            .parts
+            .iter()
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    p.qty,
+                    p.serial.as_deref(),
+                    p.removed_serial.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                ("Part SEAL", 2, None, None),
+                ("Part PUMP", 1, Some("P-1"), Some("P-OLD")),
+            ]
+        );
+        let charges = report.charges.expect("out of warranty: charged");
+        assert_eq!(charges.total, "£37.50");
+        assert_eq!(
+            report.product.map(|p| p.warranty).as_deref(),
+            Some("Warranty ended on 31 January 2025")
+        );
+        assert!(report.decision.is_none() && report.signature.is_none());
     }
 
     #[test]

@@ -696,6 +696,16 @@ pub async fn seed(
         requests.push((technician, asked));
     }
     let reference = reference::seed(storage, booked).await?;
+    storage
+        .set_letterhead(&onsite_protocol::letterhead::Letterhead {
+            name: "Northwind Home Services".into(),
+            lines: vec![
+                "14 Mill Lane, Leeds LS1 4AB".into(),
+                "0113 496 0000 · service@northwind.example".into(),
+            ],
+            logo: None,
+        })
+        .await?;
     for (technician, asked) in requests {
         push_visit(storage, &technician, &asked, now).await?;
     }
@@ -791,6 +801,10 @@ mod tests {
             sent.iter()
                 .all(|o| o.outcome == onsite_protocol::Outcome::Applied),
             "every visit is a valid record"
+        );
+        assert!(
+            storage.letterhead().await.unwrap().is_some(),
+            "reports have a letterhead"
         );
         let asked = storage.parts_requests(None, 50).await.unwrap().requests;
         assert!(

@@ -111,6 +111,10 @@ pub fn router(state: AppState) -> Router {
         .route("/guides/import", post(reference::import_guides))
         .route("/stock", get(reference::stock))
         .route("/stock/issue", post(reference::issue_stock))
+        .route(
+            "/letterhead",
+            get(reference::letterhead).put(reference::set_letterhead),
+        )
         .route("/jobs/{id}/visit", get(visit::job_visit))
         .route("/parts-requests", get(visit::parts_requests))
         .route("/parts-requests/{op_id}/fill", post(visit::fill))

@@ -35,7 +35,7 @@ use utoipa::{Modify, OpenApi};
         job_by_number, assign_job, cancel_job, job_ops, pull, push, conflicts, resolve,
         received_ops, blob_head, blob_put, blob_get, parts, checklists, warranty_policies,
         guides, stock, import_parts, import_checklists, import_warranty, import_guides,
-        issue_stock, job_visit, parts_requests, fill_parts_request, description
+        issue_stock, letterhead, set_letterhead, job_visit, parts_requests, fill_parts_request, description
     ),
     modifiers(&Bearer),
 )]
@@ -371,6 +371,20 @@ fn import_guides() {}
         (status = 409, body = ApiError), (status = 413, body = ApiError),
         (status = 415, body = ApiError), (status = 422, body = ApiError)))]
 fn issue_stock() {}
+
+#[utoipa::path(get, path = "/api/v1/letterhead", tag = "reference", security(("bearer" = [])),
+    responses((status = 200, body = onsite_protocol::letterhead::Letterhead),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, body = ApiError)))]
+fn letterhead() {}
+
+#[utoipa::path(put, path = "/api/v1/letterhead", tag = "reference", security(("bearer" = [])),
+    request_body = onsite_protocol::letterhead::Letterhead,
+    responses((status = 200, body = onsite_protocol::letterhead::Letterhead),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 413, body = ApiError),
+        (status = 415, body = ApiError), (status = 422, body = ApiError)))]
+fn set_letterhead() {}
 
 #[utoipa::path(get, path = "/api/v1/jobs/{id}/visit", tag = "jobs", security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "the job's id")),

@@ -172,3 +172,24 @@ pub async fn issue_stock(
         .await?;
     Ok(axum::Json(issued))
 }
+
+/// `GET /letterhead`: the organisation's letterhead; `404` until one is set.
+pub async fn letterhead(
+    State(state): State<AppState>,
+    _: Dispatcher,
+) -> Reply<onsite_protocol::letterhead::Letterhead> {
+    match state.storage.letterhead().await? {
+        Some(l) => Ok(axum::Json(l)),
+        None => Err(AppError::not_found("letterhead")),
+    }
+}
+
+/// `PUT /letterhead`: sets it; every laptop receives it with its next sync.
+pub async fn set_letterhead(
+    State(state): State<AppState>,
+    _: Admin,
+    Json(letterhead): Json<onsite_protocol::letterhead::Letterhead>,
+) -> Reply<onsite_protocol::letterhead::Letterhead> {
+    state.storage.set_letterhead(&letterhead).await?;
+    Ok(axum::Json(letterhead))
+}

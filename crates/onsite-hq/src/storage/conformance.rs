@@ -45,6 +45,7 @@ macro_rules! storage_conformance {
             a_device_gets_the_reference_data_that_applies_to_its_jobs,
             a_visit_is_judged_on_hqs_reference_data_and_moves_van_stock,
             parts_requests_are_filled_from_the_van_or_by_a_dispatcher,
+            the_letterhead_reaches_every_laptop_once_per_change,
         );
     };
     (@cases $make:expr; $($case:ident),+ $(,)?) => {

@@ -447,6 +447,14 @@ pub trait Storage: Send + Sync + 'static {
     async fn import_warranty(&self, policies: &[(usize, WarrantyPolicy)]) -> Result<ImportReport>;
     /// Imports guides atomically, updating changed ones by id (their version goes up).
     async fn import_guides(&self, guides: &[GuideFile]) -> Result<ImportReport>;
+    /// Sets the organisation's letterhead; whether it changed. Errors: `Invalid` for a field
+    /// [`Letterhead::validate`](onsite_protocol::letterhead::Letterhead::validate) refuses.
+    async fn set_letterhead(
+        &self,
+        letterhead: &onsite_protocol::letterhead::Letterhead,
+    ) -> Result<bool>;
+    /// The organisation's letterhead, if set.
+    async fn letterhead(&self) -> Result<Option<onsite_protocol::letterhead::Letterhead>>;
     /// A page of the parts catalog, by SKU, after `after`.
     async fn parts(&self, after: Option<&str>, limit: u32) -> Result<PartList>;
     /// A page of checklist template versions, by key and version, after `after`

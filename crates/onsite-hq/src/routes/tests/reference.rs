@@ -329,3 +329,65 @@ async fn a_dispatcher_issues_stock_and_fills_parts_requests() {
     let hows: Vec<_> = page.fills.iter().map(|f| f.how.as_str()).collect();
     assert_eq!(hows, ["put into tina's van", "couriered to the customer"]);
 }
+
+/// The letterhead: read by dispatchers, set by admins, checked field by field.
+#[tokio::test]
+async fn admins_set_the_letterhead_and_dispatchers_read_it() {
+    let hq = Hq::new().await;
+    let dana = hq.login("dana").await.access_token;
+    let tina = hq.login("tina").await.access_token;
+    let alex = hq.admin().await;
+    let (status, got) = hq.call(Method::GET, "/letterhead", Some(&dana), None).await;
+    assert_eq!((status, code(&got)), (StatusCode::NOT_FOUND, "not_found"));
+    let good = json!({"name": "Northwind Home Services", "lines": ["14 Mill Lane, Leeds"],
+        "logo": "iVBORw0KGgpsb2dv"});
+    for token in [&dana, &tina] {
+        let (status, got) = hq
+            .call(Method::PUT, "/letterhead", Some(token), Some(good.clone()))
+            .await;
+        assert_eq!((status, code(&got)), (StatusCode::FORBIDDEN, "forbidden"));
+    }
+    let (status, got) = hq
+        .call(Method::PUT, "/letterhead", Some(&alex), Some(good.clone()))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{got}");
+    let (status, got) = hq.call(Method::GET, "/letterhead", Some(&dana), None).await;
+    assert_eq!((status, &got), (StatusCode::OK, &good));
+    let (status, _) = hq.call(Method::GET, "/letterhead", Some(&tina), None).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "laptops get it in their sync"
+    );
+    let refused = [
+        (json!({"name": ""}), "validation_failed", "name is empty"),
+        (
+            json!({"name": "N", "lines": ["1", "2", "3", "4", "5"]}),
+            "validation_failed",
+            "at most 4 lines",
+        ),
+        (
+            json!({"name": "N", "logo": "R0lGODlh"}),
+            "validation_failed",
+            "PNG or JPEG",
+        ),
+        (
+            json!({"name": "N", "colour": "red"}),
+            "malformed_json",
+            "colour",
+        ),
+    ];
+    for (body, expected, words) in refused {
+        let (status, got) = hq
+            .call(Method::PUT, "/letterhead", Some(&alex), Some(body.clone()))
+            .await;
+        assert_eq!(
+            (status, code(&got)),
+            (StatusCode::UNPROCESSABLE_ENTITY, expected),
+            "{body}"
+        );
+        assert!(got["message"].as_str().unwrap().contains(words), "{got}");
+    }
+    let (_, kept) = hq.call(Method::GET, "/letterhead", Some(&dana), None).await;
+    assert_eq!(kept, good, "a refused letterhead changes nothing");
+}

@@ -433,3 +433,53 @@ pub async fn a_device_gets_the_reference_data_that_applies_to_its_jobs(s: &dyn S
     assert_eq!(whole.parts.len(), 2);
     assert!(whole.stock.is_some());
 }
+
+/// Conformance case.
+pub async fn the_letterhead_reaches_every_laptop_once_per_change(s: &dyn Storage) {
+    use onsite_protocol::letterhead::Letterhead;
+    assert_eq!(s.letterhead().await.unwrap(), None);
+    let (first, at) = s.reference_update("tina", None).await.unwrap();
+    assert!(first.is_none_or(|u| u.letterhead.is_none()), "none set yet");
+    let letterhead = Letterhead {
+        name: "Northwind Home Services".into(),
+        lines: vec!["14 Mill Lane, Leeds".into()],
+        logo: None,
+    }
+    .with_logo(b"\x89PNG\r\n\x1a\nlogo");
+    assert!(s.set_letterhead(&letterhead).await.unwrap());
+    assert!(
+        !s.set_letterhead(&letterhead).await.unwrap(),
+        "the same again"
+    );
+    assert_eq!(s.letterhead().await.unwrap().as_ref(), Some(&letterhead));
+    let (update, at) = s.reference_update("tina", Some(&at)).await.unwrap();
+    assert_eq!(
+        update.and_then(|u| u.letterhead).as_ref(),
+        Some(&letterhead)
+    );
+    let (update, at) = s.reference_update("tina", Some(&at)).await.unwrap();
+    assert!(update.is_none(), "nothing changed since");
+    // Tom's first sync brings it with everything else.
+    let (update, _) = s.reference_update("tom", None).await.unwrap();
+    assert!(update.is_some_and(|u| u.full && u.letterhead.is_some()));
+    // A change comes again; a bad one is refused and changes nothing.
+    let moved = Letterhead {
+        lines: vec!["2 New Street, Leeds".into()],
+        ..letterhead.clone()
+    };
+    assert!(s.set_letterhead(&moved).await.unwrap());
+    let (update, at) = s.reference_update("tina", Some(&at)).await.unwrap();
+    assert_eq!(update.and_then(|u| u.letterhead), Some(moved.clone()));
+    let bad = Letterhead {
+        name: String::new(),
+        ..moved.clone()
+    };
+    let refused = s.set_letterhead(&bad).await;
+    assert!(
+        matches!(refused, Err(StorageError::Invalid(_))),
+        "{refused:?}"
+    );
+    assert_eq!(s.letterhead().await.unwrap(), Some(moved));
+    let (update, _) = s.reference_update("tina", Some(&at)).await.unwrap();
+    assert!(update.is_none());
+}

@@ -285,6 +285,19 @@ impl Storage for SqliteStorage {
             .await
     }
 
+    async fn set_letterhead(
+        &self,
+        letterhead: &onsite_protocol::letterhead::Letterhead,
+    ) -> Result<bool> {
+        let letterhead = letterhead.clone();
+        self.write(move |tx| reference::set_letterhead(tx, &letterhead))
+            .await
+    }
+
+    async fn letterhead(&self) -> Result<Option<onsite_protocol::letterhead::Letterhead>> {
+        self.read(|tx| reference::letterhead_changed(tx, 0)).await
+    }
+
     async fn parts(&self, after: Option<&str>, limit: u32) -> Result<PartList> {
         let after = after.map(str::to_string);
         self.read(move |tx| reference::parts(tx, after.as_deref(), limit))

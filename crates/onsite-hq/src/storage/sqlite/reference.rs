@@ -366,3 +366,39 @@ pub fn guides_changed(tx: &Transaction<'_>, after: i64) -> Result<Vec<Guide>> {
     }
     Ok(guides)
 }
+
+/// Sets the letterhead; whether it changed (setting the same one again changes nothing, and
+/// no laptop is sent it again).
+pub fn set_letterhead(
+    tx: &Transaction<'_>,
+    letterhead: &onsite_protocol::letterhead::Letterhead,
+) -> Result<bool> {
+    letterhead.validate().map_err(StorageError::Invalid)?;
+    let body = json(letterhead)?;
+    let held: Option<String> = tx
+        .prepare_cached("SELECT body FROM letterhead WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    if held.as_deref() == Some(body.as_str()) {
+        return Ok(false);
+    }
+    let seq = next_seq(tx)?;
+    tx.prepare_cached(
+        "INSERT INTO letterhead (id, body, ref_seq) VALUES (1, ?1, ?2) \
+         ON CONFLICT (id) DO UPDATE SET body = excluded.body, ref_seq = excluded.ref_seq",
+    )?
+    .execute(params![body, seq])?;
+    Ok(true)
+}
+
+/// The letterhead, if set and changed after reference position `after`.
+pub fn letterhead_changed(
+    tx: &Transaction<'_>,
+    after: i64,
+) -> Result<Option<onsite_protocol::letterhead::Letterhead>> {
+    tx.prepare_cached("SELECT body FROM letterhead WHERE id = 1 AND ref_seq > ?1")?
+        .query_row([after], |r| r.get::<_, String>(0))
+        .optional()?
+        .map(|b| parsed(&b))
+        .transpose()
+}

@@ -85,6 +85,7 @@ pub fn update(
             .filter(|g| g.models.is_empty() || g.models.iter().any(|m| models.contains(m.as_str())))
             .collect(),
         stock: None,
+        letterhead: reference::letterhead_changed(tx, after)?,
     };
     if full || since.is_some_and(|s| s.stock != stock_at) {
         update.stock = Some(stock::van(tx, technician, None, 1)?.balances);

@@ -294,6 +294,14 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX parts_fills_job ON parts_fills(job_id);
     "#,
+    // 12: the organisation's letterhead (one row), a reference record every laptop holds.
+    r#"
+    CREATE TABLE letterhead (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        body TEXT NOT NULL,
+        ref_seq INTEGER NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 #[cfg(test)]
