@@ -10,6 +10,7 @@ pub mod blob;
 pub mod checklist;
 pub mod conflict;
 pub mod error;
+pub mod feedback;
 pub mod guide;
 pub mod hlc;
 pub mod ids;
