@@ -267,12 +267,13 @@ impl<'f> Pen<'f> {
     }
 }
 
-/// Reads a photo, logo or signature: JPEG or PNG by its first bytes, `None` for anything else
-/// (or a file that does not start like either).
+/// Reads a photo, logo or signature: JPEG or PNG by its first bytes, `None` for anything else.
+/// A PNG is decoded whole first: the PDF writer decodes it only when the document is
+/// finished, where a broken one would cost the whole report. (A JPEG is copied as it is.)
 pub fn image(content: &[u8]) -> Option<Image> {
     if content.starts_with(&[0xff, 0xd8, 0xff]) {
         Image::from_jpeg(content.to_vec().into(), true).ok()
-    } else if content.starts_with(b"\x89PNG\r\n\x1a\n") {
+    } else if crate::thumbnail::png_readable(content) {
         Image::from_png(content.to_vec().into(), true).ok()
     } else {
         None

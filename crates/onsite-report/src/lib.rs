@@ -5,6 +5,7 @@
 
 mod content;
 mod layout;
+pub mod sample;
 mod sections;
 mod text;
 mod thumbnail;
@@ -37,17 +38,9 @@ pub enum ReportError {
 /// [`ReportError`] when the PDF cannot be written at all.
 pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
     let fonts = Fonts::load()?;
-    match write(&fonts, report, true) {
-        // An image that passed its header check but cannot be decoded only shows here: the
-        // report is made again without photos rather than not at all.
-        Err(ReportError::Pdf(_)) if !report.photos.is_empty() => write(&fonts, report, false),
-        done => done,
-    }
-}
-
-fn write(fonts: &Fonts, report: &Report, photos: bool) -> Result<Vec<u8>, ReportError> {
+    let fonts = &fonts;
     let mut pen = Pen::new(fonts);
-    sections::lay_out(&mut pen, report, photos);
+    sections::lay_out(&mut pen, report);
     let Pen { pages, images, .. } = pen;
     let mut document = krilla::Document::new();
     // A fixed id from the job: the document id is otherwise a hash of the content, which is

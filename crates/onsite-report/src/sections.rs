@@ -13,7 +13,7 @@ const SMALL: f32 = 8.0;
 const RIGHT: f32 = PAGE_WIDTH - MARGIN;
 
 /// Lays the whole report out.
-pub fn lay_out(pen: &mut Pen<'_>, report: &Report, photos: bool) {
+pub fn lay_out(pen: &mut Pen<'_>, report: &Report) {
     header(pen, report);
     facts(pen, report);
     reported(pen, report);
@@ -22,9 +22,7 @@ pub fn lay_out(pen: &mut Pen<'_>, report: &Report, photos: bool) {
     parts(pen, report);
     decision(pen, report);
     charges(pen, report);
-    if photos {
-        pictures(pen, report);
-    }
+    pictures(pen, report);
     signature(pen, report);
 }
 

@@ -57,6 +57,11 @@ fn decode_jpeg(content: &[u8]) -> Option<Pixels> {
     (rgb.len() == width * height * 3).then_some(Pixels { width, height, rgb })
 }
 
+/// Whether `content` is a PNG that decodes whole.
+pub fn png_readable(content: &[u8]) -> bool {
+    content.starts_with(b"\x89PNG\r\n\x1a\n") && decode_png(content).is_some()
+}
+
 fn decode_png(content: &[u8]) -> Option<Pixels> {
     let mut decoder = png::Decoder::new(Cursor::new(content));
     decoder.set_transformations(png::Transformations::normalize_to_color8());

@@ -391,3 +391,29 @@ async fn admins_set_the_letterhead_and_dispatchers_read_it() {
     let (_, kept) = hq.call(Method::GET, "/letterhead", Some(&dana), None).await;
     assert_eq!(kept, good, "a refused letterhead changes nothing");
 }
+
+/// Every route that changes reference data, stock or requests refuses a caller with no
+/// token, or a forged one, before reading the body.
+#[tokio::test]
+async fn changing_routes_need_a_token() {
+    let hq = Hq::new().await;
+    let fill = format!("/parts-requests/{}/fill", OpId::new());
+    let routes = [
+        (Method::POST, "/stock/issue"),
+        (Method::POST, fill.as_str()),
+        (Method::PUT, "/letterhead"),
+        (Method::GET, "/letterhead"),
+    ];
+    for (method, path) in routes {
+        for token in [None, Some("osa_forged")] {
+            let (status, got) = hq
+                .call(method.clone(), path, token, Some(json!({"how": "x"})))
+                .await;
+            assert_eq!(
+                (status, code(&got)),
+                (StatusCode::UNAUTHORIZED, "unauthorized"),
+                "{method} {path}"
+            );
+        }
+    }
+}
