@@ -321,6 +321,27 @@ impl Dispatcher {
             .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
     }
 
+    /// Downloads content (a signed report) with its response headers.
+    pub async fn download(
+        &self,
+        path: &str,
+    ) -> Result<(reqwest::header::HeaderMap, Vec<u8>), onsite_core::CoreError> {
+        self.client.download(path, &self.token).await
+    }
+
+    /// Uploads `content` under `sha256` in one chunk, as a laptop sends a photo (the session
+    /// must be a technician's).
+    pub async fn upload(
+        &self,
+        sha256: &str,
+        content: Vec<u8>,
+    ) -> Result<onsite_protocol::blob::BlobStatus, onsite_core::CoreError> {
+        let total = content.len() as u64;
+        self.client
+            .blob_put(&self.token, sha256, 0, total, content)
+            .await
+    }
+
     /// Like [`Dispatcher::call`], returning HQ's refusal instead of panicking.
     pub async fn try_call<B: serde::Serialize, T: serde::de::DeserializeOwned>(
         &self,

@@ -198,6 +198,48 @@ enum JobCommand {
         /// Where to write it.
         #[arg(long)]
         out: std::path::PathBuf,
+        /// Write the report the customer last signed instead, byte for byte.
+        #[arg(long)]
+        signed: bool,
+    },
+    /// The customer signs the job's report: it is made now with their name and signature,
+    /// kept, and sent to HQ on the next sync.
+    #[command(group(clap::ArgGroup::new("how").required(true).args(["signature", "typed"])))]
+    Sign {
+        /// Job number.
+        number: String,
+        /// The signer's name, as printed on the report.
+        #[arg(long)]
+        signer: String,
+        /// What the customer drew, as a PNG image.
+        #[arg(long)]
+        signature: Option<PathBuf>,
+        /// The customer typed their name and ticked to confirm, instead of drawing.
+        #[arg(long)]
+        typed: bool,
+    },
+    /// Record the customer's rating of the visit; 1-2 or a complaint opens a complaint at HQ.
+    Rate {
+        /// Job number.
+        number: String,
+        /// 1 (very dissatisfied) to 5 (very satisfied).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+        satisfaction: u8,
+        /// Would they recommend us, 0 to 10.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=10))]
+        recommend: Option<u8>,
+        /// Their words.
+        #[arg(long)]
+        comment: Option<String>,
+        /// What they complain of.
+        #[arg(long)]
+        complaint: Option<String>,
+        /// They agree to a follow-up call.
+        #[arg(long)]
+        call_ok: bool,
+        /// When they would rather be called: morning, afternoon or evening.
+        #[arg(long, requires = "call_ok")]
+        call_time: Option<String>,
     },
     /// The job's checklists: each item, its answer, and what completion waits for.
     Checklist {
@@ -441,13 +483,35 @@ async fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Job {
-            command: JobCommand::Report { number, out },
+            command:
+                JobCommand::Report {
+                    number,
+                    out,
+                    signed,
+                },
         } => {
-            let pdf = device.report(&number, chrono::Local::now().fixed_offset())?;
+            let (pdf, what) = if signed {
+                let (signoff, pdf) =
+                    device.signed_report(&number, Utc::now())?.ok_or_else(|| {
+                        anyhow::anyhow!("job {number} has no signed report on this laptop")
+                    })?;
+                let changed = if signoff.changed_since {
+                    "; the job changed since, so it needs signing again"
+                } else {
+                    ""
+                };
+                (
+                    pdf,
+                    format!("the report {} signed{changed}", signoff.signer),
+                )
+            } else {
+                let pdf = device.report(&number, chrono::Local::now().fixed_offset())?;
+                (pdf, "the service report as it stands, not signed".into())
+            };
             std::fs::write(&out, &pdf)
                 .with_context(|| format!("cannot write {}", out.display()))?;
             out!(
-                "wrote {} ({} KB): job {number}'s service report as it stands, not signed",
+                "wrote {} ({} KB): job {number}'s {what}",
                 out.display(),
                 pdf.len().div_ceil(1024)
             );
@@ -485,6 +549,56 @@ async fn run(cli: Cli) -> Result<()> {
                 | JobCommand::Checklist { .. }
                 | JobCommand::Report { .. }
                 | JobCommand::Warranty { .. } => unreachable!("handled above"),
+                JobCommand::Sign {
+                    number,
+                    signer,
+                    signature,
+                    typed: _,
+                } => {
+                    let drawing = signature
+                        .map(|path| {
+                            std::fs::read(&path)
+                                .with_context(|| format!("cannot read {}", path.display()))
+                        })
+                        .transpose()?;
+                    device.sign(
+                        &number,
+                        &signer,
+                        drawing.as_deref(),
+                        Local::now().fixed_offset(),
+                    )?
+                }
+                JobCommand::Rate {
+                    number,
+                    satisfaction,
+                    recommend,
+                    comment,
+                    complaint,
+                    call_ok,
+                    call_time,
+                } => {
+                    let call_time = call_time
+                        .map(|t| {
+                            t.trim().parse().map_err(|_| {
+                                anyhow::anyhow!(
+                                    "{t:?} is not a call time; say morning, afternoon or evening"
+                                )
+                            })
+                        })
+                        .transpose()?;
+                    device.record(
+                        &number,
+                        Change::Rated {
+                            satisfaction,
+                            recommend,
+                            comment,
+                            complaint,
+                            call_ok,
+                            call_time,
+                        },
+                        now,
+                    )?
+                }
                 JobCommand::Answer {
                     number,
                     item,

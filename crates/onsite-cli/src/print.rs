@@ -241,6 +241,32 @@ pub fn describe(change: &Change) -> String {
         } => format!("warranty: {remedy} for {fault} ({rule})"),
         Change::Voided { voids, .. } => format!("voided {voids}"),
         Change::PartsRequested { sku, qty, .. } => format!("parts requested: {qty} × {sku}"),
+        Change::SignedOff {
+            signer, signature, ..
+        } => format!(
+            "report signed by {signer}{}",
+            if signature.is_some() {
+                ""
+            } else {
+                " (typed name)"
+            }
+        ),
+        Change::Rated {
+            satisfaction,
+            recommend,
+            complaint,
+            ..
+        } => format!(
+            "rated {satisfaction}/5{}{}",
+            recommend
+                .map(|r| format!(", would recommend {r}/10"))
+                .unwrap_or_default(),
+            if complaint.is_some() {
+                ", with a complaint"
+            } else {
+                ""
+            }
+        ),
     }
 }
 
@@ -326,6 +352,43 @@ fn print_visit(v: &onsite_core::Visit) -> std::io::Result<()> {
                 f.by,
                 f.how
             ),
+        }
+    }
+    if let Some(signed) = v.signoffs.last() {
+        out!(
+            "\nSigned:     by {} on {}{}{}",
+            signed.signer,
+            local(signed.signed_at),
+            if signed.signature.is_some() {
+                ""
+            } else {
+                " (typed name)"
+            },
+            if signed.changed_since {
+                "  — changed since signed: ask for a new signature"
+            } else {
+                ""
+            }
+        );
+        if v.signoffs.len() > 1 {
+            out!(
+                "            ({} earlier signed report(s) kept)",
+                v.signoffs.len() - 1
+            );
+        }
+    }
+    if let Some(r) = v.ratings.last() {
+        out!(
+            "Rating:     {} ({}/5){}{}",
+            onsite_protocol::signoff::satisfaction_words(r.satisfaction),
+            r.satisfaction,
+            r.recommend
+                .map(|n| format!(", would recommend {n}/10"))
+                .unwrap_or_default(),
+            if r.call_ok { ", agrees to a call" } else { "" }
+        );
+        if let Some(c) = &r.complaint {
+            out!("Complaint:  {c}");
         }
     }
     Ok(())

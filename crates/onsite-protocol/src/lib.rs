@@ -21,6 +21,7 @@ pub mod part;
 pub mod push;
 pub mod received;
 pub mod reference;
+pub mod signoff;
 pub mod status;
 pub mod stock;
 pub mod text;

@@ -7,6 +7,7 @@ use crate::hlc::Hlc;
 use crate::ids::{DeviceId, JobId, OpId};
 use crate::model::string_enum;
 use crate::push::Reason;
+use crate::signoff::{self, BlobRef, CallTime};
 use crate::status::{Actor, JobStatus, TRANSITIONS};
 use crate::warranty::{FaultCategory, Remedy, WarrantyFacts, WarrantyRule};
 use chrono::NaiveDate;
@@ -42,6 +43,10 @@ string_enum!(
         Voided => "voided",
         /// Parts the job waits for.
         PartsRequested => "parts_requested",
+        /// The customer signed the service report.
+        SignedOff => "signed_off",
+        /// The customer's opinion of the product and the service.
+        Rated => "rated",
     }
 );
 
@@ -181,6 +186,46 @@ pub enum Change {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[cfg_attr(feature = "ts", ts(optional))]
         note: Option<String>,
+    },
+    /// The customer signed the service report on the laptop. The signed PDF (and the drawn
+    /// signature) are uploaded before the op, named by hash: the hash binds the signature to
+    /// the exact bytes the customer was shown. Every sign-off is kept; the latest counts.
+    SignedOff {
+        /// The exact PDF signed.
+        report: BlobRef,
+        /// The signer's printed name.
+        signer: String,
+        /// The drawn signature, PNG; none when the customer typed their name and ticked.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        signature: Option<BlobRef>,
+        /// When, by the laptop's clock (as printed on the report).
+        signed_at: DateTime<Utc>,
+    },
+    /// The customer's opinion, given on the laptop in customer mode. Every rating is kept;
+    /// the latest counts.
+    Rated {
+        /// 1 (very dissatisfied) to 5 (very satisfied).
+        satisfaction: u8,
+        /// "Would you recommend us?", 0 to 10.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        recommend: Option<u8>,
+        /// Their words.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        comment: Option<String>,
+        /// What they complain of: opens a complaint at HQ.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        complaint: Option<String>,
+        /// They agree to a follow-up call.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        call_ok: bool,
+        /// When they would rather be called.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        call_time: Option<CallTime>,
     },
 }
 
@@ -496,6 +541,47 @@ impl Change {
                 quantity(*qty)?;
                 remark("the note", note.as_deref())?;
             }
+            Change::SignedOff {
+                report,
+                signer,
+                signature,
+                ..
+            } => {
+                signoff::validate_signer(signer).map_err(invalid)?;
+                content("the report", report, MAX_ATTACHMENT_BYTES)?;
+                if let Some(signature) = signature {
+                    content("the signature", signature, signoff::MAX_SIGNATURE_BYTES)?;
+                }
+            }
+            Change::Rated {
+                satisfaction,
+                recommend,
+                comment,
+                complaint,
+                call_ok,
+                call_time,
+            } => {
+                if !(1..=signoff::MAX_SATISFACTION).contains(satisfaction) {
+                    return Err(invalid(format!(
+                        "satisfaction must be 1 to {}",
+                        signoff::MAX_SATISFACTION
+                    )));
+                }
+                if recommend.is_some_and(|r| r > signoff::MAX_RECOMMEND) {
+                    return Err(invalid(format!(
+                        "recommend must be 0 to {}",
+                        signoff::MAX_RECOMMEND
+                    )));
+                }
+                signoff::validate_opinion("the comment", comment.as_deref()).map_err(invalid)?;
+                signoff::validate_opinion("the complaint", complaint.as_deref())
+                    .map_err(invalid)?;
+                if call_time.is_some() && !call_ok {
+                    return Err(invalid(
+                        "a preferred call time needs the customer's consent to a call",
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -567,6 +653,32 @@ impl Change {
                 qty,
                 note: note.map(trim).filter(|s| !s.is_empty()),
             },
+            Change::SignedOff {
+                report,
+                signer,
+                signature,
+                signed_at,
+            } => Change::SignedOff {
+                report,
+                signer: trim(signer),
+                signature,
+                signed_at,
+            },
+            Change::Rated {
+                satisfaction,
+                recommend,
+                comment,
+                complaint,
+                call_ok,
+                call_time,
+            } => Change::Rated {
+                satisfaction,
+                recommend,
+                comment: comment.map(trim).filter(|s| !s.is_empty()),
+                complaint: complaint.map(trim).filter(|s| !s.is_empty()),
+                call_ok,
+                call_time,
+            },
             Change::ChecklistAnswer {
                 template,
                 item,
@@ -596,8 +708,75 @@ impl Change {
             Change::WarrantyDecided { .. } => OpKind::WarrantyDecided,
             Change::Voided { .. } => OpKind::Voided,
             Change::PartsRequested { .. } => OpKind::PartsRequested,
+            Change::SignedOff { .. } => OpKind::SignedOff,
+            Change::Rated { .. } => OpKind::Rated,
         }
     }
+
+    /// Whether the change alters what the service report says: one recorded after a
+    /// sign-off means the signed report no longer matches the job ("changed since signed").
+    /// Moving the job along, pinning checklists, asking for parts, signing and rating do not.
+    pub fn shows_on_report(&self) -> bool {
+        match self.kind() {
+            OpKind::Note
+            | OpKind::WorkStarted
+            | OpKind::WorkStopped
+            | OpKind::ContactPhone
+            | OpKind::AssetSerial
+            | OpKind::ChecklistAnswer
+            | OpKind::PartUsed
+            | OpKind::WarrantyDecided
+            | OpKind::Voided => true,
+            // A photo shows; a document (a PDF) does not.
+            OpKind::Attachment => matches!(
+                self,
+                Change::Attachment { media_type, .. } if media_type.starts_with("image/")
+            ),
+            OpKind::Status
+            | OpKind::ChecklistPinned
+            | OpKind::PartsRequested
+            | OpKind::SignedOff
+            | OpKind::Rated => false,
+        }
+    }
+
+    /// The content this change names by hash, which HQ must hold in full before applying it.
+    pub fn content(&self) -> Vec<BlobRef> {
+        match self {
+            Change::Attachment { sha256, bytes, .. } => vec![BlobRef {
+                sha256: sha256.clone(),
+                bytes: *bytes,
+            }],
+            Change::SignedOff {
+                report, signature, ..
+            } => std::iter::once(report.clone())
+                .chain(signature.clone())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Checks content named by hash: a SHA-256, not empty, at most `max` bytes.
+fn content(what: &str, blob: &BlobRef, max: u64) -> Result<(), OpRejection> {
+    if !is_sha256(&blob.sha256) {
+        return Err(invalid(format!(
+            "{what}'s sha256 must be 64 lower-case hex digits"
+        )));
+    }
+    if blob.bytes == 0 {
+        return Err(invalid(format!("{what} is empty")));
+    }
+    if blob.bytes > max {
+        return Err(OpRejection::new(
+            Reason::AttachmentTooLarge,
+            format!(
+                "{what} has {} bytes; at most {max} are accepted",
+                blob.bytes
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// One operation as the device sends it.
@@ -663,6 +842,8 @@ pub const MERGE_RULES: &[(OpKind, Merge)] = &[
     (OpKind::WarrantyDecided, Merge::Judged),
     (OpKind::Voided, Merge::AppendOnly),
     (OpKind::PartsRequested, Merge::AppendOnly),
+    (OpKind::SignedOff, Merge::AppendOnly),
+    (OpKind::Rated, Merge::AppendOnly),
 ];
 
 impl OpKind {
@@ -1004,5 +1185,149 @@ mod tests {
         assert_eq!(media_type_for("report.pdf"), Some("application/pdf"));
         assert_eq!(media_type_for("notes.txt"), None);
         assert_eq!(media_type_for("noextension"), None);
+    }
+
+    fn signed(signer: &str, report_bytes: u64, signature: Option<u64>) -> Change {
+        Change::SignedOff {
+            report: BlobRef {
+                sha256: "ab".repeat(32),
+                bytes: report_bytes,
+            },
+            signer: signer.into(),
+            signature: signature.map(|bytes| BlobRef {
+                sha256: "cd".repeat(32),
+                bytes,
+            }),
+            signed_at: Utc::now(),
+        }
+    }
+
+    fn rated(satisfaction: u8, recommend: Option<u8>, call: (bool, Option<CallTime>)) -> Change {
+        Change::Rated {
+            satisfaction,
+            recommend,
+            comment: None,
+            complaint: None,
+            call_ok: call.0,
+            call_time: call.1,
+        }
+    }
+
+    #[test]
+    fn sign_offs_and_ratings_are_checked_the_same_way_everywhere() {
+        let cases = [
+            (signed("Ann Lee", 30_000, Some(4_000)), None),
+            (signed("Ann Lee", 30_000, None), None),
+            (signed(" ", 30_000, None), Some(Reason::InvalidValue)),
+            (signed("Ann\nLee", 30_000, None), Some(Reason::InvalidValue)),
+            (
+                signed(&"a".repeat(signoff::MAX_SIGNER_CHARS + 1), 1, None),
+                Some(Reason::InvalidValue),
+            ),
+            (signed("Ann", 0, None), Some(Reason::InvalidValue)),
+            (
+                signed("Ann", MAX_ATTACHMENT_BYTES + 1, None),
+                Some(Reason::AttachmentTooLarge),
+            ),
+            (
+                signed("Ann", 1, Some(signoff::MAX_SIGNATURE_BYTES + 1)),
+                Some(Reason::AttachmentTooLarge),
+            ),
+            (rated(1, None, (false, None)), None),
+            (rated(5, Some(10), (true, Some(CallTime::Evening))), None),
+            (rated(3, Some(0), (true, None)), None),
+            (rated(0, None, (false, None)), Some(Reason::InvalidValue)),
+            (rated(6, None, (false, None)), Some(Reason::InvalidValue)),
+            (
+                rated(4, Some(11), (false, None)),
+                Some(Reason::InvalidValue),
+            ),
+            (
+                rated(4, None, (false, Some(CallTime::Morning))),
+                Some(Reason::InvalidValue),
+            ),
+            (
+                Change::Rated {
+                    satisfaction: 2,
+                    recommend: None,
+                    comment: None,
+                    complaint: Some("x".repeat(signoff::MAX_OPINION_CHARS + 1)),
+                    call_ok: false,
+                    call_time: None,
+                },
+                Some(Reason::InvalidValue),
+            ),
+        ];
+        for (change, refused) in cases {
+            assert_eq!(
+                change.validate().err().map(|r| r.reason),
+                refused,
+                "{change:?}"
+            );
+        }
+        let mut bad_hash = signed("Ann", 1, None);
+        if let Change::SignedOff { report, .. } = &mut bad_hash {
+            report.sha256 = "AB".repeat(32);
+        }
+        assert!(bad_hash.validate().is_err());
+    }
+
+    #[test]
+    fn what_the_report_shows_is_what_a_signature_covers() {
+        let photo = |media_type: &str| Change::Attachment {
+            sha256: "ab".repeat(32),
+            file_name: "x".into(),
+            media_type: media_type.into(),
+            bytes: 1,
+            caption: None,
+        };
+        let table = [
+            (Change::Note { text: "x".into() }, true),
+            (photo("image/jpeg"), true),
+            (photo("application/pdf"), false),
+            (Change::WorkStarted { at: Utc::now() }, true),
+            (Change::WorkStopped { at: Utc::now() }, true),
+            (Change::AssetSerial { serial: "S".into() }, true),
+            (Change::ContactPhone { phone: "1".into() }, true),
+            (
+                Change::PartUsed {
+                    sku: "P".into(),
+                    qty: 1,
+                    serial: None,
+                    removed_serial: None,
+                },
+                true,
+            ),
+            (
+                Change::Voided {
+                    voids: OpId::new(),
+                    reason: None,
+                },
+                true,
+            ),
+            (
+                Change::Status {
+                    to: JobStatus::Completed,
+                },
+                false,
+            ),
+            (Change::ChecklistPinned { templates: vec![] }, false),
+            (
+                Change::PartsRequested {
+                    sku: "P".into(),
+                    qty: 1,
+                    note: None,
+                },
+                false,
+            ),
+            (signed("Ann", 1, None), false),
+            (rated(4, None, (false, None)), false),
+        ];
+        for (change, shows) in table {
+            assert_eq!(change.shows_on_report(), shows, "{change:?}");
+        }
+        assert_eq!(signed("Ann", 9, Some(3)).content().len(), 2);
+        assert_eq!(photo("image/png").content()[0].bytes, 1);
+        assert!(Change::Note { text: "x".into() }.content().is_empty());
     }
 }

@@ -6,6 +6,7 @@
 use crate::checklist::{AnswerValue, Missing, TemplateRef};
 use crate::ids::{JobId, OpId};
 use crate::op::{Change, Op};
+use crate::signoff::{Rating, SignOff};
 use crate::warranty::{FaultCategory, Remedy, WarrantyFacts, WarrantyRule};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -264,6 +265,13 @@ pub struct VisitRecord {
     pub decisions: Vec<Decision>,
     /// Parts the job waits for.
     pub requests: Vec<PartsRequest>,
+    /// Every signed report, oldest first; the last one counts, and each says whether the job
+    /// changed after it was signed.
+    #[serde(default)]
+    pub signoffs: Vec<SignOff>,
+    /// Every rating the customer gave, oldest first; the last one counts.
+    #[serde(default)]
+    pub ratings: Vec<Rating>,
 }
 
 impl VisitRecord {
@@ -365,7 +373,42 @@ impl VisitRecord {
                         note: note.clone(),
                     });
                 }
+                Change::SignedOff {
+                    report,
+                    signer,
+                    signature,
+                    signed_at,
+                } => record.signoffs.push(SignOff {
+                    op_id,
+                    report: report.clone(),
+                    signer: signer.clone(),
+                    signature: signature.clone(),
+                    signed_at: *signed_at,
+                    changed_since: false,
+                }),
+                Change::Rated {
+                    satisfaction,
+                    recommend,
+                    comment,
+                    complaint,
+                    call_ok,
+                    call_time,
+                } => record.ratings.push(Rating {
+                    op_id,
+                    satisfaction: *satisfaction,
+                    recommend: *recommend,
+                    comment: comment.clone(),
+                    complaint: complaint.clone(),
+                    call_ok: *call_ok,
+                    call_time: *call_time,
+                }),
                 _ => {}
+            }
+            // Every report signed so far no longer says what the job records.
+            if change.shows_on_report() {
+                for signed in &mut record.signoffs {
+                    signed.changed_since = true;
+                }
             }
         }
         for part in &mut record.parts {
@@ -376,6 +419,18 @@ impl VisitRecord {
         }
         record.answers = answers.into_values().collect();
         record
+    }
+
+    /// The signed report that counts: the latest.
+    #[must_use]
+    pub fn signoff(&self) -> Option<&SignOff> {
+        self.signoffs.last()
+    }
+
+    /// The rating that counts: the latest.
+    #[must_use]
+    pub fn rating(&self) -> Option<&Rating> {
+        self.ratings.last()
     }
 
     /// The decision that stands: the latest not voided.
@@ -530,5 +585,75 @@ mod tests {
         let record = VisitRecord::fold(&[]);
         assert_eq!(record, VisitRecord::default());
         assert!(record.pinned.is_none() && record.decision().is_none());
+    }
+
+    fn signed(by: &str) -> Change {
+        Change::SignedOff {
+            report: crate::signoff::BlobRef {
+                sha256: "ab".repeat(32),
+                bytes: 100,
+            },
+            signer: by.into(),
+            signature: None,
+            signed_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_change_the_report_shows_after_signing_asks_for_a_new_signature() {
+        let rated = Change::Rated {
+            satisfaction: 2,
+            recommend: Some(3),
+            comment: None,
+            complaint: Some("Late".into()),
+            call_ok: true,
+            call_time: None,
+        };
+        // (ops in clock order, whether the latest sign-off has changed since, sign-offs held)
+        let note = || Change::Note { text: "x".into() };
+        let moved = || Change::Status {
+            to: crate::status::JobStatus::Completed,
+        };
+        let cases: [(Vec<Change>, Option<bool>, usize); 6] = [
+            (vec![note()], None, 0),
+            (vec![note(), signed("Ann")], Some(false), 1),
+            (vec![signed("Ann"), note()], Some(true), 1),
+            (vec![signed("Ann"), moved(), rated.clone()], Some(false), 1),
+            (
+                vec![signed("Ann"), part("P-1"), signed("Bob")],
+                Some(false),
+                2,
+            ),
+            (
+                vec![signed("Ann"), signed("Bob"), part("P-1")],
+                Some(true),
+                2,
+            ),
+        ];
+        for (i, (changes, changed, held)) in cases.into_iter().enumerate() {
+            let ops: Vec<Op> = changes
+                .into_iter()
+                .enumerate()
+                .map(|(at, c)| op(at as i64 + 1, c))
+                .collect();
+            // Given out of order: the clock decides.
+            let record = VisitRecord::fold(ops.iter().rev());
+            assert_eq!(
+                record.signoff().map(|s| s.changed_since),
+                changed,
+                "case {i}"
+            );
+            assert_eq!(record.signoffs.len(), held, "case {i}");
+        }
+        // The earlier signed report is kept, and marked as overtaken.
+        let record = VisitRecord::fold(&[
+            op(1, signed("Ann")),
+            op(2, note()),
+            op(3, signed("Bob")),
+            op(4, rated.clone()),
+        ]);
+        assert!(record.signoffs[0].changed_since);
+        assert_eq!(record.signoff().unwrap().signer, "Bob");
+        assert_eq!(record.rating().unwrap().satisfaction, 2);
     }
 }

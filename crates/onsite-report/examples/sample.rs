@@ -12,11 +12,16 @@ fn main() {
         .unwrap_or_else(|| "report.pdf".into());
     let mut report = onsite_report::sample::boiler_repair();
     // Photos and a drawn signature from files given after the output, if any: `--photo F`
-    // (repeatable), `--signature F`, `--logo F`.
+    // (repeatable), `--signature F` (or `sample`), `--logo F`.
     let args: Vec<String> = std::env::args().skip(2).collect();
     for pair in args.chunks(2) {
         let [flag, file] = pair else { break };
-        let content = std::fs::read(file).expect("read the file");
+        // `--signature sample` draws the sample signature.
+        let content = if file == "sample" {
+            onsite_report::sample::signature_png()
+        } else {
+            std::fs::read(file).expect("read the file")
+        };
         match flag.as_str() {
             "--photo" => report.photos.push(Photo {
                 content,

@@ -11,6 +11,7 @@ mod text;
 mod thumbnail;
 
 pub use content::*;
+pub use thumbnail::png_readable;
 
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};

@@ -83,3 +83,33 @@ pub fn boiler_repair() -> Report {
         made_at: "2 December 2026, 10:05".into(),
     }
 }
+
+/// A signature as the pad draws it: a dark stroke on a transparent 360 × 120 PNG, for tests
+/// and the demo.
+///
+/// # Panics
+/// Never: encoding an image held in memory cannot fail.
+pub fn signature_png() -> Vec<u8> {
+    let (w, h) = (360u32, 120u32);
+    let mut rgba = vec![0u8; (w * h * 4) as usize];
+    // A looping flourish: a sine wave with a rising baseline, three pixels thick.
+    for x in 20..340u32 {
+        let t = f64::from(x) / 28.0;
+        let y = 60.0 + 28.0 * t.sin() * (1.0 - f64::from(x) / 500.0) - f64::from(x) / 30.0;
+        for dy in -1i32..=1 {
+            for dx in 0..2u32 {
+                let (px, py) = (x + dx, (y as i32 + dy).clamp(0, h as i32 - 1) as u32);
+                let at = ((py * w + px) * 4) as usize;
+                rgba[at..at + 4].copy_from_slice(&[20, 30, 90, 255]);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, w, h);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder
+        .write_header()
+        .and_then(|mut writer| writer.write_image_data(&rgba))
+        .expect("an image in memory encodes");
+    out
+}

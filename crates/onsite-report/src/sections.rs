@@ -492,18 +492,26 @@ fn signature(pen: &mut Pen<'_>, report: &Report) {
             signed_at,
             image: drawn,
         }) => {
-            match drawn.as_deref().and_then(image) {
-                Some(picture) => {
+            let words = match drawn.as_deref().map(|d| (d, image(d))) {
+                Some((_, Some(picture))) => {
                     pen.picture(picture, MARGIN + 6.0, top + 4.0, w - 12.0, h - 8.0);
+                    None
                 }
-                None => pen.text_at(
+                // Drawn, but the picture cannot be shown: say so, never that they typed.
+                Some((_, None)) => {
+                    Some("Signed on the laptop (the drawing cannot be shown)".into())
+                }
+                None => Some(format!("Signed by typing their name: {signer}")),
+            };
+            if let Some(words) = words {
+                pen.text_at(
                     MARGIN + 8.0,
                     top + h - 14.0,
-                    &format!("Signed by typing: {signer}"),
+                    &words,
                     Weight::Regular,
                     BODY,
                     INK,
-                ),
+                );
             }
             pen.text_at(
                 info_x,

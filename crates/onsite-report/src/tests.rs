@@ -89,7 +89,7 @@ fn the_text_says_what_was_done_and_can_be_copied() {
         "day 3 since purchase",
         "RMA-J-000200-7F3A2C",
         "New unit's serial: HM3-NEW",
-        "Signed by typing: Ada Lovelace",
+        "Signed by typing their name: Ada Lovelace",
         "Page 1 of 1",
     ] {
         assert!(text.contains(expected), "{expected:?} not in:\n{text}");
@@ -149,4 +149,7 @@ fn a_photo_that_is_not_an_image_is_left_out_not_the_report() {
         text.contains("SIGNED BY") && text.contains("Ada Lovelace"),
         "{text}"
     );
+    // They drew it: the report must not say they typed it.
+    assert!(text.contains("the drawing cannot be shown"), "{text}");
+    assert!(!text.contains("by typing"), "{text}");
 }

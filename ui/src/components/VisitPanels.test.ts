@@ -54,6 +54,8 @@ function withChecklist(checklist: Partial<Checklist>) {
       parts: [],
       decisions: [],
       requests: [],
+      signoffs: [],
+      ratings: [],
     },
   });
 }
@@ -159,6 +161,8 @@ describe("PartsPanel", () => {
         ],
         decisions: [],
         requests: [{ op_id: "r1", sku: "HM-PCB-3", qty: 1, note: null }],
+        signoffs: [],
+        ratings: [],
       },
     });
     render(PartsPanel, { detail: d, onChanged: vi.fn() });
@@ -182,6 +186,8 @@ describe("PartsPanel", () => {
           { op_id: "r1", sku: "HM-PCB-3", qty: 1, note: null },
           { op_id: "r2", sku: "SEAL-22", qty: 2, note: null, filled: fill },
         ],
+        signoffs: [],
+        ratings: [],
       },
     });
     render(PartsPanel, { detail: d, onChanged: vi.fn() });

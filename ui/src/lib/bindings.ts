@@ -380,7 +380,47 @@ qty: number,
 /**
  * What for, in the technician's words.
  */
-note?: string, };
+note?: string, } | { "kind": "signed_off", 
+/**
+ * The exact PDF signed.
+ */
+report: BlobRef, 
+/**
+ * The signer's printed name.
+ */
+signer: string, 
+/**
+ * The drawn signature, PNG; none when the customer typed their name and ticked.
+ */
+signature?: BlobRef, 
+/**
+ * When, by the laptop's clock (as printed on the report).
+ */
+signed_at: string, } | { "kind": "rated", 
+/**
+ * 1 (very dissatisfied) to 5 (very satisfied).
+ */
+satisfaction: number, 
+/**
+ * "Would you recommend us?", 0 to 10.
+ */
+recommend?: number, 
+/**
+ * Their words.
+ */
+comment?: string, 
+/**
+ * What they complain of: opens a complaint at HQ.
+ */
+complaint?: string, 
+/**
+ * They agree to a follow-up call.
+ */
+call_ok?: boolean, 
+/**
+ * When they would rather be called.
+ */
+call_time?: CallTime, };
 
 export type Reason = "malformed_op" | "unknown_kind" | "wrong_device" | "op_id_reused" | "unknown_job" | "not_your_job" | "invalid_value" | "no_asset" | "attachment_missing" | "attachment_too_large" | "status_conflict" | "job_reassigned" | "job_closed" | "superseded" | "implausible_time" | "unknown_part" | "unknown_checklist" | "checklist_incomplete" | "warranty_mismatch" | "needs_review";
 
@@ -774,6 +814,75 @@ note: string | null,
  */
 filled?: PartsFill, };
 
+export type BlobRef = { 
+/**
+ * Lower-case hex SHA-256 of the content.
+ */
+sha256: string, 
+/**
+ * Its size.
+ */
+bytes: number, };
+
+export type CallTime = "morning" | "afternoon" | "evening";
+
+export type SignOff = { 
+/**
+ * The sign-off op.
+ */
+op_id: OpId, 
+/**
+ * The exact PDF signed.
+ */
+report: BlobRef, 
+/**
+ * Who signed, as printed.
+ */
+signer: string, 
+/**
+ * The drawn signature; none when signed by typing the name and ticking.
+ */
+signature: BlobRef | null, 
+/**
+ * When, by the laptop's clock.
+ */
+signed_at: string, 
+/**
+ * The job changed after this signature in a way the report shows: the signed report no
+ * longer says what the job now records, and a new signature is needed.
+ */
+changed_since: boolean, };
+
+export type Rating = { 
+/**
+ * The rating op.
+ */
+op_id: OpId, 
+/**
+ * 1 to 5.
+ */
+satisfaction: number, 
+/**
+ * 0 to 10.
+ */
+recommend: number | null, 
+/**
+ * Their words.
+ */
+comment: string | null, 
+/**
+ * What they complain of.
+ */
+complaint: string | null, 
+/**
+ * They agree to a follow-up call.
+ */
+call_ok: boolean, 
+/**
+ * When they would rather be called.
+ */
+call_time: CallTime | null, };
+
 export type UsedPart = { 
 /**
  * The use as recorded.
@@ -804,7 +913,16 @@ decisions: Array<Decision>,
 /**
  * Parts the job waits for.
  */
-requests: Array<PartsRequest>, };
+requests: Array<PartsRequest>, 
+/**
+ * Every signed report, oldest first: the last counts, and says whether the job changed
+ * after it was signed.
+ */
+signoffs: Array<SignOff>, 
+/**
+ * Every rating the customer gave, oldest first: the last counts.
+ */
+ratings: Array<Rating>, };
 
 export type ServiceVisit = { 
 /**

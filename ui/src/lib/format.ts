@@ -205,6 +205,12 @@ export function describeChange(change: Change, names: Names = {}): string {
       return `Voided an earlier entry${change.reason ? `: ${change.reason}` : ""}`;
     case "parts_requested":
       return `Parts requested: ${change.qty} × ${names.part?.(change.sku) ?? change.sku}`;
+    case "signed_off":
+      return `Report signed by ${change.signer}${change.signature ? "" : " (typed name)"}`;
+    case "rated": {
+      const recommend = change.recommend == null ? "" : `, would recommend ${change.recommend}/10`;
+      return `Customer rated the visit ${change.satisfaction}/5${recommend}${change.complaint ? ", with a complaint" : ""}`;
+    }
   }
 }
 

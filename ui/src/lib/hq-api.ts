@@ -507,6 +507,55 @@ warranty_until: string | null,
  */
 prior_repairs: number, };
 
+export type BlobRef = { 
+/**
+ * Lower-case hex SHA-256 of the content.
+ */
+sha256: string, 
+/**
+ * Its size.
+ */
+bytes: number, };
+
+export type CallTime = "morning" | "afternoon" | "evening";
+
+export type SignOff = { 
+/**
+ * The sign-off op.
+ */
+op_id: OpId, 
+/**
+ * The exact PDF signed.
+ */
+report: BlobRef, 
+/**
+ * Who signed, as printed.
+ */
+signer: string, 
+/**
+ * The drawn signature; none when signed by typing the name and ticking.
+ */
+signature: BlobRef | null, 
+/**
+ * When, by the laptop's clock.
+ */
+signed_at: string, 
+/**
+ * The job changed after this signature in a way the report shows: the signed report no
+ * longer says what the job now records, and a new signature is needed.
+ */
+changed_since: boolean, };
+
+export type SignedReports = { 
+/**
+ * The job.
+ */
+job_id: JobId, 
+/**
+ * Each signed report.
+ */
+reports: Array<SignOff>, };
+
 export type Change = { "kind": "status", 
 /**
  * The status entered.
@@ -643,7 +692,47 @@ qty: number,
 /**
  * What for, in the technician's words.
  */
-note?: string, };
+note?: string, } | { "kind": "signed_off", 
+/**
+ * The exact PDF signed.
+ */
+report: BlobRef, 
+/**
+ * The signer's printed name.
+ */
+signer: string, 
+/**
+ * The drawn signature, PNG; none when the customer typed their name and ticked.
+ */
+signature?: BlobRef, 
+/**
+ * When, by the laptop's clock (as printed on the report).
+ */
+signed_at: string, } | { "kind": "rated", 
+/**
+ * 1 (very dissatisfied) to 5 (very satisfied).
+ */
+satisfaction: number, 
+/**
+ * "Would you recommend us?", 0 to 10.
+ */
+recommend?: number, 
+/**
+ * Their words.
+ */
+comment?: string, 
+/**
+ * What they complain of: opens a complaint at HQ.
+ */
+complaint?: string, 
+/**
+ * They agree to a follow-up call.
+ */
+call_ok?: boolean, 
+/**
+ * When they would rather be called.
+ */
+call_time?: CallTime, };
 
 export type Op = { 
 /**
@@ -805,7 +894,47 @@ qty: number,
 /**
  * What for, in the technician's words.
  */
-note?: string, });
+note?: string, } | { "kind": "signed_off", 
+/**
+ * The exact PDF signed.
+ */
+report: BlobRef, 
+/**
+ * The signer's printed name.
+ */
+signer: string, 
+/**
+ * The drawn signature, PNG; none when the customer typed their name and ticked.
+ */
+signature?: BlobRef, 
+/**
+ * When, by the laptop's clock (as printed on the report).
+ */
+signed_at: string, } | { "kind": "rated", 
+/**
+ * 1 (very dissatisfied) to 5 (very satisfied).
+ */
+satisfaction: number, 
+/**
+ * "Would you recommend us?", 0 to 10.
+ */
+recommend?: number, 
+/**
+ * Their words.
+ */
+comment?: string, 
+/**
+ * What they complain of: opens a complaint at HQ.
+ */
+complaint?: string, 
+/**
+ * They agree to a follow-up call.
+ */
+call_ok?: boolean, 
+/**
+ * When they would rather be called.
+ */
+call_time?: CallTime, });
 
 export type Outcome = "applied" | "duplicate" | "conflict" | "rejected";
 
@@ -1055,7 +1184,47 @@ qty: number,
 /**
  * What for, in the technician's words.
  */
-note?: string, });
+note?: string, } | { "kind": "signed_off", 
+/**
+ * The exact PDF signed.
+ */
+report: BlobRef, 
+/**
+ * The signer's printed name.
+ */
+signer: string, 
+/**
+ * The drawn signature, PNG; none when the customer typed their name and ticked.
+ */
+signature?: BlobRef, 
+/**
+ * When, by the laptop's clock (as printed on the report).
+ */
+signed_at: string, } | { "kind": "rated", 
+/**
+ * 1 (very dissatisfied) to 5 (very satisfied).
+ */
+satisfaction: number, 
+/**
+ * "Would you recommend us?", 0 to 10.
+ */
+recommend?: number, 
+/**
+ * Their words.
+ */
+comment?: string, 
+/**
+ * What they complain of: opens a complaint at HQ.
+ */
+complaint?: string, 
+/**
+ * They agree to a follow-up call.
+ */
+call_ok?: boolean, 
+/**
+ * When they would rather be called.
+ */
+call_time?: CallTime, });
 
 export type ReplacedValue = { 
 /**

@@ -71,6 +71,8 @@ export function detail(extra: Partial<JobDetail> = {}): JobDetail {
       parts: [],
       decisions: [],
       requests: [],
+      signoffs: [],
+      ratings: [],
     },
     service_history: [],
     ...extra,

@@ -340,6 +340,30 @@ impl HqClient {
             .await
     }
 
+    /// Downloads the content at `path` (a signed report, an attachment) with its response
+    /// headers; for support tools and tests, sharing pinning and error handling.
+    ///
+    /// # Errors
+    /// As [`HqClient::pull`].
+    pub async fn download(
+        &self,
+        path: &str,
+        token: &str,
+    ) -> Result<(reqwest::header::HeaderMap, Vec<u8>)> {
+        let req = self.request(Method::GET, path).bearer_auth(token);
+        let res = req.send().await.map_err(|e| self.transport_error(&e))?;
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.bytes().await.map_err(|e| self.transport_error(&e))?;
+        if status.is_success() {
+            return Ok((headers, bytes.to_vec()));
+        }
+        Err(match serde_json::from_slice::<ApiError>(&bytes) {
+            Ok(err) => api_error(status, err),
+            Err(_) => CoreError::Protocol(format!("HTTP {status} without an error body")),
+        })
+    }
+
     /// Sends any authenticated JSON request; for callers beyond the technician flows (tests,
     /// support tools) so they share pinning and error handling.
     ///

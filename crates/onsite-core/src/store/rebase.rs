@@ -23,7 +23,9 @@ fn projects(kind: OpKind) -> bool {
         | OpKind::ChecklistAnswer
         | OpKind::PartUsed
         | OpKind::Voided
-        | OpKind::PartsRequested => false,
+        | OpKind::PartsRequested
+        | OpKind::SignedOff
+        | OpKind::Rated => false,
     }
 }
 
@@ -73,7 +75,9 @@ pub(super) fn project(tx: &rusqlite::Connection, job_id: JobId, change: &Change)
         | Change::PartUsed { .. }
         | Change::WarrantyDecided { .. }
         | Change::Voided { .. }
-        | Change::PartsRequested { .. } => {}
+        | Change::PartsRequested { .. }
+        | Change::SignedOff { .. }
+        | Change::Rated { .. } => {}
     }
     Ok(())
 }
@@ -159,6 +163,23 @@ mod tests {
                 sku: "SEAL".into(),
                 qty: 1,
                 note: None,
+            },
+            Change::SignedOff {
+                report: onsite_protocol::signoff::BlobRef {
+                    sha256: "ab".repeat(32),
+                    bytes: 10,
+                },
+                signer: "Ann".into(),
+                signature: None,
+                signed_at: now(),
+            },
+            Change::Rated {
+                satisfaction: 1,
+                recommend: None,
+                comment: None,
+                complaint: None,
+                call_ok: false,
+                call_time: None,
             },
         ];
         assert_eq!(samples.len(), onsite_protocol::OpKind::ALL.len());

@@ -11,6 +11,7 @@ use super::settings::{Setting, set_in};
 use super::visit;
 use crate::error::{CoreError, Result};
 use chrono::{DateTime, Utc};
+use onsite_protocol::signoff::BlobRef;
 use onsite_protocol::visit::VisitRecord;
 use onsite_protocol::{Actor, Change, DeviceId, JobId, JobStatus, Op, OpId, OpKind};
 use onsite_sqlite::parsed;
@@ -271,21 +272,33 @@ fn append(
         body,
         now
     ])?;
-    if let Change::Attachment {
-        sha256,
-        media_type,
-        bytes,
-        ..
-    } = &op.change
-    {
+    // Content the op names waits for upload: HQ applies the op only once it holds it.
+    for (named, media_type) in content_types(&op.change) {
         tx.prepare_cached(
             "INSERT INTO attachments (sha256, bytes, media_type) VALUES (?1, ?2, ?3) \
              ON CONFLICT (sha256) DO NOTHING",
         )?
-        .execute(params![sha256, bytes, media_type])?;
+        .execute(params![named.sha256, named.bytes, media_type])?;
     }
     super::rebase::project(tx, job.id, &op.change)?;
     Ok(op)
+}
+
+/// The content `change` names, with its media type.
+fn content_types(change: &Change) -> Vec<(BlobRef, &str)> {
+    match change {
+        Change::Attachment { media_type, .. } => change
+            .content()
+            .into_iter()
+            .map(|c| (c, media_type.as_str()))
+            .collect(),
+        Change::SignedOff {
+            report, signature, ..
+        } => std::iter::once((report.clone(), "application/pdf"))
+            .chain(signature.clone().map(|s| (s, "image/png")))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 impl Store {

@@ -82,6 +82,11 @@ pub struct Visit {
     pub decisions: Vec<Decision>,
     /// Parts the job waits for.
     pub requests: Vec<PartsRequest>,
+    /// Every signed report, oldest first: the last counts, and says whether the job changed
+    /// after it was signed.
+    pub signoffs: Vec<onsite_protocol::signoff::SignOff>,
+    /// Every rating the customer gave, oldest first: the last counts.
+    pub ratings: Vec<onsite_protocol::signoff::Rating>,
 }
 
 /// One remedy on offer, with its rule in words.
@@ -323,6 +328,8 @@ pub(super) fn visit_of(conn: &Connection, job: JobId, activity: &[Activity]) -> 
         parts,
         decisions: record.decisions,
         requests: record.requests,
+        signoffs: record.signoffs,
+        ratings: record.ratings,
     })
 }
 

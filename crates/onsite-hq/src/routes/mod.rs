@@ -116,6 +116,8 @@ pub fn router(state: AppState) -> Router {
             get(reference::letterhead).put(reference::set_letterhead),
         )
         .route("/jobs/{id}/visit", get(visit::job_visit))
+        .route("/jobs/{id}/report", get(visit::signed_report))
+        .route("/jobs/{id}/reports", get(visit::signed_reports))
         .route("/parts-requests", get(visit::parts_requests))
         .route("/parts-requests/{op_id}/fill", post(visit::fill))
         .route(

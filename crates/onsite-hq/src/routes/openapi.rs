@@ -35,7 +35,8 @@ use utoipa::{Modify, OpenApi};
         job_by_number, assign_job, cancel_job, job_ops, pull, push, conflicts, resolve,
         received_ops, blob_head, blob_put, blob_get, parts, checklists, warranty_policies,
         guides, stock, import_parts, import_checklists, import_warranty, import_guides,
-        issue_stock, letterhead, set_letterhead, job_visit, parts_requests, fill_parts_request, description
+        issue_stock, letterhead, set_letterhead, job_visit, signed_report, signed_reports,
+        parts_requests, fill_parts_request, description
     ),
     modifiers(&Bearer),
 )]
@@ -392,6 +393,25 @@ fn set_letterhead() {}
         (status = 400, body = ApiError), (status = 401, body = ApiError),
         (status = 403, body = ApiError), (status = 404, body = ApiError)))]
 fn job_visit() {}
+
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/report", tag = "jobs", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the job's id")),
+    responses(
+        (status = 200, description = "the PDF the customer signed last, byte for byte: its \
+            SHA-256 is the sign-off's", content_type = "application/pdf", body = Vec<u8>,
+            headers(("x-onsite-changed-since-signed" = bool,
+                description = "the job changed after it was signed"))),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError),
+        (status = 404, description = "no such job, or nothing signed yet", body = ApiError)))]
+fn signed_report() {}
+
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/reports", tag = "jobs", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the job's id")),
+    responses((status = 200, body = onsite_protocol::signoff::SignedReports),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+fn signed_reports() {}
 
 #[utoipa::path(get, path = "/api/v1/parts-requests", tag = "jobs", security(("bearer" = [])),
     params(onsite_protocol::visit::PartsRequestQuery),

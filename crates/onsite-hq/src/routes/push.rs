@@ -40,7 +40,7 @@ pub async fn push(
     // What storage needs from the file system, read first and handed over as data: only
     // content this technician uploaded counts as held.
     let blobs = state.blobs.clone();
-    let named: Vec<String> = req.ops.iter().filter_map(attachment_hash).collect();
+    let named: Vec<String> = req.ops.iter().flat_map(content_hashes).collect();
     let sizes = tokio::task::spawn_blocking(move || {
         named
             .into_iter()
@@ -61,12 +61,12 @@ pub async fn push(
     Ok(axum::Json(answer))
 }
 
-/// The content hash an attachment op names, read from the raw op (storage parses it again;
-/// an op that is not an attachment, or unreadable, names none).
-fn attachment_hash(raw: &serde_json::Value) -> Option<String> {
-    (raw.get("kind")?.as_str()? == "attachment")
-        .then(|| raw.get("sha256")?.as_str().map(str::to_string))
-        .flatten()
+/// The content hashes an op names (a photo's; a signed report's and its signature's), read
+/// from the raw op: storage parses it again, and an unreadable op names none.
+fn content_hashes(raw: &serde_json::Value) -> Vec<String> {
+    serde_json::from_value::<onsite_protocol::Change>(raw.clone())
+        .map(|change| change.content().into_iter().map(|c| c.sha256).collect())
+        .unwrap_or_default()
 }
 
 pub async fn conflicts(

@@ -6,6 +6,9 @@ use super::{AppState, list_page};
 use crate::auth::Dispatcher;
 use crate::error::AppError;
 use axum::extract::State;
+use axum::http::{HeaderName, header};
+use axum::response::{IntoResponse, Response};
+use onsite_protocol::signoff::SignedReports;
 use onsite_protocol::visit::{FillInput, JobVisit, PartsFill, PartsRequestList, PartsRequestQuery};
 use onsite_protocol::{ErrorCode, JobId, OpId};
 
@@ -19,6 +22,63 @@ pub async fn job_visit(
 ) -> Reply<JobVisit> {
     Ok(axum::Json(state.storage.job_visit(id).await?))
 }
+
+/// `GET /jobs/{id}/reports`: every report the customer signed on the job, newest first, each
+/// saying whether the job changed after it was signed.
+pub async fn signed_reports(
+    State(state): State<AppState>,
+    _: Dispatcher,
+    Path(id): Path<JobId>,
+) -> Reply<SignedReports> {
+    let visit = state.storage.job_visit(id).await?;
+    let mut reports = visit.record.signoffs;
+    reports.reverse();
+    Ok(axum::Json(SignedReports {
+        job_id: id,
+        reports,
+    }))
+}
+
+/// `GET /jobs/{id}/report`: the PDF the customer signed last, exactly as signed (its SHA-256 is
+/// the sign-off's). `404` until one is signed.
+pub async fn signed_report(
+    State(state): State<AppState>,
+    _: Dispatcher,
+    Path(id): Path<JobId>,
+) -> Result<Response, AppError> {
+    let job = state.storage.job(id).await?;
+    let visit = state.storage.job_visit(id).await?;
+    let Some(latest) = visit.record.signoff().cloned() else {
+        return Err(AppError::not_found("signed report"));
+    };
+    let blobs = state.blobs.clone();
+    let sha256 = latest.report.sha256.clone();
+    // HQ applied the sign-off only once it held these bytes in full under their hash.
+    let pdf = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
+        std::fs::read(blobs.path(&sha256)?).map_err(AppError::internal)
+    })
+    .await??;
+    let name = format!(
+        "attachment; filename=\"report-{}.pdf\"",
+        job.job
+            .number
+            .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
+    );
+    let headers = [
+        (header::CONTENT_TYPE, "application/pdf".to_string()),
+        (header::CONTENT_DISPOSITION, name),
+        (header::ETAG, format!("\"{}\"", latest.report.sha256)),
+        (
+            HeaderName::from_static(CHANGED_SINCE_SIGNED),
+            latest.changed_since.to_string(),
+        ),
+    ];
+    Ok((headers, pdf).into_response())
+}
+
+/// The response header of `GET /jobs/{id}/report` saying whether the job changed after the
+/// customer signed (`true`/`false`).
+pub const CHANGED_SINCE_SIGNED: &str = "x-onsite-changed-since-signed";
 
 /// `GET /parts-requests`: requests not filled on open jobs, oldest first.
 pub async fn parts_requests(

@@ -37,8 +37,9 @@ pub struct Facts<'a> {
     pub held_by_caller: bool,
     /// For a correction: the clock stamp of the value HQ holds now, if it was ever stamped.
     pub register: Option<Hlc>,
-    /// For an attachment: the size of the content HQ holds in full, if it does.
-    pub blob_bytes: Option<u64>,
+    /// The content the op names (a photo, a signed report) that HQ holds in full from this
+    /// pusher: size by hash.
+    pub content: std::collections::HashMap<String, u64>,
     /// HQ's time as it judges the op.
     pub now: DateTime<Utc>,
     /// What HQ holds that bears on a change to the visit record.
@@ -169,18 +170,29 @@ pub fn judge(op: &Op, facts: &Facts<'_>) -> Judgement {
             "this job is not assigned to you",
         ));
     }
+    // Content named by hash is held in full, so the bytes HQ keeps are exactly those the op
+    // names: a signed report's hash is the signature's binding to what was signed.
+    for named in op.change.content() {
+        match facts.content.get(&named.sha256) {
+            None => {
+                return Judgement::rejected(OpRejection::new(
+                    Reason::AttachmentMissing,
+                    "HQ has not received this file in full; upload it before sending the op",
+                ));
+            }
+            Some(held) if *held != named.bytes => {
+                return Judgement::rejected(OpRejection::new(
+                    Reason::InvalidValue,
+                    format!(
+                        "the op says {} bytes, but the uploaded file has {held}",
+                        named.bytes
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
     match (op.change.kind().merge(), &op.change) {
-        (Merge::AppendOnly, Change::Attachment { bytes, .. }) => match facts.blob_bytes {
-            None => Judgement::rejected(OpRejection::new(
-                Reason::AttachmentMissing,
-                "HQ has not received this file in full; upload it before sending the op",
-            )),
-            Some(held) if held != *bytes => Judgement::rejected(OpRejection::new(
-                Reason::InvalidValue,
-                format!("the op says {bytes} bytes, but the uploaded file has {held}"),
-            )),
-            Some(_) => Judgement::applied(Effect::Record),
-        },
         // A closed job takes no more time on site. Stopping a timer that was running when
         // HQ closed the job is still accepted: it ends the time, it adds none.
         (Merge::AppendOnly, Change::WorkStarted { .. }) if job.status.is_closed() => {
@@ -548,7 +560,7 @@ mod tests {
             }),
             held_by_caller: technician == "tina",
             register: None,
-            blob_bytes: None,
+            content: std::collections::HashMap::new(),
             now: NOW.parse().unwrap(),
             visit: VisitFacts::None,
         }
@@ -799,13 +811,49 @@ mod tests {
         let mut f = facts(OnSite, "tina");
         let j = judge(&op(photo(), 1), &f);
         assert_eq!(verdict(&j), (Rejected, Some(Reason::AttachmentMissing)));
-        f.blob_bytes = Some(9);
+        f.content.insert("ab".repeat(32), 9);
         assert_eq!(
             verdict(&judge(&op(photo(), 1), &f)),
             (Rejected, Some(Reason::InvalidValue))
         );
-        f.blob_bytes = Some(10);
+        f.content.insert("ab".repeat(32), 10);
         assert_eq!(verdict(&judge(&op(photo(), 1), &f)), (Applied, None));
+    }
+
+    #[test]
+    fn a_sign_off_needs_the_signed_report_and_the_signature_first() {
+        let blob = |c: &str, bytes| onsite_protocol::signoff::BlobRef {
+            sha256: c.repeat(32),
+            bytes,
+        };
+        let signed = || Change::SignedOff {
+            report: blob("ab", 5000),
+            signer: "Ann Lee".into(),
+            signature: Some(blob("cd", 300)),
+            signed_at: NOW.parse().unwrap(),
+        };
+        // The job may be completed already: signing follows the work.
+        let mut f = facts(Completed, "tina");
+        let cases = [
+            (vec![], (Rejected, Some(Reason::AttachmentMissing))),
+            (
+                vec![("ab", 5000)],
+                (Rejected, Some(Reason::AttachmentMissing)),
+            ),
+            (
+                vec![("cd", 300)],
+                (Rejected, Some(Reason::AttachmentMissing)),
+            ),
+            (
+                vec![("ab", 4999), ("cd", 300)],
+                (Rejected, Some(Reason::InvalidValue)),
+            ),
+            (vec![("ab", 5000), ("cd", 300)], (Applied, None)),
+        ];
+        for (held, expected) in cases {
+            f.content = held.iter().map(|(c, n)| (c.repeat(32), *n)).collect();
+            assert_eq!(verdict(&judge(&op(signed(), 1), &f)), expected, "{held:?}");
+        }
     }
 
     fn with(visit: VisitFacts) -> Facts<'static> {

@@ -147,10 +147,12 @@ fn judge_one(
         Some((target, _)) => corrections::register(tx, target)?,
         None => None,
     };
-    let blob_bytes = match &op.change {
-        Change::Attachment { sha256, .. } => blobs.get(sha256).copied(),
-        _ => None,
-    };
+    let content = op
+        .change
+        .content()
+        .into_iter()
+        .filter_map(|named| Some((named.sha256.clone(), *blobs.get(&named.sha256)?)))
+        .collect();
     let visit = match &job {
         Some(j) => super::visit::facts(tx, j, &op.change)?,
         None => merge::VisitFacts::None,
@@ -168,7 +170,7 @@ fn judge_one(
             }),
             held_by_caller,
             register,
-            blob_bytes,
+            content,
             now,
             visit,
         },
