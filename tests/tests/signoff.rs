@@ -5,6 +5,8 @@
 
 use onsite_e2e::bin;
 use onsite_e2e::hq::HqProcess;
+use onsite_protocol::cases::CaseList;
+use onsite_protocol::feedback::FollowUpList;
 use onsite_protocol::signoff::SignedReports;
 use onsite_protocol::visit::JobVisit;
 use onsite_protocol::{Change, Outcome};
@@ -182,6 +184,27 @@ async fn a_signed_report_reaches_hq_byte_for_byte_and_a_later_change_asks_for_a_
         "{refusal}"
     );
 
+    // The customer rates the visit 2 with a complaint, and agrees to a call in the evening.
+    let why = refused(a, &["job", "rate", "J-300", "--satisfaction", "6"]);
+    assert!(why.contains("satisfaction"), "{why}");
+    let said = ok(
+        a,
+        &[
+            "job",
+            "rate",
+            "J-300",
+            "--satisfaction",
+            "2",
+            "--recommend",
+            "4",
+            "--complaint",
+            "The engineer came two hours late",
+            "--call-ok",
+            "--call-time",
+            "evening",
+        ],
+    );
+    assert!(said.contains("rated 2/5"), "{said}");
     ok(a, &["sync"]);
     let dora = hq.dispatcher("dora").await;
     let ops = dora.job_ops("J-300").await;
@@ -210,6 +233,28 @@ async fn a_signed_report_reaches_hq_byte_for_byte_and_a_later_change_asks_for_a_
     assert_eq!(hex::encode(Sha256::digest(&served)), sha);
     assert_eq!(headers["content-type"], "application/pdf");
     assert_eq!(headers["x-onsite-changed-since-signed"], "false");
+
+    // HQ opened a complaint from the rating and owes the customer an evening call.
+    let complaints: CaseList = dora
+        .call(
+            Method::GET,
+            &format!("/complaints?job_id={}", view.job.id),
+            None::<&()>,
+        )
+        .await;
+    assert_eq!(complaints.cases.len(), 1);
+    assert_eq!(complaints.cases[0].subject, "The engineer came two hours late");
+    let due = (chrono::Utc::now().date_naive() + chrono::Days::new(3)).to_string();
+    let calls: FollowUpList = dora
+        .call(Method::GET, &format!("/follow-ups?due={due}"), None::<&()>)
+        .await;
+    let call = calls
+        .follow_ups
+        .iter()
+        .find(|f| f.job_id == view.job.id)
+        .expect("a follow-up call");
+    assert_eq!(call.case_id, Some(complaints.cases[0].id));
+    assert_eq!(call.call_time, Some(onsite_protocol::signoff::CallTime::Evening));
 
     // A change the report shows, after signing: sign again; the first report stays.
     ok(a, &["job", "note", "J-300", "Also bled the radiators."]);

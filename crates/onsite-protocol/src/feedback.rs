@@ -2,7 +2,7 @@
 //! ratings open a complaint, which visits get a follow-up call and when, and what a call's
 //! outcome leads to.
 
-use crate::model::JobKind;
+use crate::model::{JobKind, string_enum};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -35,7 +35,7 @@ pub fn follow_up_due(
         .flatten()
 }
 
-crate::model::string_enum!(
+string_enum!(
     /// What a follow-up call found.
     CallOutcome {
         /// The customer is satisfied.
@@ -77,6 +77,182 @@ pub fn after_call(outcome: CallOutcome, tries: u32, called: NaiveDate) -> AfterC
             .checked_add_days(Days::new(u64::from(RETRY_AFTER_DAYS)))
             .map_or(AfterCall::Unanswered, |on| AfterCall::CallAgain { on }),
     }
+}
+
+string_enum!(
+    /// Why HQ calls a customer back.
+    FollowUpReason {
+        /// A completed installation: is the product working, do they know how to use it?
+        Installation => "installation",
+        /// A complaint: is the customer satisfied with how it was handled?
+        Complaint => "complaint",
+    }
+);
+
+string_enum!(
+    /// Where a follow-up call stands.
+    FollowUpState {
+        /// To be called on its due day.
+        Due => "due",
+        /// Called: satisfied, not satisfied (a complaint opened) or a wrong number.
+        Done => "done",
+        /// Nobody answered any of the calls.
+        Unanswered => "unanswered",
+    }
+);
+
+/// One call made for a follow-up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Call {
+    /// When it was made.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Who called.
+    pub by: String,
+    /// What it found.
+    pub outcome: CallOutcome,
+    /// Their words.
+    pub note: Option<String>,
+}
+
+/// A follow-up call HQ owes a customer, with what a dispatcher needs to make it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FollowUp {
+    /// Its id.
+    pub id: crate::ids::FollowUpId,
+    /// Why.
+    pub reason: FollowUpReason,
+    /// Where it stands.
+    pub state: FollowUpState,
+    /// The day it is due.
+    pub due_on: NaiveDate,
+    /// When the customer would rather be called.
+    pub call_time: Option<crate::signoff::CallTime>,
+    /// The job it follows.
+    pub job_id: crate::ids::JobId,
+    /// Its number.
+    pub job_number: String,
+    /// The customer.
+    pub customer_name: String,
+    /// The number to call.
+    pub phone: Option<String>,
+    /// The complaint it follows, or the one it opened.
+    pub case_id: Option<crate::ids::CaseId>,
+    /// The calls made, oldest first.
+    pub calls: Vec<Call>,
+}
+
+/// Query of `GET /follow-ups`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct FollowUpQuery {
+    /// Calls due on or before this day (HQ's today when absent), still to be made.
+    pub due: Option<NaiveDate>,
+    /// Continue after this position (the previous page's `next`).
+    pub after: Option<i64>,
+    /// Page size; HQ caps it.
+    pub limit: Option<u32>,
+}
+
+/// `GET /follow-ups`: calls due, the earliest due first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FollowUpList {
+    /// The calls.
+    pub follow_ups: Vec<FollowUp>,
+    /// Pass as `after` for the next page; absent on the last.
+    pub next: Option<i64>,
+}
+
+/// `POST /follow-ups/{id}/outcome`: what a call found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutcomeInput {
+    /// What the call found.
+    pub outcome: CallOutcome,
+    /// The caller's words (for a complaint it opens, its details).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Most months one summary covers.
+pub const MAX_SUMMARY_MONTHS: u32 = 36;
+
+/// Query of `GET /feedback/summary`: months from `from` to `to` (as `YYYY-MM`), a model.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct FeedbackQuery {
+    /// First month, `YYYY-MM`; twelve months before `to` when absent.
+    pub from: Option<String>,
+    /// Last month, `YYYY-MM`; HQ's current month when absent.
+    pub to: Option<String>,
+    /// Only this product model.
+    pub model: Option<String>,
+}
+
+/// What customers said of one product model in one month.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FeedbackRow {
+    /// The product model ("no product" for jobs without one).
+    pub model: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Ratings given (the latest per job).
+    pub ratings: u32,
+    /// Their mean satisfaction, 1 to 5.
+    pub mean_satisfaction: Option<f64>,
+    /// Answers to "would you recommend us?".
+    pub recommend_answers: u32,
+    /// Net promoter score, -100 to 100: promoters (9-10) less detractors (0-6), in percent.
+    pub nps: Option<i32>,
+    /// Complaints opened.
+    pub complaints: u32,
+    /// Warranty decisions by fault category found.
+    pub faults: Vec<FaultCount>,
+}
+
+/// How often a fault was found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FaultCount {
+    /// The fault.
+    pub fault: crate::warranty::FaultCategory,
+    /// Decisions that found it.
+    pub count: u32,
+}
+
+/// `GET /feedback/summary`: one row per model and month with any feedback, by model then month.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FeedbackSummary {
+    /// First month covered.
+    pub from: String,
+    /// Last month covered.
+    pub to: String,
+    /// The rows.
+    pub rows: Vec<FeedbackRow>,
+}
+
+/// The net promoter score of "would you recommend us?" answers (0 to 10): the percentage of
+/// promoters (9-10) less that of detractors (0-6), rounded; none without answers.
+#[must_use]
+pub fn net_promoter_score(answers: &[u8]) -> Option<i32> {
+    if answers.is_empty() {
+        return None;
+    }
+    let promoters = answers.iter().filter(|a| **a >= 9).count() as f64;
+    let detractors = answers.iter().filter(|a| **a <= 6).count() as f64;
+    Some(((promoters - detractors) * 100.0 / answers.len() as f64).round() as i32)
 }
 
 #[cfg(test)]
@@ -156,6 +332,20 @@ mod tests {
                 next,
                 "{outcome} {tries}"
             );
+        }
+    }
+
+    #[test]
+    fn the_net_promoter_score_counts_promoters_less_detractors() {
+        let cases: [(&[u8], Option<i32>); 5] = [
+            (&[], None),
+            (&[10, 9, 10], Some(100)),
+            (&[0, 6, 3], Some(-100)),
+            (&[7, 8], Some(0)),
+            (&[10, 9, 8, 2], Some(25)),
+        ];
+        for (answers, nps) in cases {
+            assert_eq!(net_promoter_score(answers), nps, "{answers:?}");
         }
     }
 }

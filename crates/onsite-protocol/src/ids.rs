@@ -77,3 +77,11 @@ id_type!(
     /// Identifies one operation recorded on a device; HQ applies each at most once by it.
     OpId
 );
+id_type!(
+    /// Identifies a complaint or an inquiry at HQ.
+    CaseId
+);
+id_type!(
+    /// Identifies a follow-up call HQ owes a customer.
+    FollowUpId
+);

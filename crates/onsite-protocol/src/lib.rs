@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod blob;
+pub mod cases;
 pub mod checklist;
 pub mod conflict;
 pub mod error;
@@ -31,7 +32,7 @@ pub mod warranty;
 pub use conflict::Resolution;
 pub use error::{ApiError, ErrorCode};
 pub use hlc::{Hlc, HlcClock};
-pub use ids::{AssetId, CustomerId, DeviceId, JobId, OpId, SiteId, UserId};
+pub use ids::{AssetId, CaseId, CustomerId, DeviceId, FollowUpId, JobId, OpId, SiteId, UserId};
 pub use model::{
     Asset, Customer, HistoryEvent, Job, JobKind, Priority, Role, Site, StatusChange, User,
 };

@@ -507,6 +507,328 @@ warranty_until: string | null,
  */
 prior_repairs: number, };
 
+export type CaseId = string;
+
+export type FollowUpId = string;
+
+export type CaseKind = "complaint" | "inquiry";
+
+export type CaseStatus = "open" | "in_progress" | "resolved";
+
+export type CaseSource = "rating" | "follow_up" | "dispatcher";
+
+export type CaseNote = { 
+/**
+ * When.
+ */
+at: string, 
+/**
+ * Who: a dispatcher's name, or what opened it ("the customer's rating").
+ */
+by: string, 
+/**
+ * What they wrote.
+ */
+text: string | null, 
+/**
+ * The status it moved to, when it moved.
+ */
+status: CaseStatus | null, };
+
+export type CaseJob = { 
+/**
+ * The job.
+ */
+job_id: JobId, 
+/**
+ * Its number.
+ */
+number: string, };
+
+export type Case = { 
+/**
+ * Its id.
+ */
+id: CaseId, 
+/**
+ * Complaint or inquiry.
+ */
+kind: CaseKind, 
+/**
+ * Where it stands.
+ */
+status: CaseStatus, 
+/**
+ * How it came in.
+ */
+source: CaseSource, 
+/**
+ * One line.
+ */
+subject: string, 
+/**
+ * The customer's words.
+ */
+details: string | null, 
+/**
+ * The answer given (an inquiry's), or how it was put right.
+ */
+answer: string | null, 
+/**
+ * The customer.
+ */
+customer_id: CustomerId | null, 
+/**
+ * Their name.
+ */
+customer_name: string | null, 
+/**
+ * The job it is about.
+ */
+job_id: JobId | null, 
+/**
+ * Its number.
+ */
+job_number: string | null, 
+/**
+ * The product model it is about.
+ */
+model: string | null, 
+/**
+ * When it came in.
+ */
+opened_at: string, 
+/**
+ * When it last changed.
+ */
+updated_at: string, 
+/**
+ * The return visit it led to.
+ */
+return_visit: CaseJob | null, 
+/**
+ * Its history, oldest first.
+ */
+notes: Array<CaseNote>, };
+
+export type CaseInput = { 
+/**
+ * One line.
+ */
+subject: string, 
+/**
+ * The customer's words.
+ */
+details: string | null, 
+/**
+ * The job it is about.
+ */
+job_id: JobId | null, 
+/**
+ * The customer, when no job is named.
+ */
+customer_id: CustomerId | null, };
+
+export type CasePatch = { 
+/**
+ * The new status.
+ */
+status: CaseStatus | null, 
+/**
+ * A note for the history.
+ */
+note: string | null, 
+/**
+ * The answer given, or how it was put right.
+ */
+answer: string | null, };
+
+export type ReturnVisitInput = { 
+/**
+ * One line for lists; "Return visit: " and the case's subject when absent.
+ */
+summary: string | null, 
+/**
+ * The technician to send.
+ */
+technician: string | null, 
+/**
+ * Start of the visit window.
+ */
+scheduled_start: string | null, 
+/**
+ * End of the visit window.
+ */
+scheduled_end: string | null, };
+
+export type ReturnVisit = { 
+/**
+ * The case, now linked to the job.
+ */
+case: Case, 
+/**
+ * The new job.
+ */
+job: JobView, };
+
+export type CaseList = { 
+/**
+ * The cases.
+ */
+cases: Array<Case>, 
+/**
+ * Pass as `after` for the next page; absent on the last.
+ */
+next: number | null, };
+
+export type CallOutcome = "satisfied" | "not_satisfied" | "no_answer" | "wrong_number";
+
+export type FollowUpReason = "installation" | "complaint";
+
+export type FollowUpState = "due" | "done" | "unanswered";
+
+export type Call = { 
+/**
+ * When it was made.
+ */
+at: string, 
+/**
+ * Who called.
+ */
+by: string, 
+/**
+ * What it found.
+ */
+outcome: CallOutcome, 
+/**
+ * Their words.
+ */
+note: string | null, };
+
+export type FollowUp = { 
+/**
+ * Its id.
+ */
+id: FollowUpId, 
+/**
+ * Why.
+ */
+reason: FollowUpReason, 
+/**
+ * Where it stands.
+ */
+state: FollowUpState, 
+/**
+ * The day it is due.
+ */
+due_on: string, 
+/**
+ * When the customer would rather be called.
+ */
+call_time: CallTime | null, 
+/**
+ * The job it follows.
+ */
+job_id: JobId, 
+/**
+ * Its number.
+ */
+job_number: string, 
+/**
+ * The customer.
+ */
+customer_name: string, 
+/**
+ * The number to call.
+ */
+phone: string | null, 
+/**
+ * The complaint it follows, or the one it opened.
+ */
+case_id: CaseId | null, 
+/**
+ * The calls made, oldest first.
+ */
+calls: Array<Call>, };
+
+export type FollowUpList = { 
+/**
+ * The calls.
+ */
+follow_ups: Array<FollowUp>, 
+/**
+ * Pass as `after` for the next page; absent on the last.
+ */
+next: number | null, };
+
+export type OutcomeInput = { 
+/**
+ * What the call found.
+ */
+outcome: CallOutcome, 
+/**
+ * The caller's words (for a complaint it opens, its details).
+ */
+note: string | null, };
+
+export type FaultCount = { 
+/**
+ * The fault.
+ */
+fault: FaultCategory, 
+/**
+ * Decisions that found it.
+ */
+count: number, };
+
+export type FeedbackRow = { 
+/**
+ * The product model ("no product" for jobs without one).
+ */
+model: string, 
+/**
+ * `YYYY-MM`.
+ */
+month: string, 
+/**
+ * Ratings given (the latest per job).
+ */
+ratings: number, 
+/**
+ * Their mean satisfaction, 1 to 5.
+ */
+mean_satisfaction: number | null, 
+/**
+ * Answers to "would you recommend us?".
+ */
+recommend_answers: number, 
+/**
+ * Net promoter score, -100 to 100: promoters (9-10) less detractors (0-6), in percent.
+ */
+nps: number | null, 
+/**
+ * Complaints opened.
+ */
+complaints: number, 
+/**
+ * Warranty decisions by fault category found.
+ */
+faults: Array<FaultCount>, };
+
+export type FeedbackSummary = { 
+/**
+ * First month covered.
+ */
+from: string, 
+/**
+ * Last month covered.
+ */
+to: string, 
+/**
+ * The rows.
+ */
+rows: Array<FeedbackRow>, };
+
 export type BlobRef = { 
 /**
  * Lower-case hex SHA-256 of the content.

@@ -3,6 +3,7 @@
 
 mod auth;
 mod blobs;
+mod care;
 pub(crate) mod cursor;
 mod extract;
 mod jobs;
@@ -117,6 +118,33 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/jobs/{id}/visit", get(visit::job_visit))
         .route("/jobs/{id}/report", get(visit::signed_report))
+        .route(
+            "/complaints",
+            get(care::complaints).post(care::create_complaint),
+        )
+        .route(
+            "/complaints/{id}",
+            get(care::complaint).patch(care::update_complaint),
+        )
+        .route(
+            "/complaints/{id}/return-visit",
+            post(care::complaint_return_visit),
+        )
+        .route(
+            "/inquiries",
+            get(care::inquiries).post(care::create_inquiry),
+        )
+        .route(
+            "/inquiries/{id}",
+            get(care::inquiry).patch(care::update_inquiry),
+        )
+        .route(
+            "/inquiries/{id}/return-visit",
+            post(care::inquiry_return_visit),
+        )
+        .route("/follow-ups", get(care::follow_ups))
+        .route("/follow-ups/{id}/outcome", post(care::call_outcome))
+        .route("/feedback/summary", get(care::feedback_summary))
         .route("/jobs/{id}/reports", get(visit::signed_reports))
         .route("/parts-requests", get(visit::parts_requests))
         .route("/parts-requests/{op_id}/fill", post(visit::fill))

@@ -36,7 +36,10 @@ use utoipa::{Modify, OpenApi};
         received_ops, blob_head, blob_put, blob_get, parts, checklists, warranty_policies,
         guides, stock, import_parts, import_checklists, import_warranty, import_guides,
         issue_stock, letterhead, set_letterhead, job_visit, signed_report, signed_reports,
-        parts_requests, fill_parts_request, description
+        parts_requests, fill_parts_request, complaints, create_complaint, complaint,
+        update_complaint, complaint_return_visit, inquiries, create_inquiry, inquiry,
+        update_inquiry, inquiry_return_visit, follow_ups, call_outcome, feedback_summary,
+        description
     ),
     modifiers(&Bearer),
 )]
@@ -413,6 +416,119 @@ fn signed_report() {}
         (status = 403, body = ApiError), (status = 404, body = ApiError)))]
 fn signed_reports() {}
 
+#[utoipa::path(get, path = "/api/v1/complaints", tag = "care", security(("bearer" = [])),
+    params(onsite_protocol::cases::CaseQuery),
+    responses((status = 200, body = onsite_protocol::cases::CaseList),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError)))]
+fn complaints() {}
+
+#[utoipa::path(post, path = "/api/v1/complaints", tag = "care", security(("bearer" = [])),
+    request_body = onsite_protocol::cases::CaseInput,
+    responses((status = 201, body = onsite_protocol::cases::Case),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 413, body = ApiError), (status = 415, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn create_complaint() {}
+
+#[utoipa::path(get, path = "/api/v1/complaints/{id}", tag = "care", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the complaint's id")),
+    responses((status = 200, body = onsite_protocol::cases::Case),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+fn complaint() {}
+
+#[utoipa::path(patch, path = "/api/v1/complaints/{id}", tag = "care", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the complaint's id")),
+    request_body = onsite_protocol::cases::CasePatch,
+    responses((status = 200, body = onsite_protocol::cases::Case),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, body = ApiError), (status = 413, body = ApiError),
+        (status = 415, body = ApiError), (status = 422, body = ApiError)))]
+fn update_complaint() {}
+
+#[utoipa::path(post, path = "/api/v1/complaints/{id}/return-visit", tag = "care",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the complaint's id")),
+    request_body = onsite_protocol::cases::ReturnVisitInput,
+    responses((status = 201, body = onsite_protocol::cases::ReturnVisit),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, body = ApiError), (status = 413, body = ApiError),
+        (status = 415, body = ApiError), (status = 422, body = ApiError)))]
+fn complaint_return_visit() {}
+
+#[utoipa::path(get, path = "/api/v1/inquiries", tag = "care", security(("bearer" = [])),
+    params(onsite_protocol::cases::CaseQuery),
+    responses((status = 200, body = onsite_protocol::cases::CaseList),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError)))]
+fn inquiries() {}
+
+#[utoipa::path(post, path = "/api/v1/inquiries", tag = "care", security(("bearer" = [])),
+    request_body = onsite_protocol::cases::CaseInput,
+    responses((status = 201, body = onsite_protocol::cases::Case),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 413, body = ApiError), (status = 415, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn create_inquiry() {}
+
+#[utoipa::path(get, path = "/api/v1/inquiries/{id}", tag = "care", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the inquiry's id")),
+    responses((status = 200, body = onsite_protocol::cases::Case),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+fn inquiry() {}
+
+#[utoipa::path(patch, path = "/api/v1/inquiries/{id}", tag = "care", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the inquiry's id")),
+    request_body = onsite_protocol::cases::CasePatch,
+    responses((status = 200, body = onsite_protocol::cases::Case),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, body = ApiError), (status = 413, body = ApiError),
+        (status = 415, body = ApiError), (status = 422, body = ApiError)))]
+fn update_inquiry() {}
+
+#[utoipa::path(post, path = "/api/v1/inquiries/{id}/return-visit", tag = "care",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the inquiry's id")),
+    request_body = onsite_protocol::cases::ReturnVisitInput,
+    responses((status = 201, body = onsite_protocol::cases::ReturnVisit),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, body = ApiError), (status = 413, body = ApiError),
+        (status = 415, body = ApiError), (status = 422, body = ApiError)))]
+fn inquiry_return_visit() {}
+
+#[utoipa::path(get, path = "/api/v1/follow-ups", tag = "care", security(("bearer" = [])),
+    params(onsite_protocol::feedback::FollowUpQuery),
+    responses((status = 200, body = onsite_protocol::feedback::FollowUpList),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError)))]
+fn follow_ups() {}
+
+#[utoipa::path(post, path = "/api/v1/follow-ups/{id}/outcome", tag = "care",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the follow-up call's id")),
+    request_body = onsite_protocol::feedback::OutcomeInput,
+    responses((status = 200, body = onsite_protocol::feedback::FollowUp),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, body = ApiError), (status = 413, body = ApiError),
+        (status = 415, body = ApiError), (status = 422, body = ApiError)))]
+fn call_outcome() {}
+
+#[utoipa::path(get, path = "/api/v1/feedback/summary", tag = "care", security(("bearer" = [])),
+    params(onsite_protocol::feedback::FeedbackQuery),
+    responses((status = 200, body = onsite_protocol::feedback::FeedbackSummary),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError)))]
+fn feedback_summary() {}
+
 #[utoipa::path(get, path = "/api/v1/parts-requests", tag = "jobs", security(("bearer" = [])),
     params(onsite_protocol::visit::PartsRequestQuery),
     responses((status = 200, body = onsite_protocol::visit::PartsRequestList),
@@ -580,6 +696,6 @@ mod tests {
                 }
             }
         }
-        assert_eq!(limits, 10, "every paged list says how its size is capped");
+        assert_eq!(limits, 13, "every paged list says how its size is capped");
     }
 }

@@ -13,6 +13,7 @@ use onsite_protocol::{DeviceId, Role};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+mod care;
 mod push;
 mod reference;
 

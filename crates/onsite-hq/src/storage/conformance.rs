@@ -3,17 +3,20 @@
 //! An engine's tests instantiate it with [`storage_conformance!`](crate::storage_conformance),
 //! giving a fresh, empty storage per case.
 
+mod care;
 mod delta;
 mod reference;
 mod sessions;
 mod visit;
 
+pub use care::*;
 pub use delta::*;
 pub use reference::*;
 pub use sessions::*;
 pub use visit::*;
 
 use super::*;
+use chrono::Datelike;
 use onsite_protocol::{JobStatus, Role};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -46,6 +49,7 @@ macro_rules! storage_conformance {
             a_visit_is_judged_on_hqs_reference_data_and_moves_van_stock,
             parts_requests_are_filled_from_the_van_or_by_a_dispatcher,
             the_letterhead_reaches_every_laptop_once_per_change,
+            ratings_open_complaints_and_follow_up_calls_are_made_until_answered,
         );
     };
     (@cases $make:expr; $($case:ident),+ $(,)?) => {

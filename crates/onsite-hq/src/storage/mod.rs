@@ -28,10 +28,14 @@ pub mod conformance;
 pub mod sqlite;
 
 use crate::reference::guides::GuideFile;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use onsite_protocol::api::{JobInput, JobList, JobListQuery, JobPatch, JobView, PullPage};
+use onsite_protocol::cases::{
+    Case, CaseInput, CaseKind, CaseList, CasePatch, CaseQuery, ReturnVisitInput,
+};
 use onsite_protocol::checklist::ChecklistTemplate;
 use onsite_protocol::conflict::ConflictView;
+use onsite_protocol::feedback::{FeedbackSummary, FollowUp, FollowUpList, OutcomeInput};
 use onsite_protocol::part::Part;
 use onsite_protocol::push::{JobOps, PushResponse};
 use onsite_protocol::received::ReceivedOps;
@@ -40,7 +44,9 @@ use onsite_protocol::reference::{
 };
 use onsite_protocol::stock::{StockIssued, VanStock};
 use onsite_protocol::warranty::WarrantyPolicy;
-use onsite_protocol::{DeviceId, JobId, OpId, Resolution, TransitionError, User};
+use onsite_protocol::{
+    CaseId, DeviceId, FollowUpId, JobId, OpId, Resolution, TransitionError, User,
+};
 
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -585,6 +591,65 @@ pub trait Storage: Send + Sync + 'static {
         after: Option<i64>,
         limit: u32,
     ) -> Result<onsite_protocol::visit::PartsRequestList>;
+    /// Cases of `kind`, newest first, filtered by `query`, at most `limit`.
+    async fn cases(&self, kind: CaseKind, query: &CaseQuery, limit: u32) -> Result<CaseList>;
+    /// One case. Errors: `NotFound`.
+    async fn case(&self, kind: CaseKind, id: CaseId) -> Result<Case>;
+    /// A dispatcher logs a case. Errors: `Invalid`, `NotFound` (job or customer).
+    async fn create_case(
+        &self,
+        kind: CaseKind,
+        input: &CaseInput,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Case>;
+    /// A dispatcher moves a case along or notes something. Errors: `NotFound`, `Invalid`,
+    /// `Conflict` (a status it cannot move to).
+    async fn update_case(
+        &self,
+        kind: CaseKind,
+        id: CaseId,
+        patch: &CasePatch,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Case>;
+    /// A return visit for the case: a new job at its job's customer, site and product.
+    /// Errors: `NotFound`, `Conflict` (one exists, or no job), `Invalid`.
+    async fn return_visit(
+        &self,
+        kind: CaseKind,
+        id: CaseId,
+        input: &ReturnVisitInput,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Case, JobView)>;
+    /// Follow-up calls still to make, due on or before `due`.
+    async fn follow_ups_due(
+        &self,
+        due: NaiveDate,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<FollowUpList>;
+    /// What a follow-up call found. Errors: `NotFound`, `Conflict` (not due), `Invalid`.
+    async fn record_call(
+        &self,
+        id: FollowUpId,
+        input: &OutcomeInput,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<FollowUp>;
+    /// What customers said per model and month, from the first day of `from` to the last of
+    /// `to`'s month.
+    async fn feedback_summary(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        model: Option<&str>,
+    ) -> Result<FeedbackSummary>;
+    /// HQ setting `key`, if set.
+    async fn setting(&self, key: &str) -> Result<Option<String>>;
+    /// Sets HQ setting `key`.
+    async fn set_setting(&self, key: &str, value: &str) -> Result<()>;
 }
 
 #[cfg(test)]

@@ -38,13 +38,13 @@ fn part(sku: &str, serialized: bool) -> Part {
 }
 
 /// Ops from one laptop, each a millisecond after the last on its clock.
-struct Laptop {
+pub(super) struct Laptop {
     device: DeviceId,
     wall: i64,
 }
 
 impl Laptop {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self {
             device: DeviceId::new(),
             wall: 0,
@@ -52,7 +52,7 @@ impl Laptop {
     }
 
     /// Tina on this laptop.
-    fn tina(&self) -> Pusher {
+    pub(super) fn tina(&self) -> Pusher {
         Pusher {
             username: "tina".into(),
             device_id: self.device,
@@ -60,7 +60,11 @@ impl Laptop {
     }
 
     /// An op about `job` changing `body` (its `kind` and fields).
-    fn op(&mut self, job: onsite_protocol::JobId, body: serde_json::Value) -> serde_json::Value {
+    pub(super) fn op(
+        &mut self,
+        job: onsite_protocol::JobId,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
         self.wall += 1;
         let mut op = json!({"op_id": onsite_protocol::OpId::new(), "device_id": self.device,
             "job_id": job, "hlc": format!("{:015}-{:010}-{}", self.wall, 0, self.device)});
@@ -72,7 +76,7 @@ impl Laptop {
 }
 
 /// What HQ made of each op of a pushed batch, in order.
-async fn outcomes(
+pub(super) async fn outcomes(
     s: &dyn Storage,
     pusher: &Pusher,
     batch: &[serde_json::Value],

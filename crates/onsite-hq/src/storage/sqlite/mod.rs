@@ -5,10 +5,13 @@
 //! runs on tokio's blocking pool. The engine only reads and writes; what an op means, who a
 //! change is fed to and what enters the history are HQ's rules (`crate::rules`).
 
+mod cases;
 mod clock;
 mod corrections;
 mod feed;
+mod feedback;
 mod fills;
+mod follow_ups;
 mod jobs;
 mod ops;
 mod recorded;
@@ -17,6 +20,7 @@ mod reference_pull;
 mod rows;
 mod schema;
 mod sessions;
+mod settings;
 mod stock;
 #[cfg(test)]
 mod tests;
@@ -485,6 +489,98 @@ impl Storage for SqliteStorage {
     ) -> Result<onsite_protocol::visit::PartsRequestList> {
         self.read(move |tx| visit::parts_requests(tx, after, limit))
             .await
+    }
+
+    async fn cases(&self, kind: CaseKind, query: &CaseQuery, limit: u32) -> Result<CaseList> {
+        let query = query.clone();
+        self.read(move |tx| cases::list(tx, kind, &query, limit))
+            .await
+    }
+
+    async fn case(&self, kind: CaseKind, id: CaseId) -> Result<Case> {
+        self.read(move |tx| cases::get(tx, kind, id)).await
+    }
+
+    async fn create_case(
+        &self,
+        kind: CaseKind,
+        input: &CaseInput,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Case> {
+        let (input, by) = (input.clone(), by.to_string());
+        self.write(move |tx| cases::create(tx, kind, &input, &by, now))
+            .await
+    }
+
+    async fn update_case(
+        &self,
+        kind: CaseKind,
+        id: CaseId,
+        patch: &CasePatch,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Case> {
+        let (patch, by) = (patch.clone(), by.to_string());
+        self.write(move |tx| cases::update(tx, kind, id, &patch, &by, now))
+            .await
+    }
+
+    async fn return_visit(
+        &self,
+        kind: CaseKind,
+        id: CaseId,
+        input: &ReturnVisitInput,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Case, JobView)> {
+        let (input, by) = (input.clone(), by.to_string());
+        // The new job reaches its technician's feed as any created job does.
+        self.write(move |tx| cases::return_visit(tx, kind, id, &input, &by, now))
+            .await
+    }
+
+    async fn follow_ups_due(
+        &self,
+        due: NaiveDate,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<FollowUpList> {
+        self.read(move |tx| follow_ups::due(tx, due, after, limit))
+            .await
+    }
+
+    async fn record_call(
+        &self,
+        id: FollowUpId,
+        input: &OutcomeInput,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<FollowUp> {
+        let (input, by) = (input.clone(), by.to_string());
+        self.write(move |tx| follow_ups::outcome(tx, id, &input, &by, now))
+            .await
+    }
+
+    async fn feedback_summary(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        model: Option<&str>,
+    ) -> Result<FeedbackSummary> {
+        let model = model.map(str::to_string);
+        self.read(move |tx| feedback::summary(tx, from, to, model.as_deref()))
+            .await
+    }
+
+    async fn setting(&self, key: &str) -> Result<Option<String>> {
+        let key = key.to_string();
+        self.read(move |tx| settings::get(tx, &key)).await
+    }
+
+    async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        let (key, value) = (key.to_string(), value.to_string());
+        self.write(move |tx| settings::set(tx, &key, &value)).await
     }
 
     async fn conflicts(&self, all: bool) -> Result<Vec<ConflictView>> {

@@ -302,6 +302,67 @@ pub const MIGRATIONS: &[&str] = &[
         ref_seq INTEGER NOT NULL
     ) STRICT;
     "#,
+    // 13: after the visit: complaints and inquiries with their history, the follow-up calls HQ
+    // owes customers with each call made, and HQ's settings (a key each).
+    r#"
+    CREATE TABLE cases (
+        seq INTEGER PRIMARY KEY,
+        id BLOB NOT NULL UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN ('complaint', 'inquiry')),
+        status TEXT NOT NULL CHECK (status IN ('open', 'in_progress', 'resolved')),
+        source TEXT NOT NULL CHECK (source IN ('rating', 'follow_up', 'dispatcher')),
+        subject TEXT NOT NULL,
+        details TEXT,
+        answer TEXT,
+        customer_id BLOB,
+        job_id BLOB,
+        from_op BLOB UNIQUE,
+        return_job_id BLOB,
+        opened_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX cases_kind ON cases(kind, status, seq);
+    CREATE INDEX cases_job ON cases(job_id);
+    CREATE TABLE case_notes (
+        id INTEGER PRIMARY KEY,
+        case_id BLOB NOT NULL REFERENCES cases(id),
+        at TEXT NOT NULL,
+        by TEXT NOT NULL,
+        text TEXT,
+        status TEXT
+    ) STRICT;
+    CREATE INDEX case_notes_case ON case_notes(case_id, id);
+    CREATE TABLE follow_ups (
+        seq INTEGER PRIMARY KEY,
+        id BLOB NOT NULL UNIQUE,
+        job_id BLOB NOT NULL,
+        reason TEXT NOT NULL CHECK (reason IN ('installation', 'complaint')),
+        case_id BLOB UNIQUE,
+        due_on TEXT NOT NULL,
+        call_time TEXT,
+        tries INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL CHECK (state IN ('due', 'done', 'unanswered')),
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE UNIQUE INDEX follow_ups_installation ON follow_ups(job_id) WHERE reason = 'installation';
+    CREATE INDEX follow_ups_due ON follow_ups(state, due_on, seq);
+    CREATE TABLE follow_up_calls (
+        id INTEGER PRIMARY KEY,
+        follow_up_id BLOB NOT NULL REFERENCES follow_ups(id),
+        at TEXT NOT NULL,
+        by TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        note TEXT
+    ) STRICT;
+    CREATE INDEX follow_up_calls_of ON follow_up_calls(follow_up_id, id);
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;
+    -- Applied ops by kind: ratings, decisions and requests are read by kind across all jobs.
+    CREATE INDEX ops_applied_kind ON ops(json_extract(body, '$.kind'), seq)
+        WHERE outcome = 'applied';
+    "#,
 ];
 
 #[cfg(test)]
