@@ -69,6 +69,18 @@ need_schemathesis() {
   schemathesis --version >/dev/null
 }
 
+# need_aiosmtpd: the real SMTP server the mail tests hand letters to, on loopback (PyPI).
+AIOSMTPD_VERSION=1.4.6
+need_aiosmtpd() {
+  python3 -c "import aiosmtpd, sys; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" \
+    2>/dev/null && return 0
+  command -v python3 >/dev/null 2>&1 || need_debian_packages python3 python3-pip
+  echo "== installing aiosmtpd $AIOSMTPD_VERSION"
+  python3 -m pip install --quiet "aiosmtpd==$AIOSMTPD_VERSION" \
+    || as_root python3 -m pip install --quiet --break-system-packages "aiosmtpd==$AIOSMTPD_VERSION"
+  python3 -c "import aiosmtpd"
+}
+
 # ui_fresh: true when ui/dist was built after every file it is built from changed. A rebuild
 # rewrites ui/dist, which makes cargo relink the desktop app, so an unchanged UI is not rebuilt.
 ui_fresh() {

@@ -44,6 +44,8 @@ fn generate() -> Declarations {
         .add::<onsite_protocol::visit::Decision>()
         .add::<onsite_protocol::visit::PartsFill>()
         .add::<onsite_protocol::visit::PartsRequest>()
+        .add::<onsite_protocol::mail::LetterState>()
+        .add::<onsite_protocol::mail::LetterNotice>()
         .add::<onsite_protocol::signoff::BlobRef>()
         .add::<onsite_protocol::signoff::CallTime>()
         .add::<onsite_protocol::signoff::SignOff>()

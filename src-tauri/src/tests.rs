@@ -117,6 +117,7 @@ impl Hq {
             listen: "127.0.0.1:0".parse().unwrap(),
             cert: CertSource::SelfSigned,
             limits: onsite_hq::connections::ConnectionLimits::default(),
+            mail: None,
         }))
         .unwrap();
         Self {

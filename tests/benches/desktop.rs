@@ -37,6 +37,7 @@ async fn device_with(jobs: usize) -> tempfile::TempDir {
         listen: "127.0.0.1:0".parse().unwrap(),
         cert: CertSource::SelfSigned,
         limits: onsite_hq::connections::ConnectionLimits::default(),
+        mail: None,
     })
     .await
     .unwrap();

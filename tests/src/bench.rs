@@ -34,6 +34,7 @@ pub async fn serve(data_dir: &std::path::Path) -> onsite_hq::server::RunningHq {
         listen: "127.0.0.1:0".parse().expect("loopback address"),
         cert: onsite_hq::server::CertSource::SelfSigned,
         limits: onsite_hq::connections::ConnectionLimits::default(),
+        mail: None,
     })
     .await
     .expect("start HQ")

@@ -243,7 +243,10 @@ async fn a_signed_report_reaches_hq_byte_for_byte_and_a_later_change_asks_for_a_
         )
         .await;
     assert_eq!(complaints.cases.len(), 1);
-    assert_eq!(complaints.cases[0].subject, "The engineer came two hours late");
+    assert_eq!(
+        complaints.cases[0].subject,
+        "The engineer came two hours late"
+    );
     let due = (chrono::Utc::now().date_naive() + chrono::Days::new(3)).to_string();
     let calls: FollowUpList = dora
         .call(Method::GET, &format!("/follow-ups?due={due}"), None::<&()>)
@@ -254,7 +257,10 @@ async fn a_signed_report_reaches_hq_byte_for_byte_and_a_later_change_asks_for_a_
         .find(|f| f.job_id == view.job.id)
         .expect("a follow-up call");
     assert_eq!(call.case_id, Some(complaints.cases[0].id));
-    assert_eq!(call.call_time, Some(onsite_protocol::signoff::CallTime::Evening));
+    assert_eq!(
+        call.call_time,
+        Some(onsite_protocol::signoff::CallTime::Evening)
+    );
 
     // A change the report shows, after signing: sign again; the first report stays.
     ok(a, &["job", "note", "J-300", "Also bled the radiators."]);

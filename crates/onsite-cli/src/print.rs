@@ -99,6 +99,7 @@ pub fn print_detail(d: &onsite_core::JobDetail) -> std::io::Result<()> {
         );
     }
     print_visit(&d.visit)?;
+    print_sign_off(d)?;
     if !d.service_history.is_empty() {
         out!("\nService history of this product:");
         for v in &d.service_history {
@@ -354,29 +355,6 @@ fn print_visit(v: &onsite_core::Visit) -> std::io::Result<()> {
             ),
         }
     }
-    if let Some(signed) = v.signoffs.last() {
-        out!(
-            "\nSigned:     by {} on {}{}{}",
-            signed.signer,
-            local(signed.signed_at),
-            if signed.signature.is_some() {
-                ""
-            } else {
-                " (typed name)"
-            },
-            if signed.changed_since {
-                "  — changed since signed: ask for a new signature"
-            } else {
-                ""
-            }
-        );
-        if v.signoffs.len() > 1 {
-            out!(
-                "            ({} earlier signed report(s) kept)",
-                v.signoffs.len() - 1
-            );
-        }
-    }
     if let Some(r) = v.ratings.last() {
         out!(
             "Rating:     {} ({}/5){}{}",
@@ -390,6 +368,66 @@ fn print_visit(v: &onsite_core::Visit) -> std::io::Result<()> {
         if let Some(c) = &r.complaint {
             out!("Complaint:  {c}");
         }
+    }
+    Ok(())
+}
+
+/// The customer's sign-off and where its report and letter stand.
+fn print_sign_off(d: &onsite_core::JobDetail) -> std::io::Result<()> {
+    let v = &d.visit;
+    let Some(signed) = v.signoffs.last() else {
+        return Ok(());
+    };
+    let state = d
+        .activity
+        .iter()
+        .find(|a| a.op_id == signed.op_id)
+        .map(|a| a.state);
+    out!(
+        "\nSigned:     by {} on {}{}{}",
+        signed.signer,
+        local(signed.signed_at),
+        if signed.signature.is_some() {
+            ""
+        } else {
+            " (typed name)"
+        },
+        if signed.changed_since {
+            "  — changed since signed: ask for a new signature"
+        } else {
+            ""
+        }
+    );
+    if v.signoffs.len() > 1 {
+        out!(
+            "            ({} earlier signed report(s) kept)",
+            v.signoffs.len() - 1
+        );
+    }
+    out!(
+        "Report:     {}",
+        match state {
+            Some(onsite_core::OpState::Applied) => "received at HQ",
+            Some(onsite_core::OpState::Rejected | onsite_core::OpState::Conflict) => {
+                "refused by HQ (see the change's reason)"
+            }
+            _ => "waits to be sent: sync when online",
+        }
+    );
+    if let Some(letter) = &d.letter {
+        use onsite_protocol::mail::LetterState;
+        let words = match letter.state {
+            LetterState::Sent => match letter.sent_at {
+                Some(at) => format!("sent to the customer {}", local(at)),
+                None => "sent to the customer".into(),
+            },
+            LetterState::Waiting | LetterState::Sending => "waiting at HQ to be sent".into(),
+            LetterState::NoAddress => "to be posted: HQ has no e-mail address".into(),
+            LetterState::Unconfirmed | LetterState::Failed => {
+                "not confirmed; HQ is checking".into()
+            }
+        };
+        out!("Letter:     {} — {words}", letter.state);
     }
     Ok(())
 }

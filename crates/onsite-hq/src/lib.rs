@@ -13,6 +13,7 @@ pub mod error;
 mod fuzz;
 pub mod import;
 pub mod job_input;
+pub mod mail;
 pub mod password;
 pub mod reference;
 pub mod routes;

@@ -47,6 +47,18 @@ enum Command {
         /// Most connections one address may hold open at once.
         #[arg(long, default_value_t = ConnectionLimits::default().per_address)]
         max_connections_per_address: usize,
+        /// The SMTP relay thank-you letters go through: smtp://HOST:PORT,
+        /// smtp://HOST:PORT?tls=required (STARTTLS) or smtps://HOST:PORT, with USER:PASSWORD@
+        /// when it asks for a login. Without it, letters wait in the outbox (GET /api/v1/mail).
+        #[arg(long, requires = "mail_from")]
+        smtp: Option<String>,
+        /// Who letters come from, e.g. "Northwind Service <service@northwind.example>".
+        #[arg(long, requires = "smtp")]
+        mail_from: Option<String>,
+        /// Seconds before a letter the relay refused is tried again; each later try waits four
+        /// times longer (at most six hours).
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+        smtp_retry: u64,
     },
     /// Manage user accounts.
     User {
@@ -271,6 +283,9 @@ async fn run(cli: Cli) -> Result<()> {
             key,
             max_connections,
             max_connections_per_address,
+            smtp,
+            mail_from,
+            smtp_retry,
         } => {
             if max_connections == 0 || max_connections_per_address == 0 {
                 bail!("--max-connections and --max-connections-per-address must be at least 1");
@@ -280,7 +295,19 @@ async fn run(cli: Cli) -> Result<()> {
                 per_address: max_connections_per_address,
                 ..ConnectionLimits::default()
             };
-            serve(data, listen, cert.zip(key), limits).await
+            let mail = match (smtp, mail_from) {
+                (Some(smtp), Some(from)) => Some(onsite_hq::mail::MailConfig {
+                    smtp,
+                    from: from.parse().with_context(|| {
+                        format!(
+                            "--mail-from {from:?} is not an address like \"Name <a@b.example>\""
+                        )
+                    })?,
+                    retry_base: smtp_retry,
+                }),
+                _ => None,
+            };
+            serve(data, listen, cert.zip(key), limits, mail).await
         }
         Command::User {
             command:
@@ -385,6 +412,7 @@ async fn serve(
     listen: SocketAddr,
     cert: Option<(PathBuf, PathBuf)>,
     limits: ConnectionLimits,
+    mail: Option<onsite_hq::mail::MailConfig>,
 ) -> Result<()> {
     let cert = cert.map_or(CertSource::SelfSigned, |(cert, key)| CertSource::Files {
         cert,
@@ -395,6 +423,7 @@ async fn serve(
         listen,
         cert,
         limits,
+        mail,
     })
     .await?;
     // Scripts and tests read these two lines; keep their shape.

@@ -39,6 +39,9 @@ pub enum ServeError {
     /// TLS could not be set up.
     #[error(transparent)]
     Tls(#[from] TlsError),
+    /// Mail cannot be set up.
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailError),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -75,6 +78,8 @@ pub struct ServeConfig {
     pub cert: CertSource,
     /// How many connections HQ holds, and for how long.
     pub limits: ConnectionLimits,
+    /// The SMTP relay letters go through; without one they wait in the outbox.
+    pub mail: Option<crate::mail::MailConfig>,
 }
 
 /// Opens (creating the folder and database if needed) the storage in `data_dir`.
@@ -97,6 +102,7 @@ pub struct RunningHq {
     pub fingerprint: String,
     handle: axum_server::Handle<SocketAddr>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    mailer: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl RunningHq {
@@ -107,6 +113,10 @@ impl RunningHq {
 
     /// Stops accepting connections, lets in-flight requests finish, and waits.
     pub async fn shutdown(self) {
+        if let Some(mailer) = &self.mailer {
+            // A letter being handed over stays `sending`, so it is never sent twice.
+            mailer.abort();
+        }
         self.handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
         if let Ok(Err(e)) = self.task.await {
             tracing::error!(error = %e, "server stopped with an error");
@@ -147,7 +157,26 @@ pub async fn start(config: ServeConfig) -> Result<RunningHq, ServeError> {
         Ok(n) => tracing::info!(count = n, "removed uploads abandoned for a week"),
         Err(e) => tracing::warn!(error = %e, "could not sweep abandoned uploads"),
     }
-    let app = router(AppState::new(Arc::new(storage), Arc::new(blobs)));
+    let mailer = config
+        .mail
+        .clone()
+        .map(crate::mail::Mailer::new)
+        .transpose()?;
+    let storage: Arc<dyn crate::storage::Storage> = Arc::new(storage);
+    let blobs = Arc::new(blobs);
+    match storage.unconfirm_letters().await? {
+        0 => {}
+        n => tracing::warn!(
+            count = n,
+            "letters were being sent when HQ stopped; they are unconfirmed and wait to be \
+             checked and resent by hand"
+        ),
+    }
+    if config.mail.is_none() {
+        tracing::info!("no --smtp relay: thank-you letters wait in the outbox (GET /api/v1/mail)");
+    }
+    let mailer = mailer.map(|m| tokio::spawn(m.run(storage.clone(), blobs.clone())));
+    let app = router(AppState::new(storage, blobs));
     let handle = axum_server::Handle::new();
     let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(rustls)
         .handshake_timeout(config.limits.handshake)
@@ -171,5 +200,6 @@ pub async fn start(config: ServeConfig) -> Result<RunningHq, ServeError> {
         fingerprint,
         handle,
         task,
+        mailer,
     })
 }

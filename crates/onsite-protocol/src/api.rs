@@ -119,6 +119,10 @@ pub struct PullPage {
     /// held for those jobs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fills: Vec<crate::visit::PartsFill>,
+    /// Where the thank-you letters of the jobs in `jobs` stand; it replaces what the device
+    /// held for those jobs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub letters: Vec<crate::mail::LetterNotice>,
     /// The reference data that changed for the device, in the last page of a pull (`more`
     /// false) when anything did.
     #[serde(default, skip_serializing_if = "Option::is_none")]

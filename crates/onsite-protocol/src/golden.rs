@@ -248,6 +248,11 @@ fn pull_page() {
                 by: "Dora Dispatch".into(),
                 how: "put into tess's van".into(),
             }],
+            letters: vec![crate::mail::LetterNotice {
+                job_id: JobId(uuid(1)),
+                state: crate::mail::LetterState::Sent,
+                sent_at: Some(at("2026-11-23T11:00:00Z")),
+            }],
             reference: Some(crate::reference::ReferenceUpdate {
                 full: false,
                 parts: vec![],
@@ -286,6 +291,8 @@ fn pull_page() {
                           "job_id": "0190a6e0-0000-7000-8000-000000000001",
                           "at": "2026-11-23T10:00:00Z", "by": "Dora Dispatch",
                           "how": "put into tess's van"}],
+               "letters": [{"job_id": "0190a6e0-0000-7000-8000-000000000001", "state": "sent",
+                            "sent_at": "2026-11-23T11:00:00Z"}],
                "reference": {"full": false, "parts": [], "checklists": [], "policies": [],
                              "guides": [], "stock": [],
                              "letterhead": {"name": "Northwind Home Services",

@@ -85,3 +85,7 @@ id_type!(
     /// Identifies a follow-up call HQ owes a customer.
     FollowUpId
 );
+id_type!(
+    /// Identifies a letter in HQ's mail outbox.
+    LetterId
+);

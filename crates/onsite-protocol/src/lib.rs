@@ -16,6 +16,7 @@ pub mod guide;
 pub mod hlc;
 pub mod ids;
 pub mod letterhead;
+pub mod mail;
 pub mod model;
 pub mod op;
 pub mod part;
@@ -32,7 +33,9 @@ pub mod warranty;
 pub use conflict::Resolution;
 pub use error::{ApiError, ErrorCode};
 pub use hlc::{Hlc, HlcClock};
-pub use ids::{AssetId, CaseId, CustomerId, DeviceId, FollowUpId, JobId, OpId, SiteId, UserId};
+pub use ids::{
+    AssetId, CaseId, CustomerId, DeviceId, FollowUpId, JobId, LetterId, OpId, SiteId, UserId,
+};
 pub use model::{
     Asset, Customer, HistoryEvent, Job, JobKind, Priority, Role, Site, StatusChange, User,
 };

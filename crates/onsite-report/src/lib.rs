@@ -5,12 +5,14 @@
 
 mod content;
 mod layout;
+mod letter;
 pub mod sample;
 mod sections;
 mod text;
 mod thumbnail;
 
 pub use content::*;
+pub use letter::Letter;
 pub use thumbnail::png_readable;
 
 use krilla::color::rgb;
@@ -39,17 +41,52 @@ pub enum ReportError {
 /// [`ReportError`] when the PDF cannot be written at all.
 pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
     let fonts = Fonts::load()?;
-    let fonts = &fonts;
-    let mut pen = Pen::new(fonts);
+    let mut pen = Pen::new(&fonts);
     sections::lay_out(&mut pen, report);
+    let title = format!("Service report {}", report.job.number);
+    let footing = if report.company.name.is_empty() {
+        title.clone()
+    } else {
+        format!("{} · {title}", report.company.name)
+    };
+    let id = format!("onsite-service-report-{}", report.job.number);
+    write(&fonts, pen, &title, &id, &footing)
+}
+
+/// Writes `letter` as a one-page PDF (more when it is long), for printing and posting.
+///
+/// # Errors
+/// [`ReportError`] when the PDF cannot be written at all.
+pub fn render_letter(letter: &Letter) -> Result<Vec<u8>, ReportError> {
+    let fonts = Fonts::load()?;
+    let mut pen = Pen::new(&fonts);
+    letter::lay_out(&mut pen, letter);
+    let title = format!("Letter about job {}", letter.reference);
+    let id = format!("onsite-letter-{}", letter.reference);
+    let footing = if letter.company.name.is_empty() {
+        title.clone()
+    } else {
+        format!("{} · {title}", letter.company.name)
+    };
+    write(&fonts, pen, &title, &id, &footing)
+}
+
+/// The pages `pen` laid out, as PDF, with `footing` and page numbers at each foot.
+fn write(
+    fonts: &Fonts,
+    pen: Pen<'_>,
+    title: &str,
+    id: &str,
+    footing: &str,
+) -> Result<Vec<u8>, ReportError> {
     let Pen { pages, images, .. } = pen;
     let mut document = krilla::Document::new();
-    // A fixed id from the job: the document id is otherwise a hash of the content, which is
-    // deterministic too, but a title and id make the file say what it is.
+    // A fixed id: the document id is otherwise a hash of the content, which is deterministic
+    // too, but a title and id make the file say what it is.
     document.set_metadata(
         Metadata::new()
-            .title(format!("Service report {}", report.job.number))
-            .document_id(format!("onsite-service-report-{}", report.job.number)),
+            .title(title.to_string())
+            .document_id(id.to_string()),
     );
     let count = pages.len();
     let size =
@@ -60,7 +97,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
         for mark in marks {
             draw(&mut surface, fonts, &images, mark);
         }
-        let footer = footer(fonts, report, n + 1, count);
+        let footer = footer(fonts, footing, n + 1, count);
         for mark in &footer {
             draw(&mut surface, fonts, &images, mark);
         }
@@ -72,16 +109,9 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
         .map_err(|e| ReportError::Pdf(format!("{e:?}")))
 }
 
-fn footer(fonts: &Fonts, report: &Report, n: usize, count: usize) -> Vec<Mark> {
+fn footer(fonts: &Fonts, left: &str, n: usize, count: usize) -> Vec<Mark> {
     let y = PAGE_HEIGHT - 36.0;
-    let left = if report.company.name.is_empty() {
-        format!("Service report {}", report.job.number)
-    } else {
-        format!(
-            "{} · Service report {}",
-            report.company.name, report.job.number
-        )
-    };
+    let left = left.to_string();
     let right = format!("Page {n} of {count}");
     let w = fonts.width(&right, Weight::Regular, 7.5);
     vec![

@@ -2,7 +2,7 @@
 //! what was reported and done, what was checked, the parts and the warranty decision, what is
 //! charged, the photos, and the signature.
 
-use crate::content::{Report, Signature};
+use crate::content::{Company, Report, Signature};
 use crate::layout::{
     ACCENT, BAND, BODY_WIDTH, Colour, INK, MARGIN, MUTED, PAGE_WIDTH, Pen, RULE, WARN, image,
 };
@@ -27,43 +27,34 @@ pub fn lay_out(pen: &mut Pen<'_>, report: &Report) {
 }
 
 fn header(pen: &mut Pen<'_>, report: &Report) {
+    letterhead(
+        pen,
+        &report.company,
+        "Service report",
+        &report.job.number,
+        &report.made_at,
+    );
+}
+
+/// The company's name, logo and lines on the left; a title, a reference and a date on the
+/// right; a rule under them.
+pub fn letterhead(pen: &mut Pen<'_>, company: &Company, title: &str, reference: &str, date: &str) {
     let top = pen.y;
     let mut x = MARGIN;
-    if let Some(logo) = report.company.logo.as_deref().and_then(image)
+    if let Some(logo) = company.logo.as_deref().and_then(image)
         && let Some((w, _)) = pen.picture(logo, MARGIN, top, 120.0, 44.0)
     {
         x += w + 12.0;
     }
-    pen.text_at(
-        x,
-        top + 16.0,
-        &report.company.name,
-        Weight::Bold,
-        15.0,
-        ACCENT,
-    );
+    pen.text_at(x, top + 16.0, &company.name, Weight::Bold, 15.0, ACCENT);
     let mut y = top + 30.0;
-    for line in &report.company.lines {
+    for line in &company.lines {
         pen.text_at(x, y, line, Weight::Regular, SMALL, MUTED);
         y += 10.5;
     }
-    pen.text_right(RIGHT, top + 16.0, "Service report", Weight::Bold, 17.0, INK);
-    pen.text_right(
-        RIGHT,
-        top + 32.0,
-        &report.job.number,
-        Weight::Bold,
-        11.0,
-        INK,
-    );
-    pen.text_right(
-        RIGHT,
-        top + 45.0,
-        &report.made_at,
-        Weight::Regular,
-        SMALL,
-        MUTED,
-    );
+    pen.text_right(RIGHT, top + 16.0, title, Weight::Bold, 17.0, INK);
+    pen.text_right(RIGHT, top + 32.0, reference, Weight::Bold, 11.0, INK);
+    pen.text_right(RIGHT, top + 45.0, date, Weight::Regular, SMALL, MUTED);
     pen.y = y.max(top + 52.0) + 6.0;
     pen.rule(RULE, 0.8);
     pen.skip(4.0);

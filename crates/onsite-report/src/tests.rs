@@ -153,3 +153,38 @@ fn a_photo_that_is_not_an_image_is_left_out_not_the_report() {
     assert!(text.contains("the drawing cannot be shown"), "{text}");
     assert!(!text.contains("by typing"), "{text}");
 }
+
+#[test]
+fn a_letter_prints_on_the_letterhead_with_every_paragraph() {
+    let letter = Letter {
+        company: sample().company,
+        reference: "J-000200".into(),
+        date: "2 December 2026".into(),
+        to: vec![
+            "Ada Lovelace".into(),
+            "12 Analytical Row".into(),
+            "Leeds LS2 7QA".into(),
+        ],
+        subject: "Thank you from Northwind: your service report".into(),
+        body: "Dear Ada Lovelace,\n\nThank you for having us.\n\nKind regards,\nNorthwind".into(),
+    };
+    let pdf = render_letter(&letter).unwrap();
+    assert_eq!(
+        pdf,
+        render_letter(&letter).unwrap(),
+        "the same letter, the same bytes"
+    );
+    let text = text_of(&pdf);
+    for expected in [
+        "Northwind Heating Services",
+        "J-000200",
+        "12 Analytical Row",
+        "Thank you from Northwind",
+        "Dear Ada Lovelace,",
+        "Thank you for having us.",
+        "Kind regards,",
+        "Page 1 of 1",
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+    }
+}

@@ -814,6 +814,22 @@ note: string | null,
  */
 filled?: PartsFill, };
 
+export type LetterState = "waiting" | "sending" | "sent" | "unconfirmed" | "failed" | "no_address";
+
+export type LetterNotice = { 
+/**
+ * The job.
+ */
+job_id: JobId, 
+/**
+ * Where the letter stands.
+ */
+state: LetterState, 
+/**
+ * When it was sent, once it was.
+ */
+sent_at: string | null, };
+
 export type BlobRef = { 
 /**
  * Lower-case hex SHA-256 of the content.
@@ -1370,6 +1386,10 @@ visit: Visit,
  * The product's other visits, newest first: what was done, the parts, the decision.
  */
 service_history: Array<ServiceVisit>, 
+/**
+ * Where the customer's thank-you letter stands at HQ, as of the last sync.
+ */
+letter: LetterNotice | null, 
 /**
  * HQ gave the job to someone else; nothing more can be recorded on it here, and it goes
  * once this device's changes to it are sent.

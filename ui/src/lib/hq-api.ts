@@ -829,6 +829,84 @@ to: string,
  */
 rows: Array<FeedbackRow>, };
 
+export type LetterId = string;
+
+export type LetterState = "waiting" | "sending" | "sent" | "unconfirmed" | "failed" | "no_address";
+
+export type Letter = { 
+/**
+ * Its id.
+ */
+id: LetterId, 
+/**
+ * The job it thanks the customer for.
+ */
+job_id: JobId, 
+/**
+ * Its number.
+ */
+job_number: string, 
+/**
+ * The customer.
+ */
+customer_name: string, 
+/**
+ * Where it goes.
+ */
+to: string | null, 
+/**
+ * Its subject.
+ */
+subject: string, 
+/**
+ * Its text.
+ */
+body: string, 
+/**
+ * Where it stands.
+ */
+state: LetterState, 
+/**
+ * Tries made to hand it over.
+ */
+tries: number, 
+/**
+ * When the next try is due, while waiting after a failed one.
+ */
+next_attempt_at: string | null, 
+/**
+ * Why the last try failed.
+ */
+last_error: string | null, 
+/**
+ * When it was written.
+ */
+created_at: string, 
+/**
+ * When the mail server accepted it.
+ */
+sent_at: string | null, };
+
+export type LetterList = { 
+/**
+ * The letters.
+ */
+letters: Array<Letter>, 
+/**
+ * Pass as `after` for the next page; absent on the last.
+ */
+next: number | null, };
+
+export type LetterTemplate = { 
+/**
+ * The subject line.
+ */
+subject: string, 
+/**
+ * The text.
+ */
+body: string, };
+
 export type BlobRef = { 
 /**
  * Lower-case hex SHA-256 of the content.

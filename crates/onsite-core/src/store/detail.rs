@@ -50,6 +50,8 @@ pub struct JobDetail {
     pub visit: super::visit::Visit,
     /// The product's other visits, newest first: what was done, the parts, the decision.
     pub service_history: Vec<onsite_protocol::visit::ServiceVisit>,
+    /// Where the customer's thank-you letter stands at HQ, as of the last sync.
+    pub letter: Option<onsite_protocol::mail::LetterNotice>,
     /// HQ gave the job to someone else; nothing more can be recorded on it here, and it goes
     /// once this device's changes to it are sent.
     pub read_only: bool,
@@ -170,6 +172,13 @@ impl Store {
         let working = super::activity::working(&activity);
         let work = work_time::total(activity.iter().map(|a| &a.change));
         let visit = super::visit::visit_of(&conn, job.id, &activity)?;
+        let letter = conn
+            .prepare_cached("SELECT body FROM letters WHERE job_id = ?1")?
+            .query_row([job.id.0], |r| r.get::<_, String>(0))
+            .optional()?
+            .map(|body| serde_json::from_str(&body))
+            .transpose()
+            .map_err(|e| CoreError::Store(format!("stored letter: {e}")))?;
         let service_history = match job.asset_id {
             Some(a) => super::visit::service_history(&conn, a.0, job.id)?,
             None => Vec::new(),
@@ -197,6 +206,7 @@ impl Store {
             asset,
             warranty,
             history,
+            letter,
             activity,
             working,
             work,

@@ -192,6 +192,21 @@ impl Store {
             }
         }
         {
+            // A page's jobs carry where their letter stands: replace, never merge.
+            let mut forget = tx.prepare_cached("DELETE FROM letters WHERE job_id = ?1")?;
+            for j in &page.jobs {
+                forget.execute([j.id.0])?;
+            }
+            let mut keep = tx.prepare_cached(
+                "INSERT OR REPLACE INTO letters (job_id, body) \
+                 SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM jobs WHERE id = ?1)",
+            )?;
+            for l in &page.letters {
+                let body = serde_json::to_string(l).map_err(|e| CoreError::Store(e.to_string()))?;
+                keep.execute(params![l.job_id.0, body])?;
+            }
+        }
+        {
             // A page's assets carry their whole service history: replace, never merge.
             let mut forget =
                 tx.prepare_cached("DELETE FROM service_history WHERE asset_id = ?1")?;

@@ -200,6 +200,13 @@ pub const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL
     ) STRICT;
     "#,
+    // 10: where each job's thank-you letter stands at HQ, as each pulled job carries it.
+    r#"
+    CREATE TABLE letters (
+        job_id BLOB PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+        body TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod care;
 pub(crate) mod cursor;
 mod extract;
 mod jobs;
+mod mail;
 pub mod openapi;
 mod push;
 mod reference;
@@ -145,6 +146,14 @@ pub fn router(state: AppState) -> Router {
         .route("/follow-ups", get(care::follow_ups))
         .route("/follow-ups/{id}/outcome", post(care::call_outcome))
         .route("/feedback/summary", get(care::feedback_summary))
+        .route("/mail", get(mail::letters))
+        .route("/mail/{id}", get(mail::letter))
+        .route("/mail/{id}/letter.pdf", get(mail::letter_pdf))
+        .route("/mail/{id}/resend", post(mail::resend))
+        .route(
+            "/letter-template",
+            get(mail::template).put(mail::set_template),
+        )
         .route("/jobs/{id}/reports", get(visit::signed_reports))
         .route("/parts-requests", get(visit::parts_requests))
         .route("/parts-requests/{op_id}/fill", post(visit::fill))

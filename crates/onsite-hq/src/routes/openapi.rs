@@ -38,8 +38,8 @@ use utoipa::{Modify, OpenApi};
         issue_stock, letterhead, set_letterhead, job_visit, signed_report, signed_reports,
         parts_requests, fill_parts_request, complaints, create_complaint, complaint,
         update_complaint, complaint_return_visit, inquiries, create_inquiry, inquiry,
-        update_inquiry, inquiry_return_visit, follow_ups, call_outcome, feedback_summary,
-        description
+        update_inquiry, inquiry_return_visit, follow_ups, call_outcome, feedback_summary, mail_list, mail_letter, mail_letter_pdf,
+        mail_resend, letter_template, set_letter_template, description
     ),
     modifiers(&Bearer),
 )]
@@ -529,6 +529,51 @@ fn call_outcome() {}
         (status = 403, body = ApiError)))]
 fn feedback_summary() {}
 
+#[utoipa::path(get, path = "/api/v1/mail", tag = "care", security(("bearer" = [])),
+    params(onsite_protocol::mail::LetterQuery),
+    responses((status = 200, body = onsite_protocol::mail::LetterList),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError)))]
+fn mail_list() {}
+
+#[utoipa::path(get, path = "/api/v1/mail/{id}", tag = "care", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the letter's id")),
+    responses((status = 200, body = onsite_protocol::mail::Letter),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+fn mail_letter() {}
+
+#[utoipa::path(get, path = "/api/v1/mail/{id}/letter.pdf", tag = "care",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the letter's id")),
+    responses(
+        (status = 200, description = "the letter on the letterhead, for printing",
+            content_type = "application/pdf", body = Vec<u8>),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+fn mail_letter_pdf() {}
+
+#[utoipa::path(post, path = "/api/v1/mail/{id}/resend", tag = "care", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the letter's id")),
+    responses((status = 200, body = onsite_protocol::mail::Letter),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+fn mail_resend() {}
+
+#[utoipa::path(get, path = "/api/v1/letter-template", tag = "care", security(("bearer" = [])),
+    responses((status = 200, body = onsite_protocol::mail::LetterTemplate),
+        (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+fn letter_template() {}
+
+#[utoipa::path(put, path = "/api/v1/letter-template", tag = "care", security(("bearer" = [])),
+    request_body = onsite_protocol::mail::LetterTemplate,
+    responses((status = 200, body = onsite_protocol::mail::LetterTemplate),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 413, body = ApiError),
+        (status = 415, body = ApiError), (status = 422, body = ApiError)))]
+fn set_letter_template() {}
+
 #[utoipa::path(get, path = "/api/v1/parts-requests", tag = "jobs", security(("bearer" = [])),
     params(onsite_protocol::visit::PartsRequestQuery),
     responses((status = 200, body = onsite_protocol::visit::PartsRequestList),
@@ -696,6 +741,6 @@ mod tests {
                 }
             }
         }
-        assert_eq!(limits, 13, "every paged list says how its size is capped");
+        assert_eq!(limits, 14, "every paged list says how its size is capped");
     }
 }

@@ -50,6 +50,7 @@ macro_rules! storage_conformance {
             parts_requests_are_filled_from_the_van_or_by_a_dispatcher,
             the_letterhead_reaches_every_laptop_once_per_change,
             ratings_open_complaints_and_follow_up_calls_are_made_until_answered,
+            a_signed_job_gets_one_letter_and_it_is_never_sent_twice,
         );
     };
     (@cases $make:expr; $($case:ident),+ $(,)?) => {

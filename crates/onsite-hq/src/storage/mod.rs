@@ -36,6 +36,7 @@ use onsite_protocol::cases::{
 use onsite_protocol::checklist::ChecklistTemplate;
 use onsite_protocol::conflict::ConflictView;
 use onsite_protocol::feedback::{FeedbackSummary, FollowUp, FollowUpList, OutcomeInput};
+use onsite_protocol::mail::{Letter, LetterList, LetterQuery, LetterTemplate};
 use onsite_protocol::part::Part;
 use onsite_protocol::push::{JobOps, PushResponse};
 use onsite_protocol::received::ReceivedOps;
@@ -45,7 +46,7 @@ use onsite_protocol::reference::{
 use onsite_protocol::stock::{StockIssued, VanStock};
 use onsite_protocol::warranty::WarrantyPolicy;
 use onsite_protocol::{
-    CaseId, DeviceId, FollowUpId, JobId, OpId, Resolution, TransitionError, User,
+    CaseId, DeviceId, FollowUpId, JobId, LetterId, OpId, Resolution, TransitionError, User,
 };
 
 /// Why a storage operation failed.
@@ -151,6 +152,17 @@ pub const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 /// least one op, however large).
 pub fn page_is_full(taken: usize, bytes: usize, next: usize, limit: u32) -> bool {
     taken >= limit as usize || (taken > 0 && bytes.saturating_add(next) > MAX_PAGE_BYTES)
+}
+
+/// A letter claimed for sending, with the signed report to attach.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outgoing {
+    /// The letter.
+    pub letter: Letter,
+    /// The SHA-256 of the PDF the customer last signed (HQ's blob store holds it).
+    pub report_sha256: String,
+    /// The attachment's file name.
+    pub report_name: String,
 }
 
 /// A session's number, as `onsite-hq session list` shows it.
@@ -646,6 +658,32 @@ pub trait Storage: Send + Sync + 'static {
         to: NaiveDate,
         model: Option<&str>,
     ) -> Result<FeedbackSummary>;
+    /// Claims the letter due soonest (it is `sending` from now on), with what to attach.
+    async fn claim_letter(&self, now: DateTime<Utc>) -> Result<Option<Outgoing>>;
+    /// The mail server accepted letter `id`. Errors: `NotFound`.
+    async fn letter_sent(&self, id: LetterId, now: DateTime<Utc>) -> Result<Letter>;
+    /// A try at letter `id` failed: it is tried again at `retry_at`, or, without one, has
+    /// failed for good. Errors: `NotFound`.
+    async fn letter_failed(
+        &self,
+        id: LetterId,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<Letter>;
+    /// Letters that were being sent when HQ stopped become `unconfirmed`; returns how many.
+    async fn unconfirm_letters(&self) -> Result<usize>;
+    /// The mail outbox, newest first.
+    async fn letters(&self, query: &LetterQuery, limit: u32) -> Result<LetterList>;
+    /// One letter. Errors: `NotFound`.
+    async fn letter(&self, id: LetterId) -> Result<Letter>;
+    /// Sends an unconfirmed, failed or unaddressed letter again. Errors: `NotFound`,
+    /// `Conflict`, `Invalid` (still no address).
+    async fn resend_letter(&self, id: LetterId, now: DateTime<Utc>) -> Result<Letter>;
+    /// The letter template (the standard one until an admin sets one).
+    async fn letter_template(&self) -> Result<LetterTemplate>;
+    /// Sets the letter template. Errors: `Invalid`.
+    async fn set_letter_template(&self, template: &LetterTemplate) -> Result<()>;
     /// HQ setting `key`, if set.
     async fn setting(&self, key: &str) -> Result<Option<String>>;
     /// Sets HQ setting `key`.

@@ -293,3 +293,89 @@ async fn a_job_has_no_signed_report_until_the_customer_signs() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// The outbox and the letter template: dispatchers read, admins set the template, bad ones
+/// are refused by what is wrong.
+#[tokio::test]
+async fn the_outbox_is_for_dispatchers_and_the_template_for_admins() {
+    let hq = Hq::new().await;
+    let dana = hq.login("dana").await.access_token;
+    let tina = hq.login("tina").await.access_token;
+    let alex = hq.admin().await;
+    let unknown = uuid::Uuid::now_v7();
+    for (method, path) in [
+        (Method::GET, "/mail".to_string()),
+        (Method::GET, format!("/mail/{unknown}")),
+        (Method::GET, format!("/mail/{unknown}/letter.pdf")),
+        (Method::POST, format!("/mail/{unknown}/resend")),
+        (Method::GET, "/letter-template".to_string()),
+    ] {
+        for (token, expected) in [
+            (None, StatusCode::UNAUTHORIZED),
+            (Some(tina.as_str()), StatusCode::FORBIDDEN),
+        ] {
+            let (status, _) = hq.call(method.clone(), &path, token, None).await;
+            assert_eq!(status, expected, "{method} {path}");
+        }
+    }
+    for path in [
+        format!("/mail/{unknown}"),
+        format!("/mail/{unknown}/letter.pdf"),
+    ] {
+        let (status, _) = hq.call(Method::GET, &path, Some(&dana), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let (status, _) = hq
+        .call(Method::GET, "/mail?state=lost", Some(&dana), None)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, list) = hq.call(Method::GET, "/mail", Some(&dana), None).await;
+    assert_eq!(
+        (status, list["letters"].clone()),
+        (StatusCode::OK, json!([]))
+    );
+    let (status, standard) = hq
+        .call(Method::GET, "/letter-template", Some(&dana), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(standard["body"].as_str().unwrap().contains("{customer}"));
+    let good = json!({"subject": "Thanks, {customer}", "body": "Dear {customer},\n\nJob {job}."});
+    for (token, expected) in [
+        (None, StatusCode::UNAUTHORIZED),
+        (Some(tina.as_str()), StatusCode::FORBIDDEN),
+        (Some(dana.as_str()), StatusCode::FORBIDDEN),
+        (Some(alex.as_str()), StatusCode::OK),
+    ] {
+        let (status, _) = hq
+            .call(Method::PUT, "/letter-template", token, Some(good.clone()))
+            .await;
+        assert_eq!(status, expected);
+    }
+    let (_, now) = hq
+        .call(Method::GET, "/letter-template", Some(&dana), None)
+        .await;
+    assert_eq!(now, good);
+    for (body, words) in [
+        (
+            json!({"subject": "Hi", "body": "Dear {name}"}),
+            "{name} is not something",
+        ),
+        (json!({"subject": "", "body": "x"}), "the subject is empty"),
+        (json!({"subject": "Hi", "body": "{job"}), "not closed"),
+    ] {
+        let (status, err) = hq
+            .call(Method::PUT, "/letter-template", Some(&alex), Some(body))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+        assert!(err["message"].as_str().unwrap().contains(words), "{err}");
+    }
+    let (status, _) = hq
+        .call(
+            Method::PUT,
+            "/letter-template",
+            Some(&alex),
+            Some(json!({"subject": "x"})),
+        )
+        .await;
+    assert!(status.is_client_error());
+}

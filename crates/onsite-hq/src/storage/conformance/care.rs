@@ -337,3 +337,118 @@ pub async fn ratings_open_complaints_and_follow_up_calls_are_made_until_answered
         .unwrap();
     assert!(other.rows.is_empty());
 }
+
+/// Conformance case.
+pub async fn a_signed_job_gets_one_letter_and_it_is_never_sent_twice(s: &dyn Storage) {
+    use onsite_protocol::mail::{LetterQuery, LetterState, LetterTemplate};
+    let now = Utc::now();
+    let mut with_email = super::job("J-1", Some("tina"), "1");
+    with_email["customer"]["email"] = json!("ada@example.org");
+    let (_, input) = super::line(1, with_email);
+    let mailed = s.create_job(&input, now).await.unwrap().job.id;
+    let posted = job_of(s, "J-2", "repair", now).await;
+    s.set_letter_template(&LetterTemplate {
+        subject: "Thank you, {customer}".into(),
+        body: "{technician} visited on {date} for {job} ({product}).".into(),
+    })
+    .await
+    .unwrap();
+    let mut laptop = Laptop::new();
+    let sign = |laptop: &mut Laptop, job, c: &str| {
+        laptop.op(
+            job,
+            json!({"kind": "signed_off", "report": {"sha256": c.repeat(32), "bytes": 100},
+                "signer": "Ada Lovelace", "signed_at": now}),
+        )
+    };
+    let batch = vec![
+        sign(&mut laptop, mailed, "ab"),
+        sign(&mut laptop, mailed, "cd"),
+        sign(&mut laptop, posted, "ab"),
+    ];
+    let sizes: BlobSizes = [("ab".repeat(32), 100), ("cd".repeat(32), 100)].into();
+    let pushed = s.push(&laptop.tina(), &batch, &sizes, now).await.unwrap();
+    assert!(
+        pushed.results.iter().all(|r| r.outcome == Outcome::Applied),
+        "{pushed:?}"
+    );
+
+    let all = s
+        .letters(&LetterQuery::default(), 50)
+        .await
+        .unwrap()
+        .letters;
+    assert_eq!(
+        all.len(),
+        2,
+        "one letter per job, however often it is signed"
+    );
+    let letter = all.iter().find(|l| l.job_id == mailed).unwrap();
+    assert_eq!(letter.state, LetterState::Waiting);
+    assert_eq!(letter.subject, "Thank you, Ada Lovelace");
+    assert!(
+        letter.body.starts_with("tina visited on "),
+        "{}",
+        letter.body
+    );
+    assert!(
+        letter.body.ends_with("for J-1 (HeatMax 300)."),
+        "{}",
+        letter.body
+    );
+    let unaddressed = all.iter().find(|l| l.job_id == posted).unwrap();
+    assert_eq!(unaddressed.state, LetterState::NoAddress);
+
+    // The technician's next pull says where the letter stands.
+    let (page, _) = pull_all(s, "tina", None).await;
+    assert!(
+        page.letters
+            .iter()
+            .any(|n| n.job_id == mailed && n.state == LetterState::Waiting)
+    );
+
+    // Claimed: it goes with the report signed last; nothing else is due meanwhile.
+    let out = s.claim_letter(now).await.unwrap().expect("a letter due");
+    assert_eq!(
+        (out.letter.id, out.report_sha256.as_str()),
+        (letter.id, "cd".repeat(32).as_str())
+    );
+    assert_eq!(out.letter.tries, 1);
+    assert!(s.claim_letter(now).await.unwrap().is_none());
+    // A failed try waits for its time; then it is sent.
+    let later = now + chrono::Duration::seconds(60);
+    s.letter_failed(letter.id, "connection refused", Some(later), now)
+        .await
+        .unwrap();
+    assert!(
+        s.claim_letter(now).await.unwrap().is_none(),
+        "not before its time"
+    );
+    let again = s.claim_letter(later).await.unwrap().expect("due again");
+    assert_eq!(again.letter.tries, 2);
+    // HQ stops while handing it over: it is unconfirmed, and not claimed again.
+    assert_eq!(s.unconfirm_letters().await.unwrap(), 1);
+    assert!(s.claim_letter(later).await.unwrap().is_none());
+    assert_eq!(
+        s.letter(letter.id).await.unwrap().state,
+        LetterState::Unconfirmed
+    );
+    // A person resends it; then it is sent, once.
+    let resent = s.resend_letter(letter.id, later).await.unwrap();
+    assert_eq!((resent.state, resent.tries), (LetterState::Waiting, 0));
+    let out = s
+        .claim_letter(later)
+        .await
+        .unwrap()
+        .expect("due after the resend");
+    let sent = s.letter_sent(out.letter.id, later).await.unwrap();
+    assert_eq!((sent.state, sent.sent_at), (LetterState::Sent, Some(later)));
+    let twice = s.resend_letter(letter.id, later).await;
+    assert!(matches!(twice, Err(StorageError::Conflict(_))), "{twice:?}");
+    // Without an address it cannot be resent until the customer has one.
+    let nowhere = s.resend_letter(unaddressed.id, later).await;
+    assert!(
+        matches!(nowhere, Err(StorageError::Invalid(_))),
+        "{nowhere:?}"
+    );
+}

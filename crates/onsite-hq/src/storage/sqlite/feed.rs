@@ -168,6 +168,7 @@ pub fn page(
         }
         page.history.extend(rows::status_history(tx, job.id)?);
         page.fills.extend(super::fills::of_job(tx, job.id)?);
+        page.letters.extend(super::letters::notice(tx, job.id)?);
     }
     let on_page: HashSet<_> = page.jobs.iter().map(|j| j.id).collect();
     for asset in &page.assets {

@@ -20,9 +20,19 @@ use std::collections::{BTreeMap, HashSet};
 ///
 /// # Errors
 /// Only from the database.
-pub fn on_applied(tx: &Transaction<'_>, job: &Job, op: &Op, now: DateTime<Utc>) -> Result<()> {
+pub fn on_applied(
+    tx: &Transaction<'_>,
+    job: &Job,
+    op: &Op,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let visited = op.recorded_at.unwrap_or(now).min(now).date_naive();
     match &op.change {
+        Change::SignedOff { signed_at, .. } => {
+            let technician = super::users::display_name(tx, by)?.unwrap_or_else(|| by.into());
+            super::letters::queue(tx, job, &technician, (*signed_at).min(now), now)?;
+        }
         Change::Rated {
             satisfaction,
             comment,

@@ -13,6 +13,7 @@ mod feedback;
 mod fills;
 mod follow_ups;
 mod jobs;
+mod letters;
 mod ops;
 mod recorded;
 mod reference;
@@ -570,6 +571,53 @@ impl Storage for SqliteStorage {
     ) -> Result<FeedbackSummary> {
         let model = model.map(str::to_string);
         self.read(move |tx| feedback::summary(tx, from, to, model.as_deref()))
+            .await
+    }
+
+    async fn claim_letter(&self, now: DateTime<Utc>) -> Result<Option<Outgoing>> {
+        self.write(move |tx| letters::claim(tx, now)).await
+    }
+
+    async fn letter_sent(&self, id: LetterId, now: DateTime<Utc>) -> Result<Letter> {
+        self.write(move |tx| letters::sent(tx, id, now)).await
+    }
+
+    async fn letter_failed(
+        &self,
+        id: LetterId,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<Letter> {
+        let error = error.to_string();
+        self.write(move |tx| letters::fail(tx, id, &error, retry_at, now))
+            .await
+    }
+
+    async fn unconfirm_letters(&self) -> Result<usize> {
+        self.write(letters::unconfirm).await
+    }
+
+    async fn letters(&self, query: &LetterQuery, limit: u32) -> Result<LetterList> {
+        let query = query.clone();
+        self.read(move |tx| letters::list(tx, &query, limit)).await
+    }
+
+    async fn letter(&self, id: LetterId) -> Result<Letter> {
+        self.read(move |tx| letters::get(tx, id)).await
+    }
+
+    async fn resend_letter(&self, id: LetterId, now: DateTime<Utc>) -> Result<Letter> {
+        self.write(move |tx| letters::resend(tx, id, now)).await
+    }
+
+    async fn letter_template(&self) -> Result<LetterTemplate> {
+        self.read(letters::template).await
+    }
+
+    async fn set_letter_template(&self, template: &LetterTemplate) -> Result<()> {
+        let template = template.clone();
+        self.write(move |tx| letters::set_template(tx, &template))
             .await
     }
 

@@ -178,7 +178,7 @@ fn judge_one(
     if let Some(job) = &job {
         carry_out(tx, job, op, &judgement.effect, &pusher.username, now)?;
         if judgement.outcome == Outcome::Applied {
-            super::feedback::on_applied(tx, job, op, now)?;
+            super::feedback::on_applied(tx, job, op, &pusher.username, now)?;
         }
     }
     let message = match clamped {

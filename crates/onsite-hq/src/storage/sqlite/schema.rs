@@ -363,6 +363,26 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX ops_applied_kind ON ops(json_extract(body, '$.kind'), seq)
         WHERE outcome = 'applied';
     "#,
+    // 14: the mail outbox: one thank-you letter per signed job, written when the sign-off
+    // arrives, with where it stands and when to try again.
+    r#"
+    CREATE TABLE letters (
+        seq INTEGER PRIMARY KEY,
+        id BLOB NOT NULL UNIQUE,
+        job_id BLOB NOT NULL UNIQUE,
+        to_address TEXT,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN
+            ('waiting', 'sending', 'sent', 'unconfirmed', 'failed', 'no_address')),
+        tries INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT
+    ) STRICT;
+    CREATE INDEX letters_state ON letters(state, next_attempt_at);
+    "#,
 ];
 
 #[cfg(test)]
