@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "ui_ready",
     "record",
     "attach_photo",
+    "sign_off",
     "withdraw",
     "outbox",
     "attachment",

@@ -154,6 +154,38 @@ pub async fn attach_photo(
         .attach_bytes(&number, &file_name, bytes, caption.as_deref(), Utc::now())?)
 }
 
+/// Header with the signer's printed name, percent-encoded.
+pub const SIGNER_HEADER: &str = "onsite-signer";
+
+/// The customer signs the job's report. What they drew on the pad travels as the raw body
+/// (a PNG; empty when they typed their name and ticked instead); the job and the signer's
+/// name in headers. The report is made now, in the laptop's time zone.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub async fn sign_off(
+    app: State<'_, Shell>,
+    request: tauri::ipc::Request<'_>,
+) -> Reply<OutboxEntry> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(
+            CoreError::InvalidInput("the signature must be sent as raw bytes".into()).into(),
+        );
+    };
+    let header = |name: &str| -> Reply<String> {
+        let value = request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| CoreError::InvalidInput(format!("missing {name}")))?;
+        Ok(percent_decode(value))
+    };
+    let (number, signer) = (header(JOB_HEADER)?, header(SIGNER_HEADER)?);
+    let drawing = (!bytes.is_empty()).then_some(bytes.as_slice());
+    Ok(app
+        .device()?
+        .sign(&number, &signer, drawing, chrono::Local::now().fixed_offset())?)
+}
+
 /// Takes back a photo that has not been sent yet.
 #[tauri::command]
 #[tracing::instrument(skip(app))]

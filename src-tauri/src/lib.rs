@@ -72,6 +72,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, options: Options) -> tauri::B
             commands::ui_ready,
             commands::record,
             commands::attach_photo,
+            commands::sign_off,
             commands::withdraw,
             commands::outbox,
             commands::attachment,

@@ -3,6 +3,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  CallTime,
   Change,
   FaultCategory,
   Guide,
@@ -135,6 +136,45 @@ export async function attachPhoto(number: string, file: File, caption = ""): Pro
     throw new ApiError(isReport(e) ? e : { code: "internal", message: String(e) });
   }
 }
+
+/**
+ * The customer signs the job's report: what they drew (a PNG from the pad) goes as the raw
+ * IPC body, empty when they typed their name and ticked instead; the job and their printed
+ * name as headers.
+ */
+export async function signOff(number: string, signer: string, drawing: Uint8Array | null): Promise<OutboxEntry> {
+  const headers = {
+    "onsite-job": encodeURIComponent(number),
+    "onsite-signer": encodeURIComponent(signer.trim()),
+  };
+  try {
+    return await invoke<OutboxEntry>("sign_off", drawing ?? new Uint8Array(), { headers });
+  } catch (e) {
+    throw new ApiError(isReport(e) ? e : { code: "internal", message: String(e) });
+  }
+}
+
+/** What the customer said of the visit, in customer mode. */
+export interface RatingInput {
+  satisfaction: number;
+  recommend: number | null;
+  comment: string;
+  complaint: string | null;
+  callOk: boolean;
+  callTime: CallTime | null;
+}
+
+/** Records the customer's rating of the visit. */
+export const rate = (number: string, r: RatingInput) =>
+  record(number, {
+    kind: "rated",
+    satisfaction: r.satisfaction,
+    recommend: r.recommend ?? undefined,
+    comment: r.comment.trim() || undefined,
+    complaint: r.complaint?.trim() || undefined,
+    call_ok: r.callOk,
+    call_time: r.callOk ? (r.callTime ?? undefined) : undefined,
+  });
 
 /** Takes back a photo that has not been sent yet (`already_sent` once it has). */
 export const withdraw = (opId: string) => call<null>("withdraw", { opId });

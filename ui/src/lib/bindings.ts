@@ -1387,6 +1387,10 @@ visit: Visit,
  */
 service_history: Array<ServiceVisit>, 
 /**
+ * The organisation's name from its letterhead, for what the customer is shown.
+ */
+company: string | null, 
+/**
  * Where the customer's thank-you letter stands at HQ, as of the last sync.
  */
 letter: LetterNotice | null, 

@@ -347,3 +347,12 @@ export const REMEDY_LABEL: Record<Remedy, string> = {
   repair: "Repair free of charge",
   chargeable: "Chargeable repair",
 };
+
+/** A satisfaction score (1 to 5) in the words the customer picks it by. */
+export const SATISFACTION_WORDS: Record<number, string> = {
+  1: "Very dissatisfied",
+  2: "Dissatisfied",
+  3: "Neither satisfied nor dissatisfied",
+  4: "Satisfied",
+  5: "Very satisfied",
+};

@@ -60,6 +60,7 @@ export function detail(extra: Partial<JobDetail> = {}): JobDetail {
       { job_id: "j1", at: "2026-11-20T09:00:00Z", status: "new", detail: null, event: "created" },
       { job_id: "j1", at: "2026-11-20T10:00:00Z", status: "assigned", detail: "Tina Fischer", event: "assigned" },
     ],
+    company: null,
     letter: null,
     activity: [],
     working: false,

@@ -50,6 +50,8 @@ pub struct JobDetail {
     pub visit: super::visit::Visit,
     /// The product's other visits, newest first: what was done, the parts, the decision.
     pub service_history: Vec<onsite_protocol::visit::ServiceVisit>,
+    /// The organisation's name from its letterhead, for what the customer is shown.
+    pub company: Option<String>,
     /// Where the customer's thank-you letter stands at HQ, as of the last sync.
     pub letter: Option<onsite_protocol::mail::LetterNotice>,
     /// HQ gave the job to someone else; nothing more can be recorded on it here, and it goes
@@ -179,6 +181,11 @@ impl Store {
             .map(|body| serde_json::from_str(&body))
             .transpose()
             .map_err(|e| CoreError::Store(format!("stored letter: {e}")))?;
+        let company = conn
+            .prepare_cached("SELECT json_extract(body, '$.name') FROM letterhead WHERE id = 1")?
+            .query_row([], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten();
         let service_history = match job.asset_id {
             Some(a) => super::visit::service_history(&conn, a.0, job.id)?,
             None => Vec::new(),
@@ -206,6 +213,7 @@ impl Store {
             asset,
             warranty,
             history,
+            company,
             letter,
             activity,
             working,
