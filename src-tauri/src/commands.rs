@@ -181,9 +181,12 @@ pub async fn sign_off(
     };
     let (number, signer) = (header(JOB_HEADER)?, header(SIGNER_HEADER)?);
     let drawing = (!bytes.is_empty()).then_some(bytes.as_slice());
-    Ok(app
-        .device()?
-        .sign(&number, &signer, drawing, chrono::Local::now().fixed_offset())?)
+    Ok(app.device()?.sign(
+        &number,
+        &signer,
+        drawing,
+        chrono::Local::now().fixed_offset(),
+    )?)
 }
 
 /// Takes back a photo that has not been sent yet.

@@ -197,6 +197,43 @@ impl Session {
         });
     }
 
+    /// Draws with the mouse over the element with `data-testid` `test_id`: presses at the
+    /// first point, moves through the rest and lets go (points are offsets from its centre).
+    pub fn draw(&self, test_id: &str, points: &[(i64, i64)]) {
+        let pad = self.by_id(test_id);
+        let at = |(x, y): (i64, i64)| {
+            json!({"type": "pointerMove", "duration": 20, "x": x, "y": y,
+                   "origin": {ELEMENT: pad.0}})
+        };
+        let mut steps = vec![at(points[0]), json!({"type": "pointerDown", "button": 0})];
+        steps.extend(points[1..].iter().copied().map(at));
+        steps.push(json!({"type": "pointerUp", "button": 0}));
+        self.actions(steps);
+    }
+
+    /// Presses the mouse on the element with `data-testid` `test_id`, holds it for `hold`,
+    /// and lets go.
+    pub fn hold(&self, test_id: &str, hold: Duration) {
+        let target = self.by_id(test_id);
+        self.actions(vec![
+            json!({"type": "pointerMove", "duration": 0, "x": 0, "y": 0,
+                   "origin": {ELEMENT: target.0}}),
+            json!({"type": "pointerDown", "button": 0}),
+            json!({"type": "pause", "duration": hold.as_millis() as u64}),
+            json!({"type": "pointerUp", "button": 0}),
+        ]);
+    }
+
+    fn actions(&self, steps: Vec<Value>) {
+        self.post(
+            "/actions",
+            json!({"actions": [{"type": "pointer", "id": "mouse",
+                "parameters": {"pointerType": "mouse"}, "actions": steps}]}),
+        )
+        .expect("pointer actions");
+        let _ = self.send(reqwest::Method::DELETE, "/actions", None);
+    }
+
     /// Types `keys` (text or [`key`] codes) into whatever has the focus, as a person at the
     /// keyboard would.
     pub fn press(&self, keys: &str) {

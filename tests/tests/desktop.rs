@@ -730,3 +730,129 @@ fn a_whole_visit_offline_then_hq_holds_it_all() {
         assert_eq!(after, before - 1, "the part left the van once");
     });
 }
+
+#[test]
+fn the_customer_signs_with_the_pad_rates_the_visit_and_hands_the_laptop_back() {
+    let hq = HqProcess::start();
+    hq.seed_demo();
+    let desktop = Desktop::syncing_every(Some(2));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(tina_synced(&hq, &desktop));
+    let jobs: serde_json::Value =
+        serde_json::from_slice(&onsite_ok(desktop.data_dir(), &["jobs", "--json"]).stdout).unwrap();
+    let number = jobs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["status"] == "assigned" && j["kind"] == "repair")
+        .and_then(|j| j["number"].as_str())
+        .expect("Tina has an assigned repair")
+        .to_string();
+
+    let app = desktop.launch("sign-off");
+    app.click_css(&format!("[data-testid='job-row'][data-number='{number}']"));
+    app.find(&format!(
+        "[data-testid='job-detail'][data-number='{number}']"
+    ));
+    app.find("[data-testid='signoff-later']");
+    app.click_id("status-on_site");
+    app.wait("on site", |a| {
+        (a.text(&a.by_id("job-status")) == "On site").then_some(())
+    });
+
+    // The customer signs on the pad with the pointer.
+    app.click_id("sign-open");
+    let confirm = app.by_id("sign-confirm");
+    assert_eq!(
+        app.attr(&confirm, "disabled"),
+        Some("true".into()),
+        "nothing drawn yet"
+    );
+    app.draw(
+        "signature-pad",
+        &[
+            (-150, 10),
+            (-100, -25),
+            (-50, 20),
+            (0, -20),
+            (50, 25),
+            (100, -15),
+            (150, 5),
+        ],
+    );
+    app.wait("the pad to hold a drawing", |a| {
+        (a.attr(&a.by_id("signature-pad"), "data-drawn").as_deref() == Some("true")).then_some(())
+    });
+    app.keep_screenshot("screenshots", "sign-off-pad");
+    app.click_id("sign-confirm");
+    app.wait("the signed report received at HQ", |a| {
+        let received = a
+            .all("[data-testid='signoff-received']")
+            .into_iter()
+            .next()?;
+        (a.attr(&received, "data-state").as_deref() == Some("applied")).then_some(())
+    });
+    assert!(app.text(&app.by_id("signoff-state")).contains("Signed by"));
+
+    // Handed over: only the rating is reachable, and Escape does not leave.
+    app.click_id("customer-mode-open");
+    app.find("[data-testid='customer-mode']");
+    assert_eq!(
+        app.script("return document.getElementById('app').inert"),
+        Some(serde_json::json!(true)),
+        "the app behind customer mode is out of reach"
+    );
+    app.click_id("rate-satisfaction-2");
+    app.click_id("rate-recommend-3");
+    app.click_id("rate-complaint-toggle");
+    app.fill("rate-complaint", "Came two hours late");
+    app.click_id("rate-call-ok");
+    app.click_id("rate-call-time-morning");
+    app.keep_screenshot("screenshots", "customer-mode");
+    app.click_id("rate-submit");
+    app.find("[data-testid='customer-thanks']");
+    app.press(key::ESCAPE);
+    app.click_id("customer-exit");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(
+        app.all("[data-testid='customer-exit-dialog']").is_empty()
+            && !app.all("[data-testid='customer-mode']").is_empty(),
+        "neither Escape nor a tap leaves customer mode"
+    );
+    // The technician's gesture: held, then confirmed.
+    app.hold("customer-exit", std::time::Duration::from_millis(2600));
+    app.click_id("customer-exit-confirm");
+    app.wait("customer mode to end", |a| {
+        a.all("[data-testid='customer-mode']")
+            .is_empty()
+            .then_some(())
+    });
+    app.wait("the rating on the job", |a| {
+        let rating = a.all("[data-testid='rating-state']").into_iter().next()?;
+        a.text(&rating).contains("2/5").then_some(())
+    });
+
+    // HQ holds the complaint from the rating once the app has synced.
+    let complaints: onsite_protocol::cases::CaseList = runtime.block_on(async {
+        let dora = hq.dispatcher_with("dora", DEMO_PASSWORD).await;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let list: onsite_protocol::cases::CaseList = dora
+                .call(reqwest::Method::GET, "/complaints", None::<&()>)
+                .await;
+            if !list.cases.is_empty() || std::time::Instant::now() > deadline {
+                break list;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    });
+    assert_eq!(
+        complaints.cases.first().map(|c| c.subject.as_str()),
+        Some("Came two hours late")
+    );
+    assert_eq!(
+        complaints.cases[0].job_number.as_deref(),
+        Some(number.as_str())
+    );
+    app.close();
+}

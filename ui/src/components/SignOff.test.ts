@@ -36,8 +36,12 @@ beforeEach(() => {
 });
 
 describe("SignOffPanel", () => {
-  it("says a job is not signed yet and offers the sign-off", () => {
-    render(SignOffPanel, { detail: detail(), onChanged: vi.fn() });
+  it("offers the sign-off once the technician is on site", () => {
+    const { unmount } = render(SignOffPanel, { detail: detail(), onChanged: vi.fn() });
+    expect(screen.getByTestId("signoff-later")).toHaveTextContent("once you are on site");
+    expect(screen.queryByTestId("sign-open")).toBeNull();
+    unmount();
+    render(SignOffPanel, { detail: detail({ job: { ...detail().job, status: "on_site" } }), onChanged: vi.fn() });
     expect(screen.getByTestId("signoff-state")).toHaveTextContent("Not signed yet");
     expect(screen.getByTestId("sign-open")).toHaveTextContent("Sign off with the customer");
   });
@@ -47,6 +51,7 @@ describe("SignOffPanel", () => {
       activity: [activity({ op_id: "s1", state: "applied", change: { kind: "note", text: "x" } })],
       letter: { job_id: "j1", state: "sent", sent_at: "2026-12-02T11:00:00Z" },
     });
+    d.job.status = "completed";
     d.visit.signoffs = [signed({ changed_since: true })];
     d.visit.ratings = [
       { op_id: "r1", satisfaction: 2, recommend: 4, comment: null, complaint: "Late", call_ok: true, call_time: null },
