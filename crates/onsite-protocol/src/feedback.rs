@@ -188,9 +188,11 @@ pub const MAX_SUMMARY_MONTHS: u32 = 36;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct FeedbackQuery {
-    /// First month, `YYYY-MM`; twelve months before `to` when absent.
+    /// First month, `YYYY-MM`; twelve months before `to` when absent (or empty).
+    #[cfg_attr(feature = "openapi", param(pattern = r"^([0-9]{4}-(0[1-9]|1[0-2]))?$"))]
     pub from: Option<String>,
-    /// Last month, `YYYY-MM`; HQ's current month when absent.
+    /// Last month, `YYYY-MM`; HQ's current month when absent (or empty).
+    #[cfg_attr(feature = "openapi", param(pattern = r"^([0-9]{4}-(0[1-9]|1[0-2]))?$"))]
     pub to: Option<String>,
     /// Only this product model.
     pub model: Option<String>,

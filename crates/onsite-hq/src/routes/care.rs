@@ -136,6 +136,11 @@ fn month(field: &str, value: &str) -> Result<NaiveDate, AppError> {
     })
 }
 
+/// A query value that was given: absent and empty are the same.
+fn given(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
 /// The last day of the month starting on `first`.
 fn month_end(first: NaiveDate) -> NaiveDate {
     first
@@ -151,11 +156,11 @@ pub async fn feedback_summary(
     Query(q): Query<FeedbackQuery>,
 ) -> Reply<FeedbackSummary> {
     let today = Utc::now().date_naive();
-    let to = match &q.to {
+    let to = match given(q.to.as_deref()) {
         Some(to) => month("to", to)?,
         None => today.with_day(1).unwrap_or(today),
     };
-    let from = match &q.from {
+    let from = match given(q.from.as_deref()) {
         Some(from) => month("from", from)?,
         None => to.checked_sub_months(chrono::Months::new(11)).unwrap_or(to),
     };
