@@ -139,14 +139,7 @@ pub async fn attach_photo(
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
         return Err(CoreError::InvalidInput("the photo must be sent as raw bytes".into()).into());
     };
-    let header = |name: &str| -> Reply<String> {
-        let value = request
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| CoreError::InvalidInput(format!("missing {name}")))?;
-        Ok(percent_decode(value))
-    };
+    let header = |name| header(&request, name);
     let (number, file_name) = (header(JOB_HEADER)?, header(FILE_NAME_HEADER)?);
     let caption = header(CAPTION_HEADER).ok();
     Ok(app
@@ -171,14 +164,7 @@ pub async fn sign_off(
             CoreError::InvalidInput("the signature must be sent as raw bytes".into()).into(),
         );
     };
-    let header = |name: &str| -> Reply<String> {
-        let value = request
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| CoreError::InvalidInput(format!("missing {name}")))?;
-        Ok(percent_decode(value))
-    };
+    let header = |name| header(&request, name);
     let (number, signer) = (header(JOB_HEADER)?, header(SIGNER_HEADER)?);
     let drawing = (!bytes.is_empty()).then_some(bytes.as_slice());
     Ok(app.device()?.sign(
@@ -194,6 +180,16 @@ pub async fn sign_off(
 #[tracing::instrument(skip(app))]
 pub async fn withdraw(app: State<'_, Shell>, op_id: OpId) -> Reply<()> {
     Ok(app.device()?.withdraw(op_id)?)
+}
+
+/// The percent-encoded header `name` of a raw-body request, decoded.
+fn header(request: &tauri::ipc::Request<'_>, name: &str) -> Reply<String> {
+    let value = request
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| CoreError::InvalidInput(format!("missing {name}")))?;
+    Ok(percent_decode(value))
 }
 
 /// Undoes `encodeURIComponent`; bytes that do not decode are kept as they are.

@@ -28,15 +28,52 @@ pub fn bin(name: &str) -> PathBuf {
     path
 }
 
-/// Runs `onsite --data DATA ARGS…` to completion and returns its output, after checking it
-/// succeeded (the failure shows its standard error).
-pub fn onsite_ok(data: &std::path::Path, args: &[&str]) -> std::process::Output {
-    let out = std::process::Command::new(bin("onsite"))
+/// Runs `onsite --data DATA ARGS…` to completion and returns its output, whatever it was.
+pub fn onsite_run(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(bin("onsite"))
         .arg("--data")
         .arg(data)
         .args(args)
         .output()
-        .expect("run onsite");
+        .expect("run onsite")
+}
+
+/// As [`onsite_ok`], returning what it printed.
+pub fn onsite_stdout(data: &std::path::Path, args: &[&str]) -> String {
+    String::from_utf8_lossy(&onsite_ok(data, args).stdout).into_owned()
+}
+
+/// Runs `onsite --data DATA ARGS…`, checks it was refused, and returns what it said (its
+/// standard error).
+pub fn onsite_refused(data: &std::path::Path, args: &[&str]) -> String {
+    let out = onsite_run(data, args);
+    assert!(
+        !out.status.success(),
+        "onsite {args:?} was accepted: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The text a PDF viewer lets one copy out of `pdf` (`pdftotext`, from poppler-utils).
+pub fn pdf_text(pdf: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed (scripts/lib/install.sh)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs `onsite --data DATA ARGS…` to completion and returns its output, after checking it
+/// succeeded (the failure shows its standard error).
+pub fn onsite_ok(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let out = onsite_run(data, args);
     assert!(
         out.status.success(),
         "onsite {args:?}: {}",

@@ -3,8 +3,8 @@
 //! killed while the server is still confirming it; a server that is down is tried again; a
 //! customer without an address gets a letter to print.
 
-use onsite_e2e::bin;
 use onsite_e2e::hq::HqProcess;
+use onsite_e2e::onsite_stdout as onsite;
 use onsite_protocol::mail::{LetterList, LetterState};
 use reqwest::Method;
 use sha2::{Digest, Sha256};
@@ -102,21 +102,6 @@ fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
         assert!(start.elapsed() < limit, "waited {limit:?} for {what}");
         std::thread::sleep(Duration::from_millis(100));
     }
-}
-
-fn onsite(data: &Path, args: &[&str]) -> String {
-    let out = Command::new(bin("onsite"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .output()
-        .expect("run onsite");
-    assert!(
-        out.status.success(),
-        "onsite {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn job(number: &str, email: Option<&str>) -> String {

@@ -3,8 +3,8 @@
 //! do not match the hash are refused; a change after signing asks for a new signature, and
 //! the earlier signed report stays.
 
-use onsite_e2e::bin;
 use onsite_e2e::hq::HqProcess;
+use onsite_e2e::{onsite_refused as refused, onsite_stdout as ok, pdf_text};
 use onsite_protocol::cases::CaseList;
 use onsite_protocol::feedback::FollowUpList;
 use onsite_protocol::signoff::SignedReports;
@@ -13,42 +13,6 @@ use onsite_protocol::{Change, Outcome};
 use reqwest::Method;
 use sha2::{Digest, Sha256};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn onsite(data: &Path, args: &[&str]) -> Output {
-    Command::new(bin("onsite"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .output()
-        .expect("run onsite")
-}
-
-fn ok(data: &Path, args: &[&str]) -> String {
-    let out = onsite(data, args);
-    assert!(
-        out.status.success(),
-        "onsite {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn refused(data: &Path, args: &[&str]) -> String {
-    let out = onsite(data, args);
-    assert!(!out.status.success(), "onsite {args:?} was accepted");
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext is installed (scripts/lib/install.sh)");
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn path(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")

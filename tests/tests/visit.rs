@@ -6,44 +6,14 @@
 //! corrected becomes a conflict, and a checklist changed at HQ mid-visit leaves the started
 //! job on its version.
 
-use onsite_e2e::bin;
 use onsite_e2e::hq::HqProcess;
+use onsite_e2e::{onsite_refused as refused, onsite_run as onsite, onsite_stdout as ok, pdf_text};
 use onsite_protocol::api::JobView;
 use onsite_protocol::stock::VanStock;
 use onsite_protocol::visit::{JobVisit, PartsRequestList};
 use onsite_protocol::{Outcome, Reason};
 use reqwest::Method;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn onsite(data: &Path, args: &[&str]) -> Output {
-    Command::new(bin("onsite"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .output()
-        .expect("run onsite")
-}
-
-fn ok(data: &Path, args: &[&str]) -> String {
-    let out = onsite(data, args);
-    assert!(
-        out.status.success(),
-        "onsite {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn refused(data: &Path, args: &[&str]) -> String {
-    let out = onsite(data, args);
-    assert!(
-        !out.status.success(),
-        "onsite {args:?} was accepted: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 fn admin_ok(hq: &HqProcess, args: &[&str]) {
     let out = hq.admin(args);
@@ -52,21 +22,6 @@ fn admin_ok(hq: &HqProcess, args: &[&str]) {
         "onsite-hq {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// The text a PDF viewer lets one copy out of `pdf` (`pdftotext`, from poppler-utils).
-fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext is installed (scripts/lib/install.sh)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> String {

@@ -71,12 +71,7 @@ pub async fn letter_pdf(
     let pdf = tokio::task::spawn_blocking(move || onsite_report::render_letter(&page))
         .await?
         .map_err(AppError::internal)?;
-    let name = format!(
-        "attachment; filename=\"letter-{}.pdf\"",
-        letter
-            .job_number
-            .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
-    );
+    let name = super::pdf_download("letter", &letter.job_number);
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),

@@ -39,6 +39,15 @@ pub const MAX_PULL_PAGE: u32 = 1000;
 /// Largest page of the dispatcher lists.
 pub const MAX_LIST_PAGE: u32 = 500;
 
+/// A `Content-Disposition` naming a download `{prefix}-{number}.pdf`, the job number kept to
+/// characters every file system and header allows.
+pub fn pdf_download(prefix: &str, number: &str) -> String {
+    format!(
+        "attachment; filename=\"{prefix}-{}.pdf\"",
+        crate::storage::file_safe(number)
+    )
+}
+
 /// The page size a dispatcher list answers with when `asked` (any count is taken: at least
 /// one, at most [`MAX_LIST_PAGE`]).
 pub fn list_page(asked: Option<u32>) -> u32 {

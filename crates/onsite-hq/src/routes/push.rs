@@ -64,7 +64,8 @@ pub async fn push(
 /// The content hashes an op names (a photo's; a signed report's and its signature's), read
 /// from the raw op: storage parses it again, and an unreadable op names none.
 fn content_hashes(raw: &serde_json::Value) -> Vec<String> {
-    serde_json::from_value::<onsite_protocol::Change>(raw.clone())
+    // Read in place: a batch's ops are not copied to find the hashes they name.
+    <onsite_protocol::Change as serde::Deserialize>::deserialize(raw)
         .map(|change| change.content().into_iter().map(|c| c.sha256).collect())
         .unwrap_or_default()
 }

@@ -58,12 +58,7 @@ pub async fn signed_report(
         std::fs::read(blobs.path(&sha256)?).map_err(AppError::internal)
     })
     .await??;
-    let name = format!(
-        "attachment; filename=\"report-{}.pdf\"",
-        job.job
-            .number
-            .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
-    );
+    let name = super::pdf_download("report", &job.job.number);
     let headers = [
         (header::CONTENT_TYPE, "application/pdf".to_string()),
         (header::CONTENT_DISPOSITION, name),

@@ -154,6 +154,12 @@ pub fn page_is_full(taken: usize, bytes: usize, next: usize, limit: u32) -> bool
     taken >= limit as usize || (taken > 0 && bytes.saturating_add(next) > MAX_PAGE_BYTES)
 }
 
+/// `name` with every character but ASCII letters, digits and `-` replaced by `_`: a job number
+/// as part of a file name.
+pub fn file_safe(name: &str) -> String {
+    name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
+}
+
 /// A letter claimed for sending, with the signed report to attach.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outgoing {

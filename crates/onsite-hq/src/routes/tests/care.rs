@@ -379,3 +379,71 @@ async fn the_outbox_is_for_dispatchers_and_the_template_for_admins() {
         .await;
     assert!(status.is_client_error());
 }
+
+/// What bounds a caller: text over its limit is refused by field, a body over 1 MiB before it
+/// is read, and a list page at 500 cases however many are asked for.
+#[tokio::test]
+async fn oversize_case_and_template_text_is_refused() {
+    let hq = Hq::new().await;
+    let dana = hq.login("dana").await.access_token;
+    let alex = hq.admin().await;
+    let job = hq.create_job(&dana, "J-1", Some("tina")).await;
+    let long = |n: usize| "x".repeat(n);
+    for (body, words) in [
+        (
+            json!({"subject": long(201), "job_id": job.job.id}),
+            "longer than 200",
+        ),
+        (
+            json!({"subject": "x", "details": long(4_001), "job_id": job.job.id}),
+            "longer than 4000",
+        ),
+    ] {
+        let (status, err) = hq
+            .call(Method::POST, "/complaints", Some(&dana), Some(body))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+        assert!(err["message"].as_str().unwrap().contains(words), "{err}");
+    }
+    let (_, case) = hq
+        .call(
+            Method::POST,
+            "/complaints",
+            Some(&dana),
+            Some(json!({"subject": "Noisy", "job_id": job.job.id})),
+        )
+        .await;
+    let id = case["id"].as_str().unwrap();
+    let (status, _) = hq
+        .call(
+            Method::PATCH,
+            &format!("/complaints/{id}"),
+            Some(&dana),
+            Some(json!({"note": long(4_001)})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = hq
+        .call(
+            Method::PUT,
+            "/letter-template",
+            Some(&alex),
+            Some(json!({"subject": "Hi", "body": long(8_001)})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = hq
+        .call(
+            Method::POST,
+            "/inquiries",
+            Some(&dana),
+            Some(json!({"subject": "x", "details": long(2 * 1024 * 1024), "job_id": job.job.id})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let (status, list) = hq
+        .call(Method::GET, "/complaints?limit=100000", Some(&dana), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["cases"].as_array().map(Vec::len), Some(1));
+}

@@ -13,7 +13,7 @@ use onsite_protocol::feedback::{
 };
 use onsite_protocol::signoff::satisfaction_words;
 use onsite_protocol::{Change, Job, JobKind, JobStatus, Op};
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::{BTreeMap, HashSet};
 
 /// Carries out what `op`, just applied to `job`, sets going.
@@ -126,11 +126,7 @@ fn latest_consent(
              AND json_extract(body, '$.kind') = 'rated' ORDER BY hlc DESC LIMIT 1",
         )?
         .query_row([job.id.0], |r| r.get(0))
-        .map(Some)
-        .or_else(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => Ok(None),
-            e => Err(e),
-        })?;
+        .optional()?;
     let Some(body) = latest else {
         return Ok((true, None));
     };

@@ -235,9 +235,7 @@ pub fn claim(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<Option<Outgoing
     Ok(Some(Outgoing {
         report_name: format!(
             "service-report-{}.pdf",
-            letter
-                .job_number
-                .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
+            crate::storage::file_safe(&letter.job_number)
         ),
         report_sha256: signed.report.sha256,
         letter,
