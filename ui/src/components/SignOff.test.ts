@@ -102,6 +102,17 @@ describe("SignDialog", () => {
     expect(screen.getByTestId("sign-confirm")).toBeDisabled();
   });
 
+  it("keeps Tab and the pointer inside the dialog while it is open", () => {
+    const app = document.createElement("div");
+    app.id = "app";
+    document.body.appendChild(app);
+    const { unmount } = render(SignDialog, { detail: detail(), onSigned: vi.fn(), onCancel: vi.fn() });
+    expect(app).toHaveAttribute("inert");
+    unmount();
+    expect(app).not.toHaveAttribute("inert");
+    app.remove();
+  });
+
   it("shows why HQ's laptop refused, and keeps the dialog", async () => {
     signOff.mockRejectedValue(new api.ApiError({ code: "invalid_input", message: "the signer's name must be 1 to 100 characters" }));
     render(SignDialog, { detail: detail(), onSigned: vi.fn(), onCancel: vi.fn() });
