@@ -222,6 +222,8 @@ fn admin(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
                 | &"guides"
                 | &"stock"
                 | &"letterhead"
+                | &"labour"
+                | &"settings"
         )
     ) {
         2

@@ -606,3 +606,148 @@ async fn bad_visit_input_is_refused_by_code_and_the_rest_of_the_batch_kept() {
         .collect();
     assert_eq!(unread, ["discount"], "kept exactly as received");
 }
+
+/// A chargeable repair priced offline from HQ's lists: the parts at their catalog price, the
+/// call-out and the work time by started quarter hour from the labour prices an admin set,
+/// which reached the laptop with its sync. Bad prices and settings are refused and change
+/// nothing.
+#[tokio::test]
+async fn a_chargeable_repair_is_priced_from_hqs_labour_prices_offline() {
+    let mut hq = HqProcess::start();
+    hq.add_user("tina", "technician");
+    let files = tempfile::tempdir().expect("tempdir");
+    let dir = files.path();
+    let parts = write(
+        dir,
+        "parts.csv",
+        "sku,name,unit_price,serialized,models\nSEAL-22,Pump seal,3.20,false,\n",
+    );
+    admin_ok(&hq, &["parts", "import", &parts]);
+    let policy = format!(
+        r#"[{{"model":"{MODEL}","version":1,"from":"purchase","return_days":7,"replace_days":15,
+        "repair_months":24,"max_repairs":2,"excluded_faults":[]}}]"#
+    );
+    admin_ok(&hq, &["warranty", "import", &write(dir, "w.json", &policy)]);
+    let shown = |args: &[&str]| String::from_utf8_lossy(&hq.admin(args).stdout).into_owned();
+    assert!(shown(&["labour", "show"]).contains("no labour prices set"));
+    for (args, words) in [
+        (
+            vec!["labour", "set", "--call-out", "45.555", "--per-hour", "60"],
+            "more than two decimals",
+        ),
+        (
+            vec!["labour", "set", "--call-out", "45", "--per-hour", "-60"],
+            "per-hour",
+        ),
+        (
+            vec![
+                "labour",
+                "set",
+                "--call-out",
+                "45",
+                "--per-hour",
+                "60",
+                "--increment",
+                "0",
+            ],
+            "increment",
+        ),
+        (
+            vec!["settings", "set", "--follow-up-days", "91"],
+            "follow-up-days",
+        ),
+    ] {
+        let out = hq.admin(&args);
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && said.contains(words),
+            "{args:?}: {said}"
+        );
+    }
+    assert!(shown(&["labour", "show"]).contains("no labour prices set"));
+    admin_ok(
+        &hq,
+        &["labour", "set", "--call-out", "45", "--per-hour", "60"],
+    );
+    assert_eq!(
+        shown(&["labour", "show"]).trim(),
+        "call-out 45.00, per hour 60.00, by started 15 min"
+    );
+    assert!(shown(&["settings", "show"]).contains("follow-up calls 3 days after"));
+    admin_ok(&hq, &["settings", "set", "--follow-up-days", "5"]);
+    assert!(shown(&["settings", "show"]).contains("follow-up calls 5 days after"));
+    admin_ok(
+        &hq,
+        &[
+            "stock",
+            "issue",
+            "--technician",
+            "tina",
+            "--sku",
+            "SEAL-22",
+            "--qty",
+            "5",
+        ],
+    );
+    let long_ago = chrono::Local::now().date_naive() - chrono::Days::new(5 * 365);
+    assert!(
+        hq.import(&job("J-300", "HM3-AGED", long_ago))
+            .status
+            .success()
+    );
+    let laptops = tempfile::tempdir().expect("tempdir");
+    let a = laptops.path().join("a");
+    assert!(hq.login_cli(&a, "tina").status.success());
+    ok(&a, &["sync"]);
+    hq.stop();
+
+    ok(&a, &["job", "status", "J-300", "on_site"]);
+    ok(&a, &["job", "work", "J-300", "start"]);
+    // Work time is whole seconds: a second or more is one started quarter hour.
+    std::thread::sleep(std::time::Duration::from_millis(1_100));
+    ok(&a, &["job", "work", "J-300", "stop"]);
+    ok(&a, &["job", "part", "J-300", "SEAL-22", "--qty", "2"]);
+    ok(
+        &a,
+        &[
+            "job",
+            "decide",
+            "J-300",
+            "chargeable",
+            "--fault",
+            "performance",
+        ],
+    );
+    let pdf = dir.join("J-300.pdf");
+    ok(
+        &a,
+        &[
+            "job",
+            "report",
+            "J-300",
+            "--out",
+            pdf.to_str().expect("utf-8 path"),
+        ],
+    );
+    let text = pdf_text(&pdf);
+    let charges = text
+        .split_once("CHARGES")
+        .map(|(_, rest)| rest)
+        .unwrap_or_else(|| panic!("no charges in the report:\n{text}"));
+    let mut at = 0;
+    for expected in [
+        "2 × Pump seal",
+        "£6.40",
+        "Call-out",
+        "£45.00",
+        "Labour, 15 min at £60.00 an hour",
+        "£15.00",
+        "Total",
+        "£66.40",
+    ] {
+        let found = charges[at..]
+            .find(expected)
+            .unwrap_or_else(|| panic!("{expected:?} not in order in the charges:\n{charges}"));
+        at += found + expected.len();
+    }
+}

@@ -7,6 +7,7 @@ use crate::store::JobDetail;
 use crate::warranty::Warranty;
 use chrono::{DateTime, FixedOffset};
 use onsite_protocol::checklist::{AnswerValue, ItemType};
+use onsite_protocol::labour::{LabourLine, LabourPrices};
 use onsite_protocol::warranty::{FaultCategory, Remedy};
 use onsite_protocol::{Change, JobKind, JobStatus};
 use onsite_report::{
@@ -30,6 +31,8 @@ pub struct ReportExtras {
     /// The product's warranty in words, when the asset's own end date does not say it (the
     /// policy's repair period from its start date).
     pub warranty: Option<String>,
+    /// The labour price list chargeable work is priced with; without one, parts only.
+    pub labour: Option<LabourPrices>,
 }
 
 /// The job's kind in words.
@@ -83,6 +86,31 @@ pub fn price(cents: i64) -> String {
     format!("{sign}£{}.{:02}", cents / 100, cents % 100)
 }
 
+/// Minutes as hours and minutes: `1 h 25 min`, `2 h`, `40 min`.
+fn duration_words(minutes: i64) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// A line of labour as the customer reads it on the bill.
+fn labour_words(line: LabourLine) -> String {
+    match line {
+        LabourLine::CallOut { .. } => "Call-out".into(),
+        LabourLine::Time {
+            minutes,
+            hourly_cents,
+            ..
+        } => format!(
+            "Labour, {} at {} an hour",
+            duration_words(minutes),
+            price(hourly_cents)
+        ),
+    }
+}
+
 fn long_date(at: DateTime<FixedOffset>) -> String {
     at.format("%A %-d %B %Y").to_string()
 }
@@ -124,14 +152,8 @@ pub fn report_of(detail: &JobDetail, extras: ReportExtras, now: DateTime<FixedOf
         })
         .unwrap_or(now);
     let seconds = detail.work.seconds;
-    let time_on_site = (seconds > 0).then(|| {
-        let minutes = seconds.div_ceil(60);
-        match (minutes / 60, minutes % 60) {
-            (0, m) => format!("{m} min"),
-            (h, 0) => format!("{h} h"),
-            (h, m) => format!("{h} h {m} min"),
-        }
-    });
+    let time_on_site = (seconds > 0)
+        .then(|| duration_words(i64::try_from(seconds.div_ceil(60)).unwrap_or(i64::MAX)));
     let work_done = detail
         .activity
         .iter()
@@ -196,30 +218,35 @@ pub fn report_of(detail: &JobDetail, extras: ReportExtras, now: DateTime<FixedOf
         replacement_serial: d.replacement_serial.clone(),
         return_ref: d.return_ref.clone(),
     });
-    // What is charged: the parts, when the standing decision is a chargeable repair (or the
-    // product has no warranty decision and is out of warranty). Labour is not priced here.
+    // What is charged, when the standing decision is a chargeable repair (or the product has
+    // no warranty decision and is out of warranty): the parts at their catalog price, then the
+    // labour from HQ's price list on the work time recorded.
     let chargeable = match standing {
         Some(d) => d.remedy == Remedy::Chargeable,
         None => matches!(detail.warranty, Some(Warranty::Expired { .. })),
     };
-    let charges = (chargeable && !used.is_empty()).then(|| {
-        let lines: Vec<(String, i64)> = used
+    let charges = chargeable.then(|| {
+        let parts = used.iter().filter_map(|p| {
+            let unit = p.unit_price_cents?;
+            let name = p.name.clone().unwrap_or_else(|| p.used.sku.clone());
+            Some((
+                format!("{} × {name}", p.used.qty),
+                unit * i64::from(p.used.qty),
+            ))
+        });
+        let labour = extras
+            .labour
             .iter()
-            .filter_map(|p| {
-                let unit = p.unit_price_cents?;
-                let name = p.name.clone().unwrap_or_else(|| p.used.sku.clone());
-                Some((
-                    format!("{} × {name}", p.used.qty),
-                    unit * i64::from(p.used.qty),
-                ))
-            })
-            .collect();
+            .flat_map(|l| l.lines(seconds))
+            .map(|line| (labour_words(line), line.cents()));
+        let lines: Vec<(String, i64)> = parts.chain(labour).collect();
         let total = lines.iter().map(|(_, c)| c).sum();
-        Charges {
+        (!lines.is_empty()).then(|| Charges {
             lines: lines.into_iter().map(|(w, c)| (w, price(c))).collect(),
             total: price(total),
-        }
+        })
     });
+    let charges = charges.flatten();
     let warranty = match (&detail.warranty, extras.warranty) {
         (Some(Warranty::InWarranty { until, .. }), _) => {
             format!("In warranty until {}", until.format("%-d %B %Y"))

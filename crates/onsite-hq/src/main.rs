@@ -106,6 +106,16 @@ enum Command {
         #[command(subcommand)]
         command: LetterheadCommand,
     },
+    /// The labour price list chargeable work is priced with (see docs/REFERENCE.md).
+    Labour {
+        #[command(subcommand)]
+        command: LabourCommand,
+    },
+    /// HQ's settings: the follow-up call delay.
+    Settings {
+        #[command(subcommand)]
+        command: SettingsCommand,
+    },
     /// Import jobs from a JSON Lines file (see docs/IMPORT.md). All or nothing.
     Import {
         /// Data folder.
@@ -147,6 +157,55 @@ enum LetterheadCommand {
         logo: Option<PathBuf>,
     },
     /// Print it.
+    Show {
+        /// Data folder.
+        #[arg(long)]
+        data: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum LabourCommand {
+    /// Set it: every laptop prices chargeable work with it from its next sync.
+    Set {
+        /// Data folder.
+        #[arg(long)]
+        data: PathBuf,
+        /// Charged once per chargeable visit, e.g. 45 or 45.50.
+        #[arg(long, value_parser = amount)]
+        call_out: i64,
+        /// Charged per hour of work time, e.g. 60.
+        #[arg(long, value_parser = amount)]
+        per_hour: i64,
+        /// Work time is charged by started block of this many minutes.
+        #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=60))]
+        increment: u32,
+    },
+    /// Print it.
+    Show {
+        /// Data folder.
+        #[arg(long)]
+        data: PathBuf,
+    },
+}
+
+fn amount(text: &str) -> Result<i64, String> {
+    onsite_protocol::labour::parse_amount(text)
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    /// Change a setting; those not named keep their value.
+    Set {
+        /// Data folder.
+        #[arg(long)]
+        data: PathBuf,
+        /// Days from a visit to its follow-up call (1 to 90); calls already scheduled keep
+        /// their day.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=90))]
+        follow_up_days: Option<u32>,
+    },
+    /// Print every setting.
     Show {
         /// Data folder.
         #[arg(long)]
@@ -399,6 +458,8 @@ async fn run(cli: Cli) -> Result<()> {
                 },
         } => issue_stock(data, &technician, &sku, qty, serial).await,
         Command::Letterhead { command } => letterhead(command).await,
+        Command::Labour { command } => labour(command).await,
+        Command::Settings { command } => settings(command).await,
         Command::Parts { command } => import_reference(Kind::Parts, command).await,
         Command::Checklists { command } => import_reference(Kind::Checklists, command).await,
         Command::Warranty { command } => import_reference(Kind::Warranty, command).await,
@@ -621,6 +682,70 @@ async fn letterhead(command: LetterheadCommand) -> Result<()> {
                 }
                 None => println!("no letterhead set: `onsite-hq letterhead set` sets one"),
             }
+        }
+    }
+    Ok(())
+}
+
+async fn labour(command: LabourCommand) -> Result<()> {
+    let shown = |cents: i64| format!("{}.{:02}", cents / 100, cents % 100);
+    match command {
+        LabourCommand::Set {
+            data,
+            call_out,
+            per_hour,
+            increment,
+        } => {
+            let prices = onsite_protocol::labour::LabourPrices {
+                call_out_cents: call_out,
+                hourly_cents: per_hour,
+                increment_minutes: increment,
+            };
+            prices.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
+            if server::open_storage(&data)?.set_labour(&prices).await? {
+                println!("labour prices set: laptops receive them with their next sync");
+            } else {
+                println!("labour prices unchanged");
+            }
+        }
+        LabourCommand::Show { data } => match server::open_storage(&data)?.labour().await? {
+            Some(p) => println!(
+                "call-out {}, per hour {}, by started {} min",
+                shown(p.call_out_cents),
+                shown(p.hourly_cents),
+                p.increment_minutes
+            ),
+            None => println!(
+                "no labour prices set: reports charge parts only (`onsite-hq labour set` sets them)"
+            ),
+        },
+    }
+    Ok(())
+}
+
+async fn settings(command: SettingsCommand) -> Result<()> {
+    match command {
+        SettingsCommand::Set {
+            data,
+            follow_up_days,
+        } => {
+            let storage = server::open_storage(&data)?;
+            let mut settings = storage.settings().await?;
+            if let Some(days) = follow_up_days {
+                settings.follow_up_days = days;
+            }
+            storage.set_settings(&settings).await?;
+            println!(
+                "follow-up calls {} days after the visit",
+                settings.follow_up_days
+            );
+        }
+        SettingsCommand::Show { data } => {
+            let settings = server::open_storage(&data)?.settings().await?;
+            println!(
+                "follow-up calls {} days after the visit",
+                settings.follow_up_days
+            );
         }
     }
     Ok(())

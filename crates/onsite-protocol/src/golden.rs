@@ -265,6 +265,11 @@ fn pull_page() {
                     lines: vec!["14 Mill Lane, Leeds".into()],
                     logo: Some("iVBORw0KGgo=".into()),
                 }),
+                labour: Some(crate::labour::LabourPrices {
+                    call_out_cents: 4500,
+                    hourly_cents: 6000,
+                    increment_minutes: 15,
+                }),
             }),
             hlc: Some(hlc()),
             cursor: "c1.42".into(),
@@ -297,7 +302,9 @@ fn pull_page() {
                              "guides": [], "stock": [],
                              "letterhead": {"name": "Northwind Home Services",
                                             "lines": ["14 Mill Lane, Leeds"],
-                                            "logo": "iVBORw0KGgo="}},
+                                            "logo": "iVBORw0KGgo="},
+                             "labour": {"call_out_cents": 4500, "hourly_cents": 6000,
+                                        "increment_minutes": 15}},
                "hlc": "001763900000000-0000000002-0190a6e0-0000-7000-8000-000000000008",
                "cursor": "c1.42", "reset": false, "more": false}),
     );

@@ -142,6 +142,9 @@ pub struct ReferenceUpdate {
     /// The organisation's letterhead, when it changed (always when `full` and HQ has one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub letterhead: Option<crate::letterhead::Letterhead>,
+    /// The labour price list, when it changed (always when `full` and HQ has one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labour: Option<crate::labour::LabourPrices>,
 }
 
 impl ReferenceUpdate {
@@ -155,5 +158,6 @@ impl ReferenceUpdate {
             && self.guides.is_empty()
             && self.stock.is_none()
             && self.letterhead.is_none()
+            && self.labour.is_none()
     }
 }

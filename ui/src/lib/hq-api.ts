@@ -907,6 +907,42 @@ subject: string,
  */
 body: string, };
 
+export type Letterhead = { 
+/**
+ * The organisation's name, as customers know it.
+ */
+name: string, 
+/**
+ * Lines printed under the name (address, phone, e-mail), at most [`MAX_LINES`].
+ */
+lines: Array<string>, 
+/**
+ * The logo, a PNG or JPEG file in standard base64, at most [`MAX_LOGO_BYTES`] decoded.
+ */
+logo?: string, };
+
+export type LabourPrices = { 
+/**
+ * Charged once for a chargeable visit, whatever its length (travel and call-out).
+ */
+call_out_cents: number, 
+/**
+ * Charged per hour of work time recorded on the job.
+ */
+hourly_cents: number, 
+/**
+ * Work time is charged by started block of this many minutes, 1 to 60: 15 charges 20
+ * minutes as 30.
+ */
+increment_minutes: number, };
+
+export type Settings = { 
+/**
+ * Days from a visit to its follow-up call, 1 to [`MAX_FOLLOW_UP_DAYS`]. Calls already
+ * scheduled keep their day; the new delay applies to calls scheduled from then on.
+ */
+follow_up_days: number, };
+
 export type BlobRef = { 
 /**
  * Lower-case hex SHA-256 of the content.

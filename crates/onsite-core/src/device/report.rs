@@ -96,6 +96,7 @@ impl Device {
                 signature,
                 technician,
                 warranty,
+                labour: self.store.labour_prices()?,
             },
             now,
         );

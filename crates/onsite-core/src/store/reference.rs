@@ -22,7 +22,8 @@ fn parsed<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
 pub(super) fn clear(tx: &rusqlite::Connection) -> rusqlite::Result<()> {
     tx.execute_batch(
         "DELETE FROM parts; DELETE FROM checklist_templates; DELETE FROM warranty_policies; \
-         DELETE FROM guides; DELETE FROM van_stock; DELETE FROM letterhead;",
+         DELETE FROM guides; DELETE FROM van_stock; DELETE FROM letterhead; \
+         DELETE FROM labour_prices;",
     )
 }
 
@@ -66,6 +67,13 @@ pub(super) fn apply(tx: &Transaction<'_>, update: &ReferenceUpdate) -> Result<()
             "INSERT INTO letterhead (id, body) VALUES (1, ?1) \
              ON CONFLICT (id) DO UPDATE SET body = excluded.body",
             [json(letterhead)?],
+        )?;
+    }
+    if let Some(prices) = &update.labour {
+        tx.execute(
+            "INSERT INTO labour_prices (id, body) VALUES (1, ?1) \
+             ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+            [json(prices)?],
         )?;
     }
     if let Some(balances) = &update.stock {
@@ -112,6 +120,17 @@ impl Store {
     pub fn letterhead(&self) -> Result<Option<onsite_protocol::letterhead::Letterhead>> {
         Ok(self
             .bodies("SELECT body FROM letterhead WHERE id = 1")?
+            .into_iter()
+            .next())
+    }
+
+    /// The labour price list, as HQ last sent it.
+    ///
+    /// # Errors
+    /// [`CoreError::Store`].
+    pub fn labour_prices(&self) -> Result<Option<onsite_protocol::labour::LabourPrices>> {
+        Ok(self
+            .bodies("SELECT body FROM labour_prices WHERE id = 1")?
             .into_iter()
             .next())
     }
@@ -245,6 +264,7 @@ mod tests {
                     qty: 3,
                     serials: vec![],
                 }]),
+                labour: Some(labour(6000)),
                 ..ReferenceUpdate::default()
             },
         );
@@ -255,6 +275,19 @@ mod tests {
                 ..ReferenceUpdate::default()
             },
         );
+        assert_eq!(
+            store.labour_prices().unwrap(),
+            Some(labour(6000)),
+            "a delta without prices keeps them"
+        );
+        pulled(
+            &store,
+            ReferenceUpdate {
+                labour: Some(labour(6500)),
+                ..ReferenceUpdate::default()
+            },
+        );
+        assert_eq!(store.labour_prices().unwrap(), Some(labour(6500)));
         let prices: Vec<(String, i64)> = store
             .parts()
             .unwrap()
@@ -278,6 +311,15 @@ mod tests {
         assert_eq!(store.parts().unwrap().len(), 1, "full: only what came");
         assert!(store.guides(None).unwrap().is_empty());
         assert!(store.van_stock().unwrap().is_empty());
+        assert_eq!(store.labour_prices().unwrap(), None);
+    }
+
+    fn labour(hourly_cents: i64) -> onsite_protocol::labour::LabourPrices {
+        onsite_protocol::labour::LabourPrices {
+            call_out_cents: 4500,
+            hourly_cents,
+            increment_minutes: 15,
+        }
     }
 
     #[test]

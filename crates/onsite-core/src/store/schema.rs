@@ -207,6 +207,13 @@ pub const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL
     ) STRICT;
     "#,
+    // 11: the labour price list, so chargeable work is priced on reports made offline.
+    r#"
+    CREATE TABLE labour_prices (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        body TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 #[cfg(test)]

@@ -862,12 +862,85 @@ mod tests {
             ]
         );
         let charges = report.charges.expect("out of warranty: charged");
-        assert_eq!(charges.total, "£37.50");
+        assert_eq!(charges.total, "£37.50", "no labour prices: parts only");
+        // With HQ's labour prices, the call-out and the work time (85 min, by started quarter
+        // hour: 90) are charged after the parts.
+        let labour = onsite_protocol::labour::LabourPrices {
+            call_out_cents: 4500,
+            hourly_cents: 6000,
+            increment_minutes: 15,
+        };
+        let priced = crate::report::report_of(
+            &f.detail(),
+            crate::report::ReportExtras {
+                labour: Some(labour),
+                ..Default::default()
+            },
+            at,
+        );
+        let charges = priced.charges.expect("charged");
+        let lines: Vec<_> = charges
+            .lines
+            .iter()
+            .map(|(w, c)| (w.as_str(), c.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("2 × Part SEAL", "£25.00"),
+                ("1 × Part PUMP", "£12.50"),
+                ("Call-out", "£45.00"),
+                ("Labour, 1 h 30 min at £60.00 an hour", "£90.00"),
+            ]
+        );
+        assert_eq!(charges.total, "£172.50");
         assert_eq!(
             report.product.map(|p| p.warranty).as_deref(),
             Some("Warranty ended on 31 January 2025")
         );
         assert!(report.decision.is_none() && report.signature.is_none());
+    }
+
+    #[test]
+    fn labour_is_charged_only_for_chargeable_work_and_without_parts_too() {
+        let mut f = stocked();
+        on_site(&f);
+        f.record(Change::WorkStarted {
+            at: now() - chrono::Duration::minutes(20),
+        })
+        .unwrap();
+        f.record(Change::WorkStopped { at: now() }).unwrap();
+        let at = now().fixed_offset();
+        let extras = || crate::report::ReportExtras {
+            labour: Some(onsite_protocol::labour::LabourPrices {
+                call_out_cents: 0,
+                hourly_cents: 6000,
+                increment_minutes: 15,
+            }),
+            ..Default::default()
+        };
+        let report = crate::report::report_of(&f.detail(), extras(), at);
+        assert!(report.charges.is_none(), "in warranty: nothing charged");
+        f.asset.warranty_until = Some("2025-01-31".parse().unwrap());
+        f.store.apply_pull(&f.page(f.job.clone(), vec![])).unwrap();
+        let report = crate::report::report_of(&f.detail(), extras(), at);
+        let charges = report
+            .charges
+            .expect("out of warranty: the work is charged");
+        assert_eq!(
+            charges.lines,
+            [(
+                "Labour, 30 min at £60.00 an hour".to_string(),
+                "£30.00".to_string()
+            )],
+            "a free call-out is not a line"
+        );
+        assert_eq!(charges.total, "£30.00");
+        let report = crate::report::report_of(&f.detail(), Default::default(), at);
+        assert!(
+            report.charges.is_none(),
+            "no parts and no labour prices: nothing to charge"
+        );
     }
 
     #[test]

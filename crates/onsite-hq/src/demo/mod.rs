@@ -706,6 +706,13 @@ pub async fn seed(
             logo: None,
         })
         .await?;
+    storage
+        .set_labour(&onsite_protocol::labour::LabourPrices {
+            call_out_cents: 4500,
+            hourly_cents: 6000,
+            increment_minutes: 15,
+        })
+        .await?;
     for (technician, asked) in requests {
         push_visit(storage, &technician, &asked, now).await?;
     }
@@ -805,6 +812,10 @@ mod tests {
         assert!(
             storage.letterhead().await.unwrap().is_some(),
             "reports have a letterhead"
+        );
+        assert!(
+            storage.labour().await.unwrap().is_some(),
+            "chargeable work is priced"
         );
         let asked = storage.parts_requests(None, 50).await.unwrap().requests;
         assert!(

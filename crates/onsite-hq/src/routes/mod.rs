@@ -11,6 +11,7 @@ mod mail;
 pub mod openapi;
 mod push;
 mod reference;
+mod settings;
 mod sync;
 #[cfg(test)]
 mod tests;
@@ -126,6 +127,11 @@ pub fn router(state: AppState) -> Router {
             "/letterhead",
             get(reference::letterhead).put(reference::set_letterhead),
         )
+        .route(
+            "/labour-prices",
+            get(reference::labour).put(reference::set_labour),
+        )
+        .route("/settings", get(settings::get).put(settings::set))
         .route("/jobs/{id}/visit", get(visit::job_visit))
         .route("/jobs/{id}/report", get(visit::signed_report))
         .route(

@@ -35,7 +35,8 @@ use utoipa::{Modify, OpenApi};
         job_by_number, assign_job, cancel_job, job_ops, pull, push, conflicts, resolve,
         received_ops, blob_head, blob_put, blob_get, parts, checklists, warranty_policies,
         guides, stock, import_parts, import_checklists, import_warranty, import_guides,
-        issue_stock, letterhead, set_letterhead, job_visit, signed_report, signed_reports,
+        issue_stock, letterhead, set_letterhead, labour_prices, set_labour_prices, settings,
+        set_settings, job_visit, signed_report, signed_reports,
         parts_requests, fill_parts_request, complaints, create_complaint, complaint,
         update_complaint, complaint_return_visit, inquiries, create_inquiry, inquiry,
         update_inquiry, inquiry_return_visit, follow_ups, call_outcome, feedback_summary, mail_list, mail_letter, mail_letter_pdf,
@@ -389,6 +390,33 @@ fn letterhead() {}
         (status = 403, body = ApiError), (status = 413, body = ApiError),
         (status = 415, body = ApiError), (status = 422, body = ApiError)))]
 fn set_letterhead() {}
+
+#[utoipa::path(get, path = "/api/v1/labour-prices", tag = "reference", security(("bearer" = [])),
+    responses((status = 200, body = onsite_protocol::labour::LabourPrices),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, body = ApiError)))]
+fn labour_prices() {}
+
+#[utoipa::path(put, path = "/api/v1/labour-prices", tag = "reference", security(("bearer" = [])),
+    request_body = onsite_protocol::labour::LabourPrices,
+    responses((status = 200, body = onsite_protocol::labour::LabourPrices),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 413, body = ApiError),
+        (status = 415, body = ApiError), (status = 422, body = ApiError)))]
+fn set_labour_prices() {}
+
+#[utoipa::path(get, path = "/api/v1/settings", tag = "settings", security(("bearer" = [])),
+    responses((status = 200, body = onsite_protocol::settings::Settings),
+        (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+fn settings() {}
+
+#[utoipa::path(put, path = "/api/v1/settings", tag = "settings", security(("bearer" = [])),
+    request_body = onsite_protocol::settings::Settings,
+    responses((status = 200, body = onsite_protocol::settings::Settings),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 413, body = ApiError),
+        (status = 415, body = ApiError), (status = 422, body = ApiError)))]
+fn set_settings() {}
 
 #[utoipa::path(get, path = "/api/v1/jobs/{id}/visit", tag = "jobs", security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "the job's id")),

@@ -193,3 +193,25 @@ pub async fn set_letterhead(
     state.storage.set_letterhead(&letterhead).await?;
     Ok(axum::Json(letterhead))
 }
+
+/// `GET /labour-prices`: the labour price list; `404` until one is set.
+pub async fn labour(
+    State(state): State<AppState>,
+    _: Dispatcher,
+) -> Reply<onsite_protocol::labour::LabourPrices> {
+    match state.storage.labour().await? {
+        Some(p) => Ok(axum::Json(p)),
+        None => Err(AppError::not_found("labour price list")),
+    }
+}
+
+/// `PUT /labour-prices`: sets it; every laptop prices chargeable work with it from its next
+/// sync.
+pub async fn set_labour(
+    State(state): State<AppState>,
+    _: Admin,
+    Json(prices): Json<onsite_protocol::labour::LabourPrices>,
+) -> Reply<onsite_protocol::labour::LabourPrices> {
+    state.storage.set_labour(&prices).await?;
+    Ok(axum::Json(prices))
+}

@@ -49,7 +49,9 @@ macro_rules! storage_conformance {
             a_visit_is_judged_on_hqs_reference_data_and_moves_van_stock,
             parts_requests_are_filled_from_the_van_or_by_a_dispatcher,
             the_letterhead_reaches_every_laptop_once_per_change,
+            the_labour_prices_reach_every_laptop_once_per_change,
             ratings_open_complaints_and_follow_up_calls_are_made_until_answered,
+            the_follow_up_delay_is_hqs_setting_for_calls_scheduled_after_it,
             a_signed_job_gets_one_letter_and_it_is_never_sent_twice,
         );
     };

@@ -479,6 +479,12 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<bool>;
     /// The organisation's letterhead, if set.
     async fn letterhead(&self) -> Result<Option<onsite_protocol::letterhead::Letterhead>>;
+    /// Sets the labour price list every laptop prices chargeable work with; whether it
+    /// changed. Errors: `Invalid` for a field
+    /// [`LabourPrices::validate`](onsite_protocol::labour::LabourPrices::validate) refuses.
+    async fn set_labour(&self, prices: &onsite_protocol::labour::LabourPrices) -> Result<bool>;
+    /// The labour price list, if set.
+    async fn labour(&self) -> Result<Option<onsite_protocol::labour::LabourPrices>>;
     /// A page of the parts catalog, by SKU, after `after`.
     async fn parts(&self, after: Option<&str>, limit: u32) -> Result<PartList>;
     /// A page of checklist template versions, by key and version, after `after`
@@ -690,10 +696,11 @@ pub trait Storage: Send + Sync + 'static {
     async fn letter_template(&self) -> Result<LetterTemplate>;
     /// Sets the letter template. Errors: `Invalid`.
     async fn set_letter_template(&self, template: &LetterTemplate) -> Result<()>;
-    /// HQ setting `key`, if set.
-    async fn setting(&self, key: &str) -> Result<Option<String>>;
-    /// Sets HQ setting `key`.
-    async fn set_setting(&self, key: &str, value: &str) -> Result<()>;
+    /// HQ's settings, each at its default when never set.
+    async fn settings(&self) -> Result<onsite_protocol::settings::Settings>;
+    /// Sets HQ's settings. Errors: `Invalid` for a value
+    /// [`Settings::validate`](onsite_protocol::settings::Settings::validate) refuses.
+    async fn set_settings(&self, settings: &onsite_protocol::settings::Settings) -> Result<()>;
 }
 
 #[cfg(test)]

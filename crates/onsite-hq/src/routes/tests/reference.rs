@@ -392,6 +392,124 @@ async fn admins_set_the_letterhead_and_dispatchers_read_it() {
     assert_eq!(kept, good, "a refused letterhead changes nothing");
 }
 
+/// The labour price list and HQ's settings: read by dispatchers, set by admins, refused by
+/// field, and a refused value changes nothing.
+#[tokio::test]
+async fn admins_set_the_labour_prices_and_settings_and_dispatchers_read_them() {
+    let hq = Hq::new().await;
+    let dana = hq.login("dana").await.access_token;
+    let tina = hq.login("tina").await.access_token;
+    let alex = hq.admin().await;
+    let (status, got) = hq
+        .call(Method::GET, "/labour-prices", Some(&dana), None)
+        .await;
+    assert_eq!((status, code(&got)), (StatusCode::NOT_FOUND, "not_found"));
+    let (status, got) = hq.call(Method::GET, "/settings", Some(&dana), None).await;
+    assert_eq!(
+        (status, &got),
+        (StatusCode::OK, &json!({"follow_up_days": 3}))
+    );
+    let cases = [
+        (
+            "/labour-prices",
+            json!({"call_out_cents": 4500, "hourly_cents": 6000, "increment_minutes": 15}),
+            vec![
+                (
+                    json!({"call_out_cents": -1, "hourly_cents": 6000, "increment_minutes": 15}),
+                    "validation_failed",
+                    "call_out_cents",
+                ),
+                (
+                    json!({"call_out_cents": 0, "hourly_cents": 10_000_001,
+                        "increment_minutes": 15}),
+                    "validation_failed",
+                    "hourly_cents",
+                ),
+                (
+                    json!({"call_out_cents": 0, "hourly_cents": 6000, "increment_minutes": 0}),
+                    "validation_failed",
+                    "increment_minutes",
+                ),
+                (
+                    json!({"call_out_cents": 0, "hourly_cents": 6000}),
+                    "malformed_json",
+                    "increment_minutes",
+                ),
+                (
+                    json!({"call_out_cents": "45", "hourly_cents": 6000,
+                        "increment_minutes": 15}),
+                    "malformed_json",
+                    "call_out_cents",
+                ),
+            ],
+        ),
+        (
+            "/settings",
+            json!({"follow_up_days": 5}),
+            vec![
+                (
+                    json!({"follow_up_days": 0}),
+                    "validation_failed",
+                    "follow_up_days",
+                ),
+                (
+                    json!({"follow_up_days": 91}),
+                    "validation_failed",
+                    "1 to 90",
+                ),
+                (json!({}), "malformed_json", "follow_up_days"),
+                (
+                    json!({"follow_up_days": 5, "colour": "red"}),
+                    "malformed_json",
+                    "colour",
+                ),
+            ],
+        ),
+    ];
+    for (path, good, refused) in cases {
+        for token in [&dana, &tina] {
+            let (status, got) = hq
+                .call(Method::PUT, path, Some(token), Some(good.clone()))
+                .await;
+            assert_eq!(
+                (status, code(&got)),
+                (StatusCode::FORBIDDEN, "forbidden"),
+                "{path}"
+            );
+        }
+        let (status, got) = hq
+            .call(Method::PUT, path, Some(&alex), Some(good.clone()))
+            .await;
+        assert_eq!((status, &got), (StatusCode::OK, &good), "{path}");
+        let (status, got) = hq.call(Method::GET, path, Some(&dana), None).await;
+        assert_eq!((status, &got), (StatusCode::OK, &good), "{path}");
+        let (status, _) = hq.call(Method::GET, path, Some(&tina), None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+        for (body, expected, words) in refused {
+            let (status, got) = hq
+                .call(Method::PUT, path, Some(&alex), Some(body.clone()))
+                .await;
+            assert_eq!(
+                (status, code(&got)),
+                (StatusCode::UNPROCESSABLE_ENTITY, expected),
+                "{path} {body}"
+            );
+            assert!(got["message"].as_str().unwrap().contains(words), "{got}");
+        }
+        let huge = json!({"padding": "x".repeat(2 * 1024 * 1024)});
+        let (status, _) = hq.call(Method::PUT, path, Some(&alex), Some(huge)).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+        let (_, kept) = hq.call(Method::GET, path, Some(&dana), None).await;
+        assert_eq!(kept, good, "{path}: a refused value changes nothing");
+    }
+    // A laptop receives the prices with its sync.
+    let (status, page) = hq
+        .call(Method::GET, "/sync/pull?reference=true", Some(&tina), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["reference"]["labour"]["hourly_cents"], 6000, "{page}");
+}
+
 /// Every route that changes reference data, stock or requests refuses a caller with no
 /// token, or a forged one, before reading the body.
 #[tokio::test]
@@ -403,6 +521,10 @@ async fn changing_routes_need_a_token() {
         (Method::POST, fill.as_str()),
         (Method::PUT, "/letterhead"),
         (Method::GET, "/letterhead"),
+        (Method::PUT, "/labour-prices"),
+        (Method::GET, "/labour-prices"),
+        (Method::PUT, "/settings"),
+        (Method::GET, "/settings"),
     ];
     for (method, path) in routes {
         for token in [None, Some("osa_forged")] {

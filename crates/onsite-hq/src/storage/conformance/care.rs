@@ -339,6 +339,63 @@ pub async fn ratings_open_complaints_and_follow_up_calls_are_made_until_answered
 }
 
 /// Conformance case.
+pub async fn the_follow_up_delay_is_hqs_setting_for_calls_scheduled_after_it(s: &dyn Storage) {
+    use onsite_protocol::settings::Settings;
+    let now = Utc::now();
+    let today = now.date_naive();
+    assert_eq!(s.settings().await.unwrap(), Settings::default());
+    let first = job_of(s, "J-1", "installation", now).await;
+    let mut laptop = Laptop::new();
+    let tina = laptop.tina();
+    let batch = [
+        laptop.op(first, json!({"kind": "status", "to": "on_site"})),
+        laptop.op(first, json!({"kind": "status", "to": "completed"})),
+    ];
+    outcomes(s, &tina, &batch, now).await;
+    let week = Settings { follow_up_days: 7 };
+    s.set_settings(&week).await.unwrap();
+    assert_eq!(s.settings().await.unwrap(), week);
+    let refused = s.set_settings(&Settings { follow_up_days: 0 }).await;
+    assert!(
+        matches!(refused, Err(StorageError::Invalid(_))),
+        "{refused:?}"
+    );
+    assert_eq!(
+        s.settings().await.unwrap(),
+        week,
+        "a refused value changes nothing"
+    );
+    let second = job_of(s, "J-2", "installation", now).await;
+    let batch = [
+        laptop.op(second, json!({"kind": "status", "to": "on_site"})),
+        laptop.op(second, json!({"kind": "status", "to": "completed"})),
+    ];
+    outcomes(s, &tina, &batch, now).await;
+    let due_on = |days: u64| {
+        let s = &s;
+        async move {
+            s.follow_ups_due(today + chrono::Days::new(days), None, 50)
+                .await
+                .unwrap()
+                .follow_ups
+                .into_iter()
+                .map(|f| (f.job_id, f.due_on))
+                .collect::<Vec<_>>()
+        }
+    };
+    let in_three = today + chrono::Days::new(3);
+    assert_eq!(
+        due_on(6).await,
+        [(first, in_three)],
+        "scheduled before: kept"
+    );
+    assert_eq!(
+        due_on(7).await,
+        [(first, in_three), (second, today + chrono::Days::new(7))]
+    );
+}
+
+/// Conformance case.
 pub async fn a_signed_job_gets_one_letter_and_it_is_never_sent_twice(s: &dyn Storage) {
     use onsite_protocol::mail::{LetterQuery, LetterState, LetterTemplate};
     let now = Utc::now();

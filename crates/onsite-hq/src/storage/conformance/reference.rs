@@ -483,3 +483,47 @@ pub async fn the_letterhead_reaches_every_laptop_once_per_change(s: &dyn Storage
     let (update, _) = s.reference_update("tina", Some(&at)).await.unwrap();
     assert!(update.is_none());
 }
+
+/// Conformance case.
+pub async fn the_labour_prices_reach_every_laptop_once_per_change(s: &dyn Storage) {
+    use onsite_protocol::labour::LabourPrices;
+    assert_eq!(s.labour().await.unwrap(), None);
+    let (first, at) = s.reference_update("tina", None).await.unwrap();
+    assert!(first.is_none_or(|u| u.labour.is_none()), "none set yet");
+    let prices = LabourPrices {
+        call_out_cents: 4500,
+        hourly_cents: 6000,
+        increment_minutes: 15,
+    };
+    assert!(s.set_labour(&prices).await.unwrap());
+    assert!(!s.set_labour(&prices).await.unwrap(), "the same again");
+    assert_eq!(s.labour().await.unwrap().as_ref(), Some(&prices));
+    let (update, at) = s.reference_update("tina", Some(&at)).await.unwrap();
+    let update = update.expect("the prices changed");
+    assert_eq!(update.labour.as_ref(), Some(&prices));
+    assert!(update.letterhead.is_none(), "only what changed");
+    let (update, at) = s.reference_update("tina", Some(&at)).await.unwrap();
+    assert!(update.is_none(), "nothing changed since");
+    let (update, _) = s.reference_update("tom", None).await.unwrap();
+    assert!(update.is_some_and(|u| u.full && u.labour.as_ref() == Some(&prices)));
+    // A bad price list is refused and changes nothing.
+    let bad = LabourPrices {
+        increment_minutes: 0,
+        ..prices.clone()
+    };
+    let refused = s.set_labour(&bad).await;
+    assert!(
+        matches!(refused, Err(StorageError::Invalid(_))),
+        "{refused:?}"
+    );
+    assert_eq!(s.labour().await.unwrap(), Some(prices.clone()));
+    let (update, at) = s.reference_update("tina", Some(&at)).await.unwrap();
+    assert!(update.is_none());
+    let dearer = LabourPrices {
+        hourly_cents: 6500,
+        ..prices
+    };
+    assert!(s.set_labour(&dearer).await.unwrap());
+    let (update, _) = s.reference_update("tina", Some(&at)).await.unwrap();
+    assert_eq!(update.and_then(|u| u.labour), Some(dearer));
+}

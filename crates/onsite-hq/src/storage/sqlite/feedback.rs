@@ -4,7 +4,7 @@
 //! product model and month.
 
 use super::cases::{self, FROM_RATING, Opening};
-use super::follow_ups;
+use super::{follow_ups, settings};
 use crate::storage::{Result, StorageError};
 use chrono::{DateTime, NaiveDate, Utc};
 use onsite_protocol::cases::{CaseKind, CaseSource};
@@ -76,9 +76,9 @@ pub fn on_applied(
                 now,
             )?;
             if *call_ok {
-                let due = follow_ups::delay_days(tx).map(|d| {
-                    feedback::follow_up_due(job.kind, true, visited, d).unwrap_or(visited)
-                })?;
+                let delay = settings::settings(tx)?.follow_up_days;
+                let due =
+                    feedback::follow_up_due(job.kind, true, visited, delay).unwrap_or(visited);
                 follow_ups::schedule(
                     tx,
                     job.id,
@@ -95,7 +95,7 @@ pub fn on_applied(
         } if job.kind == JobKind::Installation => {
             let (call_ok, call_time) = latest_consent(tx, job)?;
             if call_ok {
-                let delay = follow_ups::delay_days(tx)?;
+                let delay = settings::settings(tx)?.follow_up_days;
                 if let Some(due) = feedback::follow_up_due(job.kind, false, visited, delay) {
                     follow_ups::schedule(
                         tx,

@@ -15,19 +15,6 @@ use onsite_protocol::signoff::CallTime;
 use onsite_protocol::{CaseId, FollowUpId, JobId};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-/// The setting that holds the days from a visit to its follow-up call.
-pub const DELAY_SETTING: &str = "follow_up_days";
-
-/// Days from a visit to its follow-up call: HQ's setting, else the default.
-///
-/// # Errors
-/// Only from the database.
-pub fn delay_days(tx: &Transaction<'_>) -> Result<u32> {
-    Ok(super::settings::get(tx, DELAY_SETTING)?
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(feedback::DEFAULT_FOLLOW_UP_DAYS))
-}
-
 /// Schedules a call for `job`, due on `due_on`; a job's installation call, and a complaint's
 /// call, are scheduled once however often this runs.
 ///
@@ -237,7 +224,8 @@ pub fn outcome(
                 )?;
                 tx.prepare_cached("UPDATE follow_ups SET case_id = ?2 WHERE id = ?1")?
                     .execute(params![id.0, case.0])?;
-                let due = today + chrono::Days::new(u64::from(delay_days(tx)?));
+                let delay = super::settings::settings(tx)?.follow_up_days;
+                let due = today + chrono::Days::new(u64::from(delay));
                 schedule(
                     tx,
                     f.job_id,

@@ -303,6 +303,16 @@ impl Storage for SqliteStorage {
         self.read(|tx| reference::letterhead_changed(tx, 0)).await
     }
 
+    async fn set_labour(&self, prices: &onsite_protocol::labour::LabourPrices) -> Result<bool> {
+        let prices = prices.clone();
+        self.write(move |tx| reference::set_labour(tx, &prices))
+            .await
+    }
+
+    async fn labour(&self) -> Result<Option<onsite_protocol::labour::LabourPrices>> {
+        self.read(|tx| reference::labour_changed(tx, 0)).await
+    }
+
     async fn parts(&self, after: Option<&str>, limit: u32) -> Result<PartList> {
         let after = after.map(str::to_string);
         self.read(move |tx| reference::parts(tx, after.as_deref(), limit))
@@ -621,14 +631,14 @@ impl Storage for SqliteStorage {
             .await
     }
 
-    async fn setting(&self, key: &str) -> Result<Option<String>> {
-        let key = key.to_string();
-        self.read(move |tx| settings::get(tx, &key)).await
+    async fn settings(&self) -> Result<onsite_protocol::settings::Settings> {
+        self.read(settings::settings).await
     }
 
-    async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        let (key, value) = (key.to_string(), value.to_string());
-        self.write(move |tx| settings::set(tx, &key, &value)).await
+    async fn set_settings(&self, values: &onsite_protocol::settings::Settings) -> Result<()> {
+        let values = values.clone();
+        self.write(move |tx| settings::set_settings(tx, &values))
+            .await
     }
 
     async fn conflicts(&self, all: bool) -> Result<Vec<ConflictView>> {

@@ -367,28 +367,66 @@ pub fn guides_changed(tx: &Transaction<'_>, after: i64) -> Result<Vec<Guide>> {
     Ok(guides)
 }
 
-/// Sets the letterhead; whether it changed (setting the same one again changes nothing, and
-/// no laptop is sent it again).
+/// A reference record HQ holds one of, in a table of one row (`id = 1`) with its body and
+/// reference position.
+#[derive(Clone, Copy)]
+enum Single {
+    Letterhead,
+    Labour,
+}
+
+impl Single {
+    fn table(self) -> &'static str {
+        match self {
+            Self::Letterhead => "letterhead",
+            Self::Labour => "labour_prices",
+        }
+    }
+
+    /// Sets the record to `body`; whether it changed (setting the same one again changes
+    /// nothing, and no laptop is sent it again).
+    fn set(self, tx: &Transaction<'_>, body: &str) -> Result<bool> {
+        let table = self.table();
+        let held: Option<String> = tx
+            .prepare_cached(&format!("SELECT body FROM {table} WHERE id = 1"))?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        if held.as_deref() == Some(body) {
+            return Ok(false);
+        }
+        let seq = next_seq(tx)?;
+        tx.prepare_cached(&format!(
+            "INSERT INTO {table} (id, body, ref_seq) VALUES (1, ?1, ?2) \
+             ON CONFLICT (id) DO UPDATE SET body = excluded.body, ref_seq = excluded.ref_seq"
+        ))?
+        .execute(params![body, seq])?;
+        Ok(true)
+    }
+
+    /// The record, if set and changed after reference position `after`.
+    fn changed<T: serde::de::DeserializeOwned>(
+        self,
+        tx: &Transaction<'_>,
+        after: i64,
+    ) -> Result<Option<T>> {
+        tx.prepare_cached(&format!(
+            "SELECT body FROM {} WHERE id = 1 AND ref_seq > ?1",
+            self.table()
+        ))?
+        .query_row([after], |r| r.get::<_, String>(0))
+        .optional()?
+        .map(|b| parsed(&b))
+        .transpose()
+    }
+}
+
+/// Sets the letterhead; whether it changed.
 pub fn set_letterhead(
     tx: &Transaction<'_>,
     letterhead: &onsite_protocol::letterhead::Letterhead,
 ) -> Result<bool> {
     letterhead.validate().map_err(StorageError::Invalid)?;
-    let body = json(letterhead)?;
-    let held: Option<String> = tx
-        .prepare_cached("SELECT body FROM letterhead WHERE id = 1")?
-        .query_row([], |r| r.get(0))
-        .optional()?;
-    if held.as_deref() == Some(body.as_str()) {
-        return Ok(false);
-    }
-    let seq = next_seq(tx)?;
-    tx.prepare_cached(
-        "INSERT INTO letterhead (id, body, ref_seq) VALUES (1, ?1, ?2) \
-         ON CONFLICT (id) DO UPDATE SET body = excluded.body, ref_seq = excluded.ref_seq",
-    )?
-    .execute(params![body, seq])?;
-    Ok(true)
+    Single::Letterhead.set(tx, &json(letterhead)?)
 }
 
 /// The letterhead, if set and changed after reference position `after`.
@@ -396,9 +434,22 @@ pub fn letterhead_changed(
     tx: &Transaction<'_>,
     after: i64,
 ) -> Result<Option<onsite_protocol::letterhead::Letterhead>> {
-    tx.prepare_cached("SELECT body FROM letterhead WHERE id = 1 AND ref_seq > ?1")?
-        .query_row([after], |r| r.get::<_, String>(0))
-        .optional()?
-        .map(|b| parsed(&b))
-        .transpose()
+    Single::Letterhead.changed(tx, after)
+}
+
+/// Sets the labour price list; whether it changed.
+pub fn set_labour(
+    tx: &Transaction<'_>,
+    prices: &onsite_protocol::labour::LabourPrices,
+) -> Result<bool> {
+    prices.validate().map_err(StorageError::Invalid)?;
+    Single::Labour.set(tx, &json(prices)?)
+}
+
+/// The labour price list, if set and changed after reference position `after`.
+pub fn labour_changed(
+    tx: &Transaction<'_>,
+    after: i64,
+) -> Result<Option<onsite_protocol::labour::LabourPrices>> {
+    Single::Labour.changed(tx, after)
 }

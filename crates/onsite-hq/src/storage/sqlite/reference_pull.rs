@@ -86,6 +86,7 @@ pub fn update(
             .collect(),
         stock: None,
         letterhead: reference::letterhead_changed(tx, after)?,
+        labour: reference::labour_changed(tx, after)?,
     };
     if full || since.is_some_and(|s| s.stock != stock_at) {
         update.stock = Some(stock::van(tx, technician, None, 1)?.balances);

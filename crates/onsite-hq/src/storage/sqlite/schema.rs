@@ -383,6 +383,15 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX letters_state ON letters(state, next_attempt_at);
     "#,
+    // 15: the labour price list (one row), a reference record every laptop holds to price
+    // chargeable work on its reports.
+    r#"
+    CREATE TABLE labour_prices (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        body TEXT NOT NULL,
+        ref_seq INTEGER NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 #[cfg(test)]
