@@ -500,13 +500,10 @@ async fn run(cli: Cli) -> Result<()> {
                 } else {
                     ""
                 };
-                (
-                    pdf,
-                    format!("the report {} signed{changed}", signoff.signer),
-                )
+                (pdf, format!("report {} signed{changed}", signoff.signer))
             } else {
                 let pdf = device.report(&number, chrono::Local::now().fixed_offset())?;
-                (pdf, "the service report as it stands, not signed".into())
+                (pdf, "service report as it stands, not signed".into())
             };
             std::fs::write(&out, &pdf)
                 .with_context(|| format!("cannot write {}", out.display()))?;
