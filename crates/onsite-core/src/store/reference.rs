@@ -62,19 +62,27 @@ pub(super) fn apply(tx: &Transaction<'_>, update: &ReferenceUpdate) -> Result<()
     for g in &update.guides {
         guide.execute(params![g.id, g.version, g.title, json(&g.models)?, g.body])?;
     }
-    if let Some(letterhead) = &update.letterhead {
-        tx.execute(
-            "INSERT INTO letterhead (id, body) VALUES (1, ?1) \
-             ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-            [json(letterhead)?],
-        )?;
-    }
-    if let Some(prices) = &update.labour {
-        tx.execute(
-            "INSERT INTO labour_prices (id, body) VALUES (1, ?1) \
-             ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-            [json(prices)?],
-        )?;
+    // The records HQ holds one of: a table of one row each.
+    let singles = [
+        (
+            "letterhead",
+            update.letterhead.as_ref().map(json).transpose()?,
+        ),
+        (
+            "labour_prices",
+            update.labour.as_ref().map(json).transpose()?,
+        ),
+    ];
+    for (table, body) in singles {
+        if let Some(body) = body {
+            tx.execute(
+                &format!(
+                    "INSERT INTO {table} (id, body) VALUES (1, ?1) \
+                     ON CONFLICT (id) DO UPDATE SET body = excluded.body"
+                ),
+                [body],
+            )?;
+        }
     }
     if let Some(balances) = &update.stock {
         tx.execute("DELETE FROM van_stock", [])?;
