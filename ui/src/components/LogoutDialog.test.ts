@@ -15,6 +15,18 @@ describe("LogoutDialog", () => {
     expect(onConfirm).not.toHaveBeenCalled();
   });
 
+  it("takes the screen: the app behind is inert until it closes", () => {
+    const app = document.createElement("div");
+    app.id = "app";
+    document.body.appendChild(app);
+    const { unmount } = render(LogoutDialog, { onConfirm: vi.fn(), onCancel: vi.fn() });
+    expect(app).toHaveAttribute("inert");
+    expect(screen.getByTestId("logout-dialog").closest("#app")).toBeNull();
+    unmount();
+    expect(app).not.toHaveAttribute("inert");
+    app.remove();
+  });
+
   it("logs out on request and shows a failure inside the dialog", async () => {
     const onConfirm = vi.fn();
     render(LogoutDialog, { onConfirm, onCancel: () => {}, error: "local database error: disk full" });
