@@ -8,9 +8,12 @@
 //! pair (see `storage::REFRESH_GRACE`), and nobody can compute the next pair without both the
 //! token and the key.
 
+use crate::console_cookie;
 use crate::error::AppError;
 use crate::routes::AppState;
-use crate::storage::{TokenHash, TokenPair};
+use crate::storage::{
+    CONSOLE_IDLE, CONSOLE_LIFETIME, ConsoleState, SessionId, TokenHash, TokenPair,
+};
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -34,7 +37,8 @@ pub fn token_hash(token: &str) -> TokenHash {
     Sha256::digest(token.as_bytes()).into()
 }
 
-fn random_token(prefix: &str) -> String {
+/// A new 256-bit secret, base64url, after `prefix`.
+pub fn random_token(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     // The OS random source failing leaves no safe way to mint credentials.
     getrandom::fill(&mut bytes).expect("operating system random source unavailable");
@@ -86,16 +90,35 @@ fn pair(access: String, refresh: String, now: DateTime<Utc>) -> Issued {
     }
 }
 
-/// The authenticated user of a request, from the bearer token. Handlers take this and check
-/// the role; nothing about identity is ever taken from the request body.
+/// Which session a request came through.
+#[derive(Clone, Debug)]
+pub enum Via {
+    /// A device's bearer token: the laptop app or the CLI.
+    Device {
+        /// The session.
+        session: SessionId,
+        /// The installation it is bound to.
+        device_id: DeviceId,
+    },
+    /// The console's cookie, in a browser (see [`crate::console_cookie`]).
+    Console {
+        /// The console session.
+        session: SessionId,
+        /// The token its page sends with every request that changes something.
+        csrf_token: String,
+        /// When it ends however busy it is.
+        expires_at: DateTime<Utc>,
+    },
+}
+
+/// The authenticated user of a request, from the bearer token or the console's cookie. Handlers
+/// take this and check the role; nothing about identity is ever taken from the request body.
 #[derive(Clone, Debug)]
 pub struct Caller {
     /// Who.
     pub user: User,
-    /// From which device.
-    pub device_id: DeviceId,
-    /// In which session.
-    pub session: crate::storage::SessionId,
+    /// Through which session.
+    pub via: Via,
 }
 
 impl Caller {
@@ -115,6 +138,90 @@ impl Caller {
     }
 }
 
+fn unauthorized(message: impl Into<String>) -> AppError {
+    AppError::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, message)
+}
+
+/// The caller holding the bearer token in `header`.
+async fn bearer(header: &str, state: &AppState, now: DateTime<Utc>) -> Result<Caller, AppError> {
+    // The scheme is case-insensitive (RFC 9110 §11.1).
+    let token = header
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token)
+        .ok_or_else(|| unauthorized("authorization must be a bearer token"))?;
+    let session = state
+        .storage
+        .session(&token_hash(token.trim()))
+        .await?
+        .ok_or_else(|| unauthorized("invalid or revoked token"))?;
+    if session.access_expires_at <= now {
+        return Err(AppError::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::TokenExpired,
+            "access token expired; refresh it",
+        ));
+    }
+    Ok(Caller {
+        user: session.user,
+        via: Via::Device {
+            session: session.id,
+            device_id: session.device_id,
+        },
+    })
+}
+
+/// The caller whose console cookie is `secret`: refused when the session ended, idled out or
+/// reached its lifetime, and, for requests that change something, without the CSRF token or
+/// from another origin. A request that passes keeps the session from idling out.
+async fn console(
+    secret: &str,
+    parts: &Parts,
+    state: &AppState,
+    now: DateTime<Utc>,
+) -> Result<Caller, AppError> {
+    let session = state
+        .storage
+        .console_session(&token_hash(secret))
+        .await?
+        .ok_or_else(|| unauthorized("you are signed out of the console; sign in again"))?;
+    let touch = match session.state(now) {
+        ConsoleState::Live { touch } => touch,
+        ConsoleState::Idle => {
+            return Err(unauthorized(format!(
+                "signed out after {} minutes without activity; sign in again",
+                CONSOLE_IDLE.num_minutes()
+            )));
+        }
+        ConsoleState::Expired => {
+            return Err(unauthorized(format!(
+                "signed out: a console session lasts {} hours; sign in again",
+                CONSOLE_LIFETIME.num_hours()
+            )));
+        }
+    };
+    let csrf_token = console_cookie::csrf_token(state.storage.token_key(), secret);
+    let host = console_cookie::host(&parts.headers, &parts.uri);
+    console_cookie::check(&parts.method, &parts.headers, host, &csrf_token).map_err(|forgery| {
+        AppError::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::CsrfRejected,
+            forgery.to_string(),
+        )
+    })?;
+    if touch {
+        state.storage.touch_console_session(session.id, now).await?;
+    }
+    Ok(Caller {
+        via: Via::Console {
+            session: session.id,
+            csrf_token,
+            expires_at: session.expires_at(),
+        },
+        user: session.user,
+    })
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = AppError;
 
@@ -122,37 +229,18 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let unauthorized =
-            |m: &str| AppError::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, m);
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| unauthorized("missing bearer token"))?;
-        // The scheme is case-insensitive (RFC 9110 §11.1).
-        let token = header
-            .split_once(' ')
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token)
-            .ok_or_else(|| unauthorized("authorization must be a bearer token"))?;
-        let hash = token_hash(token.trim());
-        let session = state
-            .storage
-            .session(&hash)
-            .await?
-            .ok_or_else(|| unauthorized("invalid or revoked token"))?;
-        if session.access_expires_at <= Utc::now() {
-            return Err(AppError::new(
-                StatusCode::UNAUTHORIZED,
-                ErrorCode::TokenExpired,
-                "access token expired; refresh it",
-            ));
+        let now = Utc::now();
+        // A bearer token wins: a device or script presents one even if a browser cookie rides along.
+        if let Some(header) = parts.headers.get(axum::http::header::AUTHORIZATION) {
+            let header = header
+                .to_str()
+                .map_err(|_| unauthorized("authorization must be a bearer token"))?;
+            return bearer(header, state, now).await;
         }
-        Ok(Caller {
-            user: session.user,
-            device_id: session.device_id,
-            session: session.id,
-        })
+        match console_cookie::secret(&parts.headers) {
+            Some(secret) => console(secret, parts, state, now).await,
+            None => Err(unauthorized("missing bearer token")),
+        }
     }
 }
 
@@ -162,9 +250,10 @@ impl FromRequestParts<AppState> for Caller {
 #[derive(Clone, Debug)]
 pub struct Dispatcher(pub Caller);
 
-/// A caller who is a technician, checked before the body is read (see [`Dispatcher`]).
+/// A caller who is a technician on a device (never a browser), checked before the body is
+/// read (see [`Dispatcher`]), with the device its session is bound to.
 #[derive(Clone, Debug)]
-pub struct Technician(pub Caller);
+pub struct Technician(pub Caller, pub DeviceId);
 
 /// A caller who is an admin: who changes HQ's reference data (see [`Dispatcher`]).
 #[derive(Clone, Debug)]
@@ -204,7 +293,13 @@ impl FromRequestParts<AppState> for Technician {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        caller_in(parts, state, &[Role::Technician]).await.map(Self)
+        let caller = caller_in(parts, state, &[Role::Technician]).await?;
+        match caller.via {
+            Via::Device { device_id, .. } => Ok(Self(caller, device_id)),
+            Via::Console { .. } => Err(AppError::forbidden(
+                "technicians use the Onsite app on their laptop, not the console",
+            )),
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod blobs;
 pub mod connections;
+pub mod console_cookie;
 pub mod demo;
 pub mod error;
 #[cfg(test)]

@@ -62,6 +62,33 @@ pub struct Tokens {
     pub user: User,
 }
 
+/// `POST /console/sign-in`: a dispatcher or admin signing in to the console in a browser.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsoleSignIn {
+    /// Account name.
+    pub username: String,
+    /// Plain password; only ever sent over TLS.
+    pub password: String,
+}
+
+/// A console session as the page sees it: answer to sign-in and `GET /console/session`. The
+/// session itself is an HttpOnly cookie the page cannot read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsoleSession {
+    /// Who is signed in.
+    pub user: User,
+    /// Sent back in `X-CSRF-Token` with every request that changes something.
+    pub csrf_token: String,
+    /// The session ends after this many minutes without a request.
+    pub idle_minutes: u32,
+    /// The session ends at this moment however busy it is.
+    pub expires_at: DateTime<Utc>,
+}
+
 /// Query of `GET /sync/pull`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]

@@ -26,6 +26,9 @@ crate::model::string_enum!(
         InvalidCredentials => "invalid_credentials",
         /// The caller's role may not do this.
         Forbidden => "forbidden",
+        /// A browser request that changes something came without the session's CSRF token (or
+        /// from another site); reload the console and try again.
+        CsrfRejected => "csrf_rejected",
         /// The request clashes with the current state (e.g. a duplicate job number).
         Conflict => "conflict",
         /// The job status state machine refuses this change.

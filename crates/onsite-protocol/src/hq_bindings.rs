@@ -1,4 +1,4 @@
-//! The TypeScript declarations of the HQ API's bodies (`ui/src/lib/hq-api.ts`), for any front
+//! The TypeScript declarations of the HQ API's bodies (`ui/src/shared/hq-api.ts`), for any front
 //! end that talks to HQ (the dispatcher console). The test fails when the checked-in file is
 //! stale; `UPDATE_BINDINGS=1 cargo test -p onsite-protocol --features ts hq_bindings`
 //! rewrites it.
@@ -10,7 +10,7 @@ use crate::received::*;
 use crate::typescript::Declarations;
 use crate::*;
 
-const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/lib/hq-api.ts");
+const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/shared/hq-api.ts");
 const HOW: &str = "UPDATE_BINDINGS=1 cargo test -p onsite-protocol --features ts hq_bindings";
 
 #[test]
@@ -22,6 +22,11 @@ fn hq_bindings_are_complete_and_current() {
         .add::<Health>()
         .add::<LoginRequest>()
         .add::<Tokens>()
+        .add::<crate::board::BoardQuery>()
+        .add::<crate::board::BoardTechnician>()
+        .add::<crate::board::Board>()
+        .add::<ConsoleSignIn>()
+        .add::<ConsoleSession>()
         .add::<CustomerInput>()
         .add::<SiteInput>()
         .add::<AssetInput>()

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod blob;
+pub mod board;
 pub mod cases;
 pub mod checklist;
 pub mod conflict;

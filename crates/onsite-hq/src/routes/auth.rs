@@ -2,7 +2,7 @@
 
 use super::AppState;
 use super::extract::{Json, Peer};
-use crate::auth::{Caller, MAX_USERNAME_CHARS, issue, successor, token_hash};
+use crate::auth::{Caller, MAX_USERNAME_CHARS, Via, issue, successor, token_hash};
 use crate::error::AppError;
 use crate::storage::{Ending, Refresh, SessionSelector};
 use axum::extract::State;
@@ -35,14 +35,39 @@ pub async fn login(
 ) -> Result<axum::Json<Tokens>, AppError> {
     let now = Utc::now();
     let username = req.username.trim().to_string();
+    let device = req.device_id;
+    let known = state.storage.known_device(&username, device).await?;
+    let user = authenticate(&state, &username, req.password, address, known, now).await?;
+    let issued = issue(now);
+    let pair = issued.pair.clone();
+    state
+        .storage
+        .create_session(&username, device, &pair, now)
+        .await?;
+    Ok(axum::Json(tokens(issued, user)))
+}
+
+/// The account `username` (already trimmed) if `password` is its password and it is enabled,
+/// with the failed-login throttle applied by name and by `address` (`known`: the name has had
+/// a session on this device, which the throttle lets in when the name is under attack).
+///
+/// # Errors
+/// 401 `invalid_credentials`, 403 for a disabled account, 429 while throttled, 503 when every
+/// password check is busy.
+pub async fn authenticate(
+    state: &AppState,
+    username: &str,
+    password: String,
+    address: Option<std::net::IpAddr>,
+    known: bool,
+    now: chrono::DateTime<Utc>,
+) -> Result<User, AppError> {
     if username.is_empty() || username.chars().count() > MAX_USERNAME_CHARS {
         return Err(invalid_credentials());
     }
-    let device = req.device_id;
-    let known = state.storage.known_device(&username, device).await?;
     let attempt = state
         .throttle
-        .reserve(&username, address, known, now)
+        .reserve(username, address, known, now)
         .map_err(|refused| {
             // Debug: quoted, with control characters escaped, so no name can forge a line of the log.
             tracing::warn!(user = ?username, ?address, limit = ?refused.limit, "login throttled");
@@ -54,12 +79,12 @@ pub async fn login(
                 refused.retry_after(now),
             )
         })?;
-    let found = state.storage.credentials(&username).await?;
+    let found = state.storage.credentials(username).await?;
     let (user, stored, disabled) = match found {
         Some(c) => (Some(c.user), Some(c.password_hash), c.disabled),
         None => (None, None, false),
     };
-    let verified = match state.passwords.check(req.password, stored).await {
+    let verified = match state.passwords.check(password, stored).await {
         Ok(verified) => verified,
         Err(busy) => {
             state.throttle.withdrawn(attempt);
@@ -76,13 +101,7 @@ pub async fn login(
             "this account is disabled; ask an HQ admin to enable it",
         ));
     }
-    let issued = issue(now);
-    let pair = issued.pair.clone();
-    state
-        .storage
-        .create_session(&username, device, &pair, now)
-        .await?;
-    Ok(axum::Json(tokens(issued, user)))
+    Ok(user)
 }
 
 pub async fn refresh(
@@ -130,16 +149,24 @@ fn tokens(issued: crate::auth::Issued, user: User) -> Tokens {
     }
 }
 
-/// Ends the caller's session: its tokens stop working at once, on every copy of them.
+/// Ends the caller's session: its tokens (or its console cookie) stop working at once, on
+/// every copy of them.
 pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, AppError> {
-    state
-        .storage
-        .end_sessions(
-            &SessionSelector::Id(caller.session),
-            Ending::Logout,
-            Utc::now(),
-        )
-        .await?;
+    let now = Utc::now();
+    match caller.via {
+        Via::Device { session, .. } => {
+            state
+                .storage
+                .end_sessions(&SessionSelector::Id(session), Ending::Logout, now)
+                .await?;
+        }
+        Via::Console { session, .. } => {
+            state
+                .storage
+                .end_console_session(session, Ending::Logout, now)
+                .await?;
+        }
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -53,7 +53,7 @@ fn number(headers: &HeaderMap, name: &str) -> Result<u64, AppError> {
 
 pub async fn put(
     State(state): State<AppState>,
-    Technician(caller): Technician,
+    Technician(caller, _): Technician,
     Path(sha256): Path<String>,
     headers: HeaderMap,
     RawBody(body): RawBody,

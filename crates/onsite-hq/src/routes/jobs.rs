@@ -1,4 +1,4 @@
-//! Dispatcher endpoints: create, edit, assign, cancel and list jobs.
+//! Dispatcher endpoints: create, edit, assign, cancel and list jobs, and the day board.
 
 use super::extract::{Json, Path, Query};
 use super::{AppState, MAX_LIST_PAGE};
@@ -10,7 +10,8 @@ use chrono::Utc;
 use onsite_protocol::api::{
     AssignRequest, CancelRequest, JobInput, JobList, JobListQuery, JobPatch, JobView,
 };
-use onsite_protocol::{API_PREFIX, JobId};
+use onsite_protocol::board::{Board, BoardQuery, MAX_BOARD_HOURS};
+use onsite_protocol::{API_PREFIX, ErrorCode, JobId};
 
 type Reply<T> = Result<axum::Json<T>, AppError>;
 
@@ -22,6 +23,24 @@ pub async fn list(
     Ok(axum::Json(
         state.storage.list_jobs(&q, MAX_LIST_PAGE).await?,
     ))
+}
+
+/// `GET /board`: the day board for a window the dispatcher's browser computes from its own
+/// day (so the day is theirs, whatever HQ's time zone).
+pub async fn board(
+    State(state): State<AppState>,
+    _: Dispatcher,
+    Query(q): Query<BoardQuery>,
+) -> Reply<Board> {
+    let span = q.to - q.from;
+    if span <= chrono::Duration::zero() || span > chrono::Duration::hours(MAX_BOARD_HOURS) {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::ValidationFailed,
+            format!("to must come after from, by at most {MAX_BOARD_HOURS} hours"),
+        ));
+    }
+    Ok(axum::Json(state.storage.board(&q).await?))
 }
 
 /// `GET /jobs/{id}`. A job number where the id belongs is answered with where to look it up,

@@ -1,14 +1,17 @@
-//! The HTTP API under `/api/v1`: `router(state)` builds it without binding a socket, so tests
-//! drive it with `oneshot` and the server binds it to TLS.
+//! The HTTP API under `/api/v1` and the dispatcher console's page at `/`: `router(state)`
+//! builds them without binding a socket, so tests drive them with `oneshot` and the server
+//! binds them to TLS.
 
 mod auth;
 mod blobs;
 mod care;
+mod console;
 pub(crate) mod cursor;
 mod extract;
 mod jobs;
 mod mail;
 pub mod openapi;
+pub mod page;
 mod push;
 mod reference;
 mod settings;
@@ -99,7 +102,11 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/refresh", post(auth::refresh))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))
+        .route("/console/sign-in", post(console::sign_in))
+        .route("/console/session", get(console::session))
+        .route("/console/sign-out", post(console::sign_out))
         .route("/jobs", get(jobs::list).post(jobs::create))
+        .route("/board", get(jobs::board))
         .route("/jobs/{id}", get(jobs::get).patch(jobs::update))
         .route("/jobs/by-number/{number}", get(jobs::by_number))
         .route("/jobs/{id}/assign", post(jobs::assign))
@@ -178,6 +185,7 @@ pub fn router(state: AppState) -> Router {
         );
     Router::new()
         .nest(API_PREFIX, api)
+        .merge(page::routes())
         .fallback(|| async { AppError::not_found("route") })
         .method_not_allowed_fallback(|| async {
             AppError::new(

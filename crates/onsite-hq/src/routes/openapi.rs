@@ -7,10 +7,11 @@
 #![allow(dead_code)]
 
 use onsite_protocol::api::{
-    AssignRequest, CancelRequest, Health, JobInput, JobList, JobListQuery, JobPatch, JobView,
-    LoginRequest, PullPage, PullQuery, RefreshRequest, Tokens,
+    AssignRequest, CancelRequest, ConsoleSession, ConsoleSignIn, Health, JobInput, JobList,
+    JobListQuery, JobPatch, JobView, LoginRequest, PullPage, PullQuery, RefreshRequest, Tokens,
 };
 use onsite_protocol::blob::BlobStatus;
+use onsite_protocol::board::{Board, BoardQuery};
 use onsite_protocol::conflict::{ConflictQuery, ConflictView, ResolveRequest};
 use onsite_protocol::push::{JobOps, JobOpsQuery, PushRequest, PushResponse};
 use onsite_protocol::received::{ReceivedOps, ReceivedOpsQuery};
@@ -31,7 +32,8 @@ use utoipa::{Modify, OpenApi};
                        error is `{code, message}` with a stable code.",
     ),
     paths(
-        health, login, refresh, logout, me, list_jobs, create_job, get_job, update_job,
+        health, login, refresh, logout, me, console_sign_in, console_session,
+        console_sign_out, board, list_jobs, create_job, get_job, update_job,
         job_by_number, assign_job, cancel_job, job_ops, pull, push, conflicts, resolve,
         received_ops, blob_head, blob_put, blob_get, parts, checklists, warranty_policies,
         guides, stock, import_parts, import_checklists, import_warranty, import_guides,
@@ -168,6 +170,39 @@ fn logout() {}
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = User), (status = 401, body = ApiError)))]
 fn me() {}
+
+#[utoipa::path(get, path = "/api/v1/board", tag = "dispatch", params(BoardQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = Board),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+fn board() {}
+
+#[utoipa::path(post, path = "/api/v1/console/sign-in", tag = "console",
+    request_body = ConsoleSignIn,
+    responses(
+        (status = 200, description = "signed in: the session is in the `__Host-onsite` cookie \
+            (HttpOnly, Secure, SameSite=Strict); requests that change something send the CSRF \
+            token in `X-CSRF-Token`", body = ConsoleSession),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, description = "a technician, a disabled account, or a sign-in from \
+            another site", body = ApiError),
+        (status = 413, body = ApiError), (status = 415, body = ApiError),
+        (status = 422, body = ApiError), (status = 429, body = ApiError),
+        (status = 503, body = ApiError)))]
+fn console_sign_in() {}
+
+#[utoipa::path(get, path = "/api/v1/console/session", tag = "console",
+    responses((status = 200, body = ConsoleSession),
+        (status = 401, description = "no console session, or it ended", body = ApiError)))]
+fn console_session() {}
+
+#[utoipa::path(post, path = "/api/v1/console/sign-out", tag = "console",
+    responses((status = 204, description = "signed out; the cookie is removed"),
+        (status = 400, description = "a device's token, not a console session", body = ApiError),
+        (status = 401, body = ApiError),
+        (status = 403, description = "without the CSRF token", body = ApiError)))]
+fn console_sign_out() {}
 
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", security(("bearer" = [])),
     params(JobListQuery),

@@ -16,10 +16,10 @@ use onsite_protocol::{ErrorCode, JobId, OpId, Outcome};
 
 type Reply<T> = Result<axum::Json<T>, AppError>;
 
-#[tracing::instrument(name = "push", skip_all, fields(user = %caller.user.username, device = %caller.device_id, ops = req.ops.len()))]
+#[tracing::instrument(name = "push", skip_all, fields(user = %caller.user.username, device = %device_id, ops = req.ops.len()))]
 pub async fn push(
     State(state): State<AppState>,
-    Technician(caller): Technician,
+    Technician(caller, device_id): Technician,
     Json(req): Json<PushRequest>,
 ) -> Reply<PushResponse> {
     if req.ops.len() > MAX_PUSH_OPS {
@@ -35,7 +35,7 @@ pub async fn push(
     let by = crate::blobs::Uploader(caller.user.id.0);
     let pusher = Pusher {
         username: caller.user.username,
-        device_id: caller.device_id,
+        device_id,
     };
     // What storage needs from the file system, read first and handed over as data: only
     // content this technician uploaded counts as held.

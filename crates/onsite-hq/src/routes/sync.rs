@@ -8,10 +8,10 @@ use crate::error::AppError;
 use axum::extract::State;
 use onsite_protocol::api::{PullPage, PullQuery};
 
-#[tracing::instrument(name = "pull", skip_all, fields(user = %caller.user.username, device = %caller.device_id))]
+#[tracing::instrument(name = "pull", skip_all, fields(user = %caller.user.username, device = %device_id))]
 pub async fn pull(
     State(state): State<AppState>,
-    Technician(caller): Technician,
+    Technician(caller, device_id): Technician,
     Query(q): Query<PullQuery>,
 ) -> Result<axum::Json<PullPage>, AppError> {
     let limit = q.limit.unwrap_or(MAX_PULL_PAGE).clamp(1, MAX_PULL_PAGE);

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 mod care;
+mod console;
 mod push;
 mod reference;
 

@@ -3,12 +3,14 @@
 //! An engine's tests instantiate it with [`storage_conformance!`](crate::storage_conformance),
 //! giving a fresh, empty storage per case.
 
+mod board;
 mod care;
 mod delta;
 mod reference;
 mod sessions;
 mod visit;
 
+pub use board::*;
 pub use care::*;
 pub use delta::*;
 pub use reference::*;
@@ -41,6 +43,8 @@ macro_rules! storage_conformance {
             a_session_ends_at_its_lifetime,
             sessions_end_by_number_user_and_device_and_with_their_account,
             the_session_list_shows_active_ones_and_far_ahead_clocks,
+            console_sessions_resolve_until_they_end,
+            the_board_shows_a_window_and_the_unassigned_queue,
             pages_of_recorded_ops_are_bounded_by_count_and_bytes,
             a_pull_resends_only_the_ops_that_changed_since_the_cursor,
             reference_data_is_imported_all_or_nothing_and_versions_never_change,

@@ -216,7 +216,7 @@ pub enum Refresh {
 /// Why a session ended before its time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ending {
-    /// Its device logged out.
+    /// Its device logged out, or its browser signed out of the console.
     Logout,
     /// An admin revoked it (`onsite-hq session revoke`).
     Revoked,
@@ -320,6 +320,62 @@ impl SessionRecord {
                 SessionState::Expired
             }
             None => SessionState::Active,
+        }
+    }
+}
+
+/// How long a console session lives without a request before it ends.
+pub const CONSOLE_IDLE: chrono::Duration = chrono::Duration::minutes(30);
+/// How long a console session lives at most, however busy: a dispatcher signs in once a shift.
+pub const CONSOLE_LIFETIME: chrono::Duration = chrono::Duration::hours(12);
+/// How old a console session's last request may be before the next one is written down: the
+/// idle clock is kept to this precision so that not every request writes.
+pub const CONSOLE_TOUCH: chrono::Duration = chrono::Duration::minutes(1);
+
+/// A console session as its cookie resolves to it (ended sessions and disabled accounts never
+/// resolve).
+#[derive(Clone, Debug)]
+pub struct ConsoleSessionInfo {
+    /// Its number (its own series, apart from the devices' sessions).
+    pub id: SessionId,
+    /// Who.
+    pub user: User,
+    /// When they signed in.
+    pub created_at: DateTime<Utc>,
+    /// When it last answered a request (to [`CONSOLE_TOUCH`]).
+    pub last_seen_at: DateTime<Utc>,
+}
+
+/// Where a console session stands at a moment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsoleState {
+    /// It works; `touch` when its last-seen time should be written down now.
+    Live {
+        /// The last request is older than [`CONSOLE_TOUCH`].
+        touch: bool,
+    },
+    /// Nothing came for [`CONSOLE_IDLE`].
+    Idle,
+    /// It reached [`CONSOLE_LIFETIME`].
+    Expired,
+}
+
+impl ConsoleSessionInfo {
+    /// When it ends at the latest.
+    pub fn expires_at(&self) -> DateTime<Utc> {
+        self.created_at + CONSOLE_LIFETIME
+    }
+
+    /// Where it stands at `now`.
+    pub fn state(&self, now: DateTime<Utc>) -> ConsoleState {
+        if self.expires_at() <= now {
+            ConsoleState::Expired
+        } else if self.last_seen_at + CONSOLE_IDLE <= now {
+            ConsoleState::Idle
+        } else {
+            ConsoleState::Live {
+                touch: self.last_seen_at + CONSOLE_TOUCH <= now,
+            }
         }
     }
 }
@@ -451,6 +507,37 @@ pub trait Storage: Send + Sync + 'static {
         limit: u32,
         now: DateTime<Utc>,
     ) -> Result<Vec<SessionRecord>>;
+
+    /// Records a console session for `username` whose cookie hashes to `token_hash`, seen
+    /// at `now`; its number. Sessions past [`CONSOLE_LIFETIME`] are forgotten, so the table
+    /// holds about a lifetime's sign-ins. Errors: `NotFound` for an unknown username.
+    async fn create_console_session(
+        &self,
+        username: &str,
+        token_hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<SessionId>;
+    /// The console session whose cookie hashes to `token_hash`, unless it ended or its account
+    /// is disabled (idleness and lifetime are the caller's to judge).
+    async fn console_session(&self, token_hash: &TokenHash) -> Result<Option<ConsoleSessionInfo>>;
+    /// Writes down that console session `id` answered a request at `now`.
+    async fn touch_console_session(&self, id: SessionId, now: DateTime<Utc>) -> Result<()>;
+    /// Ends console session `id`, giving `why`, unless it has ended; how many (0 or 1). A
+    /// user's console sessions also end with [`SessionSelector::User`] and when the account is
+    /// disabled.
+    async fn end_console_session(
+        &self,
+        id: SessionId,
+        why: Ending,
+        now: DateTime<Utc>,
+    ) -> Result<usize>;
+
+    /// The day board for `query`'s window (see [`onsite_protocol::board::Board`]), each part
+    /// within its limit.
+    async fn board(
+        &self,
+        query: &onsite_protocol::board::BoardQuery,
+    ) -> Result<onsite_protocol::board::Board>;
 
     /// Imports jobs atomically: all lines or none. Lines carry their 1-based line numbers for
     /// error messages. Customers, sites and assets are matched, not duplicated.
@@ -706,6 +793,39 @@ pub trait Storage: Send + Sync + 'static {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_console_session_ends_when_idle_or_at_its_lifetime() {
+        let t0 = DateTime::parse_from_rfc3339("2026-12-01T08:00:00Z")
+            .unwrap()
+            .to_utc();
+        let m = chrono::Duration::minutes;
+        let cases = [
+            // (last seen after sign-in, now after sign-in, state)
+            (m(0), m(0), ConsoleState::Live { touch: false }),
+            (m(0), m(1), ConsoleState::Live { touch: true }),
+            (m(0), m(29), ConsoleState::Live { touch: true }),
+            (m(0), m(30), ConsoleState::Idle),
+            (m(600), m(629), ConsoleState::Live { touch: true }),
+            (m(700), m(719), ConsoleState::Live { touch: true }),
+            (m(719), m(720), ConsoleState::Expired),
+        ];
+        for (seen, now, state) in cases {
+            let session = ConsoleSessionInfo {
+                id: 1,
+                user: User {
+                    id: onsite_protocol::UserId::new(),
+                    username: "dana".into(),
+                    display_name: "Dana".into(),
+                    role: onsite_protocol::Role::Dispatcher,
+                    skills: vec![],
+                },
+                created_at: t0,
+                last_seen_at: t0 + seen,
+            };
+            assert_eq!(session.state(t0 + now), state, "seen {seen}, now {now}");
+        }
+    }
 
     #[test]
     fn a_page_fills_at_its_limit_or_its_size_but_never_empty() {

@@ -269,3 +269,85 @@ pub async fn the_session_list_shows_active_ones_and_far_ahead_clocks(s: &dyn Sto
         SessionState::Expired
     );
 }
+
+/// Conformance case: a console session resolves from its cookie's hash until it is ended,
+/// its user's sessions are ended, or the account is disabled; its last-seen time only moves
+/// forward; sessions past their lifetime are forgotten at the next sign-in.
+pub async fn console_sessions_resolve_until_they_end(s: &dyn Storage) {
+    let t0 = Utc::now();
+    let hash = |n: u8| [n; 32];
+    let id = s
+        .create_console_session("dana", &hash(1), t0)
+        .await
+        .unwrap();
+    let found = s.console_session(&hash(1)).await.unwrap().unwrap();
+    assert_eq!((found.id, found.user.username.as_str()), (id, "dana"));
+    assert_eq!(found.state(t0), ConsoleState::Live { touch: false });
+    assert_eq!(found.state(t0 + CONSOLE_IDLE), ConsoleState::Idle);
+    assert!(s.console_session(&hash(9)).await.unwrap().is_none());
+
+    s.touch_console_session(id, t0 + Duration::minutes(20))
+        .await
+        .unwrap();
+    s.touch_console_session(id, t0 + Duration::minutes(5))
+        .await
+        .unwrap();
+    let touched = s.console_session(&hash(1)).await.unwrap().unwrap();
+    assert_eq!(
+        touched.state(t0 + Duration::minutes(45)),
+        ConsoleState::Live { touch: true },
+        "idle from the latest request, not the first: {touched:?}"
+    );
+
+    assert_eq!(
+        s.end_console_session(id, Ending::Logout, t0).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        s.end_console_session(id, Ending::Revoked, t0)
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(s.console_session(&hash(1)).await.unwrap().is_none());
+
+    s.create_console_session("dana", &hash(2), t0)
+        .await
+        .unwrap();
+    let ended = s
+        .end_sessions(&SessionSelector::User("dana".into()), Ending::Revoked, t0)
+        .await
+        .unwrap();
+    assert_eq!(
+        ended, 1,
+        "the user's console session ends with their sessions"
+    );
+    assert!(s.console_session(&hash(2)).await.unwrap().is_none());
+
+    s.create_console_session("dana", &hash(3), t0)
+        .await
+        .unwrap();
+    assert_eq!(s.set_user_disabled("dana", true, t0).await.unwrap(), 1);
+    assert!(s.console_session(&hash(3)).await.unwrap().is_none());
+    s.set_user_disabled("dana", false, t0).await.unwrap();
+    assert!(
+        s.console_session(&hash(3)).await.unwrap().is_none(),
+        "still ended"
+    );
+
+    s.create_console_session("tina", &hash(4), t0)
+        .await
+        .unwrap();
+    s.create_console_session("tom", &hash(5), t0 + CONSOLE_LIFETIME)
+        .await
+        .unwrap();
+    assert!(
+        s.console_session(&hash(4)).await.unwrap().is_none(),
+        "forgotten past its lifetime"
+    );
+    assert!(s.console_session(&hash(5)).await.unwrap().is_some());
+    assert!(matches!(
+        s.create_console_session("nobody", &hash(6), t0).await,
+        Err(StorageError::NotFound("user"))
+    ));
+}

@@ -5,8 +5,10 @@
 //! runs on tokio's blocking pool. The engine only reads and writes; what an op means, who a
 //! change is fed to and what enters the history are HQ's rules (`crate::rules`).
 
+mod board;
 mod cases;
 mod clock;
+mod console_sessions;
 mod corrections;
 mod feed;
 mod feedback;
@@ -252,6 +254,46 @@ impl Storage for SqliteStorage {
         let username = username.map(str::to_string);
         self.read(move |tx| sessions::list(tx, username.as_deref(), ended, limit, now))
             .await
+    }
+
+    async fn create_console_session(
+        &self,
+        username: &str,
+        token_hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<SessionId> {
+        let (username, hash) = (username.to_string(), *token_hash);
+        self.write(move |tx| console_sessions::create(tx, &username, &hash, now))
+            .await
+    }
+
+    async fn console_session(&self, token_hash: &TokenHash) -> Result<Option<ConsoleSessionInfo>> {
+        let hash = *token_hash;
+        self.read(move |tx| console_sessions::by_token(tx, &hash))
+            .await
+    }
+
+    async fn touch_console_session(&self, id: SessionId, now: DateTime<Utc>) -> Result<()> {
+        self.write(move |tx| console_sessions::touch(tx, id, now))
+            .await
+    }
+
+    async fn end_console_session(
+        &self,
+        id: SessionId,
+        why: Ending,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        self.write(move |tx| console_sessions::end(tx, id, why, now))
+            .await
+    }
+
+    async fn board(
+        &self,
+        query: &onsite_protocol::board::BoardQuery,
+    ) -> Result<onsite_protocol::board::Board> {
+        let query = query.clone();
+        self.read(move |tx| board::board(tx, &query)).await
     }
 
     async fn import_jobs(

@@ -392,6 +392,21 @@ pub const MIGRATIONS: &[&str] = &[
         ref_seq INTEGER NOT NULL
     ) STRICT;
     "#,
+    // 16: console sessions: a dispatcher's or admin's browser, known by the hash of its cookie,
+    // ending when idle, at its lifetime, on sign-out, or with its account.
+    r#"
+    CREATE TABLE console_sessions (
+        id INTEGER PRIMARY KEY,
+        user_id BLOB NOT NULL REFERENCES users(id),
+        token_hash BLOB NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        ended_at TEXT,
+        ended_why TEXT
+    ) STRICT;
+    CREATE INDEX console_sessions_user ON console_sessions(user_id) WHERE ended_at IS NULL;
+    CREATE INDEX console_sessions_created ON console_sessions(created_at);
+    "#,
 ];
 
 #[cfg(test)]

@@ -13,7 +13,8 @@ use rusqlite::Transaction;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
-fn user_id(tx: &Transaction<'_>, username: &str) -> Result<Uuid> {
+/// The id of `username`. Errors: `NotFound`.
+pub(super) fn user_id(tx: &Transaction<'_>, username: &str) -> Result<Uuid> {
     tx.prepare_cached("SELECT id FROM users WHERE username = ?1")?
         .query_row([username], |r| r.get(0))
         .optional()?
@@ -228,6 +229,7 @@ pub fn end_sessions(
             let user_id = user_id(tx, username)?;
             tx.prepare_cached(&format!("{set} user_id = ?1"))?
                 .execute(params![user_id, now, why.as_str()])?
+                + super::console_sessions::end_user(tx, user_id, why, now)?
         }
         SessionSelector::Device(device) => tx
             .prepare_cached(&format!("{set} device_id = ?1"))?

@@ -210,7 +210,7 @@ detail: string | null,
  */
 event: HistoryEvent, };
 
-export type ErrorCode = "bad_request" | "malformed_json" | "validation_failed" | "payload_too_large" | "not_found" | "method_not_allowed" | "unauthorized" | "token_expired" | "invalid_credentials" | "forbidden" | "conflict" | "invalid_transition" | "rate_limited" | "busy" | "timeout" | "unsupported_encoding" | "uri_too_long" | "internal";
+export type ErrorCode = "bad_request" | "malformed_json" | "validation_failed" | "payload_too_large" | "not_found" | "method_not_allowed" | "unauthorized" | "token_expired" | "invalid_credentials" | "forbidden" | "csrf_rejected" | "conflict" | "invalid_transition" | "rate_limited" | "busy" | "timeout" | "unsupported_encoding" | "uri_too_long" | "internal";
 
 export type ApiError = { 
 /**
@@ -271,6 +271,77 @@ refresh_expires_at: string,
  * Who is logged in.
  */
 user: User, };
+
+export type BoardQuery = { 
+/**
+ * Start of the window (inclusive).
+ */
+from: string, 
+/**
+ * End of the window (exclusive); at most [`MAX_BOARD_HOURS`] after `from`.
+ */
+to: string, };
+
+export type BoardTechnician = { 
+/**
+ * Login name: what jobs are assigned to.
+ */
+username: string, 
+/**
+ * Name shown.
+ */
+display_name: string, 
+/**
+ * Skills, matched against jobs when suggesting who should go.
+ */
+skills: Array<string>, };
+
+export type Board = { 
+/**
+ * Every technician whose account is enabled, by display name: one lane each.
+ */
+technicians: Array<BoardTechnician>, 
+/**
+ * Jobs held by a technician whose window meets the board's window (any status), and their
+ * open jobs with no window yet; by window start.
+ */
+jobs: Array<JobView>, 
+/**
+ * Open jobs nobody holds, soonest SLA deadline first, then by priority and number.
+ */
+queue: Array<JobView>, 
+/**
+ * More jobs met the window or waited in the queue than a board lists.
+ */
+truncated: boolean, };
+
+export type ConsoleSignIn = { 
+/**
+ * Account name.
+ */
+username: string, 
+/**
+ * Plain password; only ever sent over TLS.
+ */
+password: string, };
+
+export type ConsoleSession = { 
+/**
+ * Who is signed in.
+ */
+user: User, 
+/**
+ * Sent back in `X-CSRF-Token` with every request that changes something.
+ */
+csrf_token: string, 
+/**
+ * The session ends after this many minutes without a request.
+ */
+idle_minutes: number, 
+/**
+ * The session ends at this moment however busy it is.
+ */
+expires_at: string, };
 
 export type CustomerInput = { 
 /**
