@@ -40,6 +40,8 @@ DESKTOP_BUILD_PACKAGES=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-
 DESKTOP_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver)
 # What the service report's tests read PDFs with (pdftotext, pdftoppm).
 REPORT_TEST_PACKAGES=(poppler-utils)
+# What the dispatcher console's browser tests drive: Debian's Chromium through chromedriver.
+CONSOLE_TEST_PACKAGES=(chromium chromium-driver)
 
 # need_node: node and npm must exist (the UI is built with them).
 need_node() {
@@ -81,25 +83,34 @@ need_aiosmtpd() {
   python3 -c "import aiosmtpd"
 }
 
-# ui_fresh: true when ui/dist was built after every file it is built from changed. A rebuild
-# rewrites ui/dist, which makes cargo relink the desktop app, so an unchanged UI is not rebuilt.
+# ui_fresh OUTPUT: true when the page OUTPUT (ui/dist/index.html, ui/dist-console/console.html)
+# was built after every file it is built from changed. A rebuild rewrites its directory, which
+# makes cargo relink the binary embedding it (the desktop app, HQ), so an unchanged UI is not
+# rebuilt.
 ui_fresh() {
-  [ -f ui/dist/index.html ] || return 1
-  [ -z "$(find ui/src ui/index.html ui/package.json ui/package-lock.json ui/vite.config.ts \
-    ui/svelte.config.js ui/tsconfig.json -newer ui/dist/index.html -print -quit 2>/dev/null)" ]
+  [ -f "$1" ] || return 1
+  [ -z "$(find ui/src ui/index.html ui/console.html ui/package.json ui/package-lock.json \
+    ui/vite.config.ts ui/vite.console.config.ts ui/svelte.config.js ui/tsconfig.json \
+    -newer "$1" -print -quit 2>/dev/null)" ]
 }
 
-# build_ui: installs the UI's npm packages (exactly as locked) when needed, then builds ui/dist,
-# which the desktop binary embeds, unless it is up to date.
+# build_ui: installs the UI's npm packages (exactly as locked) when needed, then builds what is
+# out of date: ui/dist (the desktop binary embeds it) and ui/dist-console (HQ embeds it).
 build_ui() {
   if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
     echo "== installing UI packages"
     (cd ui && npm ci --no-audit --no-fund)
   fi
-  if ui_fresh; then
-    echo "== the UI is up to date"
+  if ui_fresh ui/dist/index.html; then
+    echo "== the desktop UI is up to date"
   else
-    echo "== building the UI"
-    (cd ui && npm run build --silent)
+    echo "== building the desktop UI"
+    (cd ui && npm run build:desktop --silent)
+  fi
+  if ui_fresh ui/dist-console/console.html; then
+    echo "== the console is up to date"
+  else
+    echo "== building the console"
+    (cd ui && npm run build:console --silent)
   fi
 }

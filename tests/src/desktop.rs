@@ -60,7 +60,8 @@ pub struct Desktop {
     data: tempfile::TempDir,
 }
 
-fn free_port() -> u16 {
+/// A port nothing listens on now, for a driver to take.
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -82,7 +83,7 @@ pub fn tool(name: &str) -> PathBuf {
     }
     panic!(
         "{name} is not installed; the README's test command installs it \
-         (xvfb, webkit2gtk-driver, and `cargo install tauri-driver --locked`)"
+         (xvfb, webkit2gtk-driver, chromium, chromium-driver, and `cargo install tauri-driver --locked`)"
     );
 }
 
@@ -144,10 +145,7 @@ impl Desktop {
     pub fn launch(&self, name: &str) -> App {
         let session = Session::start(&self.driver_url, &bin("onsite-desktop"))
             .unwrap_or_else(|e| panic!("launching onsite-desktop: {e}"));
-        App {
-            session: Some(session),
-            name: name.to_string(),
-        }
+        App::new(session, name)
     }
 }
 
@@ -229,6 +227,14 @@ pub fn target_dir() -> PathBuf {
 }
 
 impl App {
+    /// A window driven through `session`; `name` names the screenshot kept on failure.
+    pub fn new(session: Session, name: &str) -> Self {
+        Self {
+            session: Some(session),
+            name: name.to_string(),
+        }
+    }
+
     /// Saves a screenshot of the window as `target/<folder>/<file>.png`; returns its path.
     pub fn keep_screenshot(&self, folder: &str, file: &str) -> PathBuf {
         let dir = target_dir().join(folder);

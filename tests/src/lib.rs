@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod changes;
+pub mod console;
 pub mod desktop;
 pub mod fixtures;
 pub mod hq;

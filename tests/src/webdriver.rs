@@ -1,5 +1,6 @@
-//! A small W3C WebDriver client: just the commands the desktop tests use, over HTTP to
-//! tauri-driver on loopback. Waiting is always for a condition, with a deadline.
+//! A small W3C WebDriver client: just the commands the UI tests use, over HTTP to
+//! tauri-driver (the desktop app) or chromedriver (the console) on loopback. Waiting is always
+//! for a condition, with a deadline.
 
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -48,6 +49,18 @@ fn causes(error: &dyn std::error::Error) -> String {
 impl Session {
     /// Starts `application` through the driver at `driver` (`http://127.0.0.1:PORT`).
     pub fn start(driver: &str, application: &std::path::Path) -> Result<Self, String> {
+        Self::open(
+            driver,
+            json!({
+                "browserName": "wry",
+                "tauri:options": {"application": application},
+            }),
+        )
+    }
+
+    /// Starts a session with `capabilities` (W3C `alwaysMatch`) through the driver at
+    /// `driver`: a Tauri app through tauri-driver, Chromium through chromedriver.
+    pub fn open(driver: &str, capabilities: Value) -> Result<Self, String> {
         // reqwest is built without a default TLS provider; plain HTTP still needs one installed.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::blocking::Client::builder()
@@ -55,10 +68,7 @@ impl Session {
             .no_proxy()
             .build()
             .map_err(|e| e.to_string())?;
-        let caps = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "wry",
-            "tauri:options": {"application": application},
-        }}});
+        let caps = json!({"capabilities": {"alwaysMatch": capabilities}});
         let res: Value = http
             .post(format!("{driver}/session"))
             .json(&caps)
@@ -72,6 +82,12 @@ impl Session {
             base: format!("{driver}/session/{id}"),
             http,
         })
+    }
+
+    /// Opens `url` in the browser and waits for it to load.
+    pub fn navigate(&self, url: &str) {
+        self.post("/url", json!({"url": url}))
+            .unwrap_or_else(|e| panic!("open {url}: {e}"));
     }
 
     fn send(

@@ -1,0 +1,108 @@
+// What the console asks HQ, behind one interface: components take it from context, the page
+// gives them the HTTP implementation, tests give them a fake.
+import { getContext, setContext } from "svelte";
+import type { ApiError, Board, ConsoleSession } from "../shared/hq-api";
+
+/** HQ refused or could not be reached; `code` is HQ's stable error code, or "network". */
+export class HqFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ConsoleBackend {
+  /** Who this browser is signed in as, or null when it is not (or no longer). */
+  session(): Promise<ConsoleSession | null>;
+  signIn(username: string, password: string): Promise<ConsoleSession>;
+  signOut(): Promise<void>;
+  /** The board for the window [from, to). */
+  board(from: Date, to: Date): Promise<Board>;
+}
+
+const KEY = Symbol("console backend");
+
+export function provideBackend(backend: ConsoleBackend): void {
+  setContext(KEY, backend);
+}
+
+export function useBackend(): ConsoleBackend {
+  const backend = getContext<ConsoleBackend | undefined>(KEY);
+  if (!backend) throw new Error("no console backend in context");
+  return backend;
+}
+
+/**
+ * The console over HQ's API on the page's own origin. The session is an HttpOnly cookie the
+ * browser sends by itself; the CSRF token HQ gave at sign-in goes with every change.
+ */
+export class HttpBackend implements ConsoleBackend {
+  private csrf: string | null = null;
+
+  constructor(private readonly fetcher: typeof fetch = (...args) => fetch(...args)) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (method !== "GET" && this.csrf) headers["X-CSRF-Token"] = this.csrf;
+    let response: Response;
+    try {
+      response = await this.fetcher(`/api/v1${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: "same-origin",
+      });
+    } catch {
+      throw new HqFailure(0, "network", "HQ did not answer. Check the connection and try again.");
+    }
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // A proxy's HTML error page, say: reported below by status.
+    }
+    if (!response.ok) {
+      const error = parsed as Partial<ApiError> | null;
+      throw new HqFailure(
+        response.status,
+        error?.code ?? "internal",
+        error?.message ?? `HQ answered ${response.status}.`,
+      );
+    }
+    return parsed as T;
+  }
+
+  private keep(session: ConsoleSession): ConsoleSession {
+    this.csrf = session.csrf_token;
+    return session;
+  }
+
+  async session(): Promise<ConsoleSession | null> {
+    try {
+      return this.keep(await this.call<ConsoleSession>("GET", "/console/session"));
+    } catch (e) {
+      if (e instanceof HqFailure && e.status === 401) return null;
+      throw e;
+    }
+  }
+
+  async signIn(username: string, password: string): Promise<ConsoleSession> {
+    return this.keep(await this.call<ConsoleSession>("POST", "/console/sign-in", { username, password }));
+  }
+
+  async signOut(): Promise<void> {
+    await this.call<void>("POST", "/console/sign-out");
+    this.csrf = null;
+  }
+
+  board(from: Date, to: Date): Promise<Board> {
+    const q = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
+    return this.call<Board>("GET", `/board?${q}`);
+  }
+}

@@ -1,0 +1,68 @@
+// Boards, jobs and a fake HQ for the console's component tests.
+import { vi } from "vitest";
+import type { ConsoleBackend } from "../console/backend";
+import type { Board, BoardTechnician, ConsoleSession, Job, JobView } from "../shared/hq-api";
+
+/** A job on the board; `at` is "HH:MM-HH:MM" local on 1 Dec 2026, or null for none. */
+export function view(number: string, technician: string | null, at: string | null, extra: Partial<Job> = {}): JobView {
+  const local = (hm: string) => {
+    const [h, m] = hm.split(":").map(Number);
+    return new Date(2026, 11, 1, h, m).toISOString();
+  };
+  const [start, end] = at ? at.split("-").map(local) : [null, null];
+  return {
+    job: {
+      id: `id-${number}`,
+      number,
+      kind: "repair",
+      priority: "normal",
+      summary: "Leak",
+      description: null,
+      customer_id: `c-${number}`,
+      site_id: `s-${number}`,
+      asset_id: null,
+      technician,
+      scheduled_start: start,
+      scheduled_end: end,
+      sla_due: null,
+      status: technician ? "assigned" : "new",
+      version: 1,
+      updated_at: "2026-11-30T12:00:00Z",
+      ...extra,
+    },
+    customer: { id: `c-${number}`, name: `Customer ${number}`, phone: null, email: null },
+    site: { id: `s-${number}`, customer_id: `c-${number}`, address: "1 High St", town: "Leeds", access_notes: null },
+    asset: null,
+  };
+}
+
+export function technician(username: string, display_name: string): BoardTechnician {
+  return { username, display_name, skills: [] };
+}
+
+export function board(extra: Partial<Board> = {}): Board {
+  return {
+    technicians: [technician("tina", "Tina Fischer"), technician("tom", "Tom Okafor")],
+    jobs: [],
+    queue: [],
+    truncated: false,
+    ...extra,
+  };
+}
+
+export const dora: ConsoleSession = {
+  user: { id: "u-dora", username: "dora", display_name: "Dora Dispatch", role: "dispatcher", skills: [] },
+  csrf_token: "csrf",
+  idle_minutes: 30,
+  expires_at: "2026-12-01T20:00:00Z",
+};
+
+/** A fake HQ: every method a mock, by default answering a signed-out browser and an empty board. */
+export function fakeBackend(overrides: Partial<ConsoleBackend> = {}) {
+  return {
+    session: vi.fn<ConsoleBackend["session"]>(overrides.session ?? (async () => null)),
+    signIn: vi.fn<ConsoleBackend["signIn"]>(overrides.signIn ?? (async () => dora)),
+    signOut: vi.fn<ConsoleBackend["signOut"]>(overrides.signOut ?? (async () => {})),
+    board: vi.fn<ConsoleBackend["board"]>(overrides.board ?? (async () => board())),
+  };
+}
