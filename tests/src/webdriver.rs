@@ -227,6 +227,24 @@ impl Session {
         self.actions(steps);
     }
 
+    /// Drags the first element matching `css` with the mouse and drops it at (`x`, `y`) in the
+    /// viewport, moving there in steps as a hand would.
+    pub fn drag_to(&self, css: &str, x: i64, y: i64) {
+        let source = self.find(css);
+        self.actions(vec![
+            json!({"type": "pointerMove", "duration": 0, "x": 0, "y": 0,
+                   "origin": {ELEMENT: source.0}}),
+            json!({"type": "pointerDown", "button": 0}),
+            json!({"type": "pointerMove", "duration": 100, "x": 10, "y": 10,
+                   "origin": "pointer"}),
+            json!({"type": "pointerMove", "duration": 200, "x": x, "y": y,
+                   "origin": "viewport"}),
+            json!({"type": "pointerMove", "duration": 50, "x": x, "y": y,
+                   "origin": "viewport"}),
+            json!({"type": "pointerUp", "button": 0}),
+        ]);
+    }
+
     /// Presses the mouse on the element with `data-testid` `test_id`, holds it for `hold`,
     /// and lets go.
     pub fn hold(&self, test_id: &str, hold: Duration) {

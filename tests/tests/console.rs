@@ -1,10 +1,12 @@
 //! The dispatcher console in a real Chromium (through chromedriver) against a real HQ with the
-//! demo data: signing in, the day's board, signing out, and technicians sent away.
+//! demo data: signing in, the day's board, signing out, and technicians sent away; and, on
+//! HQ with test accounts, a job dragged from the queue onto a technician reaching their laptop.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Local, TimeZone};
 use onsite_e2e::console::Browser;
 use onsite_e2e::hq::HqProcess;
+use onsite_e2e::onsite_ok;
 use onsite_e2e::webdriver::Session;
 use onsite_protocol::board::Board;
 use std::collections::BTreeMap;
@@ -156,4 +158,119 @@ fn a_technician_is_sent_to_the_laptop_app() {
     let error = sign_in_error(&browser);
     assert!(error.contains("laptop"), "{error}");
     assert!(browser.all("[data-testid='board']").is_empty());
+}
+
+/// The local instant `h:m` today, as RFC 3339.
+fn today_at(h: u32, m: u32) -> String {
+    Local::now()
+        .date_naive()
+        .and_hms_opt(h, m, 0)
+        .and_then(|t| Local.from_local_datetime(&t).earliest())
+        .unwrap()
+        .to_utc()
+        .to_rfc3339()
+}
+
+/// A dispatcher drags a job from the unassigned queue onto Tina's lane at 13:00: HQ gives it
+/// to her for 13:00–14:00, the board shows it in her lane, and her laptop has it after its
+/// next sync; when she completes it, the open board shows it completed without a reload.
+#[test]
+fn a_job_dragged_onto_a_technician_reaches_their_laptop() {
+    let hq = HqProcess::start();
+    hq.add_user("dana", "dispatcher");
+    hq.add_user("tina", "technician");
+    hq.add_user("tom", "technician");
+    let jobs = [
+        serde_json::json!({"number": "T-1", "kind": "repair", "summary": "Leak",
+            "technician": "tina", "scheduled_start": today_at(9, 0),
+            "scheduled_end": today_at(10, 0), "customer": {"name": "Ann Held"},
+            "site": {"address": "1 High St", "town": "Leeds"}}),
+        serde_json::json!({"number": "Q-1", "kind": "installation", "summary": "New boiler",
+            "customer": {"name": "Bo Queued"}, "site": {"address": "2 Low St", "town": "York"}}),
+    ];
+    let jsonl: String = jobs.iter().map(|j| format!("{j}\n")).collect();
+    let out = hq.import(&jsonl);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let laptop = tempfile::tempdir().unwrap();
+    let out = hq.login_cli(laptop.path(), "tina");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    onsite_ok(laptop.path(), &["sync"]);
+    let listed = |data: &std::path::Path| {
+        String::from_utf8(onsite_ok(data, &["jobs", "--json"]).stdout).unwrap()
+    };
+    assert!(!listed(laptop.path()).contains("Q-1"), "not hers yet");
+
+    let browser = Browser::start("console-drag", 1280, 800);
+    browser.navigate(&format!("{}/", hq.url));
+    sign_in(&browser, "dana", onsite_e2e::PASSWORD);
+    browser.wait("the queued job", |b| {
+        (attrs(b, "[data-testid='queue-job']", "data-number") == ["Q-1"]).then_some(())
+    });
+    // Where 13:00 is on Tina's lane, from the ruler the page drew.
+    let target = browser
+        .script(
+            "const lane = document.querySelector(\"[data-testid='board-lane'][data-technician='tina'] .track\"); \
+             const ticks = [...document.querySelectorAll('.ruler .tick')]; \
+             const tick = ticks.find(t => t.textContent.trim() === '13:00'); \
+             const r = lane.getBoundingClientRect(); \
+             const t = tick.getBoundingClientRect(); \
+             return [Math.round(t.left + t.width / 2), Math.round(r.top + r.height / 2)];",
+        )
+        .unwrap();
+    let (x, y) = (target[0].as_i64().unwrap(), target[1].as_i64().unwrap());
+    browser.drag_to("[data-testid='queue-job'][data-number='Q-1']", x, y);
+    browser.wait("Q-1 in Tina's lane", |b| {
+        let css = "[data-testid='board-lane'][data-technician='tina'] [data-testid='job-card']";
+        attrs(b, css, "data-number")
+            .contains(&"Q-1".to_string())
+            .then_some(())
+    });
+    assert!(attrs(&browser, "[data-testid='queue-job']", "data-number").is_empty());
+    let done = browser.text(&browser.by_id("board-done"));
+    assert!(done.starts_with("Q-1 given to Tina"), "{done}");
+
+    let job = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(async { hq.dispatcher("dana").await.job("Q-1").await });
+    assert_eq!(job.job.technician.as_deref(), Some("tina"));
+    let local = |at: Option<chrono::DateTime<chrono::Utc>>| {
+        at.map(|t| t.with_timezone(&Local).format("%H:%M").to_string())
+    };
+    assert_eq!(local(job.job.scheduled_start).as_deref(), Some("13:00"));
+    assert_eq!(local(job.job.scheduled_end).as_deref(), Some("14:00"));
+
+    onsite_ok(laptop.path(), &["sync"]);
+    assert!(
+        listed(laptop.path()).contains("Q-1"),
+        "on Tina's laptop after its sync"
+    );
+
+    // Tina does the job; the board, never reloaded, shows it completed once her laptop syncs.
+    assert_eq!(
+        browser
+            .attr(&browser.by_id("board-live"), "data-live")
+            .as_deref(),
+        Some("true")
+    );
+    for status in ["en_route", "on_site", "completed"] {
+        onsite_ok(laptop.path(), &["job", "status", "Q-1", status]);
+    }
+    onsite_ok(laptop.path(), &["sync"]);
+    let css = "[data-testid='board-lane'][data-technician='tina'] [data-testid='job-card'][data-number='Q-1']";
+    browser.wait("Q-1 completed on the board, live", |b| {
+        (attrs(b, css, "data-status") == ["completed"]).then_some(())
+    });
+    assert_eq!(
+        browser.text(&browser.by_id("board-done")),
+        done,
+        "the same page: nothing reloaded it"
+    );
 }

@@ -51,3 +51,31 @@ pub struct Board {
     /// More jobs met the window or waited in the queue than a board lists.
     pub truncated: bool,
 }
+
+/// The longest visit window a dispatcher schedules in one go.
+pub const MAX_WINDOW_HOURS: i64 = 24;
+
+/// `POST /jobs/{id}/schedule`: give the job to a technician for a window, in one step (what
+/// dropping a card on a lane does).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScheduleRequest {
+    /// Username of the technician who goes.
+    pub technician: String,
+    /// Start of the visit window.
+    pub scheduled_start: DateTime<Utc>,
+    /// End of the visit window: after the start, at most [`MAX_WINDOW_HOURS`] later.
+    pub scheduled_end: DateTime<Utc>,
+    /// The job's version the dispatcher saw; when given and the job has changed since, HQ
+    /// refuses (`409`) rather than move a job someone else just moved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub version: Option<i64>,
+    /// Schedule even though the window overlaps another of the technician's; without it an
+    /// overlap is refused (`409`) and named.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub overlap: Option<bool>,
+}

@@ -25,6 +25,7 @@ fn hq_bindings_are_complete_and_current() {
         .add::<crate::board::BoardQuery>()
         .add::<crate::board::BoardTechnician>()
         .add::<crate::board::Board>()
+        .add::<crate::board::ScheduleRequest>()
         .add::<ConsoleSignIn>()
         .add::<ConsoleSession>()
         .add::<CustomerInput>()

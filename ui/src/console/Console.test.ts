@@ -105,3 +105,94 @@ describe("the board", () => {
     expect(await screen.findByTestId("signin-notice")).toHaveTextContent("Signed out after 30 minutes without activity");
   });
 });
+
+describe("scheduling from the keyboard", () => {
+  const withQueue = () =>
+    board({
+      jobs: [view("J-1", "tina", "09:00-11:00")],
+      queue: [view("J-9", null, null)],
+    });
+
+  it("gives a queued job to a technician at a time, then shows the board again", async () => {
+    const backend = fakeBackend({ session: async () => dora, board: async () => withQueue() });
+    render(Console, { backend, now });
+    const card = await screen.findByTestId("queue-job");
+    card.focus();
+    await userEvent.keyboard("{Enter}");
+    const dialog = await screen.findByTestId("schedule-dialog");
+    expect(document.activeElement).toBe(screen.getByTestId("schedule-technician"));
+    await userEvent.selectOptions(screen.getByTestId("schedule-technician"), "tom");
+    const start = screen.getByTestId("schedule-start");
+    await userEvent.clear(start);
+    await userEvent.type(start, "13:30");
+    expect(within(dialog).queryByTestId("schedule-clash")).toBeNull();
+    await userEvent.click(screen.getByTestId("schedule-confirm"));
+    await waitFor(() => expect(backend.schedule).toHaveBeenCalledTimes(1));
+    expect(backend.schedule).toHaveBeenCalledWith("id-J-9", {
+      technician: "tom",
+      scheduled_start: new Date(2026, 11, 1, 13, 30).toISOString(),
+      scheduled_end: new Date(2026, 11, 1, 14, 30).toISOString(),
+      version: 1,
+      overlap: false,
+    });
+    await waitFor(() => expect(screen.queryByTestId("schedule-dialog")).toBeNull());
+    expect(screen.getByTestId("board-done")).toHaveTextContent("J-9 given to Tom Okafor, 13:30–14:30.");
+    expect(backend.board).toHaveBeenCalledTimes(2);
+  });
+
+  it("names the visit a window would overlap, and schedules anyway only when asked", async () => {
+    const backend = fakeBackend({ session: async () => dora, board: async () => withQueue() });
+    render(Console, { backend, now });
+    (await screen.findByTestId("queue-job")).focus();
+    await userEvent.keyboard("{Enter}");
+    await screen.findByTestId("schedule-dialog");
+    const start = screen.getByTestId("schedule-start");
+    await userEvent.clear(start);
+    await userEvent.type(start, "10:00");
+    expect(screen.getByTestId("schedule-clash")).toHaveTextContent("Overlaps Tina Fischer's J-1");
+    expect(screen.getByTestId("schedule-confirm")).toHaveTextContent("Schedule anyway");
+    await userEvent.click(screen.getByTestId("schedule-confirm"));
+    await waitFor(() => expect(backend.schedule).toHaveBeenCalled());
+    expect(backend.schedule.mock.calls[0][1].overlap).toBe(true);
+  });
+
+  it("keeps the dialog open with HQ's reason when it refuses, and Escape leaves", async () => {
+    const backend = fakeBackend({ session: async () => dora, board: async () => withQueue() });
+    backend.schedule.mockRejectedValueOnce(new HqFailure(409, "conflict", "job J-9 changed since you loaded it; look again before moving it"));
+    render(Console, { backend, now });
+    (await screen.findByTestId("queue-job")).focus();
+    await userEvent.keyboard("{Enter}");
+    await userEvent.click(await screen.findByTestId("schedule-confirm"));
+    expect(await screen.findByTestId("schedule-error")).toHaveTextContent("Job J-9 changed since you loaded it");
+    await userEvent.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByTestId("schedule-dialog")).toBeNull());
+  });
+});
+
+describe("live updates", () => {
+  it("fetches the board again when HQ says something changed, and says whether it is live", async () => {
+    let changed = () => {};
+    let live = (_: boolean) => {};
+    let day = board({ jobs: [view("J-1", "tina", "09:00-10:00")] });
+    const backend = fakeBackend({
+      session: async () => dora,
+      board: async () => day,
+      watch: (onChange, onLive) => {
+        changed = onChange;
+        live = onLive;
+        return () => {};
+      },
+    });
+    render(Console, { backend, now });
+    const card = await screen.findByTestId("job-card");
+    expect(card.dataset.status).toBe("assigned");
+    expect(screen.getByTestId("board-live")).toHaveTextContent("Connecting…");
+    live(true);
+    await waitFor(() => expect(screen.getByTestId("board-live")).toHaveTextContent("Live"));
+    day = board({ jobs: [view("J-1", "tina", "09:00-10:00", { status: "completed" })] });
+    changed();
+    changed();
+    await waitFor(() => expect(screen.getByTestId("job-card").dataset.status).toBe("completed"));
+    expect(backend.board).toHaveBeenCalledTimes(2);
+  });
+});

@@ -43,3 +43,28 @@ describe("HttpBackend", () => {
     expect((failure as HqFailure).code).toBe("network");
   });
 });
+
+describe("HttpBackend.watch", () => {
+  it("reports changes, liveness, and what changed while it was away", () => {
+    const listeners: Record<string, () => void> = {};
+    const close = vi.fn();
+    const hq = new HttpBackend(vi.fn<typeof fetch>(), (url) => {
+      expect(url).toBe("/api/v1/events");
+      return { addEventListener: (type, l) => (listeners[type] = l), close };
+    });
+    const onChange = vi.fn();
+    const onLive = vi.fn();
+    const stop = hq.watch(onChange, onLive);
+    listeners.ready();
+    expect(onLive).toHaveBeenLastCalledWith(true);
+    expect(onChange).not.toHaveBeenCalled();
+    listeners.change();
+    expect(onChange).toHaveBeenCalledTimes(1);
+    listeners.error();
+    expect(onLive).toHaveBeenLastCalledWith(false);
+    listeners.ready();
+    expect(onChange).toHaveBeenCalledTimes(2);
+    stop();
+    expect(close).toHaveBeenCalled();
+  });
+});

@@ -1,7 +1,7 @@
 // What the console asks HQ, behind one interface: components take it from context, the page
 // gives them the HTTP implementation, tests give them a fake.
 import { getContext, setContext } from "svelte";
-import type { ApiError, Board, ConsoleSession } from "../shared/hq-api";
+import type { ApiError, Board, ConsoleSession, JobView, ScheduleRequest } from "../shared/hq-api";
 
 /** HQ refused or could not be reached; `code` is HQ's stable error code, or "network". */
 export class HqFailure extends Error {
@@ -21,6 +21,19 @@ export interface ConsoleBackend {
   signOut(): Promise<void>;
   /** The board for the window [from, to). */
   board(from: Date, to: Date): Promise<Board>;
+  /** Gives job `jobId` to a technician for a window (`POST /jobs/{id}/schedule`). */
+  schedule(jobId: string, request: ScheduleRequest): Promise<JobView>;
+  /**
+   * Tells `onChange` whenever something at HQ changes (a laptop's push, another dispatcher's
+   * edit) and `onLive` whether changes are reaching the page; returns the way to stop.
+   */
+  watch(onChange: () => void, onLive: (live: boolean) => void): () => void;
+}
+
+/** The part of the browser's `EventSource` the console uses. */
+export interface EventStream {
+  addEventListener(type: string, listener: () => void): void;
+  close(): void;
 }
 
 const KEY = Symbol("console backend");
@@ -42,7 +55,10 @@ export function useBackend(): ConsoleBackend {
 export class HttpBackend implements ConsoleBackend {
   private csrf: string | null = null;
 
-  constructor(private readonly fetcher: typeof fetch = (...args) => fetch(...args)) {}
+  constructor(
+    private readonly fetcher: typeof fetch = (...args) => fetch(...args),
+    private readonly stream: (url: string) => EventStream = (url) => new EventSource(url),
+  ) {}
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: "application/json" };
@@ -104,5 +120,28 @@ export class HttpBackend implements ConsoleBackend {
   board(from: Date, to: Date): Promise<Board> {
     const q = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
     return this.call<Board>("GET", `/board?${q}`);
+  }
+
+  watch(onChange: () => void, onLive: (live: boolean) => void): () => void {
+    // EventSource reconnects by itself after an error or when HQ ends a stream; `ready`
+    // says each connection is live again, and what changed while it was away is fetched.
+    const events = this.stream("/api/v1/events");
+    let connected = false;
+    let live = false;
+    events.addEventListener("ready", () => {
+      if (connected && !live) onChange();
+      connected = live = true;
+      onLive(true);
+    });
+    events.addEventListener("change", () => onChange());
+    events.addEventListener("error", () => {
+      live = false;
+      onLive(false);
+    });
+    return () => events.close();
+  }
+
+  schedule(jobId: string, request: ScheduleRequest): Promise<JobView> {
+    return this.call<JobView>("POST", `/jobs/${encodeURIComponent(jobId)}/schedule`, request);
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { board, technician, view } from "../test/console-fixtures";
-import { addDays, axisFor, dayWindow, lanes, overlaps } from "./board";
+import { addDays, axisFor, clashesWith, dayWindow, lanes, overlaps, timeAt, visitLength } from "./board";
 
 const day = new Date(2026, 11, 1, 15, 30);
 
@@ -68,5 +68,47 @@ describe("the board's layout", () => {
       [0, 10, 20, 30, false],
     ];
     for (const [a, b, c, d, expected] of cases) expect(overlaps(a, b, c, d)).toBe(expected);
+  });
+});
+
+describe("moving a job", () => {
+  it("snaps a drop to the quarter hour along the axis", () => {
+    const axis = axisFor(day, []);
+    const cases: [number, [number, number]][] = [
+      [0, [7, 0]],
+      [0.5, [13, 0]],
+      [0.51, [13, 0]],
+      [0.52, [13, 15]],
+      [1, [19, 0]],
+      [-1, [7, 0]],
+      [2, [19, 0]],
+    ];
+    for (const [fraction, [h, m]] of cases) {
+      const at = timeAt(axis, fraction);
+      expect([at.getHours(), at.getMinutes()], String(fraction)).toEqual([h, m]);
+    }
+  });
+
+  it("keeps a job's own length, an hour without one", () => {
+    expect(visitLength(view("J-1", "tina", "09:00-11:30"))).toBe(2.5 * 3_600_000);
+    expect(visitLength(view("J-2", null, null))).toBe(3_600_000);
+  });
+
+  it("finds what a window would overlap in a technician's day", () => {
+    const b = board({
+      jobs: [
+        view("J-1", "tina", "09:00-11:00"),
+        view("J-2", "tom", "09:00-11:00"),
+        view("J-3", "tina", "12:00-13:00", { status: "cancelled" }),
+      ],
+    });
+    const at = (h: number) => new Date(2026, 11, 1, h);
+    const numbers = (t: string, id: string, a: number, b2: number) =>
+      clashesWith(b, t, id, at(a), at(b2)).map((v) => v.job.number);
+    expect(numbers("tina", "id-J-9", 10, 12)).toEqual(["J-1"]);
+    expect(numbers("tina", "id-J-9", 11, 13)).toEqual([]);
+    // A job does not clash with itself.
+    expect(numbers("tina", "id-J-1", 9, 10)).toEqual([]);
+    expect(numbers("tom", "id-J-9", 8, 10)).toEqual(["J-2"]);
   });
 });

@@ -110,3 +110,32 @@ export function lanes(board: Board, axis: Axis): Lane[] {
     return { technician, placed, unscheduled: mine.filter((j) => span(j) === null) };
   });
 }
+
+/** Drops and picked times snap to this. */
+export const SNAP_MINUTES = 15;
+
+/** The time at `fraction` (0 to 1) along `axis`, snapped to [`SNAP_MINUTES`]. */
+export function timeAt(axis: Axis, fraction: number): Date {
+  const start = axis.start.getTime();
+  const at = start + Math.min(Math.max(fraction, 0), 1) * (axis.end.getTime() - start);
+  const snap = SNAP_MINUTES * 60_000;
+  return new Date(Math.round(at / snap) * snap);
+}
+
+/** How long the job's visit lasts when it moves: its own window, or an hour. */
+export function visitLength(view: JobView): number {
+  const s = span(view);
+  return s && s.end > s.start ? s.end - s.start : DEFAULT_VISIT_MS;
+}
+
+/**
+ * The jobs of `technician` on the board, other than `jobId` and not cancelled, whose window
+ * shares time with [start, end): what scheduling there would overlap.
+ */
+export function clashesWith(board: Board, technician: string, jobId: string, start: Date, end: Date): JobView[] {
+  return board.jobs.filter((other) => {
+    if (other.job.id === jobId || other.job.technician !== technician || other.job.status === "cancelled") return false;
+    const o = span(other);
+    return o !== null && overlaps(start.getTime(), end.getTime(), o.start, o.end);
+  });
+}

@@ -315,6 +315,30 @@ queue: Array<JobView>,
  */
 truncated: boolean, };
 
+export type ScheduleRequest = { 
+/**
+ * Username of the technician who goes.
+ */
+technician: string, 
+/**
+ * Start of the visit window.
+ */
+scheduled_start: string, 
+/**
+ * End of the visit window: after the start, at most [`MAX_WINDOW_HOURS`] later.
+ */
+scheduled_end: string, 
+/**
+ * The job's version the dispatcher saw; when given and the job has changed since, HQ
+ * refuses (`409`) rather than move a job someone else just moved.
+ */
+version?: number, 
+/**
+ * Schedule even though the window overlaps another of the technician's; without it an
+ * overlap is refused (`409`) and named.
+ */
+overlap?: boolean, };
+
 export type ConsoleSignIn = { 
 /**
  * Account name.

@@ -64,5 +64,7 @@ export function fakeBackend(overrides: Partial<ConsoleBackend> = {}) {
     signIn: vi.fn<ConsoleBackend["signIn"]>(overrides.signIn ?? (async () => dora)),
     signOut: vi.fn<ConsoleBackend["signOut"]>(overrides.signOut ?? (async () => {})),
     board: vi.fn<ConsoleBackend["board"]>(overrides.board ?? (async () => board())),
+    watch: vi.fn<ConsoleBackend["watch"]>(overrides.watch ?? (() => () => {})),
+    schedule: vi.fn<ConsoleBackend["schedule"]>(overrides.schedule ?? (async (id) => view(id, "tina", "10:00-11:00"))),
   };
 }

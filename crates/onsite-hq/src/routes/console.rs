@@ -111,7 +111,7 @@ pub async fn sign_out(
                 .await?;
         }
         Ok(_) => {
-            return Err(AppError::bad_request(
+            return Err(AppError::forbidden(
                 "not a console session: devices log out with POST /auth/logout",
             ));
         }

@@ -10,7 +10,7 @@ use chrono::Utc;
 use onsite_protocol::api::{
     AssignRequest, CancelRequest, JobInput, JobList, JobListQuery, JobPatch, JobView,
 };
-use onsite_protocol::board::{Board, BoardQuery, MAX_BOARD_HOURS};
+use onsite_protocol::board::{Board, BoardQuery, MAX_BOARD_HOURS, ScheduleRequest};
 use onsite_protocol::{API_PREFIX, ErrorCode, JobId};
 
 type Reply<T> = Result<axum::Json<T>, AppError>;
@@ -104,6 +104,18 @@ pub async fn assign(
             .storage
             .assign_job(id, technician.as_deref(), now)
             .await?,
+    ))
+}
+
+/// `POST /jobs/{id}/schedule`: assign and schedule at once, refusing overlaps unless told.
+pub async fn schedule(
+    State(state): State<AppState>,
+    _: Dispatcher,
+    Path(id): Path<JobId>,
+    Json(req): Json<ScheduleRequest>,
+) -> Reply<JobView> {
+    Ok(axum::Json(
+        state.storage.schedule_job(id, &req, Utc::now()).await?,
     ))
 }
 

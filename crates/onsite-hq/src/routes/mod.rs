@@ -7,6 +7,7 @@ mod blobs;
 mod care;
 mod console;
 pub(crate) mod cursor;
+mod events;
 mod extract;
 mod jobs;
 mod mail;
@@ -78,6 +79,8 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// Checks login passwords, a bounded number at a time.
     pub passwords: Arc<Checker>,
+    /// Room for live consoles' event streams (`GET /events`).
+    pub event_streams: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -89,6 +92,7 @@ impl AppState {
             blobs,
             throttle: Arc::default(),
             passwords: Arc::new(Checker::for_this_machine()),
+            event_streams: Arc::new(tokio::sync::Semaphore::new(events::MAX_STREAMS)),
         }
     }
 }
@@ -107,9 +111,11 @@ pub fn router(state: AppState) -> Router {
         .route("/console/sign-out", post(console::sign_out))
         .route("/jobs", get(jobs::list).post(jobs::create))
         .route("/board", get(jobs::board))
+        .route("/events", get(events::events))
         .route("/jobs/{id}", get(jobs::get).patch(jobs::update))
         .route("/jobs/by-number/{number}", get(jobs::by_number))
         .route("/jobs/{id}/assign", post(jobs::assign))
+        .route("/jobs/{id}/schedule", post(jobs::schedule))
         .route("/jobs/{id}/cancel", post(jobs::cancel))
         .route("/jobs/{id}/ops", get(push::job_ops))
         .route("/sync/pull", get(sync::pull))

@@ -11,7 +11,7 @@ use onsite_protocol::api::{
     JobListQuery, JobPatch, JobView, LoginRequest, PullPage, PullQuery, RefreshRequest, Tokens,
 };
 use onsite_protocol::blob::BlobStatus;
-use onsite_protocol::board::{Board, BoardQuery};
+use onsite_protocol::board::{Board, BoardQuery, ScheduleRequest};
 use onsite_protocol::conflict::{ConflictQuery, ConflictView, ResolveRequest};
 use onsite_protocol::push::{JobOps, JobOpsQuery, PushRequest, PushResponse};
 use onsite_protocol::received::{ReceivedOps, ReceivedOpsQuery};
@@ -33,8 +33,8 @@ use utoipa::{Modify, OpenApi};
     ),
     paths(
         health, login, refresh, logout, me, console_sign_in, console_session,
-        console_sign_out, board, list_jobs, create_job, get_job, update_job,
-        job_by_number, assign_job, cancel_job, job_ops, pull, push, conflicts, resolve,
+        console_sign_out, board, events, list_jobs, create_job, get_job, update_job,
+        job_by_number, assign_job, schedule_job, cancel_job, job_ops, pull, push, conflicts, resolve,
         received_ops, blob_head, blob_put, blob_get, parts, checklists, warranty_policies,
         guides, stock, import_parts, import_checklists, import_warranty, import_guides,
         issue_stock, letterhead, set_letterhead, labour_prices, set_labour_prices, settings,
@@ -178,6 +178,15 @@ fn me() {}
         (status = 403, body = ApiError), (status = 422, body = ApiError)))]
 fn board() {}
 
+#[utoipa::path(get, path = "/api/v1/events", tag = "dispatch", security(("bearer" = [])),
+    responses((status = 200, description = "a server-sent event stream (`text/event-stream`): \
+            `ready` at once, then `change` whenever a job changes or an op arrives, each with \
+            `{jobs, ops}` marks to compare; it ends after five minutes (reconnect)",
+            content_type = "text/event-stream", body = String),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 503, body = ApiError)))]
+fn events() {}
+
 #[utoipa::path(post, path = "/api/v1/console/sign-in", tag = "console",
     request_body = ConsoleSignIn,
     responses(
@@ -199,9 +208,9 @@ fn console_session() {}
 
 #[utoipa::path(post, path = "/api/v1/console/sign-out", tag = "console",
     responses((status = 204, description = "signed out; the cookie is removed"),
-        (status = 400, description = "a device's token, not a console session", body = ApiError),
         (status = 401, body = ApiError),
-        (status = 403, description = "without the CSRF token", body = ApiError)))]
+        (status = 403, description = "without the CSRF token, or with a device's token \
+            instead of a console session", body = ApiError)))]
 fn console_sign_out() {}
 
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", security(("bearer" = [])),
@@ -250,6 +259,17 @@ fn job_by_number() {}
         (status = 413, body = ApiError), (status = 415, body = ApiError),
         (status = 422, body = ApiError)))]
 fn assign_job() {}
+
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/schedule", tag = "jobs", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the job's id")), request_body = ScheduleRequest,
+    responses((status = 200, body = JobView), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, body = ApiError),
+        (status = 409, description = "the job is closed, changed since `version`, or the \
+            window overlaps another of the technician's (named)", body = ApiError),
+        (status = 413, body = ApiError), (status = 415, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn schedule_job() {}
 
 #[utoipa::path(post, path = "/api/v1/jobs/{id}/cancel", tag = "jobs", security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "the job's id")), request_body = CancelRequest,

@@ -45,6 +45,7 @@ macro_rules! storage_conformance {
             the_session_list_shows_active_ones_and_far_ahead_clocks,
             console_sessions_resolve_until_they_end,
             the_board_shows_a_window_and_the_unassigned_queue,
+            a_job_is_scheduled_in_one_step_and_overlaps_are_named,
             pages_of_recorded_ops_are_bounded_by_count_and_bytes,
             a_pull_resends_only_the_ops_that_changed_since_the_cursor,
             reference_data_is_imported_all_or_nothing_and_versions_never_change,

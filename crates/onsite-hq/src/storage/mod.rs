@@ -380,6 +380,16 @@ impl ConsoleSessionInfo {
     }
 }
 
+/// Where HQ's data stands, as a console watching it needs to know: it moves whenever a job
+/// changes (any event in its history) or an op arrives. Compared, never interpreted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ChangeMark {
+    /// The latest job history event.
+    pub jobs: i64,
+    /// The latest op received.
+    pub ops: i64,
+}
+
 /// What an admin puts into a van.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StockIssue {
@@ -532,6 +542,8 @@ pub trait Storage: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<usize>;
 
+    /// Where HQ's data stands now (see [`ChangeMark`]); cheap, read often.
+    async fn change_mark(&self) -> Result<ChangeMark>;
     /// The day board for `query`'s window (see [`onsite_protocol::board::Board`]), each part
     /// within its limit.
     async fn board(
@@ -625,6 +637,16 @@ pub trait Storage: Send + Sync + 'static {
         &self,
         id: JobId,
         technician: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<JobView>;
+    /// Gives a job to a technician for a window in one step (a card dropped on a lane).
+    /// Errors: `Invalid` for an unknown technician or a window that is empty or longer than a
+    /// day; `Conflict` for a closed job, a job whose version is no longer `req.version`, or a
+    /// window overlapping another of the technician's jobs unless `req.overlap`.
+    async fn schedule_job(
+        &self,
+        id: JobId,
+        req: &onsite_protocol::board::ScheduleRequest,
         now: DateTime<Utc>,
     ) -> Result<JobView>;
     /// Cancels a job. Errors: `Invalid` for a reason over `job_input::MAX_REASON` characters or

@@ -226,7 +226,11 @@ async fn only_dispatchers_and_admins_sign_in_to_the_console() {
     let (status, _) = hq
         .call(Method::POST, "/console/sign-out", Some(&admin), None)
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a device's token is not a console session"
+    );
     let (status, _) = hq.call(Method::GET, "/console/session", None, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
@@ -468,4 +472,123 @@ async fn the_board_answers_dispatchers_for_a_bounded_window() {
         let (status, body) = hq.call(Method::GET, path, Some(&dana), None).await;
         assert_eq!(status, expected, "{path}: {body}");
     }
+}
+
+/// Scheduling from the board: dispatchers only, the body checked, an overlap refused and named
+/// until the dispatcher says to schedule anyway.
+#[tokio::test]
+async fn scheduling_assigns_a_window_and_names_overlaps() {
+    let hq = Hq::new().await;
+    let dana = hq.login("dana").await.access_token;
+    let tina = hq.login("tina").await.access_token;
+    let held = hq.create_job(&dana, "J-1", Some("tina")).await;
+    let window =
+        json!({"scheduled_start": "2026-12-01T09:00:00Z", "scheduled_end": "2026-12-01T11:00:00Z"});
+    let (status, _) = hq
+        .call(
+            Method::PATCH,
+            &format!("/jobs/{}", held.job.id),
+            Some(&dana),
+            Some(window),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let queued = hq.create_job(&dana, "J-2", None).await;
+    let path = format!("/jobs/{}/schedule", queued.job.id);
+    let body = |overlap: bool| {
+        json!({"technician": "tina", "scheduled_start": "2026-12-01T10:00:00Z",
+               "scheduled_end": "2026-12-01T12:00:00Z", "overlap": overlap,
+               "version": queued.job.version})
+    };
+    for (token, expected) in [
+        (None, StatusCode::UNAUTHORIZED),
+        (Some(tina.as_str()), StatusCode::FORBIDDEN),
+    ] {
+        let (status, _) = hq.call(Method::POST, &path, token, Some(body(true))).await;
+        assert_eq!(status, expected);
+    }
+    let (status, refused) = hq
+        .call(Method::POST, &path, Some(&dana), Some(body(false)))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert!(
+        refused["message"].as_str().unwrap().contains("J-1"),
+        "{refused}"
+    );
+    let browser = hq.browser("dana").await;
+    let (status, scheduled) = hq
+        .browse(
+            &browser,
+            Method::POST,
+            &path,
+            &[("x-csrf-token", &browser.csrf)],
+            Some(body(true)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{scheduled}");
+    assert_eq!(scheduled["job"]["technician"], "tina");
+    assert_eq!(scheduled["job"]["status"], "assigned");
+    for (bad, expected) in [
+        (
+            json!({"technician": "tina"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"technician": "tina", "scheduled_start": "2026-12-01T12:00:00Z",
+                   "scheduled_end": "2026-12-01T10:00:00Z"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"technician": "tina", "scheduled_start": "2026-12-01T10:00:00Z",
+                   "scheduled_end": "2026-12-01T11:00:00Z", "extra": 1}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let (status, body) = hq
+            .call(Method::POST, &path, Some(&dana), Some(bad.clone()))
+            .await;
+        assert_eq!(status, expected, "{bad}: {body}");
+    }
+}
+
+/// The event stream: dispatchers only; `ready` at once, then `change` when a job changes.
+#[tokio::test]
+async fn the_event_stream_says_when_something_changes() {
+    let hq = Hq::new().await;
+    let dana = hq.login("dana").await.access_token;
+    let tina = hq.login("tina").await.access_token;
+    for (token, expected) in [
+        (None, StatusCode::UNAUTHORIZED),
+        (Some(tina.as_str()), StatusCode::FORBIDDEN),
+    ] {
+        let (status, _) = hq.call(Method::GET, "/events", token, None).await;
+        assert_eq!(status, expected);
+    }
+    let req = Request::get("/api/v1/events")
+        .header(header::AUTHORIZATION, format!("Bearer {dana}"))
+        .body(Body::empty())
+        .unwrap();
+    let res = hq.app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "text/event-stream");
+    let mut body = res.into_body();
+    let mut next_event = async || loop {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), body.frame())
+            .await
+            .expect("an event within 10 s")
+            .expect("the stream goes on")
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            let text = String::from_utf8(data.to_vec()).unwrap();
+            if text.contains("event:") {
+                return text;
+            }
+        }
+    };
+    let ready = next_event().await;
+    assert!(ready.contains("event: ready"), "{ready}");
+    hq.create_job(&dana, "J-1", None).await;
+    let change = next_event().await;
+    assert!(change.contains("event: change"), "{change}");
+    assert!(change.contains("\"jobs\":1"), "{change}");
 }

@@ -85,3 +85,92 @@ pub async fn the_board_shows_a_window_and_the_unassigned_queue(s: &dyn Storage) 
         .unwrap();
     assert_eq!(board.technicians.len(), 1, "a disabled account has no lane");
 }
+
+/// Conformance case: scheduling gives a queued job to a technician for a window in one step
+/// (their feed carries it), moves a job between technicians, refuses a window that overlaps
+/// another of theirs unless told, a stale version, a closed job and a bad window.
+pub async fn a_job_is_scheduled_in_one_step_and_overlaps_are_named(s: &dyn Storage) {
+    use onsite_protocol::board::ScheduleRequest;
+    let now = Utc::now();
+    let at = |h: u32| -> DateTime<Utc> { format!("2026-12-01T{h:02}:00:00Z").parse().unwrap() };
+    let request = |tech: &str, from: u32, to: u32| ScheduleRequest {
+        technician: tech.into(),
+        scheduled_start: at(from),
+        scheduled_end: at(to),
+        version: None,
+        overlap: None,
+    };
+    let mut held = job("HELD", Some("tina"), "+44 20 7946 0000");
+    held["scheduled_start"] = json!(at(9));
+    held["scheduled_end"] = json!(at(11));
+    let lines = vec![
+        line(1, held),
+        line(2, job("QUEUED", None, "+44 20 7946 0001")),
+    ];
+    s.import_jobs(&lines, now).await.unwrap();
+    let queued = s.job_by_number("QUEUED").await.unwrap();
+    let (_, before) = pull_all(s, "tina", None).await;
+
+    let clash = s
+        .schedule_job(queued.job.id, &request("tina", 10, 12), now)
+        .await;
+    match clash {
+        Err(StorageError::Conflict(m)) => assert!(m.contains("HELD"), "{m}"),
+        other => panic!("an overlap is refused: {other:?}"),
+    }
+    let done = s
+        .schedule_job(queued.job.id, &request("tina", 11, 12), now)
+        .await
+        .unwrap();
+    assert_eq!(done.job.technician.as_deref(), Some("tina"));
+    assert_eq!(done.job.status, JobStatus::Assigned);
+    assert_eq!(done.job.scheduled_start, Some(at(11)));
+    let (page, _) = pull_all(s, "tina", Some(before)).await;
+    assert!(
+        page.jobs.iter().any(|j| j.number == "QUEUED"),
+        "the job reaches tina's feed"
+    );
+
+    let stale = ScheduleRequest {
+        version: Some(done.job.version - 1),
+        ..request("tom", 11, 12)
+    };
+    assert!(matches!(
+        s.schedule_job(queued.job.id, &stale, now).await,
+        Err(StorageError::Conflict(_))
+    ));
+    let moved = ScheduleRequest {
+        version: Some(done.job.version),
+        ..request("tom", 11, 12)
+    };
+    let moved = s.schedule_job(queued.job.id, &moved, now).await.unwrap();
+    assert_eq!(moved.job.technician.as_deref(), Some("tom"));
+
+    let anyway = ScheduleRequest {
+        overlap: Some(true),
+        ..request("tina", 10, 12)
+    };
+    let both = s.schedule_job(queued.job.id, &anyway, now).await.unwrap();
+    assert_eq!(both.job.technician.as_deref(), Some("tina"));
+
+    for bad in [
+        request("tina", 12, 12),
+        request("tina", 0, 0),
+        request("dana", 1, 2),
+        request("nobody", 1, 2),
+    ] {
+        assert!(
+            matches!(
+                s.schedule_job(queued.job.id, &bad, now).await,
+                Err(StorageError::Invalid(_))
+            ),
+            "{bad:?}"
+        );
+    }
+    s.cancel_job(queued.job.id, None, now).await.unwrap();
+    assert!(matches!(
+        s.schedule_job(queued.job.id, &request("tom", 1, 2), now)
+            .await,
+        Err(StorageError::Conflict(_))
+    ));
+}

@@ -1,7 +1,8 @@
-//! The day board: lanes of technicians, the jobs in a window, the unassigned queue.
+//! The day board: lanes of technicians, the jobs in a window, the unassigned queue; and the
+//! change mark a live board watches.
 
 use super::rows::{JOB_COLUMNS, job, view};
-use crate::storage::Result;
+use crate::storage::{ChangeMark, Result};
 use onsite_protocol::board::{Board, BoardQuery, BoardTechnician, MAX_BOARD_JOBS, MAX_QUEUE_JOBS};
 use rusqlite::{Transaction, params};
 
@@ -60,4 +61,18 @@ pub fn board(tx: &Transaction<'_>, query: &BoardQuery) -> Result<Board> {
             .collect::<Result<_>>()?,
         truncated,
     })
+}
+
+pub fn change_mark(tx: &Transaction<'_>) -> Result<ChangeMark> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT (SELECT coalesce(max(id), 0) FROM job_events), \
+             (SELECT coalesce(max(seq), 0) FROM ops)",
+        )?
+        .query_row([], |r| {
+            Ok(ChangeMark {
+                jobs: r.get(0)?,
+                ops: r.get(1)?,
+            })
+        })?)
 }

@@ -1,4 +1,4 @@
-//! Writing jobs: import, create, edit, assign, cancel. Each keeps the change feed in step.
+//! Writing jobs: import, create, edit, assign, schedule, cancel. Each keeps the change feed in step.
 
 use super::corrections::{self, Target};
 use super::feed::{bump, bump_entering, bump_referencing};
@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use onsite_protocol::JobId;
 use onsite_protocol::api::{AssetInput, CustomerInput, SiteInput};
 use onsite_protocol::api::{JobInput, JobPatch, JobView};
+use onsite_protocol::board::{MAX_WINDOW_HOURS, ScheduleRequest};
 use onsite_protocol::{Actor, AssetId, CustomerId, Job, JobStatus, Role, SiteId};
 use rusqlite::Transaction;
 use rusqlite::{OptionalExtension, params};
@@ -163,6 +164,78 @@ pub fn assign(
     }
     let detail = technician.map(str::to_string);
     save(tx, old, job, "assigned", detail, now)
+}
+
+/// Gives the job to `req.technician` for `req`'s window in one step, refusing a closed job, a
+/// job changed since `req.version`, and (unless `req.overlap`) a window that overlaps another
+/// of the technician's open or completed jobs, naming them.
+pub fn schedule(
+    tx: &Transaction<'_>,
+    id: JobId,
+    req: &ScheduleRequest,
+    now: DateTime<Utc>,
+) -> Result<JobView> {
+    let technician = req.technician.trim();
+    let length = req.scheduled_end - req.scheduled_start;
+    if length <= chrono::Duration::zero() || length > chrono::Duration::hours(MAX_WINDOW_HOURS) {
+        return Err(StorageError::Invalid(format!(
+            "scheduled_end must come after scheduled_start, by at most {MAX_WINDOW_HOURS} hours"
+        )));
+    }
+    check_technician(tx, technician)?;
+    let old = rows::job_by_id(tx, id)?.ok_or(StorageError::NotFound("job"))?;
+    if matches!(old.status, JobStatus::Completed | JobStatus::Cancelled) {
+        return Err(StorageError::Conflict(format!(
+            "job {} is {}: it cannot be scheduled",
+            old.number, old.status
+        )));
+    }
+    if req.version.is_some_and(|v| v != old.version) {
+        return Err(StorageError::Conflict(format!(
+            "job {} changed since you loaded it; look again before moving it",
+            old.number
+        )));
+    }
+    if req.overlap != Some(true) {
+        let clashing = overlapping(tx, technician, id, req.scheduled_start, req.scheduled_end)?;
+        if !clashing.is_empty() {
+            return Err(StorageError::Conflict(format!(
+                "the window overlaps {technician}'s {}; schedule anyway to keep both",
+                clashing.join(", ")
+            )));
+        }
+    }
+    let mut job = old.clone();
+    job.scheduled_start = Some(req.scheduled_start);
+    job.scheduled_end = Some(req.scheduled_end);
+    let (event, detail) = if old.technician.as_deref() == Some(technician) {
+        ("updated", Some("rescheduled".to_string()))
+    } else {
+        job.technician = Some(technician.to_string());
+        job.status = reassigned_status(&old, Some(technician))?;
+        ("assigned", Some(technician.to_string()))
+    };
+    save(tx, old, job, event, detail, now)
+}
+
+/// Numbers of `technician`'s jobs other than `except`, not cancelled, whose window shares time
+/// with [start, end) (a window with no end lasts an instant).
+fn overlapping(
+    tx: &Transaction<'_>,
+    technician: &str,
+    except: JobId,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<String>> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT number FROM jobs WHERE technician = ?1 AND id != ?2 \
+             AND status != 'cancelled' AND scheduled_start < ?4 \
+             AND coalesce(scheduled_end, scheduled_start) > ?3 \
+             ORDER BY scheduled_start, number LIMIT 10",
+        )?
+        .query_map(params![technician, except.0, start, end], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn cancel(

@@ -288,6 +288,10 @@ impl Storage for SqliteStorage {
             .await
     }
 
+    async fn change_mark(&self) -> Result<ChangeMark> {
+        self.read(board::change_mark).await
+    }
+
     async fn board(
         &self,
         query: &onsite_protocol::board::BoardQuery,
@@ -453,6 +457,17 @@ impl Storage for SqliteStorage {
     ) -> Result<JobView> {
         let technician = technician.map(str::to_string);
         self.write(move |tx| jobs::assign(tx, id, technician.as_deref(), now))
+            .await
+    }
+
+    async fn schedule_job(
+        &self,
+        id: JobId,
+        req: &onsite_protocol::board::ScheduleRequest,
+        now: DateTime<Utc>,
+    ) -> Result<JobView> {
+        let req = req.clone();
+        self.write(move |tx| jobs::schedule(tx, id, &req, now))
             .await
     }
 
