@@ -173,7 +173,8 @@ async fn bearer(header: &str, state: &AppState, now: DateTime<Utc>) -> Result<Ca
 
 /// The caller whose console cookie is `secret`: refused when the session ended, idled out or
 /// reached its lifetime, and, for requests that change something, without the CSRF token or
-/// from another origin. A request that passes keeps the session from idling out.
+/// from another origin. A request that passes keeps the session from idling out, unless the
+/// page made it by itself.
 async fn console(
     secret: &str,
     parts: &Parts,
@@ -209,7 +210,13 @@ async fn console(
             forgery.to_string(),
         )
     })?;
-    if touch {
+    // What the page asks by itself (the event stream, the fetches it prompts) is not the
+    // dispatcher's activity: a board left open still signs out when idle.
+    let background = parts
+        .headers
+        .contains_key(console_cookie::BACKGROUND_HEADER)
+        || parts.uri.path().strip_prefix(onsite_protocol::API_PREFIX) == Some("/events");
+    if touch && !background {
         state.storage.touch_console_session(session.id, now).await?;
     }
     Ok(Caller {

@@ -18,6 +18,9 @@ use subtle::ConstantTimeEq;
 pub const COOKIE: &str = "__Host-onsite";
 /// The header a request that changes something carries the CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The header that marks a request the page made by itself (a live board fetching again), which
+/// does not keep the session from idling out.
+pub const BACKGROUND_HEADER: &str = "x-onsite-background";
 
 /// The `Set-Cookie` value that stores `secret` in the browser for `max_age_seconds`.
 pub fn set_cookie(secret: &str, max_age_seconds: i64) -> String {

@@ -172,7 +172,7 @@ describe("scheduling from the keyboard", () => {
 describe("live updates", () => {
   it("fetches the board again when HQ says something changed, and says whether it is live", async () => {
     let changed = () => {};
-    let live = (_: boolean) => {};
+    let live = (_: boolean, __: boolean) => {};
     let day = board({ jobs: [view("J-1", "tina", "09:00-10:00")] });
     const backend = fakeBackend({
       session: async () => dora,
@@ -187,12 +187,29 @@ describe("live updates", () => {
     const card = await screen.findByTestId("job-card");
     expect(card.dataset.status).toBe("assigned");
     expect(screen.getByTestId("board-live")).toHaveTextContent("Connecting…");
-    live(true);
+    live(true, false);
     await waitFor(() => expect(screen.getByTestId("board-live")).toHaveTextContent("Live"));
     day = board({ jobs: [view("J-1", "tina", "09:00-10:00", { status: "completed" })] });
     changed();
     changed();
     await waitFor(() => expect(screen.getByTestId("job-card").dataset.status).toBe("completed"));
     expect(backend.board).toHaveBeenCalledTimes(2);
+    expect(backend.board.mock.calls[1][2]).toBe(true);
+  });
+
+  it("goes to sign-in when HQ turns the stream away and the session is over", async () => {
+    let live = (_: boolean, __: boolean) => {};
+    const backend = fakeBackend({
+      session: async () => dora,
+      watch: (_, onLive) => {
+        live = onLive;
+        return () => {};
+      },
+    });
+    render(Console, { backend, now });
+    await screen.findByTestId("board");
+    backend.board.mockRejectedValueOnce(new HqFailure(401, "unauthorized", "signed out after 30 minutes without activity; sign in again"));
+    live(false, true);
+    expect(await screen.findByTestId("signin-notice")).toHaveTextContent("Signed out after 30 minutes");
   });
 });

@@ -23,6 +23,7 @@ describe("HttpBackend", () => {
     expect(JSON.parse(String(signIn[1]?.body))).toEqual({ username: "dora", password: "pw" });
     expect(board[0]).toBe("/api/v1/board?from=2026-12-01T00%3A00%3A00.000Z&to=2026-12-02T00%3A00%3A00.000Z");
     expect((board[1]?.headers as Record<string, string>)["X-CSRF-Token"]).toBeUndefined();
+    expect((board[1]?.headers as Record<string, string>)["X-Onsite-Background"]).toBeUndefined();
     expect((signOut[1]?.headers as Record<string, string>)["X-CSRF-Token"]).toBe("csrf");
     expect(signOut[1]?.credentials).toBe("same-origin");
   });
@@ -50,18 +51,18 @@ describe("HttpBackend.watch", () => {
     const close = vi.fn();
     const hq = new HttpBackend(vi.fn<typeof fetch>(), (url) => {
       expect(url).toBe("/api/v1/events");
-      return { addEventListener: (type, l) => (listeners[type] = l), close };
+      return { addEventListener: (type, l) => (listeners[type] = l), close, readyState: 0 };
     });
     const onChange = vi.fn();
     const onLive = vi.fn();
     const stop = hq.watch(onChange, onLive);
     listeners.ready();
-    expect(onLive).toHaveBeenLastCalledWith(true);
+    expect(onLive).toHaveBeenLastCalledWith(true, false);
     expect(onChange).not.toHaveBeenCalled();
     listeners.change();
     expect(onChange).toHaveBeenCalledTimes(1);
     listeners.error();
-    expect(onLive).toHaveBeenLastCalledWith(false);
+    expect(onLive).toHaveBeenLastCalledWith(false, false);
     listeners.ready();
     expect(onChange).toHaveBeenCalledTimes(2);
     stop();

@@ -19,21 +19,28 @@ export interface ConsoleBackend {
   session(): Promise<ConsoleSession | null>;
   signIn(username: string, password: string): Promise<ConsoleSession>;
   signOut(): Promise<void>;
-  /** The board for the window [from, to). */
-  board(from: Date, to: Date): Promise<Board>;
+  /**
+   * The board for the window [from, to). `background`: the page asks by itself (a live
+   * update), which does not count as the dispatcher's activity.
+   */
+  board(from: Date, to: Date, background?: boolean): Promise<Board>;
   /** Gives job `jobId` to a technician for a window (`POST /jobs/{id}/schedule`). */
   schedule(jobId: string, request: ScheduleRequest): Promise<JobView>;
   /**
    * Tells `onChange` whenever something at HQ changes (a laptop's push, another dispatcher's
-   * edit) and `onLive` whether changes are reaching the page; returns the way to stop.
+   * edit) and `onLive` whether changes are reaching the page (`ended`: HQ refused the stream,
+   * which will not come back by itself — the session has probably ended); returns the way to
+   * stop.
    */
-  watch(onChange: () => void, onLive: (live: boolean) => void): () => void;
+  watch(onChange: () => void, onLive: (live: boolean, ended: boolean) => void): () => void;
 }
 
 /** The part of the browser's `EventSource` the console uses. */
 export interface EventStream {
   addEventListener(type: string, listener: () => void): void;
   close(): void;
+  /** 2 once the browser has given up reconnecting. */
+  readonly readyState: number;
 }
 
 const KEY = Symbol("console backend");
@@ -60,8 +67,9 @@ export class HttpBackend implements ConsoleBackend {
     private readonly stream: (url: string) => EventStream = (url) => new EventSource(url),
   ) {}
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async call<T>(method: string, path: string, body?: unknown, background = false): Promise<T> {
     const headers: Record<string, string> = { Accept: "application/json" };
+    if (background) headers["X-Onsite-Background"] = "1";
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (method !== "GET" && this.csrf) headers["X-CSRF-Token"] = this.csrf;
     let response: Response;
@@ -117,12 +125,12 @@ export class HttpBackend implements ConsoleBackend {
     this.csrf = null;
   }
 
-  board(from: Date, to: Date): Promise<Board> {
+  board(from: Date, to: Date, background = false): Promise<Board> {
     const q = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
-    return this.call<Board>("GET", `/board?${q}`);
+    return this.call<Board>("GET", `/board?${q}`, undefined, background);
   }
 
-  watch(onChange: () => void, onLive: (live: boolean) => void): () => void {
+  watch(onChange: () => void, onLive: (live: boolean, ended: boolean) => void): () => void {
     // EventSource reconnects by itself after an error or when HQ ends a stream; `ready`
     // says each connection is live again, and what changed while it was away is fetched.
     const events = this.stream("/api/v1/events");
@@ -131,12 +139,12 @@ export class HttpBackend implements ConsoleBackend {
     events.addEventListener("ready", () => {
       if (connected && !live) onChange();
       connected = live = true;
-      onLive(true);
+      onLive(true, false);
     });
     events.addEventListener("change", () => onChange());
     events.addEventListener("error", () => {
       live = false;
-      onLive(false);
+      onLive(false, events.readyState === 2);
     });
     return () => events.close();
   }

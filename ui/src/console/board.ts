@@ -85,21 +85,28 @@ export function overlaps(a: number, b: number, c: number, d: number): boolean {
 /** One lane per technician of the board, each job placed on `axis`, clashes named. */
 export function lanes(board: Board, axis: Axis): Lane[] {
   const start = axis.start.getTime();
-  const length = Math.max(axis.end.getTime() - start, 1);
+  const end = axis.end.getTime();
+  const length = Math.max(end - start, 1);
+  // One pass over the jobs (windows read once), then each lane on its own: a day of two
+  // thousand jobs is laid out without comparing every job with every other.
+  const held = new Map<string, { view: JobView; s: { start: number; end: number } | null }[]>();
+  for (const view of board.jobs) {
+    const who = view.job.technician;
+    if (who === null) continue;
+    let mine = held.get(who);
+    if (!mine) held.set(who, (mine = []));
+    mine.push({ view, s: span(view) });
+  }
   return board.technicians.map((technician) => {
-    const mine = board.jobs.filter((j) => j.job.technician === technician.username);
-    const timed = mine.filter((j) => span(j) !== null && j.job.status !== "cancelled");
-    const placed = timed.map((view) => {
-      const s = span(view)!;
-      const from = Math.max(s.start, start);
-      const to = Math.min(Math.max(s.end, from), axis.end.getTime());
+    const mine = held.get(technician.username) ?? [];
+    const timed = mine.filter((j) => j.s !== null && j.view.job.status !== "cancelled");
+    const placed = timed.map(({ view, s }) => {
+      const w = s!;
+      const from = Math.max(w.start, start);
+      const to = Math.min(Math.max(w.end, from), end);
       const clashes = timed
-        .filter((other) => other !== view)
-        .filter((other) => {
-          const o = span(other)!;
-          return overlaps(s.start, s.end, o.start, o.end);
-        })
-        .map((other) => other.job.number);
+        .filter((other) => other.view !== view && overlaps(w.start, w.end, other.s!.start, other.s!.end))
+        .map((other) => other.view.job.number);
       return {
         view,
         left: ((from - start) / length) * 100,
@@ -107,7 +114,7 @@ export function lanes(board: Board, axis: Axis): Lane[] {
         clashes,
       };
     });
-    return { technician, placed, unscheduled: mine.filter((j) => span(j) === null) };
+    return { technician, placed, unscheduled: mine.filter((j) => j.s === null).map((j) => j.view) };
   });
 }
 

@@ -72,7 +72,7 @@ fn idle_minutes() -> u32 {
 }
 
 /// Who is signed in to this browser's console session, with its CSRF token (a reloaded page
-/// asks for it again). Only console sessions: a device's token gets 401.
+/// asks for it again). Only console sessions: a device's token gets 403.
 pub async fn session(caller: Caller) -> Result<axum::Json<ConsoleSession>, AppError> {
     match caller.via {
         Via::Console {
@@ -85,9 +85,7 @@ pub async fn session(caller: Caller) -> Result<axum::Json<ConsoleSession>, AppEr
             idle_minutes: idle_minutes(),
             expires_at,
         })),
-        Via::Device { .. } => Err(AppError::new(
-            StatusCode::UNAUTHORIZED,
-            ErrorCode::Unauthorized,
+        Via::Device { .. } => Err(AppError::forbidden(
             "not a console session: sign in to the console in a browser",
         )),
     }

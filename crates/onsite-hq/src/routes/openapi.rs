@@ -203,7 +203,8 @@ fn console_sign_in() {}
 
 #[utoipa::path(get, path = "/api/v1/console/session", tag = "console",
     responses((status = 200, body = ConsoleSession),
-        (status = 401, description = "no console session, or it ended", body = ApiError)))]
+        (status = 401, description = "no console session, or it ended", body = ApiError),
+        (status = 403, description = "a device's token, not a console session", body = ApiError)))]
 fn console_session() {}
 
 #[utoipa::path(post, path = "/api/v1/console/sign-out", tag = "console",

@@ -222,7 +222,11 @@ async fn only_dispatchers_and_admins_sign_in_to_the_console() {
     let (status, _) = hq
         .call(Method::GET, "/console/session", Some(&token), None)
         .await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a device's token is not a console session"
+    );
     let (status, _) = hq
         .call(Method::POST, "/console/sign-out", Some(&admin), None)
         .await;
@@ -591,4 +595,50 @@ async fn the_event_stream_says_when_something_changes() {
     let change = next_event().await;
     assert!(change.contains("event: change"), "{change}");
     assert!(change.contains("\"jobs\":1"), "{change}");
+}
+
+/// What the page asks by itself (the event stream, fetches marked background) does not keep
+/// a console session from idling out; the dispatcher's own requests do.
+#[tokio::test]
+async fn background_requests_do_not_keep_a_session_alive() {
+    let hq = Hq::new().await;
+    let secret = random_token("osc_");
+    let hash = token_hash(&secret);
+    let seen = Utc::now() - chrono::Duration::minutes(20);
+    hq.state
+        .storage
+        .create_console_session("dana", &hash, seen)
+        .await
+        .unwrap();
+    let browser = Browser {
+        cookie: format!("{COOKIE}={secret}"),
+        csrf: csrf_token(hq.state.storage.token_key(), &secret),
+    };
+    let last_seen = async || {
+        hq.state
+            .storage
+            .console_session(&hash)
+            .await
+            .unwrap()
+            .unwrap()
+            .last_seen_at
+    };
+    let (status, _) = hq
+        .browse(
+            &browser,
+            Method::GET,
+            "/jobs",
+            &[("x-onsite-background", "1")],
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        last_seen().await,
+        seen,
+        "a background fetch is not activity"
+    );
+    let (status, _) = hq.browse(&browser, Method::GET, "/jobs", &[], None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(last_seen().await > seen, "the dispatcher's own request is");
 }
