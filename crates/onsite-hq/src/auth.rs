@@ -203,13 +203,7 @@ async fn console(
     };
     let csrf_token = console_cookie::csrf_token(state.storage.token_key(), secret);
     let host = console_cookie::host(&parts.headers, &parts.uri);
-    console_cookie::check(&parts.method, &parts.headers, host, &csrf_token).map_err(|forgery| {
-        AppError::new(
-            StatusCode::FORBIDDEN,
-            ErrorCode::CsrfRejected,
-            forgery.to_string(),
-        )
-    })?;
+    console_cookie::check(&parts.method, &parts.headers, host, &csrf_token)?;
     // What the page asks by itself (the event stream, the fetches it prompts) is not the
     // dispatcher's activity: a board left open still signs out when idle.
     let background = parts

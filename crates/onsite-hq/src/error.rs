@@ -187,3 +187,14 @@ impl From<tokio::task::JoinError> for AppError {
         Self::internal(e)
     }
 }
+
+/// A browser request refused as a possible forgery: 403 `csrf_rejected`.
+impl From<crate::console_cookie::Forgery> for AppError {
+    fn from(forgery: crate::console_cookie::Forgery) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::CsrfRejected,
+            forgery.to_string(),
+        )
+    }
+}

@@ -270,3 +270,8 @@ export function slaState(due: string | null, status: JobStatus, now: Date): SlaS
   if (left < 0) return "overdue";
   return left <= SLA_DUE_SOON_MS ? "due_soon" : "on_track";
 }
+
+/** HQ's messages (lower case, to follow a colon) as a sentence on their own. */
+export function sentence(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1);
+}

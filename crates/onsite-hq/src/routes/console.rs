@@ -14,14 +14,6 @@ use chrono::Utc;
 use onsite_protocol::ErrorCode;
 use onsite_protocol::api::{ConsoleSession, ConsoleSignIn};
 
-fn forgery(f: console_cookie::Forgery) -> AppError {
-    AppError::new(
-        StatusCode::FORBIDDEN,
-        ErrorCode::CsrfRejected,
-        f.to_string(),
-    )
-}
-
 /// `Set-Cookie: value`, with `body`.
 fn with_cookie(value: &str, body: impl IntoResponse) -> Result<Response, AppError> {
     let cookie = HeaderValue::from_str(value).map_err(|_| AppError::internal("cookie header"))?;
@@ -41,7 +33,7 @@ pub async fn sign_in(
     Json(req): Json<ConsoleSignIn>,
 ) -> Result<Response, AppError> {
     let now = Utc::now();
-    console_cookie::same_origin(&headers, console_cookie::host(&headers, &uri)).map_err(forgery)?;
+    console_cookie::same_origin(&headers, console_cookie::host(&headers, &uri))?;
     let username = req.username.trim().to_string();
     let user = authenticate(&state, &username, req.password, address, false, now).await?;
     if !DISPATCH.contains(&user.role) {

@@ -642,3 +642,44 @@ async fn background_requests_do_not_keep_a_session_alive() {
     assert_eq!(status, StatusCode::OK);
     assert!(last_seen().await > seen, "the dispatcher's own request is");
 }
+
+/// Hostile sign-ins are refused before any password work: a name over the limit, a body that
+/// is not an object.
+#[tokio::test]
+async fn hostile_console_sign_ins_are_refused() {
+    let hq = Hq::new().await;
+    let (status, body, cookie) = hq.sign_in(&"d".repeat(65), PASSWORD).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert!(cookie.is_none());
+    let req = Request::post("/api/v1/console/sign-in")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"["dana", "password-123"]"#))
+        .unwrap();
+    let (status, body) = hq.send(req).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
+
+/// Event streams are bounded: past the limit HQ answers 503 with Retry-After, and a stream's
+/// room comes back when it closes.
+#[tokio::test]
+async fn event_streams_are_bounded() {
+    let hq = Hq::new().await;
+    let dana = hq.login("dana").await.access_token;
+    let mut state = hq.state.clone();
+    state.event_streams = Arc::new(tokio::sync::Semaphore::new(1));
+    let app = router(state);
+    let open = || {
+        Request::get("/api/v1/events")
+            .header(header::AUTHORIZATION, format!("Bearer {dana}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let first = app.clone().oneshot(open()).await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let refused = app.clone().oneshot(open()).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(refused.headers().contains_key(header::RETRY_AFTER));
+    drop(first);
+    let again = app.clone().oneshot(open()).await.unwrap();
+    assert_eq!(again.status(), StatusCode::OK, "the room came back");
+}
