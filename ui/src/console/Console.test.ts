@@ -213,3 +213,20 @@ describe("live updates", () => {
     expect(await screen.findByTestId("signin-notice")).toHaveTextContent("Signed out after 30 minutes");
   });
 });
+
+describe("a day HQ does not answer for", () => {
+  it("shows the failure, never the previous day's board under the new day", async () => {
+    const backend = fakeBackend({
+      session: async () => dora,
+      board: async () => board({ jobs: [view("J-1", "tina", "09:00-10:00")] }),
+    });
+    render(Console, { backend, now });
+    await screen.findByTestId("job-card");
+    backend.board.mockRejectedValueOnce(new HqFailure(0, "network", "HQ did not answer. Check the connection and try again."));
+    await userEvent.click(screen.getByTestId("day-next"));
+    expect(await screen.findByText("HQ did not answer. Check the connection and try again.")).toBeInTheDocument();
+    expect(screen.getByTestId("board-day")).toHaveTextContent("Tomorrow");
+    expect(screen.queryByTestId("board-lane")).toBeNull();
+    expect(screen.queryByTestId("job-card")).toBeNull();
+  });
+});
