@@ -27,10 +27,7 @@ use sha2::{Digest, Sha256};
 pub const ACCESS_TTL: Duration = Duration::minutes(15);
 /// How long a refresh token works if unused; each use issues a new one.
 pub const REFRESH_TTL: Duration = Duration::days(30);
-/// Shortest password accepted when creating a user.
-pub const MIN_PASSWORD_LEN: usize = 8;
-/// Longest username, in characters.
-pub const MAX_USERNAME_CHARS: usize = 64;
+pub use onsite_protocol::admin::MAX_USERNAME_CHARS;
 
 /// SHA-256 of a token, as stored.
 pub fn token_hash(token: &str) -> TokenHash {

@@ -3,10 +3,10 @@
 use anyhow::{Context, Result, bail};
 use chrono::{Local, NaiveTime, Utc};
 use clap::{Parser, Subcommand};
-use onsite_hq::auth::{MAX_USERNAME_CHARS, MIN_PASSWORD_LEN};
 use onsite_hq::connections::ConnectionLimits;
 use onsite_hq::password::hash_password;
 use onsite_hq::reference::Kind;
+use onsite_hq::rules::account;
 use onsite_hq::server::{self, CertSource, ServeConfig};
 use onsite_hq::storage::{Ending, NewUser, SessionSelector, StockIssue, Storage, StorageError};
 use onsite_protocol::{DeviceId, Role};
@@ -527,36 +527,24 @@ async fn add_user(
     name: Option<String>,
     skills: Vec<String>,
 ) -> Result<()> {
-    let username = username.trim().to_string();
-    if username.is_empty()
-        || username.chars().count() > MAX_USERNAME_CHARS
-        || username
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control())
-    {
-        bail!("username must be 1 to {MAX_USERNAME_CHARS} characters with no spaces");
-    }
+    let username = account::username(&username)?;
+    let display_name = account::display_name(name.as_deref(), &username)?;
+    let skills = account::skills(&skills)?;
     let mut password = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut password)
         .context("reading the password from standard input")?;
     let password = password.trim_end_matches(['\n', '\r']);
-    if password.chars().count() < MIN_PASSWORD_LEN {
-        bail!("password must be at least {MIN_PASSWORD_LEN} characters");
-    }
+    account::password(password)?;
     let storage = server::open_storage(&data)?;
     let user = storage
         .add_user(
             NewUser {
-                display_name: name.unwrap_or_else(|| username.clone()),
+                display_name,
                 username,
                 role,
-                skills: skills
-                    .into_iter()
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect(),
+                skills,
                 password_hash: hash_password(password).map_err(anyhow::Error::msg)?,
             },
             Utc::now(),

@@ -5,6 +5,7 @@
 //! The job status state machine lives here too because both sides enforce it. This crate has
 //! no I/O; changing the JSON shape of any type is a protocol change (see the golden tests).
 
+pub mod admin;
 pub mod api;
 pub mod blob;
 pub mod board;

@@ -1908,3 +1908,468 @@ ops: Array<ReceivedOp>,
  */
 next: number | null, };
 
+export type Account = { 
+/**
+ * May not log in; their sessions ended when it was disabled.
+ */
+disabled: boolean, 
+/**
+ * When the account was created.
+ */
+created_at: string, 
+/**
+ * Stable id.
+ */
+id: UserId, 
+/**
+ * Login name; unique and immutable.
+ */
+username: string, 
+/**
+ * Name shown to people.
+ */
+display_name: string, 
+/**
+ * What the user may do.
+ */
+role: Role, 
+/**
+ * Skills used when dispatching (e.g. "boilers", "heat-pumps").
+ */
+skills: Array<string>, };
+
+export type AccountList = { 
+/**
+ * The accounts.
+ */
+users: Array<Account>, 
+/**
+ * More accounts exist than were listed.
+ */
+truncated: boolean, };
+
+export type NewAccount = { 
+/**
+ * Login name: 1 to [`MAX_USERNAME_CHARS`] characters, no spaces; it never changes.
+ */
+username: string, 
+/**
+ * Name shown to people (the username when absent or blank).
+ */
+display_name?: string | null, 
+/**
+ * What they may do.
+ */
+role: Role, 
+/**
+ * Skills matched against jobs when suggesting who should go.
+ */
+skills: Array<string>, 
+/**
+ * First password, [`MIN_PASSWORD_CHARS`] to [`MAX_PASSWORD_CHARS`] characters.
+ */
+password: string, };
+
+export type AccountPatch = { 
+/**
+ * New shown name.
+ */
+display_name?: string | null, 
+/**
+ * New skills (the whole list).
+ */
+skills?: Array<string> | null, 
+/**
+ * Disable (their sessions end at once) or enable again (ended sessions stay ended).
+ */
+disabled?: boolean | null, };
+
+export type PasswordReset = { 
+/**
+ * The new password, [`MIN_PASSWORD_CHARS`] to [`MAX_PASSWORD_CHARS`] characters.
+ */
+password: string, };
+
+export type Ended = { 
+/**
+ * How many sessions (laptop and browser) ended.
+ */
+sessions: number, };
+
+export type SessionStanding = "active" | "expired" | "logged_out" | "revoked" | "disabled" | "reused";
+
+export type DeviceSession = { 
+/**
+ * Its number (what `POST /sessions/revoke` takes as `id`).
+ */
+id: number, 
+/**
+ * Whose.
+ */
+username: string, 
+/**
+ * The installation it is bound to.
+ */
+device_id: DeviceId, 
+/**
+ * When they logged in.
+ */
+created_at: string, 
+/**
+ * When its tokens were last refreshed: about when the laptop last synced.
+ */
+refreshed_at?: string | null, 
+/**
+ * Where it stands now.
+ */
+standing: SessionStanding, 
+/**
+ * When it ended, if it was ended.
+ */
+ended_at?: string | null, 
+/**
+ * How far ahead of HQ the device's clock was found, in milliseconds, if it was.
+ */
+clock_ahead_ms?: number | null, };
+
+export type SessionQuery = { 
+/**
+ * Only this user's.
+ */
+user?: string | null, 
+/**
+ * Ended and expired ones too (default: active ones only).
+ */
+all: boolean, };
+
+export type SessionList = { 
+/**
+ * The sessions.
+ */
+sessions: Array<DeviceSession>, };
+
+export type RevokeRequest = { 
+/**
+ * One session, by its number.
+ */
+id?: number | null, 
+/**
+ * Every session on this device (a lost laptop), whoever logged in on it.
+ */
+device?: DeviceId | null, 
+/**
+ * Every session of this user, laptop and browser.
+ */
+user?: string | null, };
+
+export type Missing = { 
+/**
+ * The template it belongs to.
+ */
+template: TemplateRef, 
+/**
+ * The item's key.
+ */
+item: string, 
+/**
+ * The item's label, to name it to the technician.
+ */
+label: string, };
+
+export type Rating = { 
+/**
+ * The rating op.
+ */
+op_id: OpId, 
+/**
+ * 1 to 5.
+ */
+satisfaction: number, 
+/**
+ * 0 to 10.
+ */
+recommend: number | null, 
+/**
+ * Their words.
+ */
+comment: string | null, 
+/**
+ * What they complain of.
+ */
+complaint: string | null, 
+/**
+ * They agree to a follow-up call.
+ */
+call_ok: boolean, 
+/**
+ * When they would rather be called.
+ */
+call_time: CallTime | null, };
+
+export type RecordedAnswer = { 
+/**
+ * The template and version.
+ */
+template: TemplateRef, 
+/**
+ * The item's key.
+ */
+item: string, 
+/**
+ * The latest answer (by HLC).
+ */
+value: boolean | number | string, 
+/**
+ * The op that recorded it.
+ */
+op_id: OpId, 
+/**
+ * Earlier answers to the item, oldest first.
+ */
+earlier: Array<boolean | number | string>, };
+
+export type PartUse = { 
+/**
+ * The op; a correction names it.
+ */
+op_id: OpId, 
+/**
+ * The part.
+ */
+sku: string, 
+/**
+ * Units used.
+ */
+qty: number, 
+/**
+ * The unit's serial.
+ */
+serial: string | null, 
+/**
+ * The faulty part's serial.
+ */
+removed_serial: string | null, 
+/**
+ * A later correction voided it: the parts went back into the van.
+ */
+voided: boolean, };
+
+export type Decision = { 
+/**
+ * The op; a correction names it.
+ */
+op_id: OpId, 
+/**
+ * The fault found.
+ */
+fault: FaultCategory, 
+/**
+ * What is done.
+ */
+remedy: Remedy, 
+/**
+ * The clause that allows it.
+ */
+rule: WarrantyRule, 
+/**
+ * The policy version.
+ */
+policy_version: number, 
+/**
+ * The facts it was decided on.
+ */
+facts: WarrantyFacts, 
+/**
+ * The visit's date.
+ */
+visit_on: string, 
+/**
+ * Decided without a start date: for HQ to review.
+ */
+needs_review: boolean, 
+/**
+ * The technician's words.
+ */
+note: string | null, 
+/**
+ * The new unit's serial, for a replacement.
+ */
+replacement_serial: string | null, 
+/**
+ * The faulty unit's return reference.
+ */
+return_ref: string | null, 
+/**
+ * A later correction voided it.
+ */
+voided: boolean, };
+
+export type PartsFill = { 
+/**
+ * The request (the op that asked).
+ */
+request: OpId, 
+/**
+ * Its job.
+ */
+job_id: JobId, 
+/**
+ * When HQ filled it.
+ */
+at: string, 
+/**
+ * Who filled it.
+ */
+by: string, 
+/**
+ * How, in words: "put into tina's van", or the dispatcher's own words.
+ */
+how: string, };
+
+export type PartsRequest = { 
+/**
+ * The op.
+ */
+op_id: OpId, 
+/**
+ * The part.
+ */
+sku: string, 
+/**
+ * Units needed.
+ */
+qty: number, 
+/**
+ * What for.
+ */
+note: string | null, 
+/**
+ * How HQ filled it, once it has (the record of ops alone never says: HQ does).
+ */
+filled?: PartsFill, };
+
+export type FillInput = { 
+/**
+ * How, in words.
+ */
+how: string, };
+
+export type ItemRef = { 
+/**
+ * The template and version.
+ */
+template: TemplateRef, 
+/**
+ * The item's key.
+ */
+item: string, };
+
+export type VisitRecord = { 
+/**
+ * The checklist versions the job keeps, once work on it has started (the earliest pin).
+ */
+pinned: Array<TemplateRef> | null, 
+/**
+ * Each answered item's current answer, by template and item key.
+ */
+answers: Array<RecordedAnswer>, 
+/**
+ * Every part use, voided ones too, in recording order.
+ */
+parts: Array<PartUse>, 
+/**
+ * Every decision, voided ones too, in recording order; the last one not voided stands.
+ */
+decisions: Array<Decision>, 
+/**
+ * Parts the job waits for.
+ */
+requests: Array<PartsRequest>, 
+/**
+ * Every signed report, oldest first; the last one counts, and each says whether the job
+ * changed after it was signed.
+ */
+signoffs: Array<SignOff>, 
+/**
+ * Every rating the customer gave, oldest first; the last one counts.
+ */
+ratings: Array<Rating>, };
+
+export type JobVisit = { 
+/**
+ * The job.
+ */
+job_id: JobId, 
+/**
+ * What its applied ops recorded.
+ */
+record: VisitRecord, 
+/**
+ * The checklist versions it keeps (or, not started, those that apply now).
+ */
+checklists: Array<TemplateRef>, 
+/**
+ * Required items not answered.
+ */
+missing: Array<Missing>, 
+/**
+ * Readings recorded outside their item's range.
+ */
+out_of_range: Array<ItemRef>, 
+/**
+ * The decision that stands was made without the product's start date.
+ */
+needs_review: boolean, };
+
+export type OpenPartsRequest = { 
+/**
+ * The op that asked.
+ */
+op_id: OpId, 
+/**
+ * The job waiting.
+ */
+job_id: JobId, 
+/**
+ * Its number.
+ */
+job_number: string, 
+/**
+ * Its status.
+ */
+job_status: JobStatus, 
+/**
+ * Who asked.
+ */
+technician: string, 
+/**
+ * The part.
+ */
+sku: string, 
+/**
+ * Its name in the catalog.
+ */
+name: string | null, 
+/**
+ * Units needed.
+ */
+qty: number, 
+/**
+ * What for.
+ */
+note: string | null, 
+/**
+ * When HQ received it.
+ */
+requested_at: string, };
+
+export type PartsRequestList = { 
+/**
+ * The requests.
+ */
+requests: Array<OpenPartsRequest>, 
+/**
+ * Pass as `after` for the next page; absent on the last.
+ */
+next: number | null, };
+

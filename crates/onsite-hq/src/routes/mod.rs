@@ -2,6 +2,7 @@
 //! builds them without binding a socket, so tests drive them with `oneshot` and the server
 //! binds them to TLS.
 
+mod admin;
 mod auth;
 mod blobs;
 mod care;
@@ -29,7 +30,7 @@ use crate::throttle::LoginThrottle;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::routing::{get, head, post};
+use axum::routing::{get, head, patch, post};
 use onsite_protocol::{API_PREFIX, ErrorCode};
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -106,6 +107,11 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/refresh", post(auth::refresh))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))
+        .route("/users", get(admin::users).post(admin::create_user))
+        .route("/users/{username}", patch(admin::update_user))
+        .route("/users/{username}/password", post(admin::reset_password))
+        .route("/sessions", get(admin::sessions))
+        .route("/sessions/revoke", post(admin::revoke))
         .route("/console/sign-in", post(console::sign_in))
         .route("/console/session", get(console::session))
         .route("/console/sign-out", post(console::sign_out))

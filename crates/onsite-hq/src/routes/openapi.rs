@@ -42,7 +42,8 @@ use utoipa::{Modify, OpenApi};
         parts_requests, fill_parts_request, complaints, create_complaint, complaint,
         update_complaint, complaint_return_visit, inquiries, create_inquiry, inquiry,
         update_inquiry, inquiry_return_visit, follow_ups, call_outcome, feedback_summary, mail_list, mail_letter, mail_letter_pdf,
-        mail_resend, letter_template, set_letter_template, description
+        mail_resend, letter_template, set_letter_template, users, create_user, update_user,
+        reset_password, device_sessions, revoke_sessions, description
     ),
     modifiers(&Bearer),
 )]
@@ -85,6 +86,11 @@ fn describe_rules(doc: &mut serde_json::Value) {
     let username = &mut schemas["LoginRequest"]["properties"]["username"];
     username["minLength"] = json!(1);
     username["maxLength"] = json!(crate::auth::MAX_USERNAME_CHARS);
+    for schema in ["NewAccount", "PasswordReset"] {
+        let password = &mut schemas[schema]["properties"]["password"];
+        password["minLength"] = json!(onsite_protocol::admin::MIN_PASSWORD_CHARS);
+        password["maxLength"] = json!(onsite_protocol::admin::MAX_PASSWORD_CHARS);
+    }
     let Some(paths) = doc["paths"].as_object_mut() else {
         return;
     };
@@ -170,6 +176,62 @@ fn logout() {}
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = User), (status = 401, body = ApiError)))]
 fn me() {}
+
+#[utoipa::path(get, path = "/api/v1/users", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = onsite_protocol::admin::AccountList),
+        (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+fn users() {}
+
+#[utoipa::path(post, path = "/api/v1/users", tag = "admin", security(("bearer" = [])),
+    request_body = onsite_protocol::admin::NewAccount,
+    responses((status = 201, body = onsite_protocol::admin::Account),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError),
+        (status = 409, description = "the username is taken", body = ApiError),
+        (status = 413, body = ApiError), (status = 415, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn create_user() {}
+
+#[utoipa::path(patch, path = "/api/v1/users/{username}", tag = "admin",
+    security(("bearer" = [])),
+    params(("username" = String, Path, description = "the account's login name")),
+    request_body = onsite_protocol::admin::AccountPatch,
+    responses((status = 200, body = onsite_protocol::admin::Account),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, description = "an admin disabling their own account", body = ApiError),
+        (status = 413, body = ApiError), (status = 415, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn update_user() {}
+
+#[utoipa::path(post, path = "/api/v1/users/{username}/password", tag = "admin",
+    security(("bearer" = [])),
+    params(("username" = String, Path, description = "the account's login name")),
+    request_body = onsite_protocol::admin::PasswordReset,
+    responses((status = 200, description = "the password is replaced and every session of \
+            the account has ended", body = onsite_protocol::admin::Ended),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 413, body = ApiError), (status = 415, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn reset_password() {}
+
+#[utoipa::path(get, path = "/api/v1/sessions", tag = "admin", security(("bearer" = [])),
+    params(onsite_protocol::admin::SessionQuery),
+    responses((status = 200, body = onsite_protocol::admin::SessionList),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+fn device_sessions() {}
+
+#[utoipa::path(post, path = "/api/v1/sessions/revoke", tag = "admin", security(("bearer" = [])),
+    request_body = onsite_protocol::admin::RevokeRequest,
+    responses((status = 200, description = "the sessions have ended: their tokens are refused \
+            from the next request on", body = onsite_protocol::admin::Ended),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 413, body = ApiError), (status = 415, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn revoke_sessions() {}
 
 #[utoipa::path(get, path = "/api/v1/board", tag = "dispatch", params(BoardQuery),
     security(("bearer" = [])),

@@ -13,6 +13,7 @@ use onsite_protocol::{DeviceId, Role};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+mod admin;
 mod care;
 mod console;
 mod push;

@@ -44,6 +44,7 @@ macro_rules! storage_conformance {
             sessions_end_by_number_user_and_device_and_with_their_account,
             the_session_list_shows_active_ones_and_far_ahead_clocks,
             console_sessions_resolve_until_they_end,
+            accounts_are_listed_and_changed_and_a_new_password_ends_sessions,
             the_board_shows_a_window_and_the_unassigned_queue,
             a_job_is_scheduled_in_one_step_and_overlaps_are_named,
             pages_of_recorded_ops_are_bounded_by_count_and_bytes,

@@ -106,6 +106,19 @@ pub struct NewUser {
     pub password_hash: String,
 }
 
+/// What an admin changes on an account, already checked by `rules::account`; `None` stays.
+#[derive(Clone, Debug, Default)]
+pub struct AccountChange {
+    /// New shown name.
+    pub display_name: Option<String>,
+    /// New skills.
+    pub skills: Option<Vec<String>>,
+    /// Disable or enable.
+    pub disabled: Option<bool>,
+    /// New argon2id PHC string.
+    pub password_hash: Option<String>,
+}
+
 /// A user with what is needed to check their password.
 #[derive(Clone, Debug)]
 pub struct Credentials {
@@ -458,6 +471,18 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Creates a user. Errors: `Conflict` when the username is taken.
     async fn add_user(&self, user: NewUser, now: DateTime<Utc>) -> Result<User>;
+    /// Every account by username, at most `limit` (and whether there were more).
+    async fn accounts(&self, limit: usize) -> Result<onsite_protocol::admin::AccountList>;
+    /// Changes `username`'s account as `change` says, in one transaction; the account after,
+    /// and how many sessions (laptop and console) ended: all of them when it is disabled
+    /// (`Ending::Disabled`) or its password is replaced (`Ending::Revoked`). Errors:
+    /// `NotFound`.
+    async fn change_account(
+        &self,
+        username: &str,
+        change: &AccountChange,
+        now: DateTime<Utc>,
+    ) -> Result<(onsite_protocol::admin::Account, usize)>;
     /// Looks up a user and password hash by username.
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>>;
 

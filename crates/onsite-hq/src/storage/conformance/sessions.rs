@@ -351,3 +351,95 @@ pub async fn console_sessions_resolve_until_they_end(s: &dyn Storage) {
         Err(StorageError::NotFound("user"))
     ));
 }
+
+/// Conformance case.
+pub async fn accounts_are_listed_and_changed_and_a_new_password_ends_sessions(s: &dyn Storage) {
+    let now = Utc::now();
+    let list = s.accounts(2).await.unwrap();
+    let names: Vec<_> = list
+        .users
+        .iter()
+        .map(|a| a.user.username.as_str())
+        .collect();
+    assert_eq!(names, ["dana", "tina"], "by username, at most the limit");
+    assert!(list.truncated);
+    let all = s.accounts(100).await.unwrap();
+    assert_eq!(all.users.len(), 3);
+    assert!(!all.truncated);
+
+    login(s, "tom", now).await;
+    login(s, "tom", now).await;
+    let (account, ended) = s
+        .change_account(
+            "tom",
+            &AccountChange {
+                display_name: Some("Tom Turner".into()),
+                skills: Some(vec!["heat-pumps".into()]),
+                ..AccountChange::default()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(ended, 0, "a new name or skills end nothing");
+    assert_eq!(account.user.display_name, "Tom Turner");
+    assert_eq!(account.user.skills, ["heat-pumps"]);
+    assert!(!account.disabled);
+    assert_eq!(active(s, "tom", now).await, 2);
+
+    let (account, ended) = s
+        .change_account(
+            "tom",
+            &AccountChange {
+                password_hash: Some("new-hash".into()),
+                ..AccountChange::default()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(ended, 2, "a new password ends every session");
+    assert_eq!(active(s, "tom", now).await, 0);
+    assert_eq!(
+        s.credentials("tom").await.unwrap().unwrap().password_hash,
+        "new-hash"
+    );
+    assert_eq!(account.user.display_name, "Tom Turner", "the rest stays");
+
+    login(s, "tom", now).await;
+    let (account, ended) = s
+        .change_account(
+            "tom",
+            &AccountChange {
+                disabled: Some(true),
+                ..AccountChange::default()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!((account.disabled, ended), (true, 1));
+    let records = s.sessions(Some("tom"), true, 10, now).await.unwrap();
+    assert!(
+        records
+            .iter()
+            .any(|r| r.state(now) == SessionState::Ended(Ending::Disabled))
+    );
+    let (account, _) = s
+        .change_account(
+            "tom",
+            &AccountChange {
+                disabled: Some(false),
+                ..AccountChange::default()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert!(!account.disabled);
+    assert!(matches!(
+        s.change_account("nobody", &AccountChange::default(), now)
+            .await,
+        Err(StorageError::NotFound("user"))
+    ));
+}

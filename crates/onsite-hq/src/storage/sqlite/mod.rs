@@ -178,6 +178,21 @@ impl Storage for SqliteStorage {
         self.write(move |tx| users::add(tx, user, now)).await
     }
 
+    async fn accounts(&self, limit: usize) -> Result<onsite_protocol::admin::AccountList> {
+        self.read(move |tx| users::accounts(tx, limit)).await
+    }
+
+    async fn change_account(
+        &self,
+        username: &str,
+        change: &AccountChange,
+        now: DateTime<Utc>,
+    ) -> Result<(onsite_protocol::admin::Account, usize)> {
+        let (username, change) = (username.to_string(), change.clone());
+        self.write(move |tx| users::change(tx, &username, &change, now))
+            .await
+    }
+
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
         let username = username.to_string();
         self.read(move |tx| users::credentials(tx, &username)).await

@@ -1,9 +1,12 @@
 //! User accounts.
 
 use super::rows::parsed;
-use crate::storage::{Credentials, NewUser, Result, StorageError};
+use crate::storage::{
+    AccountChange, Credentials, Ending, NewUser, Result, SessionSelector, StorageError,
+};
 use chrono::{DateTime, Utc};
 use onsite_protocol::User;
+use onsite_protocol::admin::{Account, AccountList};
 use rusqlite::Transaction;
 use rusqlite::{OptionalExtension, params};
 
@@ -89,4 +92,65 @@ pub fn display_name(tx: &Transaction<'_>, username: &str) -> Result<Option<Strin
         .prepare_cached("SELECT display_name FROM users WHERE username = ?1")?
         .query_row([username], |r| r.get(0))
         .optional()?)
+}
+
+pub fn accounts(tx: &Transaction<'_>, limit: usize) -> Result<AccountList> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS}, u.disabled_at IS NOT NULL, u.created_at FROM users u \
+         ORDER BY u.username LIMIT ?1"
+    );
+    let mut users = tx
+        .prepare_cached(&sql)?
+        .query_map([limit.saturating_add(1)], account)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let truncated = users.len() > limit;
+    users.truncate(limit);
+    Ok(AccountList { users, truncated })
+}
+
+fn account(r: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
+    Ok(Account {
+        user: user(r, 0)?,
+        disabled: r.get(5)?,
+        created_at: r.get(6)?,
+    })
+}
+
+pub fn change(
+    tx: &Transaction<'_>,
+    username: &str,
+    change: &AccountChange,
+    now: DateTime<Utc>,
+) -> Result<(Account, usize)> {
+    let mut ended = 0;
+    if let Some(disabled) = change.disabled {
+        ended += super::sessions::set_user_disabled(tx, username, disabled, now)?;
+    }
+    let user_id = super::sessions::user_id(tx, username)?;
+    if let Some(name) = &change.display_name {
+        tx.prepare_cached("UPDATE users SET display_name = ?2 WHERE id = ?1")?
+            .execute(params![user_id, name])?;
+    }
+    if let Some(skills) = &change.skills {
+        let skills =
+            serde_json::to_string(skills).map_err(|e| StorageError::Invalid(e.to_string()))?;
+        tx.prepare_cached("UPDATE users SET skills = ?2 WHERE id = ?1")?
+            .execute(params![user_id, skills])?;
+    }
+    if let Some(hash) = &change.password_hash {
+        tx.prepare_cached("UPDATE users SET password_hash = ?2 WHERE id = ?1")?
+            .execute(params![user_id, hash])?;
+        ended += super::sessions::end_sessions(
+            tx,
+            &SessionSelector::User(username.to_string()),
+            Ending::Revoked,
+            now,
+        )?;
+    }
+    let sql = format!(
+        "SELECT {USER_COLUMNS}, u.disabled_at IS NOT NULL, u.created_at FROM users u \
+         WHERE u.id = ?1"
+    );
+    let account = tx.prepare_cached(&sql)?.query_row([user_id], account)?;
+    Ok((account, ended))
 }
