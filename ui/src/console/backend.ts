@@ -1,7 +1,25 @@
 // What the console asks HQ, behind one interface: components take it from context, the page
 // gives them the HTTP implementation, tests give them a fake.
 import { getContext, setContext } from "svelte";
-import type { ApiError, Board, ConsoleSession, JobView, ScheduleRequest } from "../shared/hq-api";
+import type {
+  Account,
+  AccountList,
+  AccountPatch,
+  ApiError,
+  Board,
+  ConflictView,
+  ConsoleSession,
+  Ended,
+  FollowUp,
+  FollowUpList,
+  JobView,
+  NewAccount,
+  OutcomeInput,
+  Resolution,
+  RevokeRequest,
+  ScheduleRequest,
+  SessionList,
+} from "../shared/hq-api";
 
 /** HQ refused or could not be reached; `code` is HQ's stable error code, or "network". */
 export class HqFailure extends Error {
@@ -26,6 +44,24 @@ export interface ConsoleBackend {
   board(from: Date, to: Date, background?: boolean): Promise<Board>;
   /** Gives job `jobId` to a technician for a window (`POST /jobs/{id}/schedule`). */
   schedule(jobId: string, request: ScheduleRequest): Promise<JobView>;
+  /** Conflicts waiting for a dispatcher (`all`: settled ones too). */
+  conflicts(all?: boolean): Promise<ConflictView[]>;
+  /** Settles the conflict of op `opId`, with words for the technician. */
+  resolve(opId: string, resolution: Resolution, note: string | null): Promise<ConflictView>;
+  /** Follow-up calls due on or before `due` (a local day, YYYY-MM-DD). */
+  followUps(due: string): Promise<FollowUpList>;
+  /** Records what a follow-up call found. */
+  callOutcome(id: string, input: OutcomeInput): Promise<FollowUp>;
+  /** Every account (admins only). */
+  users(): Promise<AccountList>;
+  createUser(account: NewAccount): Promise<Account>;
+  updateUser(username: string, patch: AccountPatch): Promise<Account>;
+  /** A new password; every session of the account ends. */
+  resetPassword(username: string, password: string): Promise<Ended>;
+  /** Laptop sessions, newest first (`all`: ended ones too). */
+  sessions(all: boolean): Promise<SessionList>;
+  /** Ends sessions at once: their tokens stop working. */
+  revoke(request: RevokeRequest): Promise<Ended>;
   /**
    * Tells `onChange` whenever something at HQ changes (a laptop's push, another dispatcher's
    * edit) and `onLive` whether changes are reaching the page (`ended`: HQ refused the stream,
@@ -151,5 +187,45 @@ export class HttpBackend implements ConsoleBackend {
 
   schedule(jobId: string, request: ScheduleRequest): Promise<JobView> {
     return this.call<JobView>("POST", `/jobs/${encodeURIComponent(jobId)}/schedule`, request);
+  }
+
+  conflicts(all = false): Promise<ConflictView[]> {
+    return this.call<ConflictView[]>("GET", all ? "/conflicts?all=true" : "/conflicts");
+  }
+
+  resolve(opId: string, resolution: Resolution, note: string | null): Promise<ConflictView> {
+    return this.call<ConflictView>("POST", `/conflicts/${encodeURIComponent(opId)}/resolve`, { resolution, note });
+  }
+
+  followUps(due: string): Promise<FollowUpList> {
+    return this.call<FollowUpList>("GET", `/follow-ups?${new URLSearchParams({ due, limit: "200" })}`);
+  }
+
+  callOutcome(id: string, input: OutcomeInput): Promise<FollowUp> {
+    return this.call<FollowUp>("POST", `/follow-ups/${encodeURIComponent(id)}/outcome`, input);
+  }
+
+  users(): Promise<AccountList> {
+    return this.call<AccountList>("GET", "/users");
+  }
+
+  createUser(account: NewAccount): Promise<Account> {
+    return this.call<Account>("POST", "/users", account);
+  }
+
+  updateUser(username: string, patch: AccountPatch): Promise<Account> {
+    return this.call<Account>("PATCH", `/users/${encodeURIComponent(username)}`, patch);
+  }
+
+  resetPassword(username: string, password: string): Promise<Ended> {
+    return this.call<Ended>("POST", `/users/${encodeURIComponent(username)}/password`, { password });
+  }
+
+  sessions(all: boolean): Promise<SessionList> {
+    return this.call<SessionList>("GET", all ? "/sessions?all=true" : "/sessions");
+  }
+
+  revoke(request: RevokeRequest): Promise<Ended> {
+    return this.call<Ended>("POST", "/sessions/revoke", request);
   }
 }

@@ -57,6 +57,13 @@ export const dora: ConsoleSession = {
   expires_at: "2026-12-01T20:00:00Z",
 };
 
+/** A change the test did not set up an answer for: fails loudly. */
+function unexpected(name: string) {
+  return async (): Promise<never> => {
+    throw new Error(`the test did not expect ${name}`);
+  };
+}
+
 /** A fake HQ: every method a mock, by default answering a signed-out browser and an empty board. */
 export function fakeBackend(overrides: Partial<ConsoleBackend> = {}) {
   return {
@@ -66,5 +73,15 @@ export function fakeBackend(overrides: Partial<ConsoleBackend> = {}) {
     board: vi.fn<ConsoleBackend["board"]>(overrides.board ?? (async () => board())),
     watch: vi.fn<ConsoleBackend["watch"]>(overrides.watch ?? (() => () => {})),
     schedule: vi.fn<ConsoleBackend["schedule"]>(overrides.schedule ?? (async (id) => view(id, "tina", "10:00-11:00"))),
+    conflicts: vi.fn<ConsoleBackend["conflicts"]>(overrides.conflicts ?? (async () => [])),
+    resolve: vi.fn<ConsoleBackend["resolve"]>(overrides.resolve ?? unexpected("resolve")),
+    followUps: vi.fn<ConsoleBackend["followUps"]>(overrides.followUps ?? (async () => ({ follow_ups: [], next: null }))),
+    callOutcome: vi.fn<ConsoleBackend["callOutcome"]>(overrides.callOutcome ?? unexpected("callOutcome")),
+    users: vi.fn<ConsoleBackend["users"]>(overrides.users ?? (async () => ({ users: [], truncated: false }))),
+    createUser: vi.fn<ConsoleBackend["createUser"]>(overrides.createUser ?? unexpected("createUser")),
+    updateUser: vi.fn<ConsoleBackend["updateUser"]>(overrides.updateUser ?? unexpected("updateUser")),
+    resetPassword: vi.fn<ConsoleBackend["resetPassword"]>(overrides.resetPassword ?? unexpected("resetPassword")),
+    sessions: vi.fn<ConsoleBackend["sessions"]>(overrides.sessions ?? (async () => ({ sessions: [] }))),
+    revoke: vi.fn<ConsoleBackend["revoke"]>(overrides.revoke ?? unexpected("revoke")),
   };
 }
