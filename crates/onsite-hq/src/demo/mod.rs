@@ -10,6 +10,7 @@ use crate::password::hash_password;
 use crate::storage::{ImportReport, NewUser, Pusher, Storage, StorageError};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use onsite_protocol::api::{AssetInput, CustomerInput, JobInput, SiteInput};
+use onsite_protocol::signoff::CallTime;
 use onsite_protocol::{Change, DeviceId, Hlc, JobId, JobKind, JobStatus, Op, OpId, Priority, Role};
 use uuid::Uuid;
 
@@ -466,10 +467,14 @@ pub enum Outcome {
     Missed,
     /// HQ cancelled it before the visit.
     Cancelled,
+    /// HQ cancelled it while the technician was already on site, and the laptop then sent the
+    /// completion: a conflict waiting for a dispatcher.
+    CancelledOnSite,
 }
 
 /// What happened to each job scheduled before the demo day: most were completed, a few are
-/// left open (overdue) and one was cancelled, so every view of the app has something in it.
+/// left open (overdue), one was cancelled, and one was cancelled while the technician was on
+/// site (its completion is a conflict), so every view of the app has something in it.
 pub fn outcomes(jobs: &[JobInput], day_start: DateTime<Utc>) -> Vec<(usize, Outcome)> {
     jobs.iter()
         .enumerate()
@@ -477,6 +482,7 @@ pub fn outcomes(jobs: &[JobInput], day_start: DateTime<Utc>) -> Vec<(usize, Outc
         .enumerate()
         .map(|(k, (i, _))| {
             let outcome = match k % 7 {
+                _ if k == 11 => Outcome::CancelledOnSite,
                 2 => Outcome::WaitingParts,
                 4 => Outcome::Missed,
                 6 => Outcome::Cancelled,
@@ -530,8 +536,24 @@ fn visit_ops(n: usize, job_id: JobId, job: &JobInput, outcome: Outcome) -> Vec<O
                 },
             ),
             (minutes(85), Change::WorkStopped { at: minutes(85) }),
+            (minutes(86), rating(n)),
             (
-                minutes(86),
+                minutes(87),
+                Change::Status {
+                    to: JobStatus::Completed,
+                },
+            ),
+        ]),
+        Outcome::CancelledOnSite => steps.extend([
+            (
+                minutes(60),
+                Change::Note {
+                    text: note.to_string(),
+                },
+            ),
+            (minutes(65), Change::WorkStopped { at: minutes(65) }),
+            (
+                minutes(66),
                 Change::Status {
                     to: JobStatus::Completed,
                 },
@@ -587,6 +609,36 @@ fn visit_ops(n: usize, job_id: JobId, job: &JobInput, outcome: Outcome) -> Vec<O
             change,
         })
         .collect()
+}
+
+/// What the customer of the demo's `n`th job said before the technician left: mostly
+/// pleased, now and then not, so complaints, follow-up calls and the quality charts have
+/// something in them.
+fn rating(n: usize) -> Change {
+    const SAID: [(u8, u8, Option<&str>, Option<&str>); 7] = [
+        (5, 10, Some("Quick, tidy and explained everything."), None),
+        (4, 8, None, None),
+        (5, 9, Some("Very friendly technician."), None),
+        (3, 6, Some("Fine, but the technician arrived late."), None),
+        (5, 10, None, None),
+        (
+            2,
+            3,
+            None,
+            Some("It still makes a knocking noise at night."),
+        ),
+        (4, 8, Some("Good work."), None),
+    ];
+    let (satisfaction, recommend, comment, complaint) = SAID[n % SAID.len()];
+    Change::Rated {
+        satisfaction,
+        recommend: Some(recommend),
+        comment: comment.map(str::to_string),
+        complaint: complaint.map(str::to_string),
+        call_ok: n % 4 != 1,
+        call_time: [Some(CallTime::Morning), None, Some(CallTime::Afternoon)][n % 3]
+            .filter(|_| n % 4 != 1),
+    }
 }
 
 /// Sends `ops` from `technician`'s demo laptop, received when the last was recorded.
@@ -671,6 +723,10 @@ pub async fn seed(
     // The jobs were booked a few days before the demo day.
     let booked = (day_start - Duration::days(3)).min(now);
     let report = storage.import_jobs(&lines, booked).await?;
+    // Northwind calls customers back the day after a visit, so the demo has calls due today.
+    storage
+        .set_settings(&onsite_protocol::settings::Settings { follow_up_days: 1 })
+        .await?;
     // The parts requests reach HQ after the catalog they are checked against; the rest of the
     // visits before the checklists, which none of them answered.
     let mut requests = Vec::new();
@@ -692,6 +748,23 @@ pub async fn seed(
             .into_iter()
             .partition(|o| matches!(o.change, Change::PartsRequested { .. }));
         let technician = job.technician.clone().unwrap_or_default();
+        if outcome == Outcome::CancelledOnSite {
+            // The laptop sent its arrival; the customer then rang HQ to cancel, and the
+            // completion arrived after that.
+            let (arrived, rest) = ops.split_at(3.min(ops.len()));
+            push_visit(storage, &technician, arrived, now).await?;
+            if !storage.job(view.job.id).await?.job.status.is_closed() {
+                let cancelled_at = arrived.last().map_or(now, |o| {
+                    DateTime::from_timestamp_millis(o.hlc.wall + 60_000).unwrap_or(now)
+                });
+                let reason = "Customer rang to cancel while the technician was on the way in";
+                storage
+                    .cancel_job(view.job.id, Some(reason), cancelled_at.min(now))
+                    .await?;
+            }
+            push_visit(storage, &technician, rest, now).await?;
+            continue;
+        }
         push_visit(storage, &technician, &ops, now).await?;
         requests.push((technician, asked));
     }
@@ -804,10 +877,36 @@ mod tests {
         let before = statuses().await;
         let received = async || storage.received_ops(None, 1000).await.unwrap().ops;
         let sent = received().await;
+        let conflicts: Vec<_> = sent
+            .iter()
+            .filter(|o| o.outcome != onsite_protocol::Outcome::Applied)
+            .map(|o| (o.outcome, o.reason))
+            .collect();
+        assert_eq!(
+            conflicts,
+            [(
+                onsite_protocol::Outcome::Conflict,
+                Some(onsite_protocol::Reason::StatusConflict)
+            )],
+            "every visit is a valid record but the one completed after HQ cancelled it"
+        );
+        assert_eq!(storage.conflicts(false).await.unwrap().len(), 1);
+        let due = storage.follow_ups_due(today, None, 100).await.unwrap();
         assert!(
-            sent.iter()
-                .all(|o| o.outcome == onsite_protocol::Outcome::Applied),
-            "every visit is a valid record"
+            !due.follow_ups.is_empty(),
+            "follow-up calls are due on the demo day: {due:?}"
+        );
+        let complaints = storage
+            .cases(
+                onsite_protocol::cases::CaseKind::Complaint,
+                &Default::default(),
+                50,
+            )
+            .await
+            .unwrap();
+        assert!(
+            !complaints.cases.is_empty(),
+            "an unhappy customer complained"
         );
         assert!(
             storage.letterhead().await.unwrap().is_some(),
