@@ -274,3 +274,179 @@ fn a_job_dragged_onto_a_technician_reaches_their_laptop() {
         "the same page: nothing reloaded it"
     );
 }
+
+/// Opens a console page from the menu and waits for it.
+fn open_page(browser: &Browser, page: &str, test_id: &str) {
+    browser.click_id(&format!("nav-{page}"));
+    browser.wait(&format!("the {page} page"), |b| {
+        (!b.all(&format!("[data-testid='{test_id}']")).is_empty()).then_some(())
+    });
+}
+
+/// The text of `test_id` once it says something.
+fn said(browser: &Browser, test_id: &str) -> String {
+    browser.wait(&format!("{test_id} to say something"), |b| {
+        b.all(&format!("[data-testid='{test_id}']"))
+            .first()
+            .map(|e| b.text(e))
+            .filter(|t| !t.is_empty())
+    })
+}
+
+/// HQ cancels a job while Tina is on site; her laptop then sends the completion, which HQ
+/// keeps as a conflict. The dispatcher sees her change beside HQ's state, accepts it with a
+/// word for her, and HQ has the job completed.
+#[test]
+fn a_dispatcher_settles_a_conflict_side_by_side() {
+    let hq = HqProcess::start();
+    hq.add_user("dana", "dispatcher");
+    hq.add_user("tina", "technician");
+    let job = serde_json::json!({"number": "T-1", "kind": "repair", "summary": "Leak",
+        "technician": "tina", "scheduled_start": today_at(9, 0), "scheduled_end": today_at(10, 0),
+        "customer": {"name": "Ann Held"}, "site": {"address": "1 High St", "town": "Leeds"}});
+    assert!(hq.import(&format!("{job}\n")).status.success());
+    let laptop = tempfile::tempdir().unwrap();
+    assert!(hq.login_cli(laptop.path(), "tina").status.success());
+    onsite_ok(laptop.path(), &["sync"]);
+    for status in ["en_route", "on_site"] {
+        onsite_ok(laptop.path(), &["job", "status", "T-1", status]);
+    }
+    onsite_ok(laptop.path(), &["sync"]);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let dana = hq.dispatcher("dana").await;
+        let id = dana.job("T-1").await.job.id;
+        dana.call::<_, serde_json::Value>(
+            reqwest::Method::POST,
+            &format!("/jobs/{id}/cancel"),
+            Some(&serde_json::json!({"reason": "Customer rang to cancel"})),
+        )
+        .await;
+    });
+    onsite_ok(laptop.path(), &["job", "status", "T-1", "completed"]);
+    onsite_ok(laptop.path(), &["sync"]);
+
+    let browser = Browser::start("console-conflict", 1280, 800);
+    browser.navigate(&format!("{}/", hq.url));
+    sign_in(&browser, "dana", onsite_e2e::PASSWORD);
+    browser.wait("the board", |b| {
+        (!b.all("[data-testid='board']").is_empty()).then_some(())
+    });
+    open_page(&browser, "conflicts", "conflicts");
+    let card = "[data-testid='conflict'][data-number='T-1']";
+    browser.wait("T-1's conflict", |b| {
+        (!b.all(card).is_empty()).then_some(())
+    });
+    let device = browser.text(&browser.find(&format!("{card} [data-testid='conflict-device']")));
+    let at_hq = browser.text(&browser.find(&format!("{card} [data-testid='conflict-hq']")));
+    assert_eq!(device, "Status → Completed");
+    assert!(at_hq.contains("Cancelled"), "{at_hq}");
+    browser.fill_css(
+        &format!("{card} [data-testid='conflict-note']"),
+        "The customer confirmed it was fixed",
+    );
+    browser.click_css(&format!("{card} [data-testid='conflict-accept']"));
+    assert_eq!(
+        said(&browser, "conflicts-done"),
+        "T-1: the laptop's change is applied."
+    );
+    said(&browser, "conflicts-empty");
+
+    let (job, open) = rt.block_on(async {
+        let dana = hq.dispatcher("dana").await;
+        (dana.job("T-1").await, dana.conflicts().await)
+    });
+    assert_eq!(job.job.status, onsite_protocol::JobStatus::Completed);
+    assert!(open.is_empty(), "settled: {open:?}");
+    // Her laptop learns of the decision on its next sync, with the dispatcher's words.
+    onsite_ok(laptop.path(), &["sync"]);
+    let shown =
+        String::from_utf8(onsite_ok(laptop.path(), &["job", "show", "T-1"]).stdout).unwrap();
+    assert!(
+        shown.contains("settled by Dana: accept_device — The customer confirmed it was fixed"),
+        "{shown}"
+    );
+}
+
+/// A dispatcher works through the demo's follow-up calls due today: one click records that
+/// the customer is satisfied, and HQ no longer has that call due.
+#[test]
+fn a_follow_up_call_outcome_is_recorded_with_one_click() {
+    let hq = HqProcess::start();
+    hq.seed_demo();
+    let browser = Browser::start("console-follow-up", 1280, 800);
+    browser.navigate(&format!("{}/", hq.url));
+    sign_in(&browser, "dora", DEMO_PASSWORD);
+    browser.wait("the board", |b| {
+        (!b.all("[data-testid='board']").is_empty()).then_some(())
+    });
+    open_page(&browser, "follow-ups", "follow-ups");
+    let calls = browser.wait("the calls due", |b| {
+        let numbers = attrs(b, "[data-testid='follow-up']", "data-number");
+        (!numbers.is_empty()).then_some(numbers)
+    });
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let due = || {
+        rt.block_on(async {
+            let dora = hq.dispatcher_with("dora", DEMO_PASSWORD).await;
+            let list: onsite_protocol::feedback::FollowUpList = dora
+                .call::<(), _>(reqwest::Method::GET, "/follow-ups?limit=200", None)
+                .await;
+            list.follow_ups
+        })
+    };
+    let before = due();
+    let numbers: Vec<String> = before.iter().map(|f| f.job_number.clone()).collect();
+    assert_eq!(calls, numbers, "the page lists exactly HQ's calls due");
+    let first = &before[0];
+    let card = format!(
+        "[data-testid='follow-up'][data-number='{}']",
+        first.job_number
+    );
+    browser.click_css(&format!("{card} [data-testid='outcome-satisfied']"));
+    let done = said(&browser, "follow-ups-done");
+    assert!(done.contains("satisfied, call closed"), "{done}");
+    assert!(done.contains(&first.customer_name), "{done}");
+    browser.wait("the call gone from the page", |b| {
+        (!attrs(b, "[data-testid='follow-up']", "data-number").contains(&first.job_number))
+            .then_some(())
+    });
+    let after = due();
+    assert!(after.iter().all(|f| f.id != first.id), "no longer due");
+    assert_eq!(after.len(), before.len() - 1);
+}
+
+/// An admin revokes a lost laptop in the console: its next sync is refused and says to log
+/// in again, while the admin's own console carries on.
+#[test]
+fn a_revoked_laptop_is_refused_at_its_next_sync() {
+    let hq = HqProcess::start();
+    hq.add_user("ada", "admin");
+    hq.add_user("tina", "technician");
+    let laptop = tempfile::tempdir().unwrap();
+    assert!(hq.login_cli(laptop.path(), "tina").status.success());
+    onsite_ok(laptop.path(), &["sync"]);
+
+    let browser = Browser::start("console-revoke", 1280, 800);
+    browser.navigate(&format!("{}/", hq.url));
+    sign_in(&browser, "ada", onsite_e2e::PASSWORD);
+    browser.wait("the board", |b| {
+        (!b.all("[data-testid='board']").is_empty()).then_some(())
+    });
+    open_page(&browser, "devices", "devices");
+    let row = "[data-testid='device-session'][data-user='tina']";
+    browser.wait("Tina's laptop", |b| (!b.all(row).is_empty()).then_some(()));
+    browser.click_css(&format!("{row} [data-testid='revoke-device']"));
+    browser.click_css(&format!("{row} [data-testid='revoke-confirm']"));
+    let done = said(&browser, "devices-done");
+    assert!(done.contains("1 session ended"), "{done}");
+
+    let refused = onsite_e2e::onsite_refused(laptop.path(), &["sync"]);
+    assert!(refused.contains("log in"), "{refused}");
+    // The console itself was not touched.
+    open_page(&browser, "users", "users");
+    assert_eq!(
+        attrs(&browser, "[data-testid='user']", "data-user"),
+        ["ada", "tina"]
+    );
+}
