@@ -99,7 +99,7 @@ describe("conflicts", () => {
     expect(first.getByTestId("conflict-hq")).toHaveTextContent("Cancelled");
     expect(first.getByTestId("conflict-hq")).toHaveTextContent("held by tina");
     expect(cards[0]).toHaveTextContent("On Tina Fischer's laptop");
-    expect(cards[0]).toHaveTextContent("The job was cancelled at HQ");
+    expect(cards[0]).toHaveTextContent("Tina Fischer was told: “The job was cancelled at HQ”");
     expect(within(cards[1]).getByTestId("conflict-hq")).toHaveTextContent("held by tom");
 
     await userEvent.type(first.getByTestId("conflict-note"), "  the customer confirmed it was done ");
@@ -257,5 +257,19 @@ describe("users", () => {
     await userEvent.click(within(rows[1]).getByTestId("user-disable"));
     expect(backend.updateUser).toHaveBeenCalledWith("tina", { disabled: true });
     expect(await screen.findByTestId("users-done")).toHaveTextContent("TINA is disabled");
+  });
+});
+
+describe("a call from an earlier day", () => {
+  it("says it is late", async () => {
+    open("#/inbox/follow-ups");
+    const late = { ...followUp("J-1"), due_on: "2026-11-30" };
+    const older = { ...followUp("J-2"), due_on: "2026-11-27" };
+    const backend = fakeBackend({ session: async () => dora, followUps: async () => ({ follow_ups: [late, older, followUp("J-3")], next: null }) });
+    render(Console, { backend, now });
+    const calls = await screen.findAllByTestId("follow-up");
+    expect(calls[0]).toHaveTextContent("late: due yesterday");
+    expect(calls[1]).toHaveTextContent("late: due Fri 27 Nov");
+    expect(calls[2]).toHaveTextContent("due today");
   });
 });

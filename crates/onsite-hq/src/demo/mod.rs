@@ -22,6 +22,7 @@ pub type Account = (&'static str, &'static str, Role, &'static [&'static str]);
 
 /// The demo accounts; the first technician is the one the demo logs in as.
 pub const ACCOUNTS: &[Account] = &[
+    ("ada", "Ada Admin", Role::Admin, &[]),
     ("dora", "Dora Dispatch", Role::Dispatcher, &[]),
     (
         "tina",
