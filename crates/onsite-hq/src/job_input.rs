@@ -78,11 +78,32 @@ pub fn validate(input: &JobInput) -> Result<(), String> {
         input.site.access_notes.as_deref(),
         MAX_TEXT,
     )?;
+    position(&input.site)?;
     if let Some(a) = &input.asset {
         required("asset.model", &a.model, MAX_LINE)?;
         optional("asset.serial", a.serial.as_deref(), MAX_LINE)?;
     }
     window(input.scheduled_start, input.scheduled_end)
+}
+
+/// Checks a site's coordinates: both or neither, finite and in range.
+fn position(site: &onsite_protocol::api::SiteInput) -> Result<(), String> {
+    match (site.lat, site.lon) {
+        (None, None) => Ok(()),
+        (Some(lat), Some(lon)) => {
+            if !(-90.0..=90.0).contains(&lat.0) {
+                Err(format!("site.lat {} is not a latitude (-90 to 90)", lat.0))
+            } else if !(-180.0..=180.0).contains(&lon.0) {
+                Err(format!(
+                    "site.lon {} is not a longitude (-180 to 180)",
+                    lon.0
+                ))
+            } else {
+                Ok(())
+            }
+        }
+        _ => Err("site.lat and site.lon go together: give both or neither".into()),
+    }
 }
 
 /// Characters a job number may hold.
@@ -231,6 +252,14 @@ mod tests {
     }
 
     #[test]
+    fn accepts_coordinates_at_their_limits() {
+        for (lat, lon) in [(90.0, 180.0), (-90.0, -180.0), (51.5, -0.12), (0.0, 0.0)] {
+            let job = input(json!({"site": {"address": "1 High St", "lat": lat, "lon": lon}}));
+            assert_eq!(validate(&job), Ok(()), "{lat}, {lon}");
+        }
+    }
+
+    #[test]
     fn names_the_offending_field() {
         let cases = [
             (json!({"summary": "  "}), "summary is required"),
@@ -259,6 +288,18 @@ mod tests {
             (
                 json!({"scheduled_start": "2026-11-24T10:00:00Z", "scheduled_end": "2026-11-24T08:00:00Z"}),
                 "scheduled_end is before scheduled_start",
+            ),
+            (
+                json!({"site": {"address": "1 High St", "lat": 91.0, "lon": 0.0}}),
+                "site.lat 91 is not a latitude",
+            ),
+            (
+                json!({"site": {"address": "1 High St", "lat": 51.5, "lon": -180.5}}),
+                "site.lon -180.5 is not a longitude",
+            ),
+            (
+                json!({"site": {"address": "1 High St", "lat": 51.5}}),
+                "give both or neither",
             ),
         ];
         for (patch, expected) in cases {

@@ -197,6 +197,17 @@ pub struct SiteInput {
     /// How to get in.
     #[serde(default)]
     pub access_notes: Option<String>,
+    /// Latitude in degrees (WGS 84), with `lon`: lets HQ say how far a technician is from
+    /// the site when suggesting who should go.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "number"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>, minimum = -90, maximum = 90))]
+    pub lat: Option<crate::board::Degrees>,
+    /// Longitude in degrees (WGS 84), with `lat`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "number"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>, minimum = -180, maximum = 180))]
+    pub lon: Option<crate::board::Degrees>,
 }
 
 /// An asset as given to import or job creation; matched by model and serial.

@@ -79,3 +79,87 @@ pub struct ScheduleRequest {
     #[cfg_attr(feature = "ts", ts(optional))]
     pub overlap: Option<bool>,
 }
+
+/// A latitude or longitude in degrees. Compared by value; HQ refuses any that is not a
+/// finite number in range, so the `Eq` below never meets a NaN.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Degrees(pub f64);
+
+impl Eq for Degrees {}
+
+/// Query of `GET /jobs/{id}/suggestions`: the dispatcher's working day, in which free time
+/// is counted and a slot is looked for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct SuggestionQuery {
+    /// Start of the working day (inclusive); no slot starts before it.
+    pub from: DateTime<Utc>,
+    /// End of the working day (exclusive); at most [`MAX_BOARD_HOURS`] after `from`.
+    pub to: DateTime<Utc>,
+}
+
+/// What a reason is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Consideration {
+    /// Their skills against the job's product and kind.
+    Skills,
+    /// Their free time in the day.
+    Time,
+    /// Parts for the product in their van.
+    Parts,
+    /// How far they are from the site.
+    Distance,
+}
+
+/// One reason a technician ranks where they do, in words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SuggestionReason {
+    /// What it weighs.
+    pub about: Consideration,
+    /// Whether it counts for them (or against).
+    pub good: bool,
+    /// The reason, for people: "knows boilers", "no free 60 minutes".
+    pub text: String,
+}
+
+/// One technician in a suggestion, best first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Suggestion {
+    /// Login name.
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// The sum the ranking is by; higher is better. Only its order means anything.
+    pub score: i32,
+    /// Why, one reason per consideration that could be judged.
+    pub reasons: Vec<SuggestionReason>,
+    /// Minutes of the working day not taken by their visits.
+    pub free_minutes: i64,
+    /// The earliest start, on a quarter hour, where the visit fits between theirs.
+    pub slot: Option<DateTime<Utc>>,
+    /// Metres from the nearest of their visits that day to the site, when both have
+    /// coordinates.
+    pub distance_m: Option<u32>,
+}
+
+/// Answer of `GET /jobs/{id}/suggestions`: every enabled technician, best first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Suggestions {
+    /// The job.
+    pub job_id: crate::ids::JobId,
+    /// How long the visit is taken to last: its window, or an hour.
+    pub visit_minutes: i64,
+    /// The technicians, best first.
+    pub technicians: Vec<Suggestion>,
+}

@@ -345,6 +345,8 @@ fn job_input_minimal_and_full() {
                 address: "1 High St".into(),
                 town: Some("Leeds".into()),
                 access_notes: None,
+                lat: None,
+                lon: None,
             },
             asset: Some(AssetInput {
                 model: "HeatMax 300".into(),

@@ -339,6 +339,77 @@ version?: number,
  */
 overlap?: boolean, };
 
+export type SuggestionQuery = { 
+/**
+ * Start of the working day (inclusive); no slot starts before it.
+ */
+from: string, 
+/**
+ * End of the working day (exclusive); at most [`MAX_BOARD_HOURS`] after `from`.
+ */
+to: string, };
+
+export type Consideration = "skills" | "time" | "parts" | "distance";
+
+export type SuggestionReason = { 
+/**
+ * What it weighs.
+ */
+about: Consideration, 
+/**
+ * Whether it counts for them (or against).
+ */
+good: boolean, 
+/**
+ * The reason, for people: "knows boilers", "no free 60 minutes".
+ */
+text: string, };
+
+export type Suggestion = { 
+/**
+ * Login name.
+ */
+username: string, 
+/**
+ * Name shown.
+ */
+display_name: string, 
+/**
+ * The sum the ranking is by; higher is better. Only its order means anything.
+ */
+score: number, 
+/**
+ * Why, one reason per consideration that could be judged.
+ */
+reasons: Array<SuggestionReason>, 
+/**
+ * Minutes of the working day not taken by their visits.
+ */
+free_minutes: number, 
+/**
+ * The earliest start, on a quarter hour, where the visit fits between theirs.
+ */
+slot: string | null, 
+/**
+ * Metres from the nearest of their visits that day to the site, when both have
+ * coordinates.
+ */
+distance_m: number | null, };
+
+export type Suggestions = { 
+/**
+ * The job.
+ */
+job_id: JobId, 
+/**
+ * How long the visit is taken to last: its window, or an hour.
+ */
+visit_minutes: number, 
+/**
+ * The technicians, best first.
+ */
+technicians: Array<Suggestion>, };
+
 export type ConsoleSignIn = { 
 /**
  * Account name.
@@ -393,7 +464,16 @@ town: string | null,
 /**
  * How to get in.
  */
-access_notes: string | null, };
+access_notes: string | null, 
+/**
+ * Latitude in degrees (WGS 84), with `lon`: lets HQ say how far a technician is from
+ * the site when suggesting who should go.
+ */
+lat?: number, 
+/**
+ * Longitude in degrees (WGS 84), with `lat`.
+ */
+lon?: number, };
 
 export type AssetInput = { 
 /**

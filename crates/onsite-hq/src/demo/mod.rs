@@ -10,6 +10,7 @@ use crate::password::hash_password;
 use crate::storage::{ImportReport, NewUser, Pusher, Storage, StorageError};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use onsite_protocol::api::{AssetInput, CustomerInput, JobInput, SiteInput};
+use onsite_protocol::board::Degrees;
 use onsite_protocol::signoff::CallTime;
 use onsite_protocol::{Change, DeviceId, Hlc, JobId, JobKind, JobStatus, Op, OpId, Priority, Role};
 use uuid::Uuid;
@@ -441,6 +442,9 @@ pub fn jobs(day_start: DateTime<Utc>, today: NaiveDate) -> Vec<JobInput> {
                     address: format!("{} {}", 1 + c * 3, STREETS[c % STREETS.len()]),
                     town: Some(town.to_string()),
                     access_notes: rng.pick(ACCESS).map(str::to_string),
+                    // Spread over about 20 km, so suggestions can say who is nearest.
+                    lat: Some(Degrees(51.40 + (c * 7 % 20) as f64 * 0.01)),
+                    lon: Some(Degrees(-0.30 + (c * 11 % 30) as f64 * 0.01)),
                 },
                 asset: Some(AssetInput {
                     model: model.to_string(),

@@ -1,16 +1,20 @@
-//! Dispatcher endpoints: create, edit, assign, cancel and list jobs, and the day board.
+//! Dispatcher endpoints: create, edit, assign, cancel and list jobs, the day board, and who
+//! should go to a job.
 
 use super::extract::{Json, Path, Query};
 use super::{AppState, MAX_LIST_PAGE};
 use crate::auth::Dispatcher;
 use crate::error::AppError;
+use crate::rules::suggest::{JobFacts, rank};
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use onsite_protocol::api::{
     AssignRequest, CancelRequest, JobInput, JobList, JobListQuery, JobPatch, JobView,
 };
-use onsite_protocol::board::{Board, BoardQuery, MAX_BOARD_HOURS, ScheduleRequest};
+use onsite_protocol::board::{
+    Board, BoardQuery, MAX_BOARD_HOURS, ScheduleRequest, SuggestionQuery, Suggestions,
+};
 use onsite_protocol::{API_PREFIX, ErrorCode, JobId};
 
 type Reply<T> = Result<axum::Json<T>, AppError>;
@@ -32,7 +36,13 @@ pub async fn board(
     _: Dispatcher,
     Query(q): Query<BoardQuery>,
 ) -> Reply<Board> {
-    let span = q.to - q.from;
+    window(q.from, q.to)?;
+    Ok(axum::Json(state.storage.board(&q).await?))
+}
+
+/// A window a dispatcher's browser asks about: forward, and at most a long day.
+fn window(from: DateTime<Utc>, to: DateTime<Utc>) -> Result<(), AppError> {
+    let span = to - from;
     if span <= chrono::Duration::zero() || span > chrono::Duration::hours(MAX_BOARD_HOURS) {
         return Err(AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -40,7 +50,38 @@ pub async fn board(
             format!("to must come after from, by at most {MAX_BOARD_HOURS} hours"),
         ));
     }
-    Ok(axum::Json(state.storage.board(&q).await?))
+    Ok(())
+}
+
+/// How long a visit takes when its window does not say: an hour.
+const DEFAULT_VISIT: chrono::Duration = chrono::Duration::hours(1);
+
+/// `GET /jobs/{id}/suggestions?from&to`: every enabled technician ranked for the job in the
+/// dispatcher's working day, with the reasons in words (`rules::suggest`).
+pub async fn suggestions(
+    State(state): State<AppState>,
+    _: Dispatcher,
+    Path(id): Path<JobId>,
+    Query(q): Query<SuggestionQuery>,
+) -> Reply<Suggestions> {
+    window(q.from, q.to)?;
+    let facts = state.storage.suggestion_facts(id, q.from, q.to).await?;
+    let job = &facts.job.job;
+    let length = match (job.scheduled_start, job.scheduled_end) {
+        (Some(start), Some(end)) if end > start => end - start,
+        _ => DEFAULT_VISIT,
+    };
+    let judged = JobFacts {
+        kind: job.kind,
+        model: facts.job.asset.as_ref().map(|a| a.model.clone()),
+        position: facts.position,
+        length,
+    };
+    Ok(axum::Json(Suggestions {
+        job_id: id,
+        visit_minutes: length.num_minutes(),
+        technicians: rank(&judged, q.from, q.to, facts.candidates),
+    }))
 }
 
 /// `GET /jobs/{id}`. A job number where the id belongs is answered with where to look it up,

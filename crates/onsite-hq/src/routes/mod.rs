@@ -122,6 +122,7 @@ pub fn router(state: AppState) -> Router {
         .route("/jobs/by-number/{number}", get(jobs::by_number))
         .route("/jobs/{id}/assign", post(jobs::assign))
         .route("/jobs/{id}/schedule", post(jobs::schedule))
+        .route("/jobs/{id}/suggestions", get(jobs::suggestions))
         .route("/jobs/{id}/cancel", post(jobs::cancel))
         .route("/jobs/{id}/ops", get(push::job_ops))
         .route("/sync/pull", get(sync::pull))

@@ -34,7 +34,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         health, login, refresh, logout, me, console_sign_in, console_session,
         console_sign_out, board, events, list_jobs, create_job, get_job, update_job,
-        job_by_number, assign_job, schedule_job, cancel_job, job_ops, pull, push, conflicts, resolve,
+        job_by_number, assign_job, schedule_job, suggestions, cancel_job, job_ops, pull, push, conflicts, resolve,
         received_ops, blob_head, blob_put, blob_get, parts, checklists, warranty_policies,
         guides, stock, import_parts, import_checklists, import_warranty, import_guides,
         issue_stock, letterhead, set_letterhead, labour_prices, set_labour_prices, settings,
@@ -333,6 +333,16 @@ fn assign_job() {}
         (status = 413, body = ApiError), (status = 415, body = ApiError),
         (status = 422, body = ApiError)))]
 fn schedule_job() {}
+
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/suggestions", tag = "dispatch",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the job's id"),
+        onsite_protocol::board::SuggestionQuery),
+    responses((status = 200, body = onsite_protocol::board::Suggestions),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 422, body = ApiError)))]
+fn suggestions() {}
 
 #[utoipa::path(post, path = "/api/v1/jobs/{id}/cancel", tag = "jobs", security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "the job's id")), request_body = CancelRequest,

@@ -18,6 +18,7 @@ mod care;
 mod console;
 mod push;
 mod reference;
+mod suggest;
 
 struct Hq {
     app: Router,

@@ -3,8 +3,8 @@
 //! and what an op id seen before means (`batch`), who must be told of a change (`feed`), and
 //! what a change leaves in a job's status history, including the status a reassignment
 //! leaves (`history`), and how an imported customer, site or asset is recognised as one HQ
-//! has (`matching`), how far a device's clock may be from HQ's (`clock`), and what an account may be called
-//! and protected by (`account`). A storage engine looks the facts up, calls these, and writes what they
+//! has (`matching`), how far a device's clock may be from HQ's (`clock`), what an account may be called
+//! and protected by (`account`), and who should go to a job (`suggest`). A storage engine looks the facts up, calls these, and writes what they
 //! say, so every engine judges alike.
 
 pub mod account;
@@ -14,3 +14,4 @@ pub mod feed;
 pub mod history;
 pub mod matching;
 pub mod merge;
+pub mod suggest;

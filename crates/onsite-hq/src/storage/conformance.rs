@@ -46,6 +46,7 @@ macro_rules! storage_conformance {
             console_sessions_resolve_until_they_end,
             accounts_are_listed_and_changed_and_a_new_password_ends_sessions,
             the_board_shows_a_window_and_the_unassigned_queue,
+            suggestion_facts_hold_visits_positions_and_van_parts,
             a_job_is_scheduled_in_one_step_and_overlaps_are_named,
             pages_of_recorded_ops_are_bounded_by_count_and_bytes,
             a_pull_resends_only_the_ops_that_changed_since_the_cursor,

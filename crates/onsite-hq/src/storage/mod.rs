@@ -106,6 +106,17 @@ pub struct NewUser {
     pub password_hash: String,
 }
 
+/// What [`Storage::suggestion_facts`] found.
+#[derive(Clone, Debug)]
+pub struct SuggestionFacts {
+    /// The job.
+    pub job: JobView,
+    /// Its site's latitude and longitude, when known.
+    pub position: Option<(f64, f64)>,
+    /// Who could go.
+    pub candidates: Vec<crate::rules::suggest::Candidate>,
+}
+
 /// What an admin changes on an account, already checked by `rules::account`; `None` stays.
 #[derive(Clone, Debug, Default)]
 pub struct AccountChange {
@@ -575,6 +586,17 @@ pub trait Storage: Send + Sync + 'static {
         &self,
         query: &onsite_protocol::board::BoardQuery,
     ) -> Result<onsite_protocol::board::Board>;
+
+    /// What suggesting who should go to job `id` in the working day [`from`, `to`) is judged
+    /// on: the job, its site's position, and every enabled technician with their visits in
+    /// the day (other than this job) and the van parts made for its product. Errors:
+    /// `NotFound`.
+    async fn suggestion_facts(
+        &self,
+        id: JobId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<SuggestionFacts>;
 
     /// Imports jobs atomically: all lines or none. Lines carry their 1-based line numbers for
     /// error messages. Customers, sites and assets are matched, not duplicated.

@@ -174,3 +174,97 @@ pub async fn a_job_is_scheduled_in_one_step_and_overlaps_are_named(s: &dyn Stora
         Err(StorageError::Conflict(_))
     ));
 }
+
+/// Conformance case: a suggestion's facts hold the site's position (kept when a re-import
+/// gives none), each enabled technician with their visits in the day (not the job itself,
+/// nor cancelled ones) and the van parts made for the job's product only.
+pub async fn suggestion_facts_hold_visits_positions_and_van_parts(s: &dyn Storage) {
+    let now = Utc::now();
+    let at = |h: u32| {
+        format!("2026-12-01T{h:02}:00:00Z")
+            .parse::<DateTime<Utc>>()
+            .unwrap()
+    };
+    let placed = |number: &str, tech: Option<&str>, h: Option<u32>, lat: Option<f64>| {
+        let mut v = job(number, tech, "+44 20 7946 0000");
+        v["site"]["address"] = json!(format!("{number} High St"));
+        if let Some(lat) = lat {
+            v["site"]["lat"] = json!(lat);
+            v["site"]["lon"] = json!(-1.5);
+        }
+        if let Some(h) = h {
+            v["scheduled_start"] = json!(at(h));
+            v["scheduled_end"] = json!(at(h + 1));
+        }
+        v
+    };
+    let lines = [
+        line(1, placed("T-1", Some("tina"), Some(9), Some(53.8))),
+        line(2, placed("T-2", Some("tina"), Some(20), None)),
+        line(3, placed("T-3", Some("tom"), Some(11), None)),
+        line(4, placed("Q-1", None, None, Some(53.9))),
+    ];
+    s.import_jobs(&lines, now).await.unwrap();
+    let cancelled = s.job_by_number("T-3").await.unwrap();
+    s.cancel_job(cancelled.job.id, None, now).await.unwrap();
+    // The job's model is "HeatMax 300": one part is made for it, one for another product.
+    let part = |sku: &str, models: &[&str]| Part {
+        sku: sku.into(),
+        name: format!("Part {sku}"),
+        unit_price_cents: 100,
+        serialized: false,
+        models: models.iter().map(|m| m.to_string()).collect(),
+    };
+    s.import_parts(&[
+        (1, part("HM-1", &["HeatMax 300"])),
+        (2, part("AS-1", &["AirSource 8 kW heat pump"])),
+        (3, part("ANY-1", &[])),
+    ])
+    .await
+    .unwrap();
+    for sku in ["HM-1", "AS-1", "ANY-1"] {
+        s.issue_stock("tina", sku, &StockIssue::Qty(2), "admin", now)
+            .await
+            .unwrap();
+    }
+    let queued = s.job_by_number("Q-1").await.unwrap();
+    let facts = s
+        .suggestion_facts(queued.job.id, at(8), at(18))
+        .await
+        .unwrap();
+    assert_eq!(facts.job.job.number, "Q-1");
+    assert_eq!(facts.position, Some((53.9, -1.5)));
+    let names: Vec<_> = facts
+        .candidates
+        .iter()
+        .map(|c| c.username.as_str())
+        .collect();
+    assert_eq!(names, ["tina", "tom"]);
+    let tina = &facts.candidates[0];
+    let visits: Vec<_> = tina
+        .visits
+        .iter()
+        .map(|v| (v.number.as_str(), v.position))
+        .collect();
+    assert_eq!(visits, [("T-1", Some((53.8, -1.5)))], "in the day only");
+    assert_eq!(tina.parts, ["Part HM-1"], "made for the product only");
+    assert_eq!(tina.skills, ["boilers"]);
+    assert!(
+        facts.candidates[1].visits.is_empty(),
+        "a cancelled visit takes no time"
+    );
+
+    // A re-import without coordinates keeps the ones the site has.
+    s.import_jobs(&[line(1, placed("Q-1", None, None, None))], now)
+        .await
+        .unwrap();
+    let again = s
+        .suggestion_facts(queued.job.id, at(8), at(18))
+        .await
+        .unwrap();
+    assert_eq!(again.position, Some((53.9, -1.5)));
+    assert!(matches!(
+        s.suggestion_facts(JobId::new(), at(8), at(18)).await,
+        Err(StorageError::NotFound("job"))
+    ));
+}

@@ -372,6 +372,9 @@ pub fn return_visit(
             address: view.site.address.clone(),
             town: view.site.town.clone(),
             access_notes: view.site.access_notes.clone(),
+            // Matched by address: the site keeps the coordinates it has.
+            lat: None,
+            lon: None,
         },
         asset: view.asset.as_ref().map(|a| AssetInput {
             model: a.model.clone(),

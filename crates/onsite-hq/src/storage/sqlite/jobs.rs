@@ -513,14 +513,20 @@ fn site(tx: &Transaction<'_>, customer_id: CustomerId, s: &SiteInput) -> Result<
         trimmed(&s.town),
         trimmed(&s.access_notes),
     );
+    let position = s.lat.zip(s.lon).map(|(lat, lon)| (lat.0, lon.0));
     let found = tx
-        .prepare_cached("SELECT id, address, town, access_notes FROM sites WHERE match_key = ?1")?
+        .prepare_cached(
+            "SELECT id, address, town, access_notes, lat, lon FROM sites WHERE match_key = ?1",
+        )?
         .query_row([&key], |r| {
+            let lat: Option<f64> = r.get(4)?;
+            let lon: Option<f64> = r.get(5)?;
             Ok((
                 r.get::<_, Uuid>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, Option<String>>(2)?,
                 r.get::<_, Option<String>>(3)?,
+                lat.zip(lon),
             ))
         })
         .optional()?;
@@ -528,12 +534,22 @@ fn site(tx: &Transaction<'_>, customer_id: CustomerId, s: &SiteInput) -> Result<
         None => {
             let id = SiteId::new();
             tx.prepare_cached(
-                "INSERT INTO sites (id, customer_id, match_key, address, town, access_notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO sites (id, customer_id, match_key, address, town, access_notes, lat, lon) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
-            .execute(params![id.0, customer_id.0, key, address, town, notes])?;
+            .execute(params![
+                id.0,
+                customer_id.0,
+                key,
+                address,
+                town,
+                notes,
+                position.map(|p| p.0),
+                position.map(|p| p.1)
+            ])?;
             Ok(id)
         }
-        Some((id, old_address, old_town, old_notes)) => {
+        Some((id, old_address, old_town, old_notes, old_position)) => {
             let (town, notes) = (keep(&old_town, &town), keep(&old_notes, &notes));
             if (&old_address, &old_town, &old_notes) != (&address, &town, &notes) {
                 tx.prepare_cached(
@@ -541,6 +557,11 @@ fn site(tx: &Transaction<'_>, customer_id: CustomerId, s: &SiteInput) -> Result<
                 )?
                 .execute(params![id, address, town, notes])?;
                 bump_referencing(tx, "site_id", id)?;
+            }
+            // Coordinates are HQ's alone (devices never see them): no job changes for them.
+            if position.is_some() && position != old_position {
+                tx.prepare_cached("UPDATE sites SET lat = ?2, lon = ?3 WHERE id = ?1")?
+                    .execute(params![id, position.map(|p| p.0), position.map(|p| p.1)])?;
             }
             Ok(SiteId(id))
         }

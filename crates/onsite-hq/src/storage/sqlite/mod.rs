@@ -25,6 +25,7 @@ mod schema;
 mod sessions;
 mod settings;
 mod stock;
+mod suggest;
 #[cfg(test)]
 mod tests;
 mod users;
@@ -313,6 +314,15 @@ impl Storage for SqliteStorage {
     ) -> Result<onsite_protocol::board::Board> {
         let query = query.clone();
         self.read(move |tx| board::board(tx, &query)).await
+    }
+
+    async fn suggestion_facts(
+        &self,
+        id: JobId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<SuggestionFacts> {
+        self.read(move |tx| suggest::facts(tx, id, from, to)).await
     }
 
     async fn import_jobs(

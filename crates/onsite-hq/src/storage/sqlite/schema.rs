@@ -407,6 +407,12 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX console_sessions_user ON console_sessions(user_id) WHERE ended_at IS NULL;
     CREATE INDEX console_sessions_created ON console_sessions(created_at);
     "#,
+    // 17: a site's coordinates, when the import gives them, so a suggestion can say how far
+    // a technician is from it.
+    r#"
+    ALTER TABLE sites ADD COLUMN lat REAL;
+    ALTER TABLE sites ADD COLUMN lon REAL;
+    "#,
 ];
 
 #[cfg(test)]
