@@ -230,3 +230,58 @@ describe("a day HQ does not answer for", () => {
     expect(screen.queryByTestId("job-card")).toBeNull();
   });
 });
+
+describe("who should go", () => {
+  it("shows HQ's ranking with its reasons and gives the job to the pick in one click", async () => {
+    const backend = fakeBackend({
+      session: async () => dora,
+      board: async () => board({ queue: [view("J-9", null, null)] }),
+      suggestions: async (id) => ({
+        job_id: id,
+        visit_minutes: 90,
+        technicians: [
+          {
+            username: "tina",
+            display_name: "Tina Fischer",
+            score: 9,
+            reasons: [
+              { about: "skills", good: true, text: "knows boilers" },
+              { about: "parts", good: false, text: "no parts for the HeatMax 300 in the van" },
+            ],
+            free_minutes: 480,
+            slot: new Date(2026, 11, 1, 10, 15).toISOString(),
+            distance_m: 1200,
+          },
+          {
+            username: "tom",
+            display_name: "Tom Okafor",
+            score: -3,
+            reasons: [{ about: "time", good: false, text: "no free 1 h 30 min in the day (5 visits booked)" }],
+            free_minutes: 30,
+            slot: null,
+            distance_m: null,
+          },
+        ],
+      }),
+    });
+    render(Console, { backend, now });
+    (await screen.findByTestId("queue-job")).focus();
+    await userEvent.keyboard("{Enter}");
+    const picks = await screen.findAllByTestId("suggestion");
+    expect(backend.suggestions).toHaveBeenCalledWith("id-J-9", new Date(2026, 11, 1, 8), new Date(2026, 11, 1, 18));
+    expect(picks.map((p) => p.dataset.technician)).toEqual(["tina", "tom"]);
+    expect(picks[0]).toHaveTextContent("knows boilers");
+    expect(within(picks[0]).getByText("no parts for the HeatMax 300 in the van")).toHaveClass("bad");
+    expect(picks[1]).toHaveTextContent("no free slot");
+    expect(within(picks[1]).queryByTestId("suggestion-assign")).toBeNull();
+    await userEvent.click(within(picks[0]).getByTestId("suggestion-assign"));
+    await waitFor(() => expect(backend.schedule).toHaveBeenCalledTimes(1));
+    expect(backend.schedule).toHaveBeenCalledWith("id-J-9", {
+      technician: "tina",
+      scheduled_start: new Date(2026, 11, 1, 10, 15).toISOString(),
+      scheduled_end: new Date(2026, 11, 1, 11, 45).toISOString(),
+      version: 1,
+      overlap: false,
+    });
+  });
+});

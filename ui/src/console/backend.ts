@@ -19,6 +19,7 @@ import type {
   RevokeRequest,
   ScheduleRequest,
   SessionList,
+  Suggestions,
 } from "../shared/hq-api";
 
 /** HQ refused or could not be reached; `code` is HQ's stable error code, or "network". */
@@ -44,6 +45,8 @@ export interface ConsoleBackend {
   board(from: Date, to: Date, background?: boolean): Promise<Board>;
   /** Gives job `jobId` to a technician for a window (`POST /jobs/{id}/schedule`). */
   schedule(jobId: string, request: ScheduleRequest): Promise<JobView>;
+  /** Technicians ranked for job `jobId` in the working day [from, to), with reasons. */
+  suggestions(jobId: string, from: Date, to: Date): Promise<Suggestions>;
   /** Conflicts waiting for a dispatcher (`all`: settled ones too). */
   conflicts(all?: boolean): Promise<ConflictView[]>;
   /** Settles the conflict of op `opId`, with words for the technician. */
@@ -187,6 +190,11 @@ export class HttpBackend implements ConsoleBackend {
 
   schedule(jobId: string, request: ScheduleRequest): Promise<JobView> {
     return this.call<JobView>("POST", `/jobs/${encodeURIComponent(jobId)}/schedule`, request);
+  }
+
+  suggestions(jobId: string, from: Date, to: Date): Promise<Suggestions> {
+    const q = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
+    return this.call<Suggestions>("GET", `/jobs/${encodeURIComponent(jobId)}/suggestions?${q}`);
   }
 
   conflicts(all = false): Promise<ConflictView[]> {

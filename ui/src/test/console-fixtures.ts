@@ -73,6 +73,9 @@ export function fakeBackend(overrides: Partial<ConsoleBackend> = {}) {
     board: vi.fn<ConsoleBackend["board"]>(overrides.board ?? (async () => board())),
     watch: vi.fn<ConsoleBackend["watch"]>(overrides.watch ?? (() => () => {})),
     schedule: vi.fn<ConsoleBackend["schedule"]>(overrides.schedule ?? (async (id) => view(id, "tina", "10:00-11:00"))),
+    suggestions: vi.fn<ConsoleBackend["suggestions"]>(
+      overrides.suggestions ?? (async (id) => ({ job_id: id, visit_minutes: 60, technicians: [] })),
+    ),
     conflicts: vi.fn<ConsoleBackend["conflicts"]>(overrides.conflicts ?? (async () => [])),
     resolve: vi.fn<ConsoleBackend["resolve"]>(overrides.resolve ?? unexpected("resolve")),
     followUps: vi.fn<ConsoleBackend["followUps"]>(overrides.followUps ?? (async () => ({ follow_ups: [], next: null }))),

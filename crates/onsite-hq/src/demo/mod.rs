@@ -35,7 +35,7 @@ pub const ACCOUNTS: &[Account] = &[
         "tom",
         "Tom Okafor",
         Role::Technician,
-        &["appliances", "air-conditioning"],
+        &["washing-machines", "dishwashers", "fridges", "air-conditioning"],
     ),
     (
         "sara",
