@@ -268,7 +268,11 @@ describe("who should go", () => {
     (await screen.findByTestId("queue-job")).focus();
     await userEvent.keyboard("{Enter}");
     const picks = await screen.findAllByTestId("suggestion");
-    expect(backend.suggestions).toHaveBeenCalledWith("id-J-9", new Date(2026, 11, 1, 8), new Date(2026, 11, 1, 18));
+    // Not before now (09:00) on today's board.
+    expect(backend.suggestions).toHaveBeenCalledWith("id-J-9", new Date(2026, 11, 1, 9), new Date(2026, 11, 1, 18));
+    // The form starts at the best pick.
+    expect(screen.getByTestId("schedule-technician")).toHaveValue("tina");
+    expect(screen.getByTestId("schedule-start")).toHaveValue("10:15");
     expect(picks.map((p) => p.dataset.technician)).toEqual(["tina", "tom"]);
     expect(picks[0]).toHaveTextContent("knows boilers");
     expect(within(picks[0]).getByText("no parts for the HeatMax 300 in the van")).toHaveClass("bad");
