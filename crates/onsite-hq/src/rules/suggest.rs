@@ -59,6 +59,8 @@ const NO_SKILL: i32 = -2;
 const SLOT: i32 = 3;
 const NO_SLOT: i32 = -4;
 const MAX_PARTS: i32 = 2;
+/// Parts a reason names; it counts the rest.
+const NAMED_PARTS: usize = 2;
 
 /// The words of a skill or a product name, reduced so "boilers" meets "combi boiler" and
 /// "air-conditioning" meets "air conditioner".
@@ -240,11 +242,11 @@ fn judge(job: &JobFacts, from: DateTime<Utc>, to: DateTime<Utc>, c: Candidate) -
             let listed = c
                 .parts
                 .iter()
-                .take(3)
+                .take(NAMED_PARTS)
                 .cloned()
                 .collect::<Vec<_>>()
                 .join(", ");
-            let more = if c.parts.len() > 3 { ", …" } else { "" };
+            let more = if c.parts.len() > NAMED_PARTS { ", …" } else { "" };
             say(
                 Consideration::Parts,
                 true,
