@@ -365,11 +365,31 @@ pub struct JobListQuery {
     pub technician: Option<String>,
     /// Only the job with exactly this number (`J-000123`).
     pub number: Option<String>,
+    /// Only jobs of this kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<JobKind>,
+    /// Only jobs whose number, customer, address, town or product serial contains these
+    /// words (any case); at most [`MAX_SEARCH_CHARS`] characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    /// Only jobs whose visit window ends after this instant (with `to`: meets the range).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<DateTime<Utc>>,
+    /// Only jobs whose visit window starts before this instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<DateTime<Utc>>,
+    /// Only open jobs whose SLA deadline is before this instant: now for the overdue ones,
+    /// a few hours ahead for those due soon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla_due_before: Option<DateTime<Utc>>,
     /// Continue after this job number (from `next`).
     pub after: Option<String>,
     /// Page size; HQ caps it.
     pub limit: Option<u32>,
 }
+
+/// Longest text search of `GET /jobs`.
+pub const MAX_SEARCH_CHARS: usize = 100;
 
 /// Answer of `GET /jobs`, ordered by job number.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

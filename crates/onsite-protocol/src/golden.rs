@@ -431,6 +431,7 @@ fn dispatcher_bodies() {
             number: Some("J-000123".into()),
             after: None,
             limit: Some(10),
+            ..JobListQuery::default()
         },
         json!({"status": "new", "technician": null, "number": "J-000123", "after": null,
                "limit": 10}),

@@ -630,6 +630,28 @@ technician: string | null,
  */
 number: string | null, 
 /**
+ * Only jobs of this kind.
+ */
+kind?: JobKind | null, 
+/**
+ * Only jobs whose number, customer, address, town or product serial contains these
+ * words (any case); at most [`MAX_SEARCH_CHARS`] characters.
+ */
+q?: string | null, 
+/**
+ * Only jobs whose visit window ends after this instant (with `to`: meets the range).
+ */
+from?: string | null, 
+/**
+ * Only jobs whose visit window starts before this instant.
+ */
+to?: string | null, 
+/**
+ * Only open jobs whose SLA deadline is before this instant: now for the overdue ones,
+ * a few hours ahead for those due soon.
+ */
+sla_due_before?: string | null, 
+/**
  * Continue after this job number (from `next`).
  */
 after: string | null, 

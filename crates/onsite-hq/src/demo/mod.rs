@@ -35,7 +35,12 @@ pub const ACCOUNTS: &[Account] = &[
         "tom",
         "Tom Okafor",
         Role::Technician,
-        &["washing-machines", "dishwashers", "fridges", "air-conditioning"],
+        &[
+            "washing-machines",
+            "dishwashers",
+            "fridges",
+            "air-conditioning",
+        ],
     ),
     (
         "sara",

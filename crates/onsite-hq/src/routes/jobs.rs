@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use onsite_protocol::api::{
     AssignRequest, CancelRequest, JobInput, JobList, JobListQuery, JobPatch, JobView,
+    MAX_SEARCH_CHARS,
 };
 use onsite_protocol::board::{
     Board, BoardQuery, MAX_BOARD_HOURS, ScheduleRequest, SuggestionQuery, Suggestions,
@@ -24,6 +25,26 @@ pub async fn list(
     _: Dispatcher,
     Query(q): Query<JobListQuery>,
 ) -> Reply<JobList> {
+    let refused = |message: String| {
+        AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::ValidationFailed,
+            message,
+        )
+    };
+    if q.q
+        .as_deref()
+        .is_some_and(|t| t.chars().count() > MAX_SEARCH_CHARS)
+    {
+        return Err(refused(format!(
+            "q must be at most {MAX_SEARCH_CHARS} characters"
+        )));
+    }
+    if let (Some(from), Some(to)) = (q.from, q.to)
+        && to <= from
+    {
+        return Err(refused("to must come after from".into()));
+    }
     Ok(axum::Json(
         state.storage.list_jobs(&q, MAX_LIST_PAGE).await?,
     ))

@@ -128,6 +128,10 @@ fn describe_rules(doc: &mut serde_json::Value) {
                     Some("sha256") => {
                         parameter["schema"]["pattern"] = json!("^[0-9a-f]{64}$");
                     }
+                    Some("q") if path == "/api/v1/jobs" => {
+                        parameter["schema"]["maxLength"] =
+                            json!(onsite_protocol::api::MAX_SEARCH_CHARS);
+                    }
                     // Versioned lists continue after `name@version` (a version is a u32).
                     Some("after")
                         if path == "/api/v1/checklists" || path == "/api/v1/warranty-policies" =>
@@ -279,7 +283,8 @@ fn console_sign_out() {}
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", security(("bearer" = [])),
     params(JobListQuery),
     responses((status = 200, body = JobList), (status = 400, body = ApiError),
-        (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 422, description = "`to` not after `from`", body = ApiError)))]
 fn list_jobs() {}
 
 #[utoipa::path(post, path = "/api/v1/jobs", tag = "jobs", security(("bearer" = [])),

@@ -18,6 +18,7 @@ mod care;
 mod console;
 mod push;
 mod reference;
+mod search;
 mod suggest;
 
 struct Hq {

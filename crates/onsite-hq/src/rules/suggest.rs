@@ -246,7 +246,11 @@ fn judge(job: &JobFacts, from: DateTime<Utc>, to: DateTime<Utc>, c: Candidate) -
                 .cloned()
                 .collect::<Vec<_>>()
                 .join(", ");
-            let more = if c.parts.len() > NAMED_PARTS { ", …" } else { "" };
+            let more = if c.parts.len() > NAMED_PARTS {
+                ", …"
+            } else {
+                ""
+            };
             say(
                 Consideration::Parts,
                 true,

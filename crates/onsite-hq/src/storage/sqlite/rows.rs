@@ -164,10 +164,35 @@ pub fn view(tx: &Transaction<'_>, job: Job) -> Result<JobView> {
 /// Jobs ordered by number, after `query.after`, filtered by status and technician.
 pub fn list(tx: &Transaction<'_>, query: &JobListQuery, max_limit: u32) -> Result<JobList> {
     let limit = query.limit.unwrap_or(max_limit).clamp(1, max_limit);
+    // The text is matched as given, its LIKE wildcards taken literally.
+    let pattern = query
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(|q| {
+            let escaped = q
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        });
     let sql = format!(
         "SELECT {JOB_COLUMNS} FROM jobs \
          WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR technician = ?2) AND number > ?3 \
-         AND (?5 IS NULL OR number = ?5) ORDER BY number LIMIT ?4"
+         AND (?5 IS NULL OR number = ?5) AND (?6 IS NULL OR kind = ?6) \
+         AND (?7 IS NULL OR scheduled_end > ?7 OR (scheduled_end IS NULL AND scheduled_start >= ?7)) \
+         AND (?8 IS NULL OR scheduled_start < ?8) \
+         AND (?9 IS NULL OR (sla_due < ?9 AND status NOT IN ('completed', 'cancelled'))) \
+         AND (?10 IS NULL OR lower(number) LIKE ?10 ESCAPE '\\' \
+           OR EXISTS (SELECT 1 FROM customers c WHERE c.id = jobs.customer_id \
+                      AND lower(c.name) LIKE ?10 ESCAPE '\\') \
+           OR EXISTS (SELECT 1 FROM sites s WHERE s.id = jobs.site_id \
+                      AND (lower(s.address) LIKE ?10 ESCAPE '\\' OR lower(coalesce(s.town, '')) LIKE ?10 ESCAPE '\\')) \
+           OR EXISTS (SELECT 1 FROM assets a WHERE a.id = jobs.asset_id \
+                      AND lower(coalesce(a.serial, '')) LIKE ?10 ESCAPE '\\')) \
+         ORDER BY number LIMIT ?4"
     );
     let mut stmt = tx.prepare_cached(&sql)?;
     let mut jobs = stmt
@@ -177,7 +202,12 @@ pub fn list(tx: &Transaction<'_>, query: &JobListQuery, max_limit: u32) -> Resul
                 query.technician,
                 query.after.as_deref().unwrap_or(""),
                 i64::from(limit) + 1,
-                query.number.as_deref().map(str::trim)
+                query.number.as_deref().map(str::trim),
+                query.kind.map(|k| k.as_str()),
+                query.from,
+                query.to,
+                query.sla_due_before,
+                pattern,
             ],
             |r| job(r, 0),
         )?
