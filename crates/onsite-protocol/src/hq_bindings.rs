@@ -122,6 +122,7 @@ fn hq_bindings_are_complete_and_current() {
         .add::<crate::visit::FillInput>()
         .add::<crate::visit::ItemRef>()
         .add::<crate::visit::VisitRecord>()
+        .add::<crate::visit::ItemLabel>()
         .add::<crate::visit::JobVisit>()
         .add::<crate::visit::OpenPartsRequest>()
         .add::<crate::visit::PartsRequestList>();

@@ -168,6 +168,25 @@ pub struct JobVisit {
     pub out_of_range: Vec<ItemRef>,
     /// The decision that stands was made without the product's start date.
     pub needs_review: bool,
+    /// What moved the job's status or holder at HQ, oldest first.
+    #[serde(default)]
+    pub history: Vec<crate::model::StatusChange>,
+    /// The label of each item of the checklists it keeps, for showing answers by name.
+    #[serde(default)]
+    pub labels: Vec<ItemLabel>,
+}
+
+/// A checklist item's label, as its template version words it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemLabel {
+    /// The template and version.
+    pub template: TemplateRef,
+    /// The item's key.
+    pub item: String,
+    /// What the technician was asked.
+    pub label: String,
 }
 
 /// One parts request from the field, for dispatchers.

@@ -2397,6 +2397,20 @@ signoffs: Array<SignOff>,
  */
 ratings: Array<Rating>, };
 
+export type ItemLabel = { 
+/**
+ * The template and version.
+ */
+template: TemplateRef, 
+/**
+ * The item's key.
+ */
+item: string, 
+/**
+ * What the technician was asked.
+ */
+label: string, };
+
 export type JobVisit = { 
 /**
  * The job.
@@ -2421,7 +2435,15 @@ out_of_range: Array<ItemRef>,
 /**
  * The decision that stands was made without the product's start date.
  */
-needs_review: boolean, };
+needs_review: boolean, 
+/**
+ * What moved the job's status or holder at HQ, oldest first.
+ */
+history: Array<StatusChange>, 
+/**
+ * The label of each item of the checklists it keeps, for showing answers by name.
+ */
+labels: Array<ItemLabel>, };
 
 export type OpenPartsRequest = { 
 /**

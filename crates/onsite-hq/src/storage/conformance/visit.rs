@@ -174,6 +174,28 @@ pub async fn a_visit_is_judged_on_hqs_reference_data_and_moves_van_stock(s: &dyn
     let visit = s.job_visit(view.job.id).await.unwrap();
     assert_eq!(visit.checklists.len(), 1);
     assert_eq!(visit.missing.len(), 1, "{:?}", visit.missing);
+    // The page a dispatcher reads carries the job's history and the items' labels.
+    assert_eq!(
+        visit.history.first().map(|h| h.event),
+        Some(onsite_protocol::HistoryEvent::Created)
+    );
+    assert!(
+        visit.history.iter().any(|h| h.status == JobStatus::OnSite),
+        "{:?}",
+        visit.history
+    );
+    let items: Vec<_> = visit.labels.iter().map(|l| l.item.as_str()).collect();
+    assert!(
+        !items.is_empty() && items.iter().all(|i| !i.is_empty()),
+        "{:?}",
+        visit.labels
+    );
+    assert!(
+        visit
+            .labels
+            .iter()
+            .all(|l| l.template == visit.checklists[0])
+    );
     assert_eq!(visit.record.decision().unwrap().remedy.as_str(), "replace");
     assert!(visit.record.parts[0].voided && !visit.record.parts[1].voided);
     let open = s.parts_requests(None, 10).await.unwrap().requests;

@@ -243,6 +243,19 @@ pub fn view(tx: &Transaction<'_>, id: JobId) -> Result<onsite_protocol::visit::J
         Some(p) => p.clone(),
         None => templates.iter().map(ChecklistTemplate::reference).collect(),
     };
+    let labels = templates
+        .iter()
+        .flat_map(|t| {
+            let at = t.reference();
+            t.items
+                .iter()
+                .map(move |item| onsite_protocol::visit::ItemLabel {
+                    template: at.clone(),
+                    item: item.key.clone(),
+                    label: item.label.clone(),
+                })
+        })
+        .collect();
     Ok(onsite_protocol::visit::JobVisit {
         job_id: id,
         needs_review: record.decision().is_some_and(|d| d.needs_review),
@@ -250,6 +263,8 @@ pub fn view(tx: &Transaction<'_>, id: JobId) -> Result<onsite_protocol::visit::J
         checklists,
         missing,
         out_of_range,
+        history: rows::status_history(tx, id)?,
+        labels,
     })
 }
 
