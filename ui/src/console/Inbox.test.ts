@@ -70,8 +70,13 @@ describe("the console's pages", () => {
       ["#/admin/users", "users"],
       ["#/admin/devices", "devices"],
       ["#/nowhere", "board"],
+      ["#/jobs", "jobs"],
+      ["#/jobs/new", "new-job"],
+      ["#/jobs/J-001", "job"],
+      ["#/jobs/%E0%A4%A", "jobs"],
     ];
     for (const [hash, page] of cases) expect(route(hash).page, hash).toBe(page);
+    expect(route("#/jobs/J%2F7")).toEqual({ page: "job", number: "J/7" });
   });
 
   it("offers admin pages to admins only", async () => {

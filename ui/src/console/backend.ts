@@ -20,6 +20,12 @@ import type {
   ScheduleRequest,
   SessionList,
   Suggestions,
+  JobInput,
+  JobList,
+  JobListQuery,
+  JobOps,
+  JobPatch,
+  JobVisit,
 } from "../shared/hq-api";
 
 /** HQ refused or could not be reached; `code` is HQ's stable error code, or "network". */
@@ -45,6 +51,20 @@ export interface ConsoleBackend {
   board(from: Date, to: Date, background?: boolean): Promise<Board>;
   /** Gives job `jobId` to a technician for a window (`POST /jobs/{id}/schedule`). */
   schedule(jobId: string, request: ScheduleRequest): Promise<JobView>;
+  /** Jobs matching `query`, by number, a page at a time. */
+  jobs(query: Partial<JobListQuery>): Promise<JobList>;
+  /** The job numbered `number`. */
+  job(number: string): Promise<JobView>;
+  createJob(input: JobInput): Promise<JobView>;
+  updateJob(id: string, patch: JobPatch): Promise<JobView>;
+  /** Cancels the job, giving the reason for the record. */
+  cancelJob(id: string, reason: string | null): Promise<JobView>;
+  /** What the visit recorded, with the job's history. */
+  visit(id: string): Promise<JobVisit>;
+  /** Every op the job's laptops sent, with its outcome, oldest first (one page). */
+  jobOps(id: string): Promise<JobOps>;
+  /** An attachment's content, as a URL the page can show (revoke it when done). */
+  attachment(sha256: string, mediaType: string): Promise<string>;
   /** Technicians ranked for job `jobId` in the working day [from, to), with reasons. */
   suggestions(jobId: string, from: Date, to: Date): Promise<Suggestions>;
   /** Conflicts waiting for a dispatcher (`all`: settled ones too). */
@@ -190,6 +210,49 @@ export class HttpBackend implements ConsoleBackend {
 
   schedule(jobId: string, request: ScheduleRequest): Promise<JobView> {
     return this.call<JobView>("POST", `/jobs/${encodeURIComponent(jobId)}/schedule`, request);
+  }
+
+  jobs(query: Partial<JobListQuery>): Promise<JobList> {
+    const q = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== null && value !== undefined && value !== "") q.set(key, String(value));
+    }
+    return this.call<JobList>("GET", `/jobs?${q}`);
+  }
+
+  job(number: string): Promise<JobView> {
+    return this.call<JobView>("GET", `/jobs/by-number/${encodeURIComponent(number)}`);
+  }
+
+  createJob(input: JobInput): Promise<JobView> {
+    return this.call<JobView>("POST", "/jobs", input);
+  }
+
+  updateJob(id: string, patch: JobPatch): Promise<JobView> {
+    return this.call<JobView>("PATCH", `/jobs/${encodeURIComponent(id)}`, patch);
+  }
+
+  cancelJob(id: string, reason: string | null): Promise<JobView> {
+    return this.call<JobView>("POST", `/jobs/${encodeURIComponent(id)}/cancel`, { reason });
+  }
+
+  visit(id: string): Promise<JobVisit> {
+    return this.call<JobVisit>("GET", `/jobs/${encodeURIComponent(id)}/visit`);
+  }
+
+  jobOps(id: string): Promise<JobOps> {
+    return this.call<JobOps>("GET", `/jobs/${encodeURIComponent(id)}/ops?limit=500`);
+  }
+
+  async attachment(sha256: string, mediaType: string): Promise<string> {
+    let response: Response;
+    try {
+      response = await this.fetcher(`/api/v1/blobs/${encodeURIComponent(sha256)}`, { credentials: "same-origin" });
+    } catch {
+      throw new HqFailure(0, "network", "HQ did not answer. Check the connection and try again.");
+    }
+    if (!response.ok) throw new HqFailure(response.status, "not_found", "The attachment is not at HQ yet.");
+    return URL.createObjectURL(new Blob([await response.arrayBuffer()], { type: mediaType }));
   }
 
   suggestions(jobId: string, from: Date, to: Date): Promise<Suggestions> {

@@ -1,7 +1,7 @@
 // Boards, jobs and a fake HQ for the console's component tests.
 import { vi } from "vitest";
 import type { ConsoleBackend } from "../console/backend";
-import type { Board, BoardTechnician, ConsoleSession, Job, JobView } from "../shared/hq-api";
+import type { Board, BoardTechnician, ConsoleSession, Job, JobView, JobVisit } from "../shared/hq-api";
 
 /** A job on the board; `at` is "HH:MM-HH:MM" local on 1 Dec 2026, or null for none. */
 export function view(number: string, technician: string | null, at: string | null, extra: Partial<Job> = {}): JobView {
@@ -57,6 +57,20 @@ export const dora: ConsoleSession = {
   expires_at: "2026-12-01T20:00:00Z",
 };
 
+/** A visit that recorded nothing yet. */
+export function emptyVisit(id: string): JobVisit {
+  return {
+    job_id: id,
+    record: { pinned: null, answers: [], parts: [], decisions: [], requests: [], signoffs: [], ratings: [] },
+    checklists: [],
+    missing: [],
+    out_of_range: [],
+    needs_review: false,
+    history: [],
+    labels: [],
+  };
+}
+
 /** A change the test did not set up an answer for: fails loudly. */
 function unexpected(name: string) {
   return async (): Promise<never> => {
@@ -73,6 +87,14 @@ export function fakeBackend(overrides: Partial<ConsoleBackend> = {}) {
     board: vi.fn<ConsoleBackend["board"]>(overrides.board ?? (async () => board())),
     watch: vi.fn<ConsoleBackend["watch"]>(overrides.watch ?? (() => () => {})),
     schedule: vi.fn<ConsoleBackend["schedule"]>(overrides.schedule ?? (async (id) => view(id, "tina", "10:00-11:00"))),
+    jobs: vi.fn<ConsoleBackend["jobs"]>(overrides.jobs ?? (async () => ({ jobs: [], next: null }))),
+    job: vi.fn<ConsoleBackend["job"]>(overrides.job ?? (async (n) => view(n, null, null))),
+    createJob: vi.fn<ConsoleBackend["createJob"]>(overrides.createJob ?? unexpected("createJob")),
+    updateJob: vi.fn<ConsoleBackend["updateJob"]>(overrides.updateJob ?? unexpected("updateJob")),
+    cancelJob: vi.fn<ConsoleBackend["cancelJob"]>(overrides.cancelJob ?? unexpected("cancelJob")),
+    visit: vi.fn<ConsoleBackend["visit"]>(overrides.visit ?? (async (id) => emptyVisit(id))),
+    jobOps: vi.fn<ConsoleBackend["jobOps"]>(overrides.jobOps ?? (async () => ({ ops: [], replaced: [], next: null }))),
+    attachment: vi.fn<ConsoleBackend["attachment"]>(overrides.attachment ?? (async (sha) => `blob:${sha}`)),
     suggestions: vi.fn<ConsoleBackend["suggestions"]>(
       overrides.suggestions ?? (async (id) => ({ job_id: id, visit_minutes: 60, technicians: [] })),
     ),
