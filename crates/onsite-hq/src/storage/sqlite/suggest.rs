@@ -83,7 +83,7 @@ pub fn facts(
         })? {
             let (technician, name, models) = row?;
             let models: Vec<String> = serde_json::from_str(&models).unwrap_or_default();
-            if models.iter().any(|m| *m == model)
+            if models.contains(&model)
                 && let Some(c) = candidates.get_mut(&technician)
             {
                 c.parts.push(name);
