@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod blobs;
+pub mod calendar;
 pub mod connections;
 pub mod console_cookie;
 pub mod demo;

@@ -190,3 +190,38 @@ pub struct RevokeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
+
+/// `GET /technicians/{name}/calendar`: where a calendar app subscribes to a technician's
+/// visits. Anyone holding the address reads the feed: renew it when it leaks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CalendarLink {
+    /// The feed's path on HQ, token included: `/api/v1/technicians/tina/calendar.ics?token=…`.
+    pub path: String,
+}
+
+/// Query of `GET /technicians/{name}/calendar.ics`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct CalendarQuery {
+    /// The secret from the feed's address.
+    #[serde(default)]
+    pub token: String,
+}
+
+/// Query of `GET /exports/jobs.csv`: jobs whose visit window meets `[from, to)`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct ExportQuery {
+    /// Start of the range (inclusive).
+    pub from: DateTime<Utc>,
+    /// End of the range (exclusive); at most [`MAX_EXPORT_DAYS`] after `from`.
+    pub to: DateTime<Utc>,
+}
+
+/// The longest range one export covers.
+pub const MAX_EXPORT_DAYS: i64 = 366;
+/// The most jobs one export lists; a range with more is refused, to be narrowed.
+pub const MAX_EXPORT_JOBS: usize = 50_000;

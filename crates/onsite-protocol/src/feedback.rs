@@ -243,6 +243,31 @@ pub struct FeedbackSummary {
     pub to: String,
     /// The rows.
     pub rows: Vec<FeedbackRow>,
+    /// The same per technician (who sent the rating; the job's holder for a complaint), by
+    /// technician then month; a model filter applies to them too.
+    #[serde(default)]
+    pub technicians: Vec<TechnicianRow>,
+}
+
+/// What customers said of one technician's visits in one month.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TechnicianRow {
+    /// The technician's username.
+    pub technician: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Ratings given (the latest per job).
+    pub ratings: u32,
+    /// Their mean satisfaction, 1 to 5.
+    pub mean_satisfaction: Option<f64>,
+    /// Answers to "would you recommend us?".
+    pub recommend_answers: u32,
+    /// Net promoter score, -100 to 100.
+    pub nps: Option<i32>,
+    /// Complaints opened about jobs they held.
+    pub complaints: u32,
 }
 
 /// The net promoter score of "would you recommend us?" answers (0 to 10): the percentage of

@@ -1,4 +1,4 @@
-import { render, screen, within } from "@testing-library/svelte";
+import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Account, ConflictView, DeviceSession, FollowUp } from "../shared/hq-api";
@@ -276,5 +276,30 @@ describe("a call from an earlier day", () => {
     expect(calls[0]).toHaveTextContent("late: due yesterday");
     expect(calls[1]).toHaveTextContent("late: due Fri 27 Nov");
     expect(calls[2]).toHaveTextContent("due today");
+  });
+});
+
+describe("a technician's calendar address", () => {
+  it("is shown in full and can be renewed", async () => {
+    open("#/admin/users");
+    const tina: Account = {
+      id: "u-tina",
+      username: "tina",
+      display_name: "Tina Fischer",
+      role: "technician",
+      skills: [],
+      disabled: false,
+      created_at: "2026-11-01T00:00:00Z",
+    };
+    const backend = fakeBackend({ session: async () => admin, users: async () => ({ users: [tina], truncated: false }) });
+    render(Console, { backend, now });
+    await userEvent.click(await screen.findByTestId("user-calendar"));
+    expect(await screen.findByTestId("calendar-url")).toHaveValue(`${location.origin}/api/v1/technicians/tina/calendar.ics?token=old`);
+    await userEvent.click(screen.getByTestId("calendar-renew"));
+    expect(backend.calendar).toHaveBeenLastCalledWith("tina", true);
+    await waitFor(() =>
+      expect(screen.getByTestId("calendar-url")).toHaveValue(`${location.origin}/api/v1/technicians/tina/calendar.ics?token=new`),
+    );
+    expect(screen.getByTestId("users-done")).toHaveTextContent("the old one no longer works");
   });
 });

@@ -27,6 +27,9 @@ describe("the jobs list", () => {
     expect(rows.map((r) => r.dataset.number)).toEqual(["J-1", "J-2"]);
     expect(rows[1]).toHaveTextContent("Overdue");
     expect(within(rows[0]).getByRole("link", { name: "J-1" })).toHaveAttribute("href", "#/jobs/J-1");
+    // The export covers this month until a day is picked.
+    const month = new URLSearchParams({ from: new Date(2026, 11, 1).toISOString(), to: new Date(2027, 0, 1).toISOString() });
+    expect(screen.getByTestId("jobs-export")).toHaveAttribute("href", `/api/v1/exports/jobs.csv?${month}`);
 
     await userEvent.type(screen.getByTestId("jobs-q"), "  leeds ");
     await userEvent.selectOptions(screen.getByTestId("jobs-kind"), "repair");
@@ -45,6 +48,8 @@ describe("the jobs list", () => {
       to: new Date(2026, 11, 3).toISOString(),
       sla_due_before: now().toISOString(),
     });
+    const day = new URLSearchParams({ from: new Date(2026, 11, 2).toISOString(), to: new Date(2026, 11, 3).toISOString() });
+    expect(screen.getByTestId("jobs-export")).toHaveAttribute("href", `/api/v1/exports/jobs.csv?${day}`);
     await userEvent.click(await screen.findByTestId("jobs-more"));
     await waitFor(() => expect(screen.getAllByTestId("job-row")).toHaveLength(3));
     expect(backend.jobs).toHaveBeenLastCalledWith(expect.objectContaining({ after: "J-2", q: "leeds" }));

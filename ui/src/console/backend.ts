@@ -26,6 +26,8 @@ import type {
   JobOps,
   JobPatch,
   JobVisit,
+  FeedbackSummary,
+  CalendarLink,
 } from "../shared/hq-api";
 
 /** HQ refused or could not be reached; `code` is HQ's stable error code, or "network". */
@@ -51,6 +53,10 @@ export interface ConsoleBackend {
   board(from: Date, to: Date, background?: boolean): Promise<Board>;
   /** Gives job `jobId` to a technician for a window (`POST /jobs/{id}/schedule`). */
   schedule(jobId: string, request: ScheduleRequest): Promise<JobView>;
+  /** The address of `technician`'s calendar feed; `renew`: a new one, the old one stops. */
+  calendar(technician: string, renew?: boolean): Promise<CalendarLink>;
+  /** What customers said per model (and technician) and month, from `from` to `to` ("YYYY-MM"). */
+  feedback(from: string, to: string): Promise<FeedbackSummary>;
   /** Jobs matching `query`, by number, a page at a time. */
   jobs(query: Partial<JobListQuery>): Promise<JobList>;
   /** The job numbered `number`. */
@@ -210,6 +216,15 @@ export class HttpBackend implements ConsoleBackend {
 
   schedule(jobId: string, request: ScheduleRequest): Promise<JobView> {
     return this.call<JobView>("POST", `/jobs/${encodeURIComponent(jobId)}/schedule`, request);
+  }
+
+  calendar(technician: string, renew = false): Promise<CalendarLink> {
+    const path = `/technicians/${encodeURIComponent(technician)}/calendar`;
+    return renew ? this.call<CalendarLink>("POST", `${path}/renew`) : this.call<CalendarLink>("GET", path);
+  }
+
+  feedback(from: string, to: string): Promise<FeedbackSummary> {
+    return this.call<FeedbackSummary>("GET", `/feedback/summary?${new URLSearchParams({ from, to })}`);
   }
 
   jobs(query: Partial<JobListQuery>): Promise<JobList> {

@@ -8,6 +8,7 @@ export type Page =
   | { page: "job"; number: string }
   | { page: "conflicts" }
   | { page: "follow-ups" }
+  | { page: "quality" }
   | { page: "devices" }
   | { page: "users" };
 
@@ -17,6 +18,7 @@ export const PAGES: { page: Page["page"]; hash: string; label: string; admin: bo
   { page: "jobs", hash: "#/jobs", label: "Jobs", admin: false },
   { page: "conflicts", hash: "#/inbox/conflicts", label: "Conflicts", admin: false },
   { page: "follow-ups", hash: "#/inbox/follow-ups", label: "Follow-up calls", admin: false },
+  { page: "quality", hash: "#/quality", label: "Quality", admin: false },
   { page: "users", hash: "#/admin/users", label: "Users", admin: true },
   { page: "devices", hash: "#/admin/devices", label: "Devices", admin: true },
 ];

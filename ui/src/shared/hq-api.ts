@@ -1012,6 +1012,36 @@ complaints: number,
  */
 faults: Array<FaultCount>, };
 
+export type TechnicianRow = { 
+/**
+ * The technician's username.
+ */
+technician: string, 
+/**
+ * `YYYY-MM`.
+ */
+month: string, 
+/**
+ * Ratings given (the latest per job).
+ */
+ratings: number, 
+/**
+ * Their mean satisfaction, 1 to 5.
+ */
+mean_satisfaction: number | null, 
+/**
+ * Answers to "would you recommend us?".
+ */
+recommend_answers: number, 
+/**
+ * Net promoter score, -100 to 100.
+ */
+nps: number | null, 
+/**
+ * Complaints opened about jobs they held.
+ */
+complaints: number, };
+
 export type FeedbackSummary = { 
 /**
  * First month covered.
@@ -1024,7 +1054,12 @@ to: string,
 /**
  * The rows.
  */
-rows: Array<FeedbackRow>, };
+rows: Array<FeedbackRow>, 
+/**
+ * The same per technician (who sent the rating; the job's holder for a complaint), by
+ * technician then month; a model filter applies to them too.
+ */
+technicians: Array<TechnicianRow>, };
 
 export type LetterId = string;
 
@@ -2163,6 +2198,22 @@ device?: DeviceId | null,
  * Every session of this user, laptop and browser.
  */
 user?: string | null, };
+
+export type CalendarLink = { 
+/**
+ * The feed's path on HQ, token included: `/api/v1/technicians/tina/calendar.ics?token=…`.
+ */
+path: string, };
+
+export type ExportQuery = { 
+/**
+ * Start of the range (inclusive).
+ */
+from: string, 
+/**
+ * End of the range (exclusive); at most [`MAX_EXPORT_DAYS`] after `from`.
+ */
+to: string, };
 
 export type Missing = { 
 /**

@@ -87,6 +87,13 @@ export function fakeBackend(overrides: Partial<ConsoleBackend> = {}) {
     board: vi.fn<ConsoleBackend["board"]>(overrides.board ?? (async () => board())),
     watch: vi.fn<ConsoleBackend["watch"]>(overrides.watch ?? (() => () => {})),
     schedule: vi.fn<ConsoleBackend["schedule"]>(overrides.schedule ?? (async (id) => view(id, "tina", "10:00-11:00"))),
+    calendar: vi.fn<ConsoleBackend["calendar"]>(
+      overrides.calendar ??
+        (async (t, renew) => ({ path: `/api/v1/technicians/${t}/calendar.ics?token=${renew ? "new" : "old"}` })),
+    ),
+    feedback: vi.fn<ConsoleBackend["feedback"]>(
+      overrides.feedback ?? (async (from, to) => ({ from, to, rows: [], technicians: [] })),
+    ),
     jobs: vi.fn<ConsoleBackend["jobs"]>(overrides.jobs ?? (async () => ({ jobs: [], next: null }))),
     job: vi.fn<ConsoleBackend["job"]>(overrides.job ?? (async (n) => view(n, null, null))),
     createJob: vi.fn<ConsoleBackend["createJob"]>(overrides.createJob ?? unexpected("createJob")),

@@ -9,6 +9,7 @@ mod care;
 mod console;
 pub(crate) mod cursor;
 mod events;
+mod exports;
 mod extract;
 mod jobs;
 mod mail;
@@ -123,6 +124,16 @@ pub fn router(state: AppState) -> Router {
         .route("/jobs/{id}/assign", post(jobs::assign))
         .route("/jobs/{id}/schedule", post(jobs::schedule))
         .route("/jobs/{id}/suggestions", get(jobs::suggestions))
+        .route("/exports/jobs.csv", get(exports::jobs))
+        .route("/technicians/{name}/calendar", get(exports::calendar_link))
+        .route(
+            "/technicians/{name}/calendar/renew",
+            post(exports::renew_calendar),
+        )
+        .route(
+            "/technicians/{name}/calendar.ics",
+            get(exports::calendar_feed),
+        )
         .route("/jobs/{id}/cancel", post(jobs::cancel))
         .route("/jobs/{id}/ops", get(push::job_ops))
         .route("/sync/pull", get(sync::pull))

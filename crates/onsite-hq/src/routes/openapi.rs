@@ -43,7 +43,8 @@ use utoipa::{Modify, OpenApi};
         update_complaint, complaint_return_visit, inquiries, create_inquiry, inquiry,
         update_inquiry, inquiry_return_visit, follow_ups, call_outcome, feedback_summary, mail_list, mail_letter, mail_letter_pdf,
         mail_resend, letter_template, set_letter_template, users, create_user, update_user,
-        reset_password, device_sessions, revoke_sessions, description
+        reset_password, device_sessions, revoke_sessions, export_jobs, calendar_link,
+        renew_calendar, calendar_feed, description
     ),
     modifiers(&Bearer),
 )]
@@ -180,6 +181,42 @@ fn logout() {}
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = User), (status = 401, body = ApiError)))]
 fn me() {}
+
+#[utoipa::path(get, path = "/api/v1/exports/jobs.csv", tag = "exports",
+    security(("bearer" = [])), params(onsite_protocol::admin::ExportQuery),
+    responses((status = 200, description = "the jobs whose visit window meets the range, as \
+            CSV with a header line", content_type = "text/csv", body = String),
+        (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError),
+        (status = 422, description = "a bad range, or more jobs than one export lists", body = ApiError)))]
+fn export_jobs() {}
+
+#[utoipa::path(get, path = "/api/v1/technicians/{name}/calendar", tag = "exports",
+    security(("bearer" = [])),
+    params(("name" = String, Path, description = "the technician's username")),
+    responses((status = 200, body = onsite_protocol::admin::CalendarLink),
+        (status = 401, body = ApiError),
+        (status = 403, description = "a technician asking for another's", body = ApiError),
+        (status = 404, body = ApiError)))]
+fn calendar_link() {}
+
+#[utoipa::path(post, path = "/api/v1/technicians/{name}/calendar/renew", tag = "exports",
+    security(("bearer" = [])),
+    params(("name" = String, Path, description = "the technician's username")),
+    responses((status = 200, description = "the new address; the old one no longer works",
+            body = onsite_protocol::admin::CalendarLink),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, body = ApiError)))]
+fn renew_calendar() {}
+
+#[utoipa::path(get, path = "/api/v1/technicians/{name}/calendar.ics", tag = "exports",
+    params(("name" = String, Path, description = "the technician's username"),
+        onsite_protocol::admin::CalendarQuery),
+    responses((status = 200, description = "the technician's visits from 30 days ago to 180 \
+            days ahead as iCalendar (RFC 5545)", content_type = "text/calendar", body = String),
+        (status = 400, body = ApiError),
+        (status = 404, description = "no such technician, or not this address's token", body = ApiError)))]
+fn calendar_feed() {}
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = onsite_protocol::admin::AccountList),

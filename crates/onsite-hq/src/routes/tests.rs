@@ -16,6 +16,7 @@ use tower::ServiceExt;
 mod admin;
 mod care;
 mod console;
+mod exports;
 mod push;
 mod reference;
 mod search;

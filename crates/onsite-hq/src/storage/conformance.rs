@@ -45,6 +45,7 @@ macro_rules! storage_conformance {
             the_session_list_shows_active_ones_and_far_ahead_clocks,
             console_sessions_resolve_until_they_end,
             accounts_are_listed_and_changed_and_a_new_password_ends_sessions,
+            a_calendar_address_is_renewed_and_only_technicians_have_one,
             the_board_shows_a_window_and_the_unassigned_queue,
             suggestion_facts_hold_visits_positions_and_van_parts,
             a_job_is_scheduled_in_one_step_and_overlaps_are_named,

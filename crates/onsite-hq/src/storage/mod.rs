@@ -494,6 +494,11 @@ pub trait Storage: Send + Sync + 'static {
         change: &AccountChange,
         now: DateTime<Utc>,
     ) -> Result<(onsite_protocol::admin::Account, usize)>;
+    /// The generation of `username`'s calendar address, when they are an enabled technician.
+    async fn calendar_generation(&self, username: &str) -> Result<Option<u32>>;
+    /// Moves `username`'s calendar address to the next generation: earlier addresses stop
+    /// working. Errors: `NotFound` unless they are an enabled technician.
+    async fn renew_calendar(&self, username: &str) -> Result<u32>;
     /// Looks up a user and password hash by username.
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>>;
 

@@ -331,11 +331,30 @@ pub async fn ratings_open_complaints_and_follow_up_calls_are_made_until_answered
     );
     assert_eq!(row.mean_satisfaction, Some(3.67));
     assert_eq!(row.nps, Some(0), "one promoter (10), one detractor (3)");
+    // The same per technician: Tina's laptop sent the ratings; she held the job complained of.
+    let hers: Vec<_> = summary
+        .technicians
+        .iter()
+        .map(|r| {
+            (
+                r.technician.as_str(),
+                r.ratings,
+                r.complaints,
+                r.nps,
+                r.mean_satisfaction,
+            )
+        })
+        .collect();
+    assert_eq!(hers, [("tina", 3, 1, Some(0), Some(3.67))]);
     let other = s
         .feedback_summary(first, today, Some("Another model"))
         .await
         .unwrap();
     assert!(other.rows.is_empty());
+    assert!(
+        other.technicians.is_empty(),
+        "the model filter applies to them too"
+    );
 }
 
 /// Conformance case.

@@ -443,3 +443,33 @@ pub async fn accounts_are_listed_and_changed_and_a_new_password_ends_sessions(s:
         Err(StorageError::NotFound("user"))
     ));
 }
+
+/// Conformance case: a technician's calendar address has a generation that renewing moves on;
+/// there is none for anyone but an enabled technician.
+pub async fn a_calendar_address_is_renewed_and_only_technicians_have_one(s: &dyn Storage) {
+    assert_eq!(s.calendar_generation("tina").await.unwrap(), Some(0));
+    assert_eq!(s.renew_calendar("tina").await.unwrap(), 1);
+    assert_eq!(s.renew_calendar("tina").await.unwrap(), 2);
+    assert_eq!(s.calendar_generation("tina").await.unwrap(), Some(2));
+    assert_eq!(
+        s.calendar_generation("tom").await.unwrap(),
+        Some(0),
+        "each their own"
+    );
+    assert_eq!(
+        s.calendar_generation("dana").await.unwrap(),
+        None,
+        "a dispatcher"
+    );
+    assert_eq!(s.calendar_generation("nobody").await.unwrap(), None);
+    assert!(matches!(
+        s.renew_calendar("dana").await,
+        Err(StorageError::NotFound(_))
+    ));
+    s.set_user_disabled("tina", true, Utc::now()).await.unwrap();
+    assert_eq!(
+        s.calendar_generation("tina").await.unwrap(),
+        None,
+        "disabled"
+    );
+}

@@ -9,7 +9,8 @@ use crate::storage::{Result, StorageError};
 use chrono::{DateTime, NaiveDate, Utc};
 use onsite_protocol::cases::{CaseKind, CaseSource};
 use onsite_protocol::feedback::{
-    self, FaultCount, FeedbackRow, FeedbackSummary, FollowUpReason, net_promoter_score,
+    self, FaultCount, FeedbackRow, FeedbackSummary, FollowUpReason, TechnicianRow,
+    net_promoter_score,
 };
 use onsite_protocol::signoff::satisfaction_words;
 use onsite_protocol::{Change, Job, JobKind, JobStatus, Op};
@@ -147,6 +148,16 @@ struct Tally {
     faults: BTreeMap<onsite_protocol::warranty::FaultCategory, u32>,
 }
 
+impl Tally {
+    /// The mean satisfaction to two decimals; none without ratings.
+    fn mean(&self) -> Option<f64> {
+        (!self.satisfaction.is_empty()).then(|| {
+            let sum: f64 = self.satisfaction.iter().map(|s| f64::from(*s)).sum();
+            (sum / self.satisfaction.len() as f64 * 100.0).round() / 100.0
+        })
+    }
+}
+
 /// What customers said from the first day of `from` to the end of month `to`, per model and
 /// month: the latest rating per job, complaints opened, faults found by standing decisions.
 ///
@@ -166,10 +177,10 @@ pub fn summary(
             .is_some_and(|d| d >= start.as_str() && d <= end.as_str())
     };
     let no_product = "no product";
-    // Ops by kind, newest first, with the job's model.
-    let ops_of = |kind: &str| -> Result<Vec<(Op, String, String)>> {
+    // Ops by kind, newest first, with the job's model and who sent them.
+    let ops_of = |kind: &str| -> Result<Vec<(Op, String, String, String)>> {
         let mut stmt = tx.prepare_cached(
-            "SELECT o.body, coalesce(a.model, ?2), o.received_at FROM ops o \
+            "SELECT o.body, coalesce(a.model, ?2), o.received_at, o.username FROM ops o \
              JOIN jobs j ON j.id = o.job_id LEFT JOIN assets a ON a.id = j.asset_id \
              WHERE json_extract(o.body, '$.kind') = ?1 AND o.outcome = 'applied' \
              AND (?3 IS NULL OR a.model = ?3) ORDER BY o.seq DESC",
@@ -180,20 +191,22 @@ pub fn summary(
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter()
-            .map(|(body, model, at)| {
+            .map(|(body, model, at, by)| {
                 let op: Op = serde_json::from_str(&body)
                     .map_err(|e| StorageError::Backend(e.to_string()))?;
                 let at = op.recorded_at.map_or(at, |r| r.to_rfc3339());
-                Ok((op, model, at))
+                Ok((op, model, at, by))
             })
             .collect()
     };
     let mut rated = HashSet::new();
-    for (op, model, at) in ops_of("rated")? {
+    let mut by_technician: BTreeMap<(String, String), Tally> = BTreeMap::new();
+    for (op, model, at, by) in ops_of("rated")? {
         // The latest rating of each job counts.
         if !in_range(&at) || !rated.insert(op.job_id) {
             continue;
@@ -204,19 +217,23 @@ pub fn summary(
             ..
         } = op.change
         {
-            let tally = tallies.entry((model, month(&at))).or_default();
-            tally.satisfaction.push(satisfaction);
-            tally.recommend.extend(recommend);
+            for tally in [
+                tallies.entry((model, month(&at))).or_default(),
+                by_technician.entry((by, month(&at))).or_default(),
+            ] {
+                tally.satisfaction.push(satisfaction);
+                tally.recommend.extend(recommend);
+            }
         }
     }
     let voided: HashSet<_> = ops_of("voided")?
         .into_iter()
-        .filter_map(|(op, _, _)| match op.change {
+        .filter_map(|(op, _, _, _)| match op.change {
             Change::Voided { voids, .. } => Some(voids),
             _ => None,
         })
         .collect();
-    for (op, model, at) in ops_of("warranty_decided")? {
+    for (op, model, at, _) in ops_of("warranty_decided")? {
         if !in_range(&at) || voided.contains(&op.op_id) {
             continue;
         }
@@ -231,18 +248,28 @@ pub fn summary(
     }
     let complaints = tx
         .prepare_cached(
-            "SELECT coalesce(a.model, ?1), c.opened_at FROM cases c \
+            "SELECT coalesce(a.model, ?1), c.opened_at, j.technician FROM cases c \
              LEFT JOIN jobs j ON j.id = c.job_id LEFT JOIN assets a ON a.id = j.asset_id \
              WHERE c.kind = 'complaint' AND (?2 IS NULL OR a.model = ?2)",
         )?
         .query_map(params![no_product, model], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, DateTime<Utc>>(1)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, DateTime<Utc>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    for (model, at) in complaints {
+    for (model, at, technician) in complaints {
         let at = at.to_rfc3339();
         if in_range(&at) {
             tallies.entry((model, month(&at))).or_default().complaints += 1;
+            if let Some(technician) = technician {
+                by_technician
+                    .entry((technician, month(&at)))
+                    .or_default()
+                    .complaints += 1;
+            }
         }
     }
     let rows = tallies
@@ -251,10 +278,7 @@ pub fn summary(
             model,
             month,
             ratings: t.satisfaction.len() as u32,
-            mean_satisfaction: (!t.satisfaction.is_empty()).then(|| {
-                let sum: f64 = t.satisfaction.iter().map(|s| f64::from(*s)).sum();
-                (sum / t.satisfaction.len() as f64 * 100.0).round() / 100.0
-            }),
+            mean_satisfaction: t.mean(),
             recommend_answers: t.recommend.len() as u32,
             nps: net_promoter_score(&t.recommend),
             complaints: t.complaints,
@@ -269,5 +293,17 @@ pub fn summary(
         from: from.format("%Y-%m").to_string(),
         to: to.format("%Y-%m").to_string(),
         rows,
+        technicians: by_technician
+            .into_iter()
+            .map(|((technician, month), t)| TechnicianRow {
+                technician,
+                month,
+                ratings: t.satisfaction.len() as u32,
+                mean_satisfaction: t.mean(),
+                recommend_answers: t.recommend.len() as u32,
+                nps: net_promoter_score(&t.recommend),
+                complaints: t.complaints,
+            })
+            .collect(),
     })
 }

@@ -194,6 +194,18 @@ impl Storage for SqliteStorage {
             .await
     }
 
+    async fn calendar_generation(&self, username: &str) -> Result<Option<u32>> {
+        let username = username.to_string();
+        self.read(move |tx| users::calendar_generation(tx, &username))
+            .await
+    }
+
+    async fn renew_calendar(&self, username: &str) -> Result<u32> {
+        let username = username.to_string();
+        self.write(move |tx| users::renew_calendar(tx, &username))
+            .await
+    }
+
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
         let username = username.to_string();
         self.read(move |tx| users::credentials(tx, &username)).await

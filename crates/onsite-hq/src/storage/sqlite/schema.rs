@@ -413,6 +413,11 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE sites ADD COLUMN lat REAL;
     ALTER TABLE sites ADD COLUMN lon REAL;
     "#,
+    // 18: the generation of a technician's calendar address: renewing it makes every earlier
+    // address stop working (the token is derived from it, nothing secret is stored).
+    r#"
+    ALTER TABLE users ADD COLUMN calendar_generation INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 #[cfg(test)]

@@ -154,3 +154,26 @@ pub fn change(
     let account = tx.prepare_cached(&sql)?.query_row([user_id], account)?;
     Ok((account, ended))
 }
+
+pub fn calendar_generation(tx: &Transaction<'_>, username: &str) -> Result<Option<u32>> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT calendar_generation FROM users \
+             WHERE username = ?1 AND role = 'technician' AND disabled_at IS NULL",
+        )?
+        .query_row([username], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn renew_calendar(tx: &Transaction<'_>, username: &str) -> Result<u32> {
+    let changed = tx
+        .prepare_cached(
+            "UPDATE users SET calendar_generation = calendar_generation + 1 \
+             WHERE username = ?1 AND role = 'technician' AND disabled_at IS NULL",
+        )?
+        .execute([username])?;
+    if changed == 0 {
+        return Err(StorageError::NotFound("technician"));
+    }
+    calendar_generation(tx, username)?.ok_or(StorageError::NotFound("technician"))
+}
