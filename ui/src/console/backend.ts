@@ -1,6 +1,7 @@
 // What the console asks HQ, behind one interface: components take it from context, the page
 // gives them the HTTP implementation, tests give them a fake.
 import { getContext, setContext } from "svelte";
+import { sentence } from "../shared/format";
 import type {
   Account,
   AccountList,
@@ -39,6 +40,15 @@ export class HqFailure extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * What to tell the dispatcher of a failed request, in a sentence; a `401` (the session is
+ * over: idle, revoked) also goes to `onSessionEnded`, which sends them back to sign-in.
+ */
+export function explain(e: unknown, onSessionEnded: (message: string) => void): string {
+  if (e instanceof HqFailure && e.status === 401) onSessionEnded("Your session has ended. Sign in again.");
+  return e instanceof HqFailure ? sentence(e.message) : String(e);
 }
 
 export interface ConsoleBackend {
