@@ -1,8 +1,8 @@
 import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Account, ConflictView, DeviceSession, FollowUp } from "../shared/hq-api";
-import { dora, fakeBackend } from "../test/console-fixtures";
+import type { Account, Case, ConflictView, DeviceSession, FollowUp, Letter, OpenPartsRequest } from "../shared/hq-api";
+import { dora, fakeBackend, view } from "../test/console-fixtures";
 import { HqFailure } from "./backend";
 import Console from "./Console.svelte";
 import { route } from "./route";
@@ -71,6 +71,10 @@ describe("the console's pages", () => {
       ["#/admin/devices", "devices"],
       ["#/nowhere", "board"],
       ["#/jobs", "jobs"],
+      ["#/inbox/cases", "cases"],
+      ["#/inbox/parts", "parts"],
+      ["#/inbox/mail", "mail"],
+      ["#/quality", "quality"],
       ["#/jobs/new", "new-job"],
       ["#/jobs/J-001", "job"],
       ["#/jobs/%E0%A4%A", "jobs"],
@@ -301,5 +305,124 @@ describe("a technician's calendar address", () => {
       expect(screen.getByTestId("calendar-url")).toHaveValue(`${location.origin}/api/v1/technicians/tina/calendar.ics?token=new`),
     );
     expect(screen.getByTestId("users-done")).toHaveTextContent("the old one no longer works");
+  });
+});
+
+describe("complaints and inquiries", () => {
+  const complaint = (id: string, status: "open" | "in_progress" | "resolved"): Case => ({
+    id,
+    kind: "complaint",
+    status,
+    source: "rating",
+    subject: `Knocking noise ${id}`,
+    details: "It still knocks at night.",
+    answer: null,
+    customer_id: "c-1",
+    customer_name: "John Backus",
+    job_id: "id-J-55",
+    job_number: "J-55",
+    model: "HeatMax 300",
+    opened_at: "2026-11-30T10:00:00Z",
+    updated_at: "2026-11-30T10:00:00Z",
+    return_visit: null,
+    notes: [],
+  });
+
+  it("lists the unresolved ones, keeps a note, resolves, and sends a technician back", async () => {
+    open("#/inbox/cases");
+    const backend = fakeBackend({
+      session: async () => dora,
+      cases: async () => ({ cases: [complaint("k1", "open"), complaint("k2", "resolved")], next: null }),
+      updateCase: async (_kind, id, patch) => ({
+        ...complaint(id, patch.status ?? "open"),
+        notes: patch.note ? [{ at: "2026-12-01T09:00:00Z", by: "Dora Dispatch", text: patch.note, status: patch.status }] : [],
+      }),
+      returnVisit: async (_kind, id) => ({
+        case: { ...complaint(id, "in_progress"), return_visit: { job_id: "id-J-90", number: "J-90" } },
+        job: view("J-90", null, null),
+      }),
+    });
+    render(Console, { backend, now });
+    const cards = await screen.findAllByTestId("case");
+    expect(cards).toHaveLength(1);
+    expect(backend.cases).toHaveBeenCalledWith("complaint", null);
+    expect(cards[0]).toHaveTextContent("from the customer's rating on site");
+    await userEvent.type(within(cards[0]).getByTestId("case-note"), "Called him back");
+    await userEvent.click(within(cards[0]).getByTestId("case-add-note"));
+    expect(backend.updateCase).toHaveBeenCalledWith("complaint", "k1", { status: null, note: "Called him back", answer: null });
+    expect(await screen.findByText(/Dora Dispatch: Called him back/)).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId("case-return-visit"));
+    expect(await screen.findByTestId("cases-done")).toHaveTextContent("J-90 goes back to Customer J-90");
+    expect(screen.getByRole("link", { name: "J-90" })).toHaveAttribute("href", "#/jobs/J-90");
+    await userEvent.click(screen.getByTestId("case-resolve"));
+    expect(backend.updateCase).toHaveBeenLastCalledWith("complaint", "k1", { status: "resolved", note: null, answer: null });
+    await userEvent.click(screen.getByTestId("cases-inquiries"));
+    expect(backend.cases).toHaveBeenLastCalledWith("inquiry", null);
+  });
+});
+
+describe("parts requests", () => {
+  it("fills a request only with words saying how", async () => {
+    open("#/inbox/parts");
+    const request: OpenPartsRequest = {
+      op_id: "op-1",
+      job_id: "id-J-11",
+      job_number: "J-11",
+      job_status: "waiting_parts",
+      technician: "sara",
+      sku: "HM3-DIV",
+      name: "Diverter valve",
+      qty: 1,
+      note: "Back as soon as it arrives",
+      requested_at: "2026-11-30T10:00:00Z",
+    };
+    const backend = fakeBackend({
+      session: async () => dora,
+      partsRequests: async () => ({ requests: [request], next: null }),
+      fillRequest: async () => ({}),
+    });
+    render(Console, { backend, now });
+    await userEvent.click(await screen.findByTestId("parts-fill"));
+    expect(screen.getByRole("alert")).toHaveTextContent("Say how the parts reach the job");
+    expect(backend.fillRequest).not.toHaveBeenCalled();
+    await userEvent.type(screen.getByTestId("parts-how"), "Courier to the customer tomorrow");
+    await userEvent.click(screen.getByTestId("parts-fill"));
+    expect(backend.fillRequest).toHaveBeenCalledWith("op-1", "Courier to the customer tomorrow");
+    expect(await screen.findByTestId("parts-done")).toHaveTextContent("J-11: 1 × Diverter valve — Courier to the customer tomorrow.");
+    expect(await screen.findByTestId("parts-empty")).toBeInTheDocument();
+  });
+});
+
+describe("the mail outbox", () => {
+  it("offers to send again only what did not go out", async () => {
+    open("#/inbox/mail");
+    const letter = (id: string, state: Letter["state"]): Letter => ({
+      id,
+      job_id: "id-J-1",
+      job_number: "J-1",
+      customer_name: `Customer ${id}`,
+      to: "ann@example.org",
+      subject: "Thank you",
+      body: "…",
+      state,
+      tries: state === "failed" ? 5 : 1,
+      next_attempt_at: null,
+      last_error: state === "failed" ? "mailbox unavailable" : null,
+      created_at: "2026-11-30T10:00:00Z",
+      sent_at: state === "sent" ? "2026-11-30T10:01:00Z" : null,
+    });
+    const backend = fakeBackend({
+      session: async () => dora,
+      letters: async () => ({ letters: [letter("a", "sent"), letter("b", "failed")], next: null }),
+      resend: async (id) => letter(id, "waiting"),
+    });
+    render(Console, { backend, now });
+    const rows = await screen.findAllByTestId("letter");
+    expect(within(rows[0]).queryByTestId("letter-resend")).toBeNull();
+    expect(rows[1]).toHaveTextContent("mailbox unavailable (5 tries)");
+    await userEvent.click(within(rows[1]).getByTestId("letter-resend"));
+    expect(backend.resend).toHaveBeenCalledWith("b");
+    expect(await screen.findByTestId("mail-done")).toHaveTextContent("The letter to Customer b goes out again to ann@example.org.");
+    expect(screen.getAllByTestId("letter")[1].dataset.state).toBe("waiting");
   });
 });

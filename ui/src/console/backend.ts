@@ -29,6 +29,15 @@ import type {
   JobVisit,
   FeedbackSummary,
   CalendarLink,
+  Case,
+  CaseKind,
+  CaseList,
+  CasePatch,
+  CaseStatus,
+  Letter,
+  LetterList,
+  PartsRequestList,
+  ReturnVisit,
 } from "../shared/hq-api";
 
 /** HQ refused or could not be reached; `code` is HQ's stable error code, or "network". */
@@ -63,6 +72,20 @@ export interface ConsoleBackend {
   board(from: Date, to: Date, background?: boolean): Promise<Board>;
   /** Gives job `jobId` to a technician for a window (`POST /jobs/{id}/schedule`). */
   schedule(jobId: string, request: ScheduleRequest): Promise<JobView>;
+  /** Complaints or inquiries, newest first (`status`: only those). */
+  cases(kind: CaseKind, status: CaseStatus | null): Promise<CaseList>;
+  /** A note, a new status or an answer on a case. */
+  updateCase(kind: CaseKind, id: string, patch: CasePatch): Promise<Case>;
+  /** A repair job going back to the case's customer and product. */
+  returnVisit(kind: CaseKind, id: string): Promise<ReturnVisit>;
+  /** Parts the field asked for, not filled yet, oldest first. */
+  partsRequests(): Promise<PartsRequestList>;
+  /** Says how the parts of request `opId` reach the job. */
+  fillRequest(opId: string, how: string): Promise<unknown>;
+  /** The mail outbox, newest first. */
+  letters(): Promise<LetterList>;
+  /** Sends a letter that did not go out again. */
+  resend(id: string): Promise<Letter>;
   /** The address of `technician`'s calendar feed; `renew`: a new one, the old one stops. */
   calendar(technician: string, renew?: boolean): Promise<CalendarLink>;
   /** What customers said per model (and technician) and month, from `from` to `to` ("YYYY-MM"). */
@@ -226,6 +249,37 @@ export class HttpBackend implements ConsoleBackend {
 
   schedule(jobId: string, request: ScheduleRequest): Promise<JobView> {
     return this.call<JobView>("POST", `/jobs/${encodeURIComponent(jobId)}/schedule`, request);
+  }
+
+  cases(kind: CaseKind, status: CaseStatus | null): Promise<CaseList> {
+    const q = new URLSearchParams({ limit: "200" });
+    if (status) q.set("status", status);
+    return this.call<CaseList>("GET", `/${kind === "complaint" ? "complaints" : "inquiries"}?${q}`);
+  }
+
+  updateCase(kind: CaseKind, id: string, patch: CasePatch): Promise<Case> {
+    return this.call<Case>("PATCH", `/${kind === "complaint" ? "complaints" : "inquiries"}/${encodeURIComponent(id)}`, patch);
+  }
+
+  returnVisit(kind: CaseKind, id: string): Promise<ReturnVisit> {
+    const path = `/${kind === "complaint" ? "complaints" : "inquiries"}/${encodeURIComponent(id)}/return-visit`;
+    return this.call<ReturnVisit>("POST", path, { summary: null, technician: null, scheduled_start: null, scheduled_end: null });
+  }
+
+  partsRequests(): Promise<PartsRequestList> {
+    return this.call<PartsRequestList>("GET", "/parts-requests?limit=500");
+  }
+
+  fillRequest(opId: string, how: string): Promise<unknown> {
+    return this.call("POST", `/parts-requests/${encodeURIComponent(opId)}/fill`, { how });
+  }
+
+  letters(): Promise<LetterList> {
+    return this.call<LetterList>("GET", "/mail?limit=200");
+  }
+
+  resend(id: string): Promise<Letter> {
+    return this.call<Letter>("POST", `/mail/${encodeURIComponent(id)}/resend`);
   }
 
   calendar(technician: string, renew = false): Promise<CalendarLink> {

@@ -8,6 +8,9 @@ export type Page =
   | { page: "job"; number: string }
   | { page: "conflicts" }
   | { page: "follow-ups" }
+  | { page: "cases" }
+  | { page: "parts" }
+  | { page: "mail" }
   | { page: "quality" }
   | { page: "devices" }
   | { page: "users" };
@@ -17,7 +20,10 @@ export const PAGES: { page: Page["page"]; hash: string; label: string; admin: bo
   { page: "board", hash: "#/board", label: "Board", admin: false },
   { page: "jobs", hash: "#/jobs", label: "Jobs", admin: false },
   { page: "conflicts", hash: "#/inbox/conflicts", label: "Conflicts", admin: false },
-  { page: "follow-ups", hash: "#/inbox/follow-ups", label: "Follow-up calls", admin: false },
+  { page: "follow-ups", hash: "#/inbox/follow-ups", label: "Calls", admin: false },
+  { page: "cases", hash: "#/inbox/cases", label: "Cases", admin: false },
+  { page: "parts", hash: "#/inbox/parts", label: "Parts", admin: false },
+  { page: "mail", hash: "#/inbox/mail", label: "Mail", admin: false },
   { page: "quality", hash: "#/quality", label: "Quality", admin: false },
   { page: "users", hash: "#/admin/users", label: "Users", admin: true },
   { page: "devices", hash: "#/admin/devices", label: "Devices", admin: true },

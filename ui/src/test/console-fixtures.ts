@@ -87,6 +87,13 @@ export function fakeBackend(overrides: Partial<ConsoleBackend> = {}) {
     board: vi.fn<ConsoleBackend["board"]>(overrides.board ?? (async () => board())),
     watch: vi.fn<ConsoleBackend["watch"]>(overrides.watch ?? (() => () => {})),
     schedule: vi.fn<ConsoleBackend["schedule"]>(overrides.schedule ?? (async (id) => view(id, "tina", "10:00-11:00"))),
+    cases: vi.fn<ConsoleBackend["cases"]>(overrides.cases ?? (async () => ({ cases: [], next: null }))),
+    updateCase: vi.fn<ConsoleBackend["updateCase"]>(overrides.updateCase ?? unexpected("updateCase")),
+    returnVisit: vi.fn<ConsoleBackend["returnVisit"]>(overrides.returnVisit ?? unexpected("returnVisit")),
+    partsRequests: vi.fn<ConsoleBackend["partsRequests"]>(overrides.partsRequests ?? (async () => ({ requests: [], next: null }))),
+    fillRequest: vi.fn<ConsoleBackend["fillRequest"]>(overrides.fillRequest ?? unexpected("fillRequest")),
+    letters: vi.fn<ConsoleBackend["letters"]>(overrides.letters ?? (async () => ({ letters: [], next: null }))),
+    resend: vi.fn<ConsoleBackend["resend"]>(overrides.resend ?? unexpected("resend")),
     calendar: vi.fn<ConsoleBackend["calendar"]>(
       overrides.calendar ??
         (async (t, renew) => ({ path: `/api/v1/technicians/${t}/calendar.ics?token=${renew ? "new" : "old"}` })),
