@@ -128,6 +128,13 @@ fn hq_bindings_are_complete_and_current() {
         .add::<crate::visit::ItemLabel>()
         .add::<crate::visit::JobVisit>()
         .add::<crate::visit::OpenPartsRequest>()
-        .add::<crate::visit::PartsRequestList>();
+        .add::<crate::visit::PartsRequestList>()
+        .add::<crate::reference::ImportSummary>()
+        .add::<crate::stock::StockMoveKind>()
+        .add::<crate::stock::StockMove>()
+        .add::<crate::stock::StockBalance>()
+        .add::<crate::stock::VanStock>()
+        .add::<crate::stock::StockIssueInput>()
+        .add::<crate::stock::StockIssued>();
     d.check(PATH, HOW);
 }

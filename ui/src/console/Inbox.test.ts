@@ -86,7 +86,7 @@ describe("the console's pages", () => {
   it("offers admin pages to admins only", async () => {
     open("#/admin/devices");
     render(Console, { backend: fakeBackend({ session: async () => dora }), now });
-    expect(await screen.findByRole("alert")).toHaveTextContent("Only admins manage users and devices.");
+    expect(await screen.findByRole("alert")).toHaveTextContent("Only admins manage users, devices and setup.");
     expect(screen.queryByTestId("nav-devices")).toBeNull();
     expect(screen.getByTestId("nav-conflicts")).toBeInTheDocument();
   });

@@ -38,7 +38,16 @@ import type {
   LetterList,
   PartsRequestList,
   ReturnVisit,
+  ImportSummary,
+  Letterhead,
+  LetterTemplate,
+  StockIssueInput,
+  StockIssued,
+  VanStock,
 } from "../shared/hq-api";
+
+/** Which reference file an admin imports. */
+export type ReferenceKind = "parts" | "checklists" | "warranty" | "guides";
 
 /** HQ refused or could not be reached; `code` is HQ's stable error code, or "network". */
 export class HqFailure extends Error {
@@ -72,6 +81,15 @@ export interface ConsoleBackend {
   board(from: Date, to: Date, background?: boolean): Promise<Board>;
   /** Gives job `jobId` to a technician for a window (`POST /jobs/{id}/schedule`). */
   schedule(jobId: string, request: ScheduleRequest): Promise<JobView>;
+  /** The organisation's letterhead, or null until one is set. */
+  letterhead(): Promise<Letterhead | null>;
+  setLetterhead(letterhead: Letterhead): Promise<unknown>;
+  letterTemplate(): Promise<LetterTemplate>;
+  setLetterTemplate(template: LetterTemplate): Promise<unknown>;
+  /** Imports a reference file, all or nothing. */
+  importReference(kind: ReferenceKind, text: string): Promise<ImportSummary>;
+  vanStock(technician: string): Promise<VanStock>;
+  issueStock(input: StockIssueInput): Promise<StockIssued>;
   /** Complaints or inquiries, newest first (`status`: only those). */
   cases(kind: CaseKind, status: CaseStatus | null): Promise<CaseList>;
   /** A note, a new status or an answer on a case. */
@@ -165,17 +183,23 @@ export class HttpBackend implements ConsoleBackend {
     private readonly stream: (url: string) => EventStream = (url) => new EventSource(url),
   ) {}
 
-  private async call<T>(method: string, path: string, body?: unknown, background = false): Promise<T> {
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    background = false,
+    contentType = "application/json",
+  ): Promise<T> {
     const headers: Record<string, string> = { Accept: "application/json" };
     if (background) headers["X-Onsite-Background"] = "1";
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (body !== undefined) headers["Content-Type"] = contentType;
     if (method !== "GET" && this.csrf) headers["X-CSRF-Token"] = this.csrf;
     let response: Response;
     try {
       response = await this.fetcher(`/api/v1${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
         credentials: "same-origin",
       });
     } catch {
@@ -249,6 +273,40 @@ export class HttpBackend implements ConsoleBackend {
 
   schedule(jobId: string, request: ScheduleRequest): Promise<JobView> {
     return this.call<JobView>("POST", `/jobs/${encodeURIComponent(jobId)}/schedule`, request);
+  }
+
+  async letterhead(): Promise<Letterhead | null> {
+    try {
+      return await this.call<Letterhead>("GET", "/letterhead");
+    } catch (e) {
+      if (e instanceof HqFailure && e.status === 404) return null;
+      throw e;
+    }
+  }
+
+  setLetterhead(letterhead: Letterhead): Promise<unknown> {
+    return this.call("PUT", "/letterhead", letterhead);
+  }
+
+  letterTemplate(): Promise<LetterTemplate> {
+    return this.call<LetterTemplate>("GET", "/letter-template");
+  }
+
+  setLetterTemplate(template: LetterTemplate): Promise<unknown> {
+    return this.call("PUT", "/letter-template", template);
+  }
+
+  importReference(kind: ReferenceKind, text: string): Promise<ImportSummary> {
+    const path = { parts: "/parts/import", checklists: "/checklists/import", warranty: "/warranty-policies/import", guides: "/guides/import" }[kind];
+    return this.call<ImportSummary>("POST", path, text, false, kind === "parts" ? "text/csv" : "application/json");
+  }
+
+  vanStock(technician: string): Promise<VanStock> {
+    return this.call<VanStock>("GET", `/stock?${new URLSearchParams({ technician, limit: "50" })}`);
+  }
+
+  issueStock(input: StockIssueInput): Promise<StockIssued> {
+    return this.call<StockIssued>("POST", "/stock/issue", input);
   }
 
   cases(kind: CaseKind, status: CaseStatus | null): Promise<CaseList> {

@@ -13,7 +13,8 @@ export type Page =
   | { page: "mail" }
   | { page: "quality" }
   | { page: "devices" }
-  | { page: "users" };
+  | { page: "users" }
+  | { page: "setup" };
 
 /** The pages the menu offers, in its order; `admin`: only admins see it. */
 export const PAGES: { page: Page["page"]; hash: string; label: string; admin: boolean }[] = [
@@ -27,6 +28,7 @@ export const PAGES: { page: Page["page"]; hash: string; label: string; admin: bo
   { page: "quality", hash: "#/quality", label: "Quality", admin: false },
   { page: "users", hash: "#/admin/users", label: "Users", admin: true },
   { page: "devices", hash: "#/admin/devices", label: "Devices", admin: true },
+  { page: "setup", hash: "#/admin/setup", label: "Setup", admin: true },
 ];
 
 /** The address of job `number`'s page. */

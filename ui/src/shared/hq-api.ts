@@ -2548,3 +2548,125 @@ requests: Array<OpenPartsRequest>,
  */
 next: number | null, };
 
+export type ImportSummary = { 
+/**
+ * Entries in the file (parts, template or policy versions, guides).
+ */
+entries: number, 
+/**
+ * Records that did not exist before.
+ */
+created: number, 
+/**
+ * Records whose content was replaced (a part by SKU, a guide by id: a new version).
+ */
+updated: number, 
+/**
+ * Records already identical.
+ */
+unchanged: number, };
+
+export type StockMoveKind = "issued" | "used" | "returned" | "voided";
+
+export type StockMove = { 
+/**
+ * Its place in the ledger, increasing.
+ */
+id: number, 
+/**
+ * The part.
+ */
+sku: string, 
+/**
+ * Units into the van (positive) or out of it (negative).
+ */
+qty: number, 
+/**
+ * The unit's serial, for a serialized part (one unit a line).
+ */
+serial: string | null, 
+/**
+ * Why.
+ */
+kind: StockMoveKind, 
+/**
+ * The job a use was recorded on.
+ */
+job_id: JobId | null, 
+/**
+ * Who recorded it (the admin issuing, the technician using).
+ */
+by: string, 
+/**
+ * When HQ recorded it.
+ */
+at: string, };
+
+export type StockBalance = { 
+/**
+ * The part.
+ */
+sku: string, 
+/**
+ * Its name in the catalog.
+ */
+name: string, 
+/**
+ * Units in the van; below zero when more were used than issued.
+ */
+qty: number, 
+/**
+ * For a serialized part, the serials issued to the van and not used yet.
+ */
+serials: Array<string>, };
+
+export type VanStock = { 
+/**
+ * Whose van.
+ */
+technician: string, 
+/**
+ * Every part the van holds or owes, by SKU.
+ */
+balances: Array<StockBalance>, 
+/**
+ * Ledger lines, newest first.
+ */
+moves: Array<StockMove>, 
+/**
+ * Pass as `before` for older lines; absent when these are the oldest.
+ */
+next: number | null, };
+
+export type StockIssueInput = { 
+/**
+ * The technician's username.
+ */
+technician: string, 
+/**
+ * The part.
+ */
+sku: string, 
+/**
+ * How many, 1 to [`MAX_ISSUE_QTY`], for a part without serials.
+ */
+qty: number | null, 
+/**
+ * Each unit's serial, 1 to [`MAX_ISSUE_SERIALS`], for a serialized part.
+ */
+serials: Array<string> | null, };
+
+export type StockIssued = { 
+/**
+ * The lines added to the van's ledger.
+ */
+moves: Array<StockMove>, 
+/**
+ * The requests filled by them.
+ */
+fills: Array<PartsFill>, 
+/**
+ * What the van holds of the part now.
+ */
+balance: number, };
+

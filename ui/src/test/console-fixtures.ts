@@ -87,6 +87,17 @@ export function fakeBackend(overrides: Partial<ConsoleBackend> = {}) {
     board: vi.fn<ConsoleBackend["board"]>(overrides.board ?? (async () => board())),
     watch: vi.fn<ConsoleBackend["watch"]>(overrides.watch ?? (() => () => {})),
     schedule: vi.fn<ConsoleBackend["schedule"]>(overrides.schedule ?? (async (id) => view(id, "tina", "10:00-11:00"))),
+    letterhead: vi.fn<ConsoleBackend["letterhead"]>(overrides.letterhead ?? (async () => null)),
+    setLetterhead: vi.fn<ConsoleBackend["setLetterhead"]>(overrides.setLetterhead ?? unexpected("setLetterhead")),
+    letterTemplate: vi.fn<ConsoleBackend["letterTemplate"]>(
+      overrides.letterTemplate ?? (async () => ({ subject: "Thank you", body: "Dear {customer}" })),
+    ),
+    setLetterTemplate: vi.fn<ConsoleBackend["setLetterTemplate"]>(overrides.setLetterTemplate ?? unexpected("setLetterTemplate")),
+    importReference: vi.fn<ConsoleBackend["importReference"]>(overrides.importReference ?? unexpected("importReference")),
+    vanStock: vi.fn<ConsoleBackend["vanStock"]>(
+      overrides.vanStock ?? (async (t) => ({ technician: t, balances: [], moves: [], next: null })),
+    ),
+    issueStock: vi.fn<ConsoleBackend["issueStock"]>(overrides.issueStock ?? unexpected("issueStock")),
     cases: vi.fn<ConsoleBackend["cases"]>(overrides.cases ?? (async () => ({ cases: [], next: null }))),
     updateCase: vi.fn<ConsoleBackend["updateCase"]>(overrides.updateCase ?? unexpected("updateCase")),
     returnVisit: vi.fn<ConsoleBackend["returnVisit"]>(overrides.returnVisit ?? unexpected("returnVisit")),
