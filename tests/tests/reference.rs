@@ -186,16 +186,36 @@ async fn an_admin_imports_reference_data_and_a_dispatcher_reads_it() {
         err.contains("HX-100 is serialized: give each unit's serial"),
         "{err}"
     );
+    // Two filters and one exchanger go back to HQ; more than the van holds is refused.
+    let back = |units: &[&str]| {
+        let mut args = vec!["stock", "return", "--technician", "tina"];
+        args.extend_from_slice(units);
+        hq.admin(&args)
+    };
+    let said = succeeded(&back(&["--sku", "FLT-2", "--qty", "2"]));
+    assert!(
+        said.contains("took 2 x FLT-2 back from tina's van; it now holds 4"),
+        "{said}"
+    );
+    succeeded(&back(&["--sku", "HX-100", "--serial", "HX-0002"]));
+    let err = refused(&back(&["--sku", "FLT-2", "--qty", "5"]));
+    assert!(
+        err.contains("tina's van holds 4 of FLT-2: it cannot give back 5"),
+        "{err}"
+    );
     let van: VanStock = dora
         .call(Method::GET, "/stock?technician=tina", None::<&()>)
         .await;
-    let held: Vec<(&str, i64, usize)> = van
+    let held: Vec<(&str, i64, Vec<String>)> = van
         .balances
         .iter()
-        .map(|b| (b.sku.as_str(), b.qty, b.serials.len()))
+        .map(|b| (b.sku.as_str(), b.qty, b.serials.clone()))
         .collect();
-    assert_eq!(held, [("FLT-2", 6, 0), ("HX-100", 2, 2)]);
-    assert_eq!(van.moves.len(), 3);
+    assert_eq!(
+        held,
+        [("FLT-2", 4, vec![]), ("HX-100", 1, vec!["HX-0001".into()])]
+    );
+    assert_eq!(van.moves.len(), 5);
     let unknown = dora
         .try_call::<(), VanStock>(Method::GET, "/stock?technician=nobody", None)
         .await;
@@ -217,7 +237,7 @@ async fn an_admin_imports_reference_data_and_a_dispatcher_reads_it() {
     hq.stop();
     let stock = succeeded(&onsite(&data, &["stock"]));
     assert!(
-        stock.contains("FLT-2") && stock.contains("HX-0001, HX-0002"),
+        stock.contains("FLT-2") && stock.contains("HX-0001") && !stock.contains("HX-0002"),
         "{stock}"
     );
     let listed = succeeded(&onsite(&data, &["guides"]));

@@ -234,6 +234,25 @@ enum StockCommand {
         #[arg(long)]
         serial: Vec<String>,
     },
+    /// Take parts back from a technician's van to HQ: no more than the van holds.
+    #[command(group(clap::ArgGroup::new("units").required(true).args(["qty", "serial"])))]
+    Return {
+        /// Data folder.
+        #[arg(long)]
+        data: PathBuf,
+        /// The technician's username.
+        #[arg(long)]
+        technician: String,
+        /// The part, from the catalog.
+        #[arg(long)]
+        sku: String,
+        /// How many, for a part without serials.
+        #[arg(long)]
+        qty: Option<i64>,
+        /// A unit's serial, for a serialized part; repeat for each unit.
+        #[arg(long)]
+        serial: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -457,6 +476,16 @@ async fn run(cli: Cli) -> Result<()> {
                     serial,
                 },
         } => issue_stock(data, &technician, &sku, qty, serial).await,
+        Command::Stock {
+            command:
+                StockCommand::Return {
+                    data,
+                    technician,
+                    sku,
+                    qty,
+                    serial,
+                },
+        } => return_stock(data, &technician, &sku, qty, serial).await,
         Command::Letterhead { command } => letterhead(command).await,
         Command::Labour { command } => labour(command).await,
         Command::Settings { command } => settings(command).await,
@@ -591,6 +620,16 @@ async fn demo(data: PathBuf) -> Result<()> {
     Ok(())
 }
 
+/// A count or the serials given on the command line, and who the ledger says moved them.
+fn stock_units(qty: Option<i64>, serials: Vec<String>) -> (StockIssue, String) {
+    let units = match qty {
+        Some(qty) => StockIssue::Qty(qty),
+        None => StockIssue::Serials(serials),
+    };
+    let by = std::env::var("USER").unwrap_or_else(|_| "admin".into());
+    (units, format!("{by} (onsite-hq)"))
+}
+
 async fn issue_stock(
     data: PathBuf,
     technician: &str,
@@ -599,19 +638,9 @@ async fn issue_stock(
     serials: Vec<String>,
 ) -> Result<()> {
     let storage = server::open_storage(&data)?;
-    let issued = match qty {
-        Some(qty) => StockIssue::Qty(qty),
-        None => StockIssue::Serials(serials),
-    };
-    let by = std::env::var("USER").unwrap_or_else(|_| "admin".into());
+    let (issued, by) = stock_units(qty, serials);
     let issued = storage
-        .issue_stock(
-            technician,
-            sku,
-            &issued,
-            &format!("{by} (onsite-hq)"),
-            Utc::now(),
-        )
+        .issue_stock(technician, sku, &issued, &by, Utc::now())
         .await?;
     let added: i64 = issued.moves.iter().map(|m| m.qty).sum();
     println!(
@@ -625,6 +654,26 @@ async fn issue_stock(
             .map_or_else(|_| fill.job_id.to_string(), |j| j.job.number);
         println!("filled the request for {sku} on job {number}");
     }
+    Ok(())
+}
+
+async fn return_stock(
+    data: PathBuf,
+    technician: &str,
+    sku: &str,
+    qty: Option<i64>,
+    serials: Vec<String>,
+) -> Result<()> {
+    let storage = server::open_storage(&data)?;
+    let (returned, by) = stock_units(qty, serials);
+    let returned = storage
+        .return_stock(technician, sku, &returned, &by, Utc::now())
+        .await?;
+    let back: i64 = returned.moves.iter().map(|m| -m.qty).sum();
+    println!(
+        "took {back} x {sku} back from {technician}'s van; it now holds {}",
+        returned.balance
+    );
     Ok(())
 }
 

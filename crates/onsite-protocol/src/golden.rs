@@ -969,6 +969,24 @@ fn reference_changes_and_fills() {
                 "by": "Dora Dispatch", "how": "put into tina's van"}]}),
     );
     pinned(
+        StockReturned {
+            moves: vec![StockMove {
+                id: 9,
+                sku: "FLT-2".into(),
+                qty: -3,
+                serial: None,
+                kind: StockMoveKind::Returned,
+                job_id: None,
+                by: "Dora Dispatch".into(),
+                at: at("2026-12-02T17:00:00Z"),
+            }],
+            balance: 2,
+        },
+        json!({"balance": 2, "moves": [{"id": 9, "sku": "FLT-2", "qty": -3, "serial": null,
+            "kind": "returned", "job_id": null, "by": "Dora Dispatch",
+            "at": "2026-12-02T17:00:00Z"}]}),
+    );
+    pinned(
         crate::visit::FillInput {
             how: "couriered to the customer".into(),
         },

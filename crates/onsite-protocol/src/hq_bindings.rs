@@ -135,6 +135,7 @@ fn hq_bindings_are_complete_and_current() {
         .add::<crate::stock::StockBalance>()
         .add::<crate::stock::VanStock>()
         .add::<crate::stock::StockIssueInput>()
-        .add::<crate::stock::StockIssued>();
+        .add::<crate::stock::StockIssued>()
+        .add::<crate::stock::StockReturned>();
     d.check(PATH, HOW);
 }

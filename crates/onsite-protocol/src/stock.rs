@@ -102,8 +102,9 @@ pub struct StockQuery {
     pub limit: Option<u32>,
 }
 
-/// Body of `POST /stock/issue`: parts put into a technician's van, a count of an unserialized
-/// part or the serials of a serialized one (exactly one of `qty` and `serials`).
+/// Body of `POST /stock/issue` (parts put into a technician's van) and of `POST /stock/return`
+/// (parts taken back out of it): a count of an unserialized part or the serials of a
+/// serialized one (exactly one of `qty` and `serials`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -131,6 +132,18 @@ pub struct StockIssued {
     pub moves: Vec<StockMove>,
     /// The requests filled by them.
     pub fills: Vec<crate::visit::PartsFill>,
+    /// What the van holds of the part now.
+    pub balance: i64,
+}
+
+/// What taking parts back from a van did: its ledger lines (negative quantities) and what the
+/// van holds of the part afterwards. The laptop's van stock follows with its next sync.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StockReturned {
+    /// The lines added to the van's ledger.
+    pub moves: Vec<StockMove>,
     /// What the van holds of the part now.
     pub balance: i64,
 }

@@ -72,6 +72,38 @@ describe("setup", () => {
     expect(screen.getByTestId("van-balances")).toHaveTextContent("Diverter valve HM3-DIV4");
   });
 
+  it("takes serials back from a van and says when HQ refuses more than it holds", async () => {
+    location.hash = "#/admin/setup";
+    const line = { id: 9, sku: "HX-100", qty: -1, serial: "SN-2", kind: "returned" as const, job_id: null, by: "Ada Admin", at: "2026-12-01T09:05:00Z" };
+    const backend = fakeBackend({
+      session: async () => admin,
+      returnStock: async () => ({ moves: [line], balance: 1 }),
+      vanStock: async (t) => ({
+        technician: t,
+        balances: [{ sku: "HX-100", name: "Heat exchanger", qty: 1, serials: ["SN-1"] }],
+        moves: [line],
+        next: null,
+      }),
+    });
+    backend.returnStock.mockRejectedValueOnce(new HqFailure(409, "conflict", "tina's van holds 1 of HX-100: it cannot give back 2"));
+    render(Console, { backend, now });
+    const form = within(await screen.findByTestId("van-stock"));
+    await userEvent.click(form.getByTestId("van-return"));
+    expect(screen.getByTestId("setup-error")).toHaveTextContent("Name the technician and the part");
+    await userEvent.type(form.getByTestId("van-technician"), "tina");
+    await userEvent.type(form.getByTestId("van-sku"), "HX-100");
+    await userEvent.clear(form.getByTestId("van-qty"));
+    await userEvent.type(form.getByTestId("van-qty"), "2");
+    await userEvent.click(form.getByTestId("van-return"));
+    expect(await screen.findByTestId("setup-error")).toHaveTextContent("Tina's van holds 1 of HX-100");
+    await userEvent.type(form.getByTestId("van-serials"), "SN-2{Enter}");
+    await userEvent.click(form.getByTestId("van-return"));
+    expect(backend.returnStock).toHaveBeenLastCalledWith({ technician: "tina", sku: "HX-100", qty: null, serials: ["SN-2"] });
+    await waitFor(() => expect(screen.getByTestId("setup-done")).toHaveTextContent("1 unit(s) of HX-100 back from tina's van: 1 there now."));
+    expect(screen.getByTestId("van-balances")).toHaveTextContent("SN-1");
+    expect(screen.getByTestId("van-moves")).toHaveTextContent("-1 HX-100 (SN-2), back to HQ, by Ada Admin");
+  });
+
   it("is for admins only", async () => {
     location.hash = "#/admin/setup";
     render(Console, { backend: fakeBackend({ session: async () => dora }), now });

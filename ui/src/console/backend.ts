@@ -43,6 +43,7 @@ import type {
   LetterTemplate,
   StockIssueInput,
   StockIssued,
+  StockReturned,
   VanStock,
 } from "../shared/hq-api";
 
@@ -90,6 +91,8 @@ export interface ConsoleBackend {
   importReference(kind: ReferenceKind, text: string): Promise<ImportSummary>;
   vanStock(technician: string): Promise<VanStock>;
   issueStock(input: StockIssueInput): Promise<StockIssued>;
+  /** Parts back from a van to HQ, no more than it holds. */
+  returnStock(input: StockIssueInput): Promise<StockReturned>;
   /** Complaints or inquiries, newest first (`status`: only those). */
   cases(kind: CaseKind, status: CaseStatus | null): Promise<CaseList>;
   /** A note, a new status or an answer on a case. */
@@ -307,6 +310,10 @@ export class HttpBackend implements ConsoleBackend {
 
   issueStock(input: StockIssueInput): Promise<StockIssued> {
     return this.call<StockIssued>("POST", "/stock/issue", input);
+  }
+
+  returnStock(input: StockIssueInput): Promise<StockReturned> {
+    return this.call<StockReturned>("POST", "/stock/return", input);
   }
 
   cases(kind: CaseKind, status: CaseStatus | null): Promise<CaseList> {

@@ -2670,3 +2670,13 @@ fills: Array<PartsFill>,
  */
 balance: number, };
 
+export type StockReturned = { 
+/**
+ * The lines added to the van's ledger.
+ */
+moves: Array<StockMove>, 
+/**
+ * What the van holds of the part now.
+ */
+balance: number, };
+

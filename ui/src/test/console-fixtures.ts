@@ -98,6 +98,7 @@ export function fakeBackend(overrides: Partial<ConsoleBackend> = {}) {
       overrides.vanStock ?? (async (t) => ({ technician: t, balances: [], moves: [], next: null })),
     ),
     issueStock: vi.fn<ConsoleBackend["issueStock"]>(overrides.issueStock ?? unexpected("issueStock")),
+    returnStock: vi.fn<ConsoleBackend["returnStock"]>(overrides.returnStock ?? unexpected("returnStock")),
     cases: vi.fn<ConsoleBackend["cases"]>(overrides.cases ?? (async () => ({ cases: [], next: null }))),
     updateCase: vi.fn<ConsoleBackend["updateCase"]>(overrides.updateCase ?? unexpected("updateCase")),
     returnVisit: vi.fn<ConsoleBackend["returnVisit"]>(overrides.returnVisit ?? unexpected("returnVisit")),

@@ -154,6 +154,7 @@ pub fn router(state: AppState) -> Router {
         .route("/guides/import", post(reference::import_guides))
         .route("/stock", get(reference::stock))
         .route("/stock/issue", post(reference::issue_stock))
+        .route("/stock/return", post(reference::return_stock))
         .route(
             "/letterhead",
             get(reference::letterhead).put(reference::set_letterhead),

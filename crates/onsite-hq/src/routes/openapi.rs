@@ -18,7 +18,7 @@ use onsite_protocol::received::{ReceivedOps, ReceivedOpsQuery};
 use onsite_protocol::reference::{
     ChecklistList, GuideList, ImportSummary, PartList, ReferenceQuery, WarrantyPolicyList,
 };
-use onsite_protocol::stock::{StockIssueInput, StockIssued, StockQuery, VanStock};
+use onsite_protocol::stock::{StockIssueInput, StockIssued, StockQuery, StockReturned, VanStock};
 use onsite_protocol::{ApiError, User};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -37,7 +37,7 @@ use utoipa::{Modify, OpenApi};
         job_by_number, assign_job, schedule_job, suggestions, cancel_job, job_ops, pull, push, conflicts, resolve,
         received_ops, blob_head, blob_put, blob_get, parts, checklists, warranty_policies,
         guides, stock, import_parts, import_checklists, import_warranty, import_guides,
-        issue_stock, letterhead, set_letterhead, labour_prices, set_labour_prices, settings,
+        issue_stock, return_stock, letterhead, set_letterhead, labour_prices, set_labour_prices, settings,
         set_settings, job_visit, signed_report, signed_reports,
         parts_requests, fill_parts_request, complaints, create_complaint, complaint,
         update_complaint, complaint_return_visit, inquiries, create_inquiry, inquiry,
@@ -546,6 +546,14 @@ fn import_guides() {}
         (status = 409, body = ApiError), (status = 413, body = ApiError),
         (status = 415, body = ApiError), (status = 422, body = ApiError)))]
 fn issue_stock() {}
+
+#[utoipa::path(post, path = "/api/v1/stock/return", tag = "reference", security(("bearer" = [])),
+    request_body = StockIssueInput,
+    responses((status = 200, body = StockReturned), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 409, body = ApiError), (status = 413, body = ApiError),
+        (status = 415, body = ApiError), (status = 422, body = ApiError)))]
+fn return_stock() {}
 
 #[utoipa::path(get, path = "/api/v1/letterhead", tag = "reference", security(("bearer" = [])),
     responses((status = 200, body = onsite_protocol::letterhead::Letterhead),

@@ -15,7 +15,7 @@ use onsite_protocol::ErrorCode;
 use onsite_protocol::reference::{
     ChecklistList, GuideList, ImportSummary, PartList, ReferenceQuery, WarrantyPolicyList,
 };
-use onsite_protocol::stock::{StockIssueInput, StockIssued, StockQuery, VanStock};
+use onsite_protocol::stock::{StockIssueInput, StockIssued, StockQuery, StockReturned, VanStock};
 
 type Reply<T> = Result<axum::Json<T>, AppError>;
 
@@ -143,34 +143,55 @@ pub async fn import_guides(
     import(&state, Kind::Guides, &body).await
 }
 
+/// The units a stock body names: exactly one of a count and a list of serials.
+fn units(input: &StockIssueInput) -> Result<StockIssue, AppError> {
+    match (input.qty, &input.serials) {
+        (Some(qty), None) => Ok(StockIssue::Qty(qty)),
+        (None, Some(serials)) => Ok(StockIssue::Serials(serials.clone())),
+        _ => Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::ValidationFailed,
+            "give either qty (a part without serials) or serials (a serialized part)",
+        )),
+    }
+}
+
 /// `POST /stock/issue`: parts into a technician's van, filling the requests they cover.
 pub async fn issue_stock(
     State(state): State<AppState>,
     Dispatcher(caller): Dispatcher,
     Json(input): Json<StockIssueInput>,
 ) -> Reply<StockIssued> {
-    let issued = match (input.qty, input.serials) {
-        (Some(qty), None) => StockIssue::Qty(qty),
-        (None, Some(serials)) => StockIssue::Serials(serials),
-        _ => {
-            return Err(AppError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::ValidationFailed,
-                "give either qty (a part without serials) or serials (a serialized part)",
-            ));
-        }
-    };
     let issued = state
         .storage
         .issue_stock(
             input.technician.trim(),
             input.sku.trim(),
-            &issued,
+            &units(&input)?,
             &caller.user.display_name,
             Utc::now(),
         )
         .await?;
     Ok(axum::Json(issued))
+}
+
+/// `POST /stock/return`: parts back from a technician's van to HQ (no more than it holds).
+pub async fn return_stock(
+    State(state): State<AppState>,
+    Dispatcher(caller): Dispatcher,
+    Json(input): Json<StockIssueInput>,
+) -> Reply<StockReturned> {
+    let returned = state
+        .storage
+        .return_stock(
+            input.technician.trim(),
+            input.sku.trim(),
+            &units(&input)?,
+            &caller.user.display_name,
+            Utc::now(),
+        )
+        .await?;
+    Ok(axum::Json(returned))
 }
 
 /// `GET /letterhead`: the organisation's letterhead; `404` until one is set.

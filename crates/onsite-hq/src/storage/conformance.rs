@@ -53,6 +53,7 @@ macro_rules! storage_conformance {
             a_pull_resends_only_the_ops_that_changed_since_the_cursor,
             reference_data_is_imported_all_or_nothing_and_versions_never_change,
             parts_are_issued_into_vans_and_the_ledger_is_kept,
+            parts_go_back_from_a_van_only_as_far_as_it_holds,
             a_device_gets_the_reference_data_that_applies_to_its_jobs,
             a_visit_is_judged_on_hqs_reference_data_and_moves_van_stock,
             parts_requests_are_filled_from_the_van_or_by_a_dispatcher,

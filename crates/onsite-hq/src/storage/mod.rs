@@ -43,7 +43,7 @@ use onsite_protocol::received::ReceivedOps;
 use onsite_protocol::reference::{
     ChecklistList, GuideList, PartList, ReferenceUpdate, WarrantyPolicyList,
 };
-use onsite_protocol::stock::{StockIssued, VanStock};
+use onsite_protocol::stock::{StockIssued, StockReturned, VanStock};
 use onsite_protocol::warranty::WarrantyPolicy;
 use onsite_protocol::{
     CaseId, DeviceId, FollowUpId, JobId, LetterId, OpId, Resolution, TransitionError, User,
@@ -662,6 +662,17 @@ pub trait Storage: Send + Sync + 'static {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<StockIssued>;
+    /// Takes parts back from technician `from`'s van to HQ, recorded as done by `by`.
+    /// Errors: `Invalid` as for [`Storage::issue_stock`]; `Conflict` for more units than the
+    /// van holds or a serial not in that van.
+    async fn return_stock(
+        &self,
+        from: &str,
+        sku: &str,
+        returned: &StockIssue,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<StockReturned>;
     /// Marks parts request `request` filled by `by`, who says `how` the parts reach the job.
     /// Errors: `NotFound` for no applied request with that id; `Conflict` when it is filled
     /// already or its job is closed.

@@ -266,6 +266,42 @@ async fn a_dispatcher_issues_stock_and_fills_parts_requests() {
         .await;
     assert_eq!((status, code(&got)), (StatusCode::FORBIDDEN, "forbidden"));
 
+    // Two seals come back to HQ; a third more than the van holds is refused.
+    let give_back = |who: String, qty: i64| async move {
+        hq.call(
+            Method::POST,
+            "/stock/return",
+            Some(who.as_str()),
+            Some(json!({"technician": "tina", "sku": "SEAL-1", "qty": qty})),
+        )
+        .await
+    };
+    let (status, got) = give_back(dispatcher.to_string(), 2).await;
+    assert_eq!(status, StatusCode::OK, "{got}");
+    assert_eq!(
+        (
+            &got["balance"],
+            &got["moves"][0]["qty"],
+            &got["moves"][0]["kind"]
+        ),
+        (&json!(1), &json!(-2), &json!("returned"))
+    );
+    let (status, got) = give_back(dispatcher.to_string(), 2).await;
+    assert_eq!(
+        (status, code(&got)),
+        (StatusCode::CONFLICT, "conflict"),
+        "{got}"
+    );
+    assert!(
+        got["message"]
+            .as_str()
+            .unwrap()
+            .contains("holds 1 of SEAL-1"),
+        "{got}"
+    );
+    let (status, got) = give_back(s.tina.clone(), 1).await;
+    assert_eq!((status, code(&got)), (StatusCode::FORBIDDEN, "forbidden"));
+
     // The unit is sent to the customer instead: the dispatcher says so, once.
     let fill = format!("/parts-requests/{}/fill", unit["op_id"].as_str().unwrap());
     let how = |how: &str| Some(json!({ "how": how }));
@@ -518,6 +554,7 @@ async fn changing_routes_need_a_token() {
     let fill = format!("/parts-requests/{}/fill", OpId::new());
     let routes = [
         (Method::POST, "/stock/issue"),
+        (Method::POST, "/stock/return"),
         (Method::POST, fill.as_str()),
         (Method::PUT, "/letterhead"),
         (Method::GET, "/letterhead"),

@@ -5,6 +5,7 @@ use super::*;
 use crate::reference::guides::GuideFile;
 use onsite_protocol::checklist::ChecklistTemplate;
 use onsite_protocol::part::Part;
+use onsite_protocol::stock::StockMoveKind;
 use onsite_protocol::warranty::WarrantyPolicy;
 
 fn part(sku: &str, price: i64) -> Part {
@@ -280,6 +281,114 @@ pub async fn parts_are_issued_into_vans_and_the_ledger_is_kept(s: &dyn Storage) 
         s.van_stock("nobody", None, 10).await,
         Err(StorageError::NotFound(_))
     ));
+}
+
+/// Conformance case: parts go back from a van to HQ as a count up to its balance or as serials
+/// it holds; anything more is refused and changes nothing; the laptop hears of the new
+/// balance with its next reference update.
+pub async fn parts_go_back_from_a_van_only_as_far_as_it_holds(s: &dyn Storage) {
+    let serialized = Part {
+        serialized: true,
+        ..part("HX-100", 12_000)
+    };
+    s.import_parts(&[(2, serialized), (3, part("FLT-2", 450))])
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let serials = |list: &[&str]| StockIssue::Serials(list.iter().map(|s| s.to_string()).collect());
+    s.issue_stock("tina", "FLT-2", &StockIssue::Qty(5), "admin", now)
+        .await
+        .unwrap();
+    s.issue_stock("tina", "HX-100", &serials(&["SN-1", "SN-2"]), "admin", now)
+        .await
+        .unwrap();
+    s.issue_stock("tom", "HX-100", &serials(&["SN-7"]), "admin", now)
+        .await
+        .unwrap();
+    let (_, before) = s.reference_update("tina", None).await.unwrap();
+
+    let back = s
+        .return_stock("tina", "FLT-2", &StockIssue::Qty(3), "Dora", now)
+        .await
+        .unwrap();
+    assert_eq!(back.balance, 2);
+    assert_eq!(
+        back.moves
+            .iter()
+            .map(|m| (m.qty, m.kind, m.by.as_str()))
+            .collect::<Vec<_>>(),
+        [(-3, StockMoveKind::Returned, "Dora")]
+    );
+    let back = s
+        .return_stock("tina", "HX-100", &serials(&["SN-2"]), "Dora", now)
+        .await
+        .unwrap();
+    assert_eq!((back.moves.len(), back.balance), (1, 1));
+
+    let refused = [
+        (
+            s.return_stock("tina", "FLT-2", &StockIssue::Qty(3), "Dora", now)
+                .await,
+            "holds 2 of FLT-2",
+        ),
+        (
+            s.return_stock("tina", "HX-100", &serials(&["SN-2"]), "Dora", now)
+                .await,
+            "is in no van",
+        ),
+        (
+            s.return_stock("tina", "HX-100", &serials(&["SN-1", "SN-7"]), "Dora", now)
+                .await,
+            "is in tom's van, not tina's",
+        ),
+    ];
+    for (result, words) in refused {
+        match result {
+            Err(StorageError::Conflict(m)) => assert!(m.contains(words), "{m}"),
+            other => panic!("{words}: {other:?}"),
+        }
+    }
+    for (result, words) in [
+        (
+            s.return_stock("tina", "FLT-2", &StockIssue::Qty(0), "Dora", now)
+                .await,
+            "1 to 10000",
+        ),
+        (
+            s.return_stock("tina", "HX-100", &StockIssue::Qty(1), "Dora", now)
+                .await,
+            "is serialized",
+        ),
+        (
+            s.return_stock("dana", "FLT-2", &StockIssue::Qty(1), "Dora", now)
+                .await,
+            "not a technician",
+        ),
+    ] {
+        match result {
+            Err(StorageError::Invalid(m)) => assert!(m.contains(words), "{m}"),
+            other => panic!("{words}: {other:?}"),
+        }
+    }
+
+    let van = s.van_stock("tina", None, 500).await.unwrap();
+    let balances: Vec<(&str, i64, Vec<String>)> = van
+        .balances
+        .iter()
+        .map(|b| (b.sku.as_str(), b.qty, b.serials.clone()))
+        .collect();
+    assert_eq!(
+        balances,
+        [("FLT-2", 2, vec![]), ("HX-100", 1, vec!["SN-1".into()])],
+        "the refused returns left nothing"
+    );
+    assert_eq!(
+        s.van_stock("tom", None, 500).await.unwrap().balances[0].serials,
+        ["SN-7"]
+    );
+    let (update, _) = s.reference_update("tina", Some(&before)).await.unwrap();
+    let stock = update.and_then(|u| u.stock).expect("the van changed");
+    assert_eq!(stock.iter().map(|b| b.qty).collect::<Vec<_>>(), [2, 1]);
 }
 
 fn job_on(number: &str, kind: &str, model: &str, technician: &str) -> JobInput {

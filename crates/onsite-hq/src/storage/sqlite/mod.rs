@@ -452,6 +452,24 @@ impl Storage for SqliteStorage {
             .await
     }
 
+    async fn return_stock(
+        &self,
+        from: &str,
+        sku: &str,
+        returned: &StockIssue,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<StockReturned> {
+        let (from, sku, returned, by) = (
+            from.to_string(),
+            sku.to_string(),
+            returned.clone(),
+            by.to_string(),
+        );
+        self.write(move |tx| stock::give_back(tx, &from, &sku, &returned, &by, now))
+            .await
+    }
+
     async fn fill_parts_request(
         &self,
         request: OpId,

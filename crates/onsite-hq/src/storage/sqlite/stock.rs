@@ -4,7 +4,7 @@ use super::*;
 use onsite_protocol::Role;
 use onsite_protocol::stock::{
     MAX_ISSUE_QTY, MAX_ISSUE_SERIALS, StockBalance, StockIssued, StockMove, StockMoveKind,
-    VanStock, validate_serial,
+    StockReturned, VanStock, validate_serial,
 };
 use rusqlite::{OptionalExtension, params};
 use std::collections::BTreeMap;
@@ -32,41 +32,33 @@ fn van_holding(tx: &Transaction<'_>, sku: &str, serial: &str) -> Result<Option<S
         .optional()?)
 }
 
-/// Puts parts into a technician's van: a count of an unserialized part, or the serials of a
-/// serialized one (a line each); the technician's open requests for the part that they cover
-/// are filled.
-pub fn issue(
+/// The ledger lines a count or a list of serials of `sku` makes, one line a serial, checked
+/// against the catalog: a count for a part without serials, 1 to [`MAX_ISSUE_QTY`]; 1 to
+/// [`MAX_ISSUE_SERIALS`] distinct, well-formed serials for a serialized one.
+fn lines<'a>(
     tx: &Transaction<'_>,
-    to: &str,
     sku: &str,
-    issued: &StockIssue,
-    by: &str,
-    now: DateTime<Utc>,
-) -> Result<StockIssued> {
-    technician(tx, to)?;
+    units: &'a StockIssue,
+) -> Result<Vec<(i64, Option<&'a str>)>> {
     let serialized: bool = tx
         .prepare_cached("SELECT serialized FROM parts WHERE sku = ?1")?
         .query_row([sku], |r| r.get(0))
         .optional()?
         .ok_or_else(|| StorageError::Invalid(format!("no part {sku:?} in the catalog")))?;
-    let lines: Vec<(i64, Option<&str>)> = match issued {
-        StockIssue::Qty(_) if serialized => {
-            return Err(StorageError::Invalid(format!(
-                "{sku} is serialized: give each unit's serial"
-            )));
-        }
-        StockIssue::Serials(_) if !serialized => {
-            return Err(StorageError::Invalid(format!(
-                "{sku} has no serials: give a quantity"
-            )));
-        }
+    match units {
+        StockIssue::Qty(_) if serialized => Err(StorageError::Invalid(format!(
+            "{sku} is serialized: give each unit's serial"
+        ))),
+        StockIssue::Serials(_) if !serialized => Err(StorageError::Invalid(format!(
+            "{sku} has no serials: give a quantity"
+        ))),
         StockIssue::Qty(qty) => {
             if !(1..=MAX_ISSUE_QTY).contains(qty) {
                 return Err(StorageError::Invalid(format!(
                     "the quantity must be 1 to {MAX_ISSUE_QTY}"
                 )));
             }
-            vec![(*qty, None)]
+            Ok(vec![(*qty, None)])
         }
         StockIssue::Serials(serials) => {
             if serials.is_empty() || serials.len() > MAX_ISSUE_SERIALS {
@@ -82,45 +74,126 @@ pub fn issue(
                         "serial {serial:?} is given twice"
                     )));
                 }
-                if let Some(van) = van_holding(tx, sku, serial)? {
-                    return Err(StorageError::Conflict(format!(
-                        "{sku} serial {serial:?} is already in {van}'s van"
-                    )));
-                }
             }
-            serials.iter().map(|s| (1, Some(s.as_str()))).collect()
+            Ok(serials.iter().map(|s| (1, Some(s.as_str()))).collect())
         }
-    };
+    }
+}
+
+/// Writes ledger lines of `kind` for technician `van`, `sign` turning each line's units into
+/// the van (1) or out of it (-1).
+#[allow(clippy::too_many_arguments)]
+fn record(
+    tx: &Transaction<'_>,
+    van: &str,
+    sku: &str,
+    lines: &[(i64, Option<&str>)],
+    sign: i64,
+    kind: StockMoveKind,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<StockMove>> {
     let mut moves = Vec::with_capacity(lines.len());
-    for (qty, serial) in lines {
+    for &(units, serial) in lines {
+        let qty = sign * units;
         let id: i64 = tx
             .prepare_cached(
                 "INSERT INTO stock_moves (technician, sku, qty, serial, kind, job_id, by, at) \
-                 VALUES (?1, ?2, ?3, ?4, 'issued', NULL, ?5, ?6) RETURNING id",
+                 VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7) RETURNING id",
             )?
-            .query_row(params![to, sku, qty, serial, by, now], |r| r.get(0))?;
+            .query_row(
+                params![van, sku, qty, serial, kind.as_str(), by, now],
+                |r| r.get(0),
+            )?;
         moves.push(StockMove {
             id,
             sku: sku.to_string(),
             qty,
             serial: serial.map(str::to_string),
-            kind: StockMoveKind::Issued,
+            kind,
             job_id: None,
             by: by.to_string(),
             at: now,
         });
     }
-    let added = moves.iter().map(|m| m.qty).sum();
-    let fills = super::fills::fill_from_van(tx, to, sku, added, by, now)?;
-    let balance = tx
+    Ok(moves)
+}
+
+fn balance(tx: &Transaction<'_>, van: &str, sku: &str) -> Result<i64> {
+    Ok(tx
         .prepare_cached(
             "SELECT coalesce(SUM(qty), 0) FROM stock_moves WHERE technician = ?1 AND sku = ?2",
         )?
-        .query_row(params![to, sku], |r| r.get(0))?;
+        .query_row(params![van, sku], |r| r.get(0))?)
+}
+
+/// Puts parts into a technician's van: a count of an unserialized part, or the serials of a
+/// serialized one (a line each); the technician's open requests for the part that they cover
+/// are filled.
+pub fn issue(
+    tx: &Transaction<'_>,
+    to: &str,
+    sku: &str,
+    issued: &StockIssue,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<StockIssued> {
+    technician(tx, to)?;
+    let lines = lines(tx, sku, issued)?;
+    for serial in lines.iter().filter_map(|(_, s)| *s) {
+        if let Some(van) = van_holding(tx, sku, serial)? {
+            return Err(StorageError::Conflict(format!(
+                "{sku} serial {serial:?} is already in {van}'s van"
+            )));
+        }
+    }
+    let moves = record(tx, to, sku, &lines, 1, StockMoveKind::Issued, by, now)?;
+    let added = moves.iter().map(|m| m.qty).sum();
+    let fills = super::fills::fill_from_van(tx, to, sku, added, by, now)?;
     Ok(StockIssued {
         moves,
         fills,
-        balance,
+        balance: balance(tx, to, sku)?,
+    })
+}
+
+/// Takes parts back out of a technician's van to HQ. Only what the van holds can go back: a
+/// count up to its balance, serials it holds; anything else is a `Conflict` that names what
+/// the van does hold, because HQ counting more back than the van had is a miscount to settle
+/// before it is recorded.
+pub fn give_back(
+    tx: &Transaction<'_>,
+    from: &str,
+    sku: &str,
+    returned: &StockIssue,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<StockReturned> {
+    technician(tx, from)?;
+    let lines = lines(tx, sku, returned)?;
+    let held = balance(tx, from, sku)?;
+    match returned {
+        StockIssue::Qty(qty) if *qty > held => {
+            return Err(StorageError::Conflict(format!(
+                "{from}'s van holds {} of {sku}: it cannot give back {qty}",
+                held.max(0)
+            )));
+        }
+        _ => {}
+    }
+    for serial in lines.iter().filter_map(|(_, s)| *s) {
+        let holder = van_holding(tx, sku, serial)?;
+        if holder.as_deref() != Some(from) {
+            let place = holder.map_or_else(|| "no van".to_string(), |v| format!("{v}'s van"));
+            return Err(StorageError::Conflict(format!(
+                "{sku} serial {serial:?} is in {place}, not {from}'s"
+            )));
+        }
+    }
+    let moves = record(tx, from, sku, &lines, -1, StockMoveKind::Returned, by, now)?;
+    Ok(StockReturned {
+        moves,
+        balance: balance(tx, from, sku)?,
     })
 }
 
