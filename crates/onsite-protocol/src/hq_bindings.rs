@@ -130,6 +130,8 @@ fn hq_bindings_are_complete_and_current() {
         .add::<crate::visit::OpenPartsRequest>()
         .add::<crate::visit::PartsRequestList>()
         .add::<crate::reference::ImportSummary>()
+        .add::<crate::part::Part>()
+        .add::<crate::reference::PartList>()
         .add::<crate::stock::StockMoveKind>()
         .add::<crate::stock::StockMove>()
         .add::<crate::stock::StockBalance>()

@@ -104,6 +104,34 @@ describe("setup", () => {
     expect(screen.getByTestId("van-moves")).toHaveTextContent("-1 HX-100 (SN-2), back to HQ, by Ada Admin");
   });
 
+  it("lists the parts catalog a page at a time and offers its parts and the technicians in the van form", async () => {
+    location.hash = "#/admin/setup";
+    const part = (sku: string, serialized = false) => ({ sku, name: `Part ${sku}`, unit_price_cents: 1250, serialized, models: [] });
+    const backend = fakeBackend({
+      session: async () => admin,
+      parts: async (after) => (after ? { parts: [part("C")], next: null } : { parts: [part("A"), part("B", true)], next: "B" }),
+      users: async () => ({
+        users: [
+          { ...admin.user, disabled: false, created_at: "2026-01-01T00:00:00Z" },
+          { id: "u-tina", username: "tina", display_name: "Tina Tech", role: "technician", skills: [], disabled: false, created_at: "2026-01-01T00:00:00Z" },
+          { id: "u-old", username: "old", display_name: "Gone", role: "technician", skills: [], disabled: true, created_at: "2026-01-01T00:00:00Z" },
+        ],
+        truncated: false,
+      }),
+    });
+    render(Console, { backend, now });
+    const catalog = within(await screen.findByTestId("catalog"));
+    await waitFor(() => expect(catalog.getAllByTestId("catalog-part")).toHaveLength(2));
+    expect(catalog.getAllByTestId("catalog-part")[1]).toHaveTextContent("BPart B£12.50each unitany model");
+    const options = (id: string) => [...document.querySelectorAll(`#${id} option`)].map((o) => (o as HTMLOptionElement).value);
+    expect(options("van-parts")).toEqual(["A", "B"]);
+    expect(options("van-technicians")).toEqual(["tina"]);
+    await userEvent.click(catalog.getByRole("button", { name: "More parts" }));
+    await waitFor(() => expect(catalog.getAllByTestId("catalog-part")).toHaveLength(3));
+    expect(backend.parts).toHaveBeenLastCalledWith("B");
+    expect(catalog.queryByRole("button", { name: "More parts" })).toBeNull();
+  });
+
   it("is for admins only", async () => {
     location.hash = "#/admin/setup";
     render(Console, { backend: fakeBackend({ session: async () => dora }), now });

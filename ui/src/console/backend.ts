@@ -44,6 +44,7 @@ import type {
   StockIssueInput,
   StockIssued,
   StockReturned,
+  PartList,
   VanStock,
 } from "../shared/hq-api";
 
@@ -91,6 +92,8 @@ export interface ConsoleBackend {
   importReference(kind: ReferenceKind, text: string): Promise<ImportSummary>;
   vanStock(technician: string): Promise<VanStock>;
   issueStock(input: StockIssueInput): Promise<StockIssued>;
+  /** A page of the parts catalog by SKU, after `after` (the previous page's `next`). */
+  parts(after: string | null): Promise<PartList>;
   /** Parts back from a van to HQ, no more than it holds. */
   returnStock(input: StockIssueInput): Promise<StockReturned>;
   /** Complaints or inquiries, newest first (`status`: only those). */
@@ -310,6 +313,12 @@ export class HttpBackend implements ConsoleBackend {
 
   issueStock(input: StockIssueInput): Promise<StockIssued> {
     return this.call<StockIssued>("POST", "/stock/issue", input);
+  }
+
+  parts(after: string | null): Promise<PartList> {
+    const q = new URLSearchParams({ limit: "200" });
+    if (after) q.set("after", after);
+    return this.call<PartList>("GET", `/parts?${q}`);
   }
 
   returnStock(input: StockIssueInput): Promise<StockReturned> {

@@ -2566,6 +2566,38 @@ updated: number,
  */
 unchanged: number, };
 
+export type Part = { 
+/**
+ * Stock-keeping unit: the part's stable name; a re-import updates by it.
+ */
+sku: string, 
+/**
+ * What it is.
+ */
+name: string, 
+/**
+ * Price of one, in cents of the organisation's currency.
+ */
+unit_price_cents: number, 
+/**
+ * Each unit has a serial number, recorded when it is issued and used.
+ */
+serialized: boolean, 
+/**
+ * The product models it fits; empty means any.
+ */
+models: Array<string>, };
+
+export type PartList = { 
+/**
+ * This page.
+ */
+parts: Array<Part>, 
+/**
+ * Pass as `after` for the next page; absent on the last.
+ */
+next: string | null, };
+
 export type StockMoveKind = "issued" | "used" | "returned" | "voided";
 
 export type StockMove = { 

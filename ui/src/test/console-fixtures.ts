@@ -98,6 +98,7 @@ export function fakeBackend(overrides: Partial<ConsoleBackend> = {}) {
       overrides.vanStock ?? (async (t) => ({ technician: t, balances: [], moves: [], next: null })),
     ),
     issueStock: vi.fn<ConsoleBackend["issueStock"]>(overrides.issueStock ?? unexpected("issueStock")),
+    parts: vi.fn<ConsoleBackend["parts"]>(overrides.parts ?? (async () => ({ parts: [], next: null }))),
     returnStock: vi.fn<ConsoleBackend["returnStock"]>(overrides.returnStock ?? unexpected("returnStock")),
     cases: vi.fn<ConsoleBackend["cases"]>(overrides.cases ?? (async () => ({ cases: [], next: null }))),
     updateCase: vi.fn<ConsoleBackend["updateCase"]>(overrides.updateCase ?? unexpected("updateCase")),
