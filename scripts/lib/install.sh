@@ -114,3 +114,51 @@ build_ui() {
     (cd ui && npm run build:console --silent)
   fi
 }
+
+# need_test_postgres: a PostgreSQL server the storage and end-to-end tests create their
+# databases on. ONSITE_TEST_PG (a postgres:// URL of a role allowed to create databases) names
+# one; without it, Debian's postgresql package is installed when missing and a throwaway
+# cluster is started in a temporary folder, on a free loopback port, owned by an unprivileged
+# user (PostgreSQL refuses to run as root). The cluster is stopped and deleted when the
+# calling script exits. Its durability settings are off: test data need not survive a crash.
+need_test_postgres() {
+  if [ -n "${ONSITE_TEST_PG:-}" ]; then
+    echo "== PostgreSQL for tests: ONSITE_TEST_PG"
+    return 0
+  fi
+  need_debian_packages postgresql
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -x "$bin/initdb" ] || { echo "error: no PostgreSQL server binaries under /usr/lib/postgresql" >&2; exit 1; }
+  local owner
+  owner=$(id -un)
+  [ "$(id -u)" -eq 0 ] && owner=postgres
+  ONSITE_PG_DIR=$(mktemp -d /tmp/onsite-pg.XXXXXX)
+  chmod 755 "$ONSITE_PG_DIR"
+  [ "$(id -u)" -eq 0 ] && chown "$owner" "$ONSITE_PG_DIR"
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u "$owner" -- "$@"; else "$@"; fi; }
+  echo "== starting a PostgreSQL cluster for tests on 127.0.0.1:$port ($ONSITE_PG_DIR)"
+  as_pg "$bin/initdb" -D "$ONSITE_PG_DIR/data" -U onsite -A trust -E UTF8 --no-sync >"$ONSITE_PG_DIR/initdb.log" \
+    || { cat "$ONSITE_PG_DIR/initdb.log" >&2; exit 1; }
+  as_pg "$bin/pg_ctl" -D "$ONSITE_PG_DIR/data" -l "$ONSITE_PG_DIR/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $ONSITE_PG_DIR -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null || { cat "$ONSITE_PG_DIR/server.log" >&2; exit 1; }
+  ONSITE_PG_BIN=$bin
+  ONSITE_PG_OWNER=$owner
+  trap stop_test_postgres EXIT
+  export ONSITE_TEST_PG="postgres://onsite@127.0.0.1:$port/postgres"
+}
+
+# stop_test_postgres: stops and deletes the cluster need_test_postgres started, if any.
+stop_test_postgres() {
+  [ -n "${ONSITE_PG_DIR:-}" ] || return 0
+  if [ "$(id -u)" -eq 0 ]; then
+    runuser -u "$ONSITE_PG_OWNER" -- "$ONSITE_PG_BIN/pg_ctl" -D "$ONSITE_PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  else
+    "$ONSITE_PG_BIN/pg_ctl" -D "$ONSITE_PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$ONSITE_PG_DIR"
+  ONSITE_PG_DIR=""
+}

@@ -25,6 +25,7 @@
 
 #[cfg(test)]
 pub mod conformance;
+pub mod postgres;
 pub mod sqlite;
 
 use crate::reference::guides::GuideFile;

@@ -1,0 +1,124 @@
+//! The shared storage engine: one PostgreSQL database that several HQ processes use at once.
+//!
+//! Every call borrows a connection from a pool and runs one transaction. Unlike the embedded
+//! engine, writers run concurrently, so what SQLite keeps by having one writer is kept here
+//! by the database: positions readers page by are taken under one row lock held to commit
+//! (`feed.rs`), op ids are unique in the schema, and migrations run under an advisory lock so
+//! that processes starting together migrate once (`migrate.rs`).
+//!
+//! This engine is being built up to the whole [`Storage`](super::Storage) contract; until it
+//! implements it, HQ's commands cannot be pointed at it.
+
+pub mod feed;
+mod migrate;
+mod schema;
+#[cfg(test)]
+pub mod testing;
+
+pub use schema::MIGRATIONS;
+
+use super::{Result, StorageError};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use std::str::FromStr;
+use tokio_postgres::NoTls;
+
+/// Connections one HQ process keeps to the database at most. Several processes share the
+/// server's `max_connections` (100 by default), so each takes a modest share.
+pub const MAX_CONNECTIONS: usize = 16;
+
+impl From<tokio_postgres::Error> for StorageError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        StorageError::Backend(e.to_string())
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for StorageError {
+    fn from(e: deadpool_postgres::PoolError) -> Self {
+        StorageError::Backend(format!("no database connection: {e}"))
+    }
+}
+
+/// [`Storage`](super::Storage) on a PostgreSQL database. Cheap to clone: clones share the pool.
+#[derive(Clone)]
+pub struct PostgresStorage {
+    pool: Pool,
+    instance: String,
+    token_key: [u8; 32],
+}
+
+impl std::fmt::Debug for PostgresStorage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the URL: it may hold a password.
+        f.debug_struct("PostgresStorage")
+            .field("instance", &self.instance)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PostgresStorage {
+    /// Connects to the database at `url` (`postgres://USER[:PASSWORD]@HOST[:PORT]/DB`),
+    /// migrating it first if its schema is older than this build's.
+    ///
+    /// # Errors
+    /// [`StorageError::Open`] for a URL that does not parse, a server that cannot be reached
+    /// or refuses the login, and a schema from a newer build.
+    pub async fn open(url: &str) -> Result<Self> {
+        let config = tokio_postgres::Config::from_str(url)
+            .map_err(|e| StorageError::Open(format!("the database URL is not valid: {e}")))?;
+        let mut client = connect(&config).await?;
+        migrate::to_latest(&mut client, MIGRATIONS).await?;
+        let (instance, token_key) = migrate::identity(&mut client).await?;
+        drop(client);
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(MAX_CONNECTIONS)
+            .build()
+            .map_err(|e| StorageError::Open(format!("cannot make the connection pool: {e}")))?;
+        Ok(Self {
+            pool,
+            instance,
+            token_key,
+        })
+    }
+
+    /// This installation's id, made when the database was first migrated: a device that
+    /// finds another one is talking to a different HQ.
+    #[must_use]
+    pub fn instance(&self) -> &str {
+        &self.instance
+    }
+
+    /// The key tokens and calendar addresses are derived under, shared by every process.
+    #[must_use]
+    pub fn token_key(&self) -> &[u8; 32] {
+        &self.token_key
+    }
+
+    /// A connection from the pool.
+    ///
+    /// # Errors
+    /// [`StorageError::Backend`] when none comes free in time or the server is gone.
+    pub async fn connection(&self) -> Result<deadpool_postgres::Object> {
+        Ok(self.pool.get().await?)
+    }
+}
+
+/// One connection outside the pool, its driver task spawned.
+async fn connect(config: &tokio_postgres::Config) -> Result<tokio_postgres::Client> {
+    let (client, connection) = config
+        .connect(NoTls)
+        .await
+        .map_err(|e| StorageError::Open(format!("cannot reach the database: {e}")))?;
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::warn!("database connection ended: {e}");
+        }
+    });
+    Ok(client)
+}
