@@ -76,6 +76,13 @@ macro_rules! storage_conformance {
     };
 }
 
+/// HQ's clock as a database keeps it: to the microsecond (PostgreSQL's precision), so a time
+/// a case passes in compares equal to the same time read back from any engine.
+pub fn stored_now() -> chrono::DateTime<Utc> {
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(6)
+}
+
 /// The users every case expects: technicians tina and tom, dispatcher dana.
 pub async fn with_users(s: &dyn Storage) {
     for (name, role) in [
@@ -91,7 +98,7 @@ pub async fn with_users(s: &dyn Storage) {
                 skills: vec!["boilers".into()],
                 password_hash: "x".into(),
             },
-            Utc::now(),
+            stored_now(),
         )
         .await
         .unwrap();
@@ -134,7 +141,7 @@ async fn pull_all(s: &dyn Storage, tech: &str, after: Option<i64>) -> (PullPage,
 
 /// Conformance case.
 pub async fn import_matches_references_and_reimport_updates(s: &dyn Storage) {
-    let now = Utc::now();
+    let now = stored_now();
     let lines = vec![
         line(1, job("J-1", Some("tina"), "+44 20 7946 0018")),
         line(2, job("J-2", None, "+44 (20) 7946-0018")),
@@ -186,7 +193,7 @@ pub async fn a_bad_line_rejects_the_whole_file(s: &dyn Storage) {
         line(2, job("J-2", None, "1")),
         line(3, unknown_tech),
     ];
-    match s.import_jobs(&lines, Utc::now()).await {
+    match s.import_jobs(&lines, stored_now()).await {
         Err(StorageError::ImportLine { line: 3, reason }) => {
             assert!(reason.contains("nobody"), "{reason}")
         }
@@ -198,7 +205,7 @@ pub async fn a_bad_line_rejects_the_whole_file(s: &dyn Storage) {
         line(1, job("J-1", None, "1")),
         line(7, job("J-1", None, "1")),
     ];
-    match s.import_jobs(&dup, Utc::now()).await {
+    match s.import_jobs(&dup, stored_now()).await {
         Err(StorageError::ImportLine { line: 7, reason }) => {
             assert!(reason.contains("line 1"), "{reason}")
         }
@@ -206,7 +213,7 @@ pub async fn a_bad_line_rejects_the_whole_file(s: &dyn Storage) {
     }
     let dispatcher = vec![line(4, job("J-9", Some("dana"), "1"))];
     assert!(matches!(
-        s.import_jobs(&dispatcher, Utc::now()).await,
+        s.import_jobs(&dispatcher, stored_now()).await,
         Err(StorageError::ImportLine { line: 4, .. })
     ));
     assert_eq!(counts(s).await.0, 0);
@@ -214,7 +221,7 @@ pub async fn a_bad_line_rejects_the_whole_file(s: &dyn Storage) {
 
 /// Conformance case.
 pub async fn feed_moves_jobs_between_technicians(s: &dyn Storage) {
-    let now = Utc::now();
+    let now = stored_now();
     s.import_jobs(
         &[
             line(1, job("J-1", Some("tina"), "1")),
@@ -256,7 +263,7 @@ pub async fn pull_pages_never_skip_or_repeat(s: &dyn Storage) {
     let lines: Vec<_> = (1..=25)
         .map(|n| line(n, job(&format!("J-{n:03}"), Some("tina"), &n.to_string())))
         .collect();
-    s.import_jobs(&lines, Utc::now()).await.unwrap();
+    s.import_jobs(&lines, stored_now()).await.unwrap();
     let mut after = None;
     let mut seen = Vec::new();
     loop {
@@ -273,24 +280,24 @@ pub async fn pull_pages_never_skip_or_repeat(s: &dyn Storage) {
 
 /// Conformance case.
 pub async fn generated_numbers_skip_imported_ones(s: &dyn Storage) {
-    s.import_jobs(&[line(1, job("J-000001", None, "1"))], Utc::now())
+    s.import_jobs(&[line(1, job("J-000001", None, "1"))], stored_now())
         .await
         .unwrap();
     let mut input: JobInput = serde_json::from_value(job("ignored", None, "1")).unwrap();
     input.number = None;
-    let created = s.create_job(&input, Utc::now()).await.unwrap();
+    let created = s.create_job(&input, stored_now()).await.unwrap();
     assert_eq!(created.job.number, "J-000002");
 }
 
 /// Conformance case.
 pub async fn closed_jobs_keep_their_technician(s: &dyn Storage) {
     let input: JobInput = serde_json::from_value(job("J-1", Some("tina"), "1")).unwrap();
-    let view = s.create_job(&input, Utc::now()).await.unwrap();
-    s.cancel_job(view.job.id, Some("duplicate"), Utc::now())
+    let view = s.create_job(&input, stored_now()).await.unwrap();
+    s.cancel_job(view.job.id, Some("duplicate"), stored_now())
         .await
         .unwrap();
     assert!(matches!(
-        s.assign_job(view.job.id, Some("tom"), Utc::now()).await,
+        s.assign_job(view.job.id, Some("tom"), stored_now()).await,
         Err(StorageError::Conflict(_))
     ));
 }
@@ -298,7 +305,7 @@ pub async fn closed_jobs_keep_their_technician(s: &dyn Storage) {
 /// Conformance case.
 pub async fn pulled_jobs_carry_their_status_history(s: &dyn Storage) {
     use onsite_protocol::JobStatus::{Assigned, Cancelled, New};
-    let t0 = Utc::now();
+    let t0 = stored_now();
     let input: JobInput = serde_json::from_value(job("J-1", None, "1")).unwrap();
     let view = s.create_job(&input, t0).await.unwrap();
     let id = view.job.id;
@@ -340,7 +347,7 @@ pub async fn pulled_jobs_carry_their_status_history(s: &dyn Storage) {
 
 /// Conformance case.
 pub async fn a_page_stops_before_its_jobs_ops_make_it_too_heavy(s: &dyn Storage) {
-    let now = Utc::now();
+    let now = stored_now();
     let lines: Vec<_> = (1..=3)
         .map(|n| line(n, job(&format!("J-{n}"), Some("tina"), "1")))
         .collect();
@@ -391,7 +398,7 @@ pub async fn a_page_stops_before_its_jobs_ops_make_it_too_heavy(s: &dyn Storage)
 /// from another device is refused and does not overwrite the first.
 pub async fn an_op_is_recorded_once_however_often_it_is_pushed(s: &dyn Storage) {
     let input: JobInput = serde_json::from_value(job("J-1", Some("tina"), "1")).unwrap();
-    let view = s.create_job(&input, Utc::now()).await.unwrap();
+    let view = s.create_job(&input, stored_now()).await.unwrap();
     let device = DeviceId::new();
     let pusher = Pusher {
         username: "tina".into(),
@@ -405,7 +412,7 @@ pub async fn an_op_is_recorded_once_however_often_it_is_pushed(s: &dyn Storage) 
             &pusher,
             std::slice::from_ref(&op),
             &BlobSizes::new(),
-            Utc::now(),
+            stored_now(),
         )
         .await
         .unwrap();
@@ -415,7 +422,7 @@ pub async fn an_op_is_recorded_once_however_often_it_is_pushed(s: &dyn Storage) 
             &pusher,
             &[op.clone(), op.clone()],
             &BlobSizes::new(),
-            Utc::now(),
+            stored_now(),
         )
         .await
         .unwrap();
@@ -437,7 +444,7 @@ pub async fn an_op_is_recorded_once_however_often_it_is_pushed(s: &dyn Storage) 
             &other,
             std::slice::from_ref(&op),
             &BlobSizes::new(),
-            Utc::now(),
+            stored_now(),
         )
         .await
         .unwrap();
@@ -462,7 +469,7 @@ pub async fn an_op_is_recorded_once_however_often_it_is_pushed(s: &dyn Storage) 
 /// count and by size, each continuing exactly where the last stopped.
 pub async fn pages_of_recorded_ops_are_bounded_by_count_and_bytes(s: &dyn Storage) {
     let input: JobInput = serde_json::from_value(job("J-1", Some("tina"), "1")).unwrap();
-    let view = s.create_job(&input, Utc::now()).await.unwrap();
+    let view = s.create_job(&input, stored_now()).await.unwrap();
     let device = DeviceId::new();
     let pusher = Pusher {
         username: "tina".into(),
@@ -477,7 +484,7 @@ pub async fn pages_of_recorded_ops_are_bounded_by_count_and_bytes(s: &dyn Storag
         })
         .collect();
     let pushed = s
-        .push(&pusher, &ops, &BlobSizes::new(), Utc::now())
+        .push(&pusher, &ops, &BlobSizes::new(), stored_now())
         .await
         .unwrap();
     assert!(

@@ -21,6 +21,8 @@
 //!   of the same op, even to two HQ processes at once, record it once and answer the other as a
 //!   duplicate. An engine with concurrent writers needs serialisable transactions (or a lock
 //!   per job) and the op id's uniqueness enforced by the database.
+//! - **Times are kept to the microsecond** (PostgreSQL's precision): a time read back may have
+//!   lost what a caller's clock had below that.
 //! - **A pull reads one snapshot.**
 
 #[cfg(test)]

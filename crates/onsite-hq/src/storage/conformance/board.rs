@@ -6,7 +6,7 @@ use super::*;
 /// the board's (any status) and held open jobs with no window, and queues open jobs nobody
 /// holds by SLA deadline, then priority.
 pub async fn the_board_shows_a_window_and_the_unassigned_queue(s: &dyn Storage) {
-    let now = Utc::now();
+    let now = stored_now();
     let at = |h: u32, m: u32| format!("2026-12-01T{h:02}:{m:02}:00Z");
     let scheduled =
         |number: &str, tech: Option<&str>, start: Option<String>, end: Option<String>| {
@@ -91,7 +91,7 @@ pub async fn the_board_shows_a_window_and_the_unassigned_queue(s: &dyn Storage) 
 /// another of theirs unless told, a stale version, a closed job and a bad window.
 pub async fn a_job_is_scheduled_in_one_step_and_overlaps_are_named(s: &dyn Storage) {
     use onsite_protocol::board::ScheduleRequest;
-    let now = Utc::now();
+    let now = stored_now();
     let at = |h: u32| -> DateTime<Utc> { format!("2026-12-01T{h:02}:00:00Z").parse().unwrap() };
     let request = |tech: &str, from: u32, to: u32| ScheduleRequest {
         technician: tech.into(),
@@ -179,7 +179,7 @@ pub async fn a_job_is_scheduled_in_one_step_and_overlaps_are_named(s: &dyn Stora
 /// gives none), each enabled technician with their visits in the day (not the job itself,
 /// nor cancelled ones) and the van parts made for the job's product only.
 pub async fn suggestion_facts_hold_visits_positions_and_van_parts(s: &dyn Storage) {
-    let now = Utc::now();
+    let now = stored_now();
     let at = |h: u32| {
         format!("2026-12-01T{h:02}:00:00Z")
             .parse::<DateTime<Utc>>()

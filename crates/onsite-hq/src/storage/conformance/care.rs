@@ -28,7 +28,7 @@ fn call(outcome: CallOutcome) -> OutcomeInput {
 
 /// Conformance case.
 pub async fn ratings_open_complaints_and_follow_up_calls_are_made_until_answered(s: &dyn Storage) {
-    let now = Utc::now();
+    let now = stored_now();
     let today = now.date_naive();
     let in_three = today + chrono::Days::new(3);
     let fitted = job_of(s, "J-1", "installation", now).await;
@@ -360,7 +360,7 @@ pub async fn ratings_open_complaints_and_follow_up_calls_are_made_until_answered
 /// Conformance case.
 pub async fn the_follow_up_delay_is_hqs_setting_for_calls_scheduled_after_it(s: &dyn Storage) {
     use onsite_protocol::settings::Settings;
-    let now = Utc::now();
+    let now = stored_now();
     let today = now.date_naive();
     assert_eq!(s.settings().await.unwrap(), Settings::default());
     let first = job_of(s, "J-1", "installation", now).await;
@@ -417,7 +417,7 @@ pub async fn the_follow_up_delay_is_hqs_setting_for_calls_scheduled_after_it(s: 
 /// Conformance case.
 pub async fn a_signed_job_gets_one_letter_and_it_is_never_sent_twice(s: &dyn Storage) {
     use onsite_protocol::mail::{LetterQuery, LetterState, LetterTemplate};
-    let now = Utc::now();
+    let now = stored_now();
     let mut with_email = super::job("J-1", Some("tina"), "1");
     with_email["customer"]["email"] = json!("ada@example.org");
     let (_, input) = super::line(1, with_email);

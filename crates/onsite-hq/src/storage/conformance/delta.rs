@@ -27,7 +27,7 @@ async fn pull_from(
 /// device, one changed twice over, or a device that did not ask, gets every op.
 pub async fn a_pull_resends_only_the_ops_that_changed_since_the_cursor(s: &dyn Storage) {
     let input: JobInput = serde_json::from_value(job("J-1", Some("tina"), "1")).unwrap();
-    let view = s.create_job(&input, Utc::now()).await.unwrap();
+    let view = s.create_job(&input, stored_now()).await.unwrap();
     let id = view.job.id;
     let device = DeviceId::new();
     let tina = Pusher {
@@ -35,7 +35,7 @@ pub async fn a_pull_resends_only_the_ops_that_changed_since_the_cursor(s: &dyn S
         device_id: device,
     };
     let many: Vec<_> = (0..50).map(|n| note(device, id, n)).collect();
-    s.push(&tina, &many, &BlobSizes::new(), Utc::now())
+    s.push(&tina, &many, &BlobSizes::new(), stored_now())
         .await
         .unwrap();
 
@@ -47,7 +47,7 @@ pub async fn a_pull_resends_only_the_ops_that_changed_since_the_cursor(s: &dyn S
         &tina,
         &[note(device, id, 50)],
         &BlobSizes::new(),
-        Utc::now(),
+        stored_now(),
     )
     .await
     .unwrap();
@@ -62,7 +62,7 @@ pub async fn a_pull_resends_only_the_ops_that_changed_since_the_cursor(s: &dyn S
     assert_eq!((all.ops.len(), all.ops_since.len()), (51, 0));
 
     // A conflict, then its settlement: each comes as a change.
-    s.cancel_job(id, None, Utc::now()).await.unwrap();
+    s.cancel_job(id, None, stored_now()).await.unwrap();
     let status = json!({"op_id": onsite_protocol::OpId::new(), "device_id": device, "job_id": id,
                         "hlc": format!("{:015}-{:010}-{device}", 2, 0), "kind": "status",
                         "to": "en_route"});
@@ -71,7 +71,7 @@ pub async fn a_pull_resends_only_the_ops_that_changed_since_the_cursor(s: &dyn S
             &tina,
             std::slice::from_ref(&status),
             &BlobSizes::new(),
-            Utc::now(),
+            stored_now(),
         )
         .await
         .unwrap();
@@ -88,7 +88,7 @@ pub async fn a_pull_resends_only_the_ops_that_changed_since_the_cursor(s: &dyn S
         Resolution::KeepHq,
         Some("cancelled by the customer"),
         "dana",
-        Utc::now(),
+        stored_now(),
     )
     .await
     .unwrap();
@@ -100,28 +100,34 @@ pub async fn a_pull_resends_only_the_ops_that_changed_since_the_cursor(s: &dyn S
 
     // A job reassigned to tina from tom: new to her device, so every op comes.
     let other: JobInput = serde_json::from_value(job("J-2", Some("tom"), "2")).unwrap();
-    let other = s.create_job(&other, Utc::now()).await.unwrap().job.id;
+    let other = s.create_job(&other, stored_now()).await.unwrap().job.id;
     let toms = DeviceId::new();
     let tom = Pusher {
         username: "tom".into(),
         device_id: toms,
     };
     let notes: Vec<_> = (0..3).map(|n| note(toms, other, n)).collect();
-    s.push(&tom, &notes, &BlobSizes::new(), Utc::now())
+    s.push(&tom, &notes, &BlobSizes::new(), stored_now())
         .await
         .unwrap();
     let (_, before) = pull_from(s, None, None).await;
-    s.assign_job(other, Some("tina"), Utc::now()).await.unwrap();
+    s.assign_job(other, Some("tina"), stored_now())
+        .await
+        .unwrap();
     let (moved, _) = pull_from(s, Some(before.seq), before.mark).await;
     assert!(moved.ops_since.is_empty());
     assert_eq!(moved.ops.iter().filter(|o| o.op.job_id == other).count(), 3);
 
     // A job that goes to tom and comes back: her device dropped it, so every op comes again.
     let (_, held) = pull_from(s, None, None).await;
-    s.assign_job(other, Some("tom"), Utc::now()).await.unwrap();
+    s.assign_job(other, Some("tom"), stored_now())
+        .await
+        .unwrap();
     let (gone, away) = pull_from(s, Some(held.seq), held.mark).await;
     assert_eq!(gone.removed, vec![other]);
-    s.assign_job(other, Some("tina"), Utc::now()).await.unwrap();
+    s.assign_job(other, Some("tina"), stored_now())
+        .await
+        .unwrap();
     let (back, _) = pull_from(s, Some(away.seq), away.mark).await;
     assert!(back.ops_since.is_empty(), "{:?}", back.ops_since);
     assert_eq!(back.ops.iter().filter(|o| o.op.job_id == other).count(), 3);
@@ -130,7 +136,7 @@ pub async fn a_pull_resends_only_the_ops_that_changed_since_the_cursor(s: &dyn S
     let (_, now) = pull_from(s, None, None).await;
     let patch: JobPatch =
         serde_json::from_value(json!({"summary": "Leak under the sink"})).unwrap();
-    s.update_job(other, &patch, Utc::now()).await.unwrap();
+    s.update_job(other, &patch, stored_now()).await.unwrap();
     let (edited, _) = pull_from(s, Some(now.seq), now.mark).await;
     assert_eq!(
         (

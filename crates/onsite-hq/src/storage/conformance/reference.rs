@@ -181,7 +181,7 @@ pub async fn parts_are_issued_into_vans_and_the_ledger_is_kept(s: &dyn Storage) 
     s.import_parts(&[(2, serialized), (3, part("FLT-2", 450))])
         .await
         .unwrap();
-    let now = Utc::now();
+    let now = stored_now();
     let issue = |to: &'static str, sku: &'static str, what: StockIssue| async move {
         s.issue_stock(to, sku, &what, "admin", now).await
     };
@@ -294,7 +294,7 @@ pub async fn parts_go_back_from_a_van_only_as_far_as_it_holds(s: &dyn Storage) {
     s.import_parts(&[(2, serialized), (3, part("FLT-2", 450))])
         .await
         .unwrap();
-    let now = Utc::now();
+    let now = stored_now();
     let serials = |list: &[&str]| StockIssue::Serials(list.iter().map(|s| s.to_string()).collect());
     s.issue_stock("tina", "FLT-2", &StockIssue::Qty(5), "admin", now)
         .await
@@ -409,7 +409,7 @@ fn names<T>(items: &[T], name: impl Fn(&T) -> String) -> Vec<String> {
 pub async fn a_device_gets_the_reference_data_that_applies_to_its_jobs(s: &dyn Storage) {
     const HEAT_PUMP: &str = "AirSource 8 kW heat pump";
     const WASHER: &str = "AquaPure 7 kg washing machine";
-    let now = Utc::now();
+    let now = stored_now();
     s.create_job(&job_on("J-1", "installation", HEAT_PUMP, "tina"), now)
         .await
         .unwrap();

@@ -48,7 +48,7 @@ async fn active(s: &dyn Storage, username: &str, now: DateTime<Utc>) -> usize {
 /// grace window, gets the pair already stored (`repeated`), and nothing changes; after the
 /// window, or from another device, it is a copy and ends the session.
 pub async fn a_retried_refresh_gets_the_same_pair_within_the_grace_only(s: &dyn Storage) {
-    let t0 = Utc::now();
+    let t0 = stored_now();
     let (device, first) = login(s, "tina", t0).await;
     let (outcome, second) = present(s, &first, device, t0).await;
     let once = rotated(&outcome).clone();
@@ -86,7 +86,7 @@ pub async fn a_retried_refresh_gets_the_same_pair_within_the_grace_only(s: &dyn 
 
 /// Conformance case: every token a session retired is remembered, not only the last one.
 pub async fn any_retired_refresh_token_presented_again_ends_the_session(s: &dyn Storage) {
-    let t0 = Utc::now();
+    let t0 = stored_now();
     let (device, mut token) = login(s, "tina", t0).await;
     let mut family = vec![token.clone()];
     for minute in 1..=4 {
@@ -111,7 +111,7 @@ pub async fn any_retired_refresh_token_presented_again_ends_the_session(s: &dyn 
 /// Conformance case: however often it is refreshed, a session ends [`SESSION_LIFETIME`] after
 /// its login, and no token it is given outlives that.
 pub async fn a_session_ends_at_its_lifetime(s: &dyn Storage) {
-    let t0 = Utc::now();
+    let t0 = stored_now();
     let (device, mut token) = login(s, "tina", t0).await;
     let end = t0 + SESSION_LIFETIME;
     let mut at = t0;
@@ -138,7 +138,7 @@ pub async fn a_session_ends_at_its_lifetime(s: &dyn Storage) {
 /// once; a disabled account's sessions end, its credentials say so, and enabling it does not
 /// bring them back.
 pub async fn sessions_end_by_number_user_and_device_and_with_their_account(s: &dyn Storage) {
-    let now = Utc::now();
+    let now = stored_now();
     let login_pair = |username: &'static str| async move {
         let device = DeviceId::new();
         let issued = issue(now);
@@ -226,7 +226,7 @@ pub async fn sessions_end_by_number_user_and_device_and_with_their_account(s: &d
 /// Conformance case: the session list shows the active sessions newest first (every one with
 /// `ended`), within the limit, with their device's clock when HQ found it far ahead.
 pub async fn the_session_list_shows_active_ones_and_far_ahead_clocks(s: &dyn Storage) {
-    let t0 = Utc::now();
+    let t0 = stored_now();
     let (old_device, _) = login(s, "tina", t0 - Duration::hours(2)).await;
     let (device, _) = login(s, "tina", t0 - Duration::hours(1)).await;
     login(s, "tom", t0).await;
@@ -274,7 +274,7 @@ pub async fn the_session_list_shows_active_ones_and_far_ahead_clocks(s: &dyn Sto
 /// its user's sessions are ended, or the account is disabled; its last-seen time only moves
 /// forward; sessions past their lifetime are forgotten at the next sign-in.
 pub async fn console_sessions_resolve_until_they_end(s: &dyn Storage) {
-    let t0 = Utc::now();
+    let t0 = stored_now();
     let hash = |n: u8| [n; 32];
     let id = s
         .create_console_session("dana", &hash(1), t0)
@@ -354,7 +354,7 @@ pub async fn console_sessions_resolve_until_they_end(s: &dyn Storage) {
 
 /// Conformance case.
 pub async fn accounts_are_listed_and_changed_and_a_new_password_ends_sessions(s: &dyn Storage) {
-    let now = Utc::now();
+    let now = stored_now();
     let list = s.accounts(2).await.unwrap();
     let names: Vec<_> = list
         .users
@@ -466,7 +466,9 @@ pub async fn a_calendar_address_is_renewed_and_only_technicians_have_one(s: &dyn
         s.renew_calendar("dana").await,
         Err(StorageError::NotFound(_))
     ));
-    s.set_user_disabled("tina", true, Utc::now()).await.unwrap();
+    s.set_user_disabled("tina", true, stored_now())
+        .await
+        .unwrap();
     assert_eq!(
         s.calendar_generation("tina").await.unwrap(),
         None,

@@ -97,7 +97,7 @@ pub async fn a_visit_is_judged_on_hqs_reference_data_and_moves_van_stock(s: &dyn
         .unwrap();
     s.import_checklists(&[(1, template(1))]).await.unwrap();
     s.import_warranty(&[(1, policy())]).await.unwrap();
-    let now = Utc::now();
+    let now = stored_now();
     s.issue_stock("tina", "SEAL", &StockIssue::Qty(2), "admin", now)
         .await
         .unwrap();
@@ -282,7 +282,7 @@ pub async fn parts_requests_are_filled_from_the_van_or_by_a_dispatcher(s: &dyn S
     s.import_parts(&[(2, part("SEAL", false)), (3, part("UNIT", true))])
         .await
         .unwrap();
-    let now = Utc::now();
+    let now = stored_now();
     let (_, input) = super::line(2, super::job("J-1", Some("tina"), "1"));
     let job = s.create_job(&input, now).await.unwrap().job;
     let (_, input) = super::line(3, super::job("J-2", Some("tina"), "2"));

@@ -18,6 +18,21 @@ use super::Result;
 use onsite_protocol::JobId;
 use tokio_postgres::Transaction;
 
+/// Makes this transaction the one writer: locks the counter row until it commits or rolls
+/// back. Every writer that takes positions takes this lock first, so the transactions that
+/// write do so one at a time, across every HQ process on the database.
+///
+/// # Errors
+/// [`StorageError::Backend`](super::StorageError::Backend) when the database fails.
+pub async fn lock_writes(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute(
+        "SELECT value FROM counters WHERE name = 'position' FOR UPDATE",
+        &[],
+    )
+    .await?;
+    Ok(())
+}
+
 /// Takes `n` (at least 1) consecutive positions for this transaction and returns the last;
 /// the first is `last - n + 1`. Waits while another transaction holding positions is open.
 ///
