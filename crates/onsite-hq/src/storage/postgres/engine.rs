@@ -1,8 +1,12 @@
 //! [`Storage`] on PostgreSQL: each method is one transaction on a pooled connection.
-//! The methods not ported yet answer [`StorageError::Backend`] naming themselves; until none
-//! is left, no HQ command opens this engine.
+//! Each method calls the module of the same name as the embedded engine's, so the two read
+//! side by side.
 
-use super::{PostgresStorage, console_sessions, sessions, users};
+use super::{
+    PostgresStorage, board, cases, console_sessions, feed, feedback, fills, follow_ups, job_rows,
+    jobs, letters, ops, reference, reference_pull, sessions, settings, stock, suggest, users,
+    visit,
+};
 use crate::storage::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use onsite_protocol::api::{JobInput, JobList, JobListQuery, JobPatch, JobView, PullPage};
@@ -20,12 +24,6 @@ use onsite_protocol::reference::{
 use onsite_protocol::stock::{StockIssued, StockReturned, VanStock};
 use onsite_protocol::{CaseId, DeviceId, FollowUpId, JobId, LetterId, OpId, Resolution, User};
 
-fn not_yet<T>(method: &str) -> Result<T> {
-    Err(StorageError::Backend(format!(
-        "{method} is not on the PostgreSQL engine yet"
-    )))
-}
-
 #[async_trait::async_trait]
 impl Storage for PostgresStorage {
     fn instance_id(&self) -> &str {
@@ -34,10 +32,8 @@ impl Storage for PostgresStorage {
 
     async fn ping(&self) -> Result<()> {
         read!(self, |tx| async {
-            tx.query_one("SELECT 1", &[])
-                .await
-                .map(|_| ())
-                .map_err(StorageError::from)
+            tx.query_one("SELECT 1", &[]).await?;
+            Ok::<_, StorageError>(())
         })
     }
 
@@ -55,23 +51,28 @@ impl Storage for PostgresStorage {
         change: &AccountChange,
         now: DateTime<Utc>,
     ) -> Result<(onsite_protocol::admin::Account, usize)> {
-        write!(self, |tx| users::change(&tx, username, change, now))
+        let (username, change) = (username.to_string(), change.clone());
+        write!(self, |tx| users::change(&tx, &username, &change, now))
     }
 
     async fn calendar_generation(&self, username: &str) -> Result<Option<u32>> {
-        read!(self, |tx| users::calendar_generation(&tx, username))
+        let username = username.to_string();
+        read!(self, |tx| users::calendar_generation(&tx, &username))
     }
 
     async fn renew_calendar(&self, username: &str) -> Result<u32> {
-        write!(self, |tx| users::renew_calendar(&tx, username))
+        let username = username.to_string();
+        write!(self, |tx| users::renew_calendar(&tx, &username))
     }
 
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
-        read!(self, |tx| users::credentials(&tx, username))
+        let username = username.to_string();
+        read!(self, |tx| users::credentials(&tx, &username))
     }
 
     async fn known_device(&self, username: &str, device_id: DeviceId) -> Result<bool> {
-        read!(self, |tx| sessions::known_device(&tx, username, device_id))
+        let username = username.to_string();
+        read!(self, |tx| sessions::known_device(&tx, &username, device_id))
     }
 
     async fn create_session(
@@ -81,13 +82,15 @@ impl Storage for PostgresStorage {
         tokens: &TokenPair,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        let (username, tokens) = (username.to_string(), tokens.clone());
         write!(self, |tx| sessions::create(
-            &tx, username, device_id, tokens, now
+            &tx, &username, device_id, &tokens, now
         ))
     }
 
     async fn session(&self, access_hash: &TokenHash) -> Result<Option<SessionInfo>> {
-        read!(self, |tx| sessions::by_access(&tx, access_hash))
+        let hash = *access_hash;
+        read!(self, |tx| sessions::by_access(&tx, &hash))
     }
 
     fn token_key(&self) -> &[u8; 32] {
@@ -101,12 +104,9 @@ impl Storage for PostgresStorage {
         tokens: &TokenPair,
         now: DateTime<Utc>,
     ) -> Result<Refresh> {
+        let (hash, tokens) = (*refresh_hash, tokens.clone());
         write!(self, |tx| sessions::rotate(
-            &tx,
-            refresh_hash,
-            device_id,
-            tokens,
-            now
+            &tx, &hash, device_id, &tokens, now
         ))
     }
 
@@ -116,7 +116,8 @@ impl Storage for PostgresStorage {
         why: Ending,
         now: DateTime<Utc>,
     ) -> Result<usize> {
-        write!(self, |tx| sessions::end_sessions(&tx, which, why, now))
+        let which = which.clone();
+        write!(self, |tx| sessions::end_sessions(&tx, &which, why, now))
     }
 
     async fn set_user_disabled(
@@ -125,8 +126,9 @@ impl Storage for PostgresStorage {
         disabled: bool,
         now: DateTime<Utc>,
     ) -> Result<usize> {
+        let username = username.to_string();
         write!(self, |tx| sessions::set_user_disabled(
-            &tx, username, disabled, now
+            &tx, &username, disabled, now
         ))
     }
 
@@ -137,7 +139,14 @@ impl Storage for PostgresStorage {
         limit: u32,
         now: DateTime<Utc>,
     ) -> Result<Vec<SessionRecord>> {
-        read!(self, |tx| sessions::list(&tx, username, ended, limit, now))
+        let username = username.map(str::to_string);
+        read!(self, |tx| sessions::list(
+            &tx,
+            username.as_deref(),
+            ended,
+            limit,
+            now
+        ))
     }
 
     async fn create_console_session(
@@ -146,13 +155,15 @@ impl Storage for PostgresStorage {
         token_hash: &TokenHash,
         now: DateTime<Utc>,
     ) -> Result<SessionId> {
+        let (username, hash) = (username.to_string(), *token_hash);
         write!(self, |tx| console_sessions::create(
-            &tx, username, token_hash, now
+            &tx, &username, &hash, now
         ))
     }
 
     async fn console_session(&self, token_hash: &TokenHash) -> Result<Option<ConsoleSessionInfo>> {
-        read!(self, |tx| console_sessions::by_token(&tx, token_hash))
+        let hash = *token_hash;
+        read!(self, |tx| console_sessions::by_token(&tx, &hash))
     }
 
     async fn touch_console_session(&self, id: SessionId, now: DateTime<Utc>) -> Result<()> {
@@ -169,15 +180,15 @@ impl Storage for PostgresStorage {
     }
 
     async fn change_mark(&self) -> Result<ChangeMark> {
-        not_yet("change_mark")
+        read!(self, |tx| board::change_mark(&tx))
     }
 
     async fn board(
         &self,
         query: &onsite_protocol::board::BoardQuery,
     ) -> Result<onsite_protocol::board::Board> {
-        let _ = (query,);
-        not_yet("board")
+        let query = query.clone();
+        read!(self, |tx| board::board(&tx, &query))
     }
 
     async fn suggestion_facts(
@@ -186,8 +197,7 @@ impl Storage for PostgresStorage {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<SuggestionFacts> {
-        let _ = (id, from, to);
-        not_yet("suggestion_facts")
+        read!(self, |tx| suggest::facts(&tx, id, from, to))
     }
 
     async fn import_jobs(
@@ -195,62 +205,66 @@ impl Storage for PostgresStorage {
         lines: &[(usize, JobInput)],
         now: DateTime<Utc>,
     ) -> Result<ImportReport> {
-        let _ = (lines, now);
-        not_yet("import_jobs")
+        let lines = lines.to_vec();
+        write!(self, |tx| jobs::import(&tx, &lines, now))
     }
 
     async fn import_parts(&self, parts: &[(usize, Part)]) -> Result<ImportReport> {
-        let _ = (parts,);
-        not_yet("import_parts")
+        let parts = parts.to_vec();
+        write!(self, |tx| reference::import_parts(&tx, &parts))
     }
 
     async fn import_checklists(
         &self,
         templates: &[(usize, ChecklistTemplate)],
     ) -> Result<ImportReport> {
-        let _ = (templates,);
-        not_yet("import_checklists")
+        let templates = templates.to_vec();
+        write!(self, |tx| reference::import_checklists(&tx, &templates))
     }
 
     async fn import_warranty(&self, policies: &[(usize, WarrantyPolicy)]) -> Result<ImportReport> {
-        let _ = (policies,);
-        not_yet("import_warranty")
+        let policies = policies.to_vec();
+        write!(self, |tx| reference::import_warranty(&tx, &policies))
     }
 
     async fn import_guides(&self, guides: &[GuideFile]) -> Result<ImportReport> {
-        let _ = (guides,);
-        not_yet("import_guides")
+        let guides = guides.to_vec();
+        write!(self, |tx| reference::import_guides(&tx, &guides))
     }
 
     async fn set_letterhead(
         &self,
         letterhead: &onsite_protocol::letterhead::Letterhead,
     ) -> Result<bool> {
-        let _ = (letterhead,);
-        not_yet("set_letterhead")
+        let letterhead = letterhead.clone();
+        write!(self, |tx| reference::set_letterhead(&tx, &letterhead))
     }
 
     async fn letterhead(&self) -> Result<Option<onsite_protocol::letterhead::Letterhead>> {
-        not_yet("letterhead")
+        read!(self, |tx| reference::letterhead_changed(&tx, 0))
     }
 
     async fn set_labour(&self, prices: &onsite_protocol::labour::LabourPrices) -> Result<bool> {
-        let _ = (prices,);
-        not_yet("set_labour")
+        let prices = prices.clone();
+        write!(self, |tx| reference::set_labour(&tx, &prices))
     }
 
     async fn labour(&self) -> Result<Option<onsite_protocol::labour::LabourPrices>> {
-        not_yet("labour")
+        read!(self, |tx| reference::labour_changed(&tx, 0))
     }
 
     async fn parts(&self, after: Option<&str>, limit: u32) -> Result<PartList> {
-        let _ = (after, limit);
-        not_yet("parts")
+        let after = after.map(str::to_string);
+        read!(self, |tx| reference::parts(&tx, after.as_deref(), limit))
     }
 
     async fn checklists(&self, after: Option<&str>, limit: u32) -> Result<ChecklistList> {
-        let _ = (after, limit);
-        not_yet("checklists")
+        let after = after.map(str::to_string);
+        read!(self, |tx| reference::checklists(
+            &tx,
+            after.as_deref(),
+            limit
+        ))
     }
 
     async fn warranty_policies(
@@ -258,13 +272,30 @@ impl Storage for PostgresStorage {
         after: Option<&str>,
         limit: u32,
     ) -> Result<WarrantyPolicyList> {
-        let _ = (after, limit);
-        not_yet("warranty_policies")
+        let after = after.map(str::to_string);
+        read!(self, |tx| reference::warranty_policies(
+            &tx,
+            after.as_deref(),
+            limit
+        ))
     }
 
     async fn guides(&self, after: Option<&str>, limit: u32) -> Result<GuideList> {
-        let _ = (after, limit);
-        not_yet("guides")
+        let after = after.map(str::to_string);
+        read!(self, |tx| reference::guides(&tx, after.as_deref(), limit))
+    }
+
+    async fn reference_update(
+        &self,
+        technician: &str,
+        since: Option<&ReferencePosition>,
+    ) -> Result<(Option<ReferenceUpdate>, ReferencePosition)> {
+        let (technician, since) = (technician.to_string(), since.cloned());
+        read!(self, |tx| reference_pull::update(
+            &tx,
+            &technician,
+            since.as_ref()
+        ))
     }
 
     async fn issue_stock(
@@ -275,8 +306,13 @@ impl Storage for PostgresStorage {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<StockIssued> {
-        let _ = (to, sku, issued, by, now);
-        not_yet("issue_stock")
+        let (to, sku, issued, by) = (
+            to.to_string(),
+            sku.to_string(),
+            issued.clone(),
+            by.to_string(),
+        );
+        write!(self, |tx| stock::issue(&tx, &to, &sku, &issued, &by, now))
     }
 
     async fn return_stock(
@@ -287,8 +323,15 @@ impl Storage for PostgresStorage {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<StockReturned> {
-        let _ = (from, sku, returned, by, now);
-        not_yet("return_stock")
+        let (from, sku, returned, by) = (
+            from.to_string(),
+            sku.to_string(),
+            returned.clone(),
+            by.to_string(),
+        );
+        write!(self, |tx| stock::give_back(
+            &tx, &from, &sku, &returned, &by, now
+        ))
     }
 
     async fn fill_parts_request(
@@ -298,8 +341,8 @@ impl Storage for PostgresStorage {
         how: &str,
         now: DateTime<Utc>,
     ) -> Result<onsite_protocol::visit::PartsFill> {
-        let _ = (request, by, how, now);
-        not_yet("fill_parts_request")
+        let (by, how) = (by.to_string(), how.to_string());
+        write!(self, |tx| fills::fill(&tx, request, &by, &how, now))
     }
 
     async fn van_stock(
@@ -308,18 +351,18 @@ impl Storage for PostgresStorage {
         before: Option<i64>,
         limit: u32,
     ) -> Result<VanStock> {
-        let _ = (technician, before, limit);
-        not_yet("van_stock")
+        let technician = technician.to_string();
+        read!(self, |tx| stock::van(&tx, &technician, before, limit))
     }
 
     async fn create_job(&self, input: &JobInput, now: DateTime<Utc>) -> Result<JobView> {
-        let _ = (input, now);
-        not_yet("create_job")
+        let input = input.clone();
+        write!(self, |tx| jobs::create(&tx, &input, now))
     }
 
     async fn update_job(&self, id: JobId, patch: &JobPatch, now: DateTime<Utc>) -> Result<JobView> {
-        let _ = (id, patch, now);
-        not_yet("update_job")
+        let patch = patch.clone();
+        write!(self, |tx| jobs::update(&tx, id, &patch, now))
     }
 
     async fn assign_job(
@@ -328,8 +371,8 @@ impl Storage for PostgresStorage {
         technician: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<JobView> {
-        let _ = (id, technician, now);
-        not_yet("assign_job")
+        let technician = technician.map(str::to_string);
+        write!(self, |tx| jobs::assign(&tx, id, technician.as_deref(), now))
     }
 
     async fn schedule_job(
@@ -338,8 +381,8 @@ impl Storage for PostgresStorage {
         req: &onsite_protocol::board::ScheduleRequest,
         now: DateTime<Utc>,
     ) -> Result<JobView> {
-        let _ = (id, req, now);
-        not_yet("schedule_job")
+        let req = req.clone();
+        write!(self, |tx| jobs::schedule(&tx, id, &req, now))
     }
 
     async fn cancel_job(
@@ -348,23 +391,32 @@ impl Storage for PostgresStorage {
         reason: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<JobView> {
-        let _ = (id, reason, now);
-        not_yet("cancel_job")
+        let reason = reason.map(str::to_string);
+        write!(self, |tx| jobs::cancel(&tx, id, reason.as_deref(), now))
     }
 
     async fn job(&self, id: JobId) -> Result<JobView> {
-        let _ = (id,);
-        not_yet("job")
+        read!(self, |tx| async {
+            let job = job_rows::job_by_id(&tx, id)
+                .await?
+                .ok_or(StorageError::NotFound("job"))?;
+            job_rows::view(&tx, job).await
+        })
     }
 
     async fn job_by_number(&self, number: &str) -> Result<JobView> {
-        let _ = (number,);
-        not_yet("job_by_number")
+        let number = number.trim().to_string();
+        read!(self, |tx| async {
+            let job = job_rows::job_by_number(&tx, &number)
+                .await?
+                .ok_or(StorageError::NotFound("job"))?;
+            job_rows::view(&tx, job).await
+        })
     }
 
     async fn list_jobs(&self, query: &JobListQuery, max_limit: u32) -> Result<JobList> {
-        let _ = (query, max_limit);
-        not_yet("list_jobs")
+        let query = query.clone();
+        read!(self, |tx| job_rows::list(&tx, &query, max_limit))
     }
 
     async fn pull(
@@ -374,17 +426,17 @@ impl Storage for PostgresStorage {
         known: Option<i64>,
         limit: u32,
     ) -> Result<(PullPage, FeedPosition)> {
-        let _ = (technician, after, known, limit);
-        not_yet("pull")
-    }
-
-    async fn reference_update(
-        &self,
-        technician: &str,
-        since: Option<&ReferencePosition>,
-    ) -> Result<(Option<ReferenceUpdate>, ReferencePosition)> {
-        let _ = (technician, since);
-        not_yet("reference_update")
+        let technician = technician.to_string();
+        let (page, seq, mark) =
+            read!(self, |tx| feed::page(&tx, &technician, after, known, limit))?;
+        Ok((
+            page,
+            FeedPosition {
+                instance: self.instance.clone(),
+                seq,
+                mark: Some(mark),
+            },
+        ))
     }
 
     async fn push(
@@ -394,40 +446,16 @@ impl Storage for PostgresStorage {
         blobs: &BlobSizes,
         now: DateTime<Utc>,
     ) -> Result<PushResponse> {
-        let _ = (pusher, ops, blobs, now);
-        not_yet("push")
+        let (pusher, ops, blobs) = (pusher.clone(), ops.to_vec(), blobs.clone());
+        write!(self, |tx| ops::push(&tx, &pusher, &ops, &blobs, now))
     }
 
     async fn job_ops(&self, id: JobId, after: Option<i64>, limit: u32) -> Result<JobOps> {
-        let _ = (id, after, limit);
-        not_yet("job_ops")
-    }
-
-    async fn conflicts(&self, all: bool) -> Result<Vec<ConflictView>> {
-        let _ = (all,);
-        not_yet("conflicts")
-    }
-
-    async fn resolve_conflict(
-        &self,
-        op_id: OpId,
-        resolution: Resolution,
-        note: Option<&str>,
-        by: &str,
-        now: DateTime<Utc>,
-    ) -> Result<ConflictView> {
-        let _ = (op_id, resolution, note, by, now);
-        not_yet("resolve_conflict")
-    }
-
-    async fn received_ops(&self, after: Option<i64>, limit: u32) -> Result<ReceivedOps> {
-        let _ = (after, limit);
-        not_yet("received_ops")
+        read!(self, |tx| ops::job_ops(&tx, id, after, limit))
     }
 
     async fn job_visit(&self, id: JobId) -> Result<onsite_protocol::visit::JobVisit> {
-        let _ = (id,);
-        not_yet("job_visit")
+        read!(self, |tx| visit::view(&tx, id))
     }
 
     async fn parts_requests(
@@ -435,18 +463,16 @@ impl Storage for PostgresStorage {
         after: Option<i64>,
         limit: u32,
     ) -> Result<onsite_protocol::visit::PartsRequestList> {
-        let _ = (after, limit);
-        not_yet("parts_requests")
+        read!(self, |tx| visit::parts_requests(&tx, after, limit))
     }
 
     async fn cases(&self, kind: CaseKind, query: &CaseQuery, limit: u32) -> Result<CaseList> {
-        let _ = (kind, query, limit);
-        not_yet("cases")
+        let query = query.clone();
+        read!(self, |tx| cases::list(&tx, kind, &query, limit))
     }
 
     async fn case(&self, kind: CaseKind, id: CaseId) -> Result<Case> {
-        let _ = (kind, id);
-        not_yet("case")
+        read!(self, |tx| cases::get(&tx, kind, id))
     }
 
     async fn create_case(
@@ -456,8 +482,8 @@ impl Storage for PostgresStorage {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<Case> {
-        let _ = (kind, input, by, now);
-        not_yet("create_case")
+        let (input, by) = (input.clone(), by.to_string());
+        write!(self, |tx| cases::create(&tx, kind, &input, &by, now))
     }
 
     async fn update_case(
@@ -468,8 +494,8 @@ impl Storage for PostgresStorage {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<Case> {
-        let _ = (kind, id, patch, by, now);
-        not_yet("update_case")
+        let (patch, by) = (patch.clone(), by.to_string());
+        write!(self, |tx| cases::update(&tx, kind, id, &patch, &by, now))
     }
 
     async fn return_visit(
@@ -480,8 +506,11 @@ impl Storage for PostgresStorage {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<(Case, JobView)> {
-        let _ = (kind, id, input, by, now);
-        not_yet("return_visit")
+        let (input, by) = (input.clone(), by.to_string());
+        // The new job reaches its technician's feed as any created job does.
+        write!(self, |tx| cases::return_visit(
+            &tx, kind, id, &input, &by, now
+        ))
     }
 
     async fn follow_ups_due(
@@ -490,8 +519,7 @@ impl Storage for PostgresStorage {
         after: Option<i64>,
         limit: u32,
     ) -> Result<FollowUpList> {
-        let _ = (due, after, limit);
-        not_yet("follow_ups_due")
+        read!(self, |tx| follow_ups::due(&tx, due, after, limit))
     }
 
     async fn record_call(
@@ -501,8 +529,8 @@ impl Storage for PostgresStorage {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<FollowUp> {
-        let _ = (id, input, by, now);
-        not_yet("record_call")
+        let (input, by) = (input.clone(), by.to_string());
+        write!(self, |tx| follow_ups::outcome(&tx, id, &input, &by, now))
     }
 
     async fn feedback_summary(
@@ -511,18 +539,21 @@ impl Storage for PostgresStorage {
         to: NaiveDate,
         model: Option<&str>,
     ) -> Result<FeedbackSummary> {
-        let _ = (from, to, model);
-        not_yet("feedback_summary")
+        let model = model.map(str::to_string);
+        read!(self, |tx| feedback::summary(
+            &tx,
+            from,
+            to,
+            model.as_deref()
+        ))
     }
 
     async fn claim_letter(&self, now: DateTime<Utc>) -> Result<Option<Outgoing>> {
-        let _ = (now,);
-        not_yet("claim_letter")
+        write!(self, |tx| letters::claim(&tx, now))
     }
 
     async fn letter_sent(&self, id: LetterId, now: DateTime<Utc>) -> Result<Letter> {
-        let _ = (id, now);
-        not_yet("letter_sent")
+        write!(self, |tx| letters::sent(&tx, id, now))
     }
 
     async fn letter_failed(
@@ -532,44 +563,69 @@ impl Storage for PostgresStorage {
         retry_at: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Result<Letter> {
-        let _ = (id, error, retry_at, now);
-        not_yet("letter_failed")
+        let error = error.to_string();
+        write!(self, |tx| letters::fail(&tx, id, &error, retry_at, now))
     }
 
     async fn unconfirm_letters(&self) -> Result<usize> {
-        not_yet("unconfirm_letters")
+        write!(self, |tx| letters::unconfirm(&tx))
     }
 
     async fn letters(&self, query: &LetterQuery, limit: u32) -> Result<LetterList> {
-        let _ = (query, limit);
-        not_yet("letters")
+        let query = query.clone();
+        read!(self, |tx| letters::list(&tx, &query, limit))
     }
 
     async fn letter(&self, id: LetterId) -> Result<Letter> {
-        let _ = (id,);
-        not_yet("letter")
+        read!(self, |tx| letters::get(&tx, id))
     }
 
     async fn resend_letter(&self, id: LetterId, now: DateTime<Utc>) -> Result<Letter> {
-        let _ = (id, now);
-        not_yet("resend_letter")
+        write!(self, |tx| letters::resend(&tx, id, now))
     }
 
     async fn letter_template(&self) -> Result<LetterTemplate> {
-        not_yet("letter_template")
+        read!(self, |tx| letters::template(&tx))
     }
 
     async fn set_letter_template(&self, template: &LetterTemplate) -> Result<()> {
-        let _ = (template,);
-        not_yet("set_letter_template")
+        let template = template.clone();
+        write!(self, |tx| letters::set_template(&tx, &template))
     }
 
     async fn settings(&self) -> Result<onsite_protocol::settings::Settings> {
-        not_yet("settings")
+        read!(self, |tx| settings::settings(&tx))
     }
 
-    async fn set_settings(&self, settings: &onsite_protocol::settings::Settings) -> Result<()> {
-        let _ = (settings,);
-        not_yet("set_settings")
+    async fn set_settings(&self, values: &onsite_protocol::settings::Settings) -> Result<()> {
+        let values = values.clone();
+        write!(self, |tx| settings::set_settings(&tx, &values))
+    }
+
+    async fn conflicts(&self, all: bool) -> Result<Vec<ConflictView>> {
+        read!(self, |tx| ops::conflicts(&tx, all))
+    }
+
+    async fn resolve_conflict(
+        &self,
+        op_id: OpId,
+        resolution: Resolution,
+        note: Option<&str>,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ConflictView> {
+        let (note, by) = (note.map(str::to_string), by.to_string());
+        write!(self, |tx| ops::resolve(
+            &tx,
+            op_id,
+            resolution,
+            note.as_deref(),
+            &by,
+            now
+        ))
+    }
+
+    async fn received_ops(&self, after: Option<i64>, limit: u32) -> Result<ReceivedOps> {
+        read!(self, |tx| ops::received(&tx, after, limit))
     }
 }

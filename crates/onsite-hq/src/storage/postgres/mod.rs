@@ -13,8 +13,8 @@
 //! parallel, each in one repeatable-read snapshot. The few writes that touch nothing a reader
 //! pages by and stand alone (a console session's last-seen time) skip the lock.
 //!
-//! This engine is being built up to the whole [`Storage`](super::Storage) contract; until it
-//! implements it, HQ's commands cannot be pointed at it.
+//! Its modules mirror the embedded engine's, one for one and with the same functions, so a
+//! change to one engine's SQL is found beside the other's; the conformance suite runs on both.
 
 /// Runs `$body`, a future using `$tx` (a write transaction holding the write lock), and
 /// commits what it did; on an error the transaction is rolled back as it drops.
@@ -25,7 +25,7 @@ macro_rules! write {
         $crate::storage::postgres::feed::lock_writes(&$tx).await?;
         let out = $body.await?;
         $tx.commit().await?;
-        Ok(out)
+        Ok::<_, $crate::storage::StorageError>(out)
     }};
 }
 
@@ -36,7 +36,7 @@ macro_rules! unordered {
         let $tx = connection.transaction().await?;
         let out = $body.await?;
         $tx.commit().await?;
-        Ok(out)
+        Ok::<_, $crate::storage::StorageError>(out)
     }};
 }
 
@@ -52,22 +52,40 @@ macro_rules! read {
             .await?;
         let out = $body.await?;
         $tx.commit().await?;
-        Ok(out)
+        Ok::<_, $crate::storage::StorageError>(out)
     }};
 }
 
+mod board;
+mod cases;
+mod clock;
 mod console_sessions;
+mod corrections;
 mod engine;
 pub mod feed;
+mod feedback;
+mod fills;
+mod follow_ups;
+mod job_rows;
+mod jobs;
+mod letters;
 mod migrate;
+mod ops;
+mod recorded;
+mod reference;
+mod reference_pull;
 mod rows;
 mod schema;
 mod sessions;
+mod settings;
+mod stock;
+mod suggest;
 #[cfg(test)]
 pub mod testing;
 #[cfg(test)]
 mod tests;
 mod users;
+mod visit;
 
 pub use schema::MIGRATIONS;
 

@@ -2,6 +2,10 @@
 //! are the PostgreSQL engine's own list (the SQLite engine keeps its own): the first is the
 //! schema the embedded store had reached when this engine was added, in PostgreSQL's types.
 //!
+//! Text a list is ordered or paged by (usernames, job numbers, SKUs, template keys, models,
+//! guide ids) is compared byte by byte (`COLLATE "C"`), as SQLite does, whatever locale the
+//! database was created with.
+//!
 //! Positions that a reader keeps as a cursor or compares as a change mark (the feed's stamps,
 //! ops, van stock lines, job events, reference records) take no default: the engine allocates
 //! them from the one `position` counter row, whose row lock is held until commit, so they
@@ -18,7 +22,7 @@ pub const MIGRATIONS: &[&str] = &[
 
     CREATE TABLE users (
         id uuid PRIMARY KEY,
-        username text NOT NULL UNIQUE,
+        username text COLLATE "C" NOT NULL UNIQUE,
         display_name text NOT NULL,
         role text NOT NULL CHECK (role IN ('admin', 'dispatcher', 'technician')),
         skills text NOT NULL DEFAULT '[]',
@@ -82,7 +86,7 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE TABLE jobs (
         id uuid PRIMARY KEY,
-        number text NOT NULL UNIQUE,
+        number text COLLATE "C" NOT NULL UNIQUE,
         kind text NOT NULL,
         priority text NOT NULL,
         summary text NOT NULL,
@@ -90,7 +94,7 @@ pub const MIGRATIONS: &[&str] = &[
         customer_id uuid NOT NULL REFERENCES customers(id),
         site_id uuid NOT NULL REFERENCES sites(id),
         asset_id uuid REFERENCES assets(id),
-        technician text REFERENCES users(username),
+        technician text COLLATE "C" REFERENCES users(username),
         scheduled_start timestamptz,
         scheduled_end timestamptz,
         sla_due timestamptz,
@@ -178,7 +182,7 @@ pub const MIGRATIONS: &[&str] = &[
     );
 
     CREATE TABLE parts (
-        sku text PRIMARY KEY,
+        sku text COLLATE "C" PRIMARY KEY,
         name text NOT NULL,
         unit_price_cents bigint NOT NULL,
         serialized boolean NOT NULL,
@@ -186,21 +190,21 @@ pub const MIGRATIONS: &[&str] = &[
         ref_seq bigint NOT NULL
     );
     CREATE TABLE checklist_templates (
-        key text NOT NULL,
+        key text COLLATE "C" NOT NULL,
         version bigint NOT NULL,
         body text NOT NULL,
         ref_seq bigint NOT NULL,
         PRIMARY KEY (key, version)
     );
     CREATE TABLE warranty_policies (
-        model text NOT NULL,
+        model text COLLATE "C" NOT NULL,
         version bigint NOT NULL,
         body text NOT NULL,
         ref_seq bigint NOT NULL,
         PRIMARY KEY (model, version)
     );
     CREATE TABLE guides (
-        id text PRIMARY KEY,
+        id text COLLATE "C" PRIMARY KEY,
         version bigint NOT NULL,
         title text NOT NULL,
         models text NOT NULL,

@@ -1,15 +1,7 @@
-//! The storage conformance suite on PostgreSQL, a fresh database per case, for the methods
-//! this engine implements so far.
+//! The storage conformance suite on PostgreSQL, a fresh database per case, and what only an
+//! engine shared by several processes must show.
 
-crate::storage_conformance!(@cases super::testing::fresh();
-    a_retried_refresh_gets_the_same_pair_within_the_grace_only,
-    any_retired_refresh_token_presented_again_ends_the_session,
-    a_session_ends_at_its_lifetime,
-    sessions_end_by_number_user_and_device_and_with_their_account,
-    console_sessions_resolve_until_they_end,
-    accounts_are_listed_and_changed_and_a_new_password_ends_sessions,
-    a_calendar_address_is_renewed_and_only_technicians_have_one,
-);
+crate::storage_conformance!(super::testing::fresh());
 
 use super::PostgresStorage;
 use super::testing::fresh;

@@ -79,6 +79,25 @@ pub async fn credentials(tx: &Transaction<'_>, username: &str) -> Result<Option<
         .transpose()
 }
 
+/// The role of `username`, if such a user exists.
+pub async fn role(tx: &Transaction<'_>, username: &str) -> Result<Option<onsite_protocol::Role>> {
+    tx.query_opt("SELECT role FROM users WHERE username = $1", &[&username])
+        .await?
+        .map(|r| parsed(&r, 0))
+        .transpose()
+}
+
+/// The display name of `username`, if such a user exists.
+pub async fn display_name(tx: &Transaction<'_>, username: &str) -> Result<Option<String>> {
+    tx.query_opt(
+        "SELECT display_name FROM users WHERE username = $1",
+        &[&username],
+    )
+    .await?
+    .map(|r| get(&r, 0))
+    .transpose()
+}
+
 pub async fn accounts(tx: &Transaction<'_>, limit: usize) -> Result<AccountList> {
     let sql = format!(
         "SELECT {USER_COLUMNS}, u.disabled_at IS NOT NULL, u.created_at FROM users u \
