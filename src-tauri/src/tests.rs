@@ -114,6 +114,8 @@ impl Hq {
         drop(storage);
         let running = tauri::async_runtime::block_on(onsite_hq::server::start(ServeConfig {
             data_dir: dir.path().to_path_buf(),
+            database: None,
+            blobs_dir: None,
             listen: "127.0.0.1:0".parse().unwrap(),
             cert: CertSource::SelfSigned,
             limits: onsite_hq::connections::ConnectionLimits::default(),

@@ -34,6 +34,8 @@ async fn device_with(jobs: usize) -> tempfile::TempDir {
     drop(storage);
     let hq = server::start(ServeConfig {
         data_dir: hq_dir.path().to_path_buf(),
+        database: None,
+        blobs_dir: None,
         listen: "127.0.0.1:0".parse().unwrap(),
         cert: CertSource::SelfSigned,
         limits: onsite_hq::connections::ConnectionLimits::default(),

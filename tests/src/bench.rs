@@ -31,6 +31,8 @@ pub async fn add_user(storage: &dyn Storage, username: &str, role: onsite_protoc
 pub async fn serve(data_dir: &std::path::Path) -> onsite_hq::server::RunningHq {
     onsite_hq::server::start(onsite_hq::server::ServeConfig {
         data_dir: data_dir.to_path_buf(),
+        database: None,
+        blobs_dir: None,
         listen: "127.0.0.1:0".parse().expect("loopback address"),
         cert: onsite_hq::server::CertSource::SelfSigned,
         limits: onsite_hq::connections::ConnectionLimits::default(),

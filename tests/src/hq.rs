@@ -11,18 +11,21 @@ use onsite_protocol::push::JobOps;
 use onsite_protocol::received::{ReceivedOp, ReceivedOps};
 use reqwest::Method;
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
-/// A running HQ. Killed when dropped; its data folder is removed with it.
+/// A running HQ. Killed when dropped; its data folder is removed with the last process using
+/// it.
 pub struct HqProcess {
     child: Option<Child>,
     /// `https://127.0.0.1:PORT`.
     pub url: String,
     /// `sha256:<hex>` as printed at start.
     pub fingerprint: String,
-    data: tempfile::TempDir,
+    data: std::sync::Arc<tempfile::TempDir>,
+    /// The PostgreSQL database the records are in, when not the data folder's embedded one.
+    database: Option<String>,
     args: Vec<String>,
 }
 
@@ -34,13 +37,43 @@ impl HqProcess {
 
     /// Starts HQ on a fresh data folder with more `serve` arguments.
     pub fn start_with(args: &[&str]) -> Self {
-        let data = tempfile::tempdir().expect("tempdir");
-        let (child, url, fingerprint) = spawn(data.path(), "127.0.0.1:0", args);
+        let data = std::sync::Arc::new(tempfile::tempdir().expect("tempdir"));
+        Self::spawned(data, None, args)
+    }
+
+    /// Starts HQ with its records in the PostgreSQL database at `database` (a fresh data
+    /// folder holds its certificate and attachments).
+    pub fn start_on(database: &str) -> Self {
+        let data = std::sync::Arc::new(tempfile::tempdir().expect("tempdir"));
+        Self::spawned(data, Some(database.to_string()), &[])
+    }
+
+    /// Another HQ process beside this one, as behind a load balancer: the same database and
+    /// the same data folder (so the same certificate and attachments), its own port.
+    pub fn another(&self) -> Self {
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        let other = Self::spawned(self.data.clone(), self.database.clone(), &args);
+        assert_eq!(other.fingerprint, self.fingerprint, "one certificate");
+        other
+    }
+
+    fn spawned(
+        data: std::sync::Arc<tempfile::TempDir>,
+        database: Option<String>,
+        args: &[&str],
+    ) -> Self {
+        let mut all: Vec<String> = args.iter().map(|a| (*a).to_string()).collect();
+        if let Some(url) = &database {
+            all.extend(["--database".to_string(), url.clone()]);
+        }
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        let (child, url, fingerprint) = spawn(data.path(), "127.0.0.1:0", &refs);
         Self {
             child: Some(child),
             url,
             fingerprint,
             data,
+            database,
             args: args.iter().map(|a| (*a).to_string()).collect(),
         }
     }
@@ -93,7 +126,10 @@ impl HqProcess {
     /// Starts HQ again on the same data folder and port.
     pub fn restart(&mut self) {
         self.stop();
-        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        let mut args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        if let Some(url) = &self.database {
+            args.extend(["--database", url.as_str()]);
+        }
         let (child, url, fingerprint) = spawn(self.data.path(), &self.addr().to_string(), &args);
         assert_eq!(
             (url.as_str(), fingerprint.as_str()),
@@ -105,7 +141,7 @@ impl HqProcess {
     /// `onsite-hq user add` with the test password.
     pub fn add_user(&self, username: &str, role: &str) {
         let out = admin(
-            self.data.path(),
+            &self.store(),
             &[
                 "user",
                 "add",
@@ -129,7 +165,15 @@ impl HqProcess {
     /// Runs an `onsite-hq` admin command (`session list`, `user disable tina`, …) on this
     /// HQ's data folder; returns the raw output.
     pub fn admin(&self, args: &[&str]) -> Output {
-        admin(self.data.path(), args, None)
+        admin(&self.store(), args, None)
+    }
+
+    /// The store option admin commands take: `--database URL` or `--data DIR`.
+    fn store(&self) -> [String; 2] {
+        match &self.database {
+            Some(url) => ["--database".into(), url.clone()],
+            None => ["--data".into(), self.data.path().display().to_string()],
+        }
     }
 
     /// `onsite login` of `username` with the test password into the device folder `data`.
@@ -161,7 +205,7 @@ impl HqProcess {
             .join(format!("import-{}.jsonl", uuid_like()));
         std::fs::write(&file, jsonl).expect("write import file");
         let out = admin(
-            self.data.path(),
+            &self.store(),
             &["import", file.to_str().expect("utf-8 path")],
             None,
         );
@@ -171,7 +215,7 @@ impl HqProcess {
 
     /// `onsite-hq demo`: the demo accounts (password [`onsite_hq::demo::PASSWORD`]) and jobs.
     pub fn seed_demo(&self) {
-        let out = admin(self.data.path(), &["demo"], None);
+        let out = admin(&self.store(), &["demo"], None);
         assert!(
             out.status.success(),
             "demo: {}",
@@ -207,10 +251,9 @@ fn uuid_like() -> String {
     onsite_protocol::JobId::new().to_string()
 }
 
-fn admin(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+fn admin(store: &[String; 2], args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(bin("onsite-hq"));
-    let data_arg: PathBuf = data.to_path_buf();
-    // `--data` belongs to the subcommand: insert it after the command words.
+    // `--data` (or `--database`) belongs to the subcommand: insert it after the command words.
     let split = if matches!(
         args.first(),
         Some(
@@ -230,10 +273,7 @@ fn admin(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     } else {
         1
     };
-    cmd.args(&args[..split])
-        .arg("--data")
-        .arg(&data_arg)
-        .args(&args[split..]);
+    cmd.args(&args[..split]).args(store).args(&args[split..]);
     cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -7,6 +7,7 @@ pub mod console;
 pub mod desktop;
 pub mod fixtures;
 pub mod hq;
+pub mod pg;
 pub mod proxy;
 pub mod webdriver;
 

@@ -36,6 +36,19 @@ pub struct Proxy {
 impl Proxy {
     /// Starts forwarding 127.0.0.1:ephemeral → `upstream`.
     pub async fn start(upstream: SocketAddr) -> Self {
+        Self::balancing(vec![upstream]).await
+    }
+
+    /// Starts forwarding to each of `upstreams` in turn, a connection each, as a round-robin
+    /// load balancer in front of several HQ processes does.
+    ///
+    /// # Panics
+    /// When `upstreams` is empty.
+    pub async fn balancing(upstreams: Vec<SocketAddr>) -> Self {
+        assert!(
+            !upstreams.is_empty(),
+            "a proxy needs somewhere to forward to"
+        );
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
         let addr = listener.local_addr().expect("proxy addr");
         let faults = Arc::new(Faults::default());
@@ -44,7 +57,8 @@ impl Proxy {
         let shared = faults.clone();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
-                shared.connections.fetch_add(1, Ordering::SeqCst);
+                let n = shared.connections.fetch_add(1, Ordering::SeqCst);
+                let upstream = upstreams[usize::try_from(n).unwrap_or(0) % upstreams.len()];
                 let f = shared.clone();
                 tokio::spawn(async move {
                     if let Ok(server) = TcpStream::connect(upstream).await {

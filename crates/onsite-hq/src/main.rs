@@ -25,13 +25,46 @@ struct Cli {
     command: Command,
 }
 
+/// Where a command finds HQ's records: one of the embedded store's data folder and a
+/// PostgreSQL database.
+#[derive(clap::Args, Clone, Debug)]
+#[group(required = true, multiple = false)]
+struct Store {
+    /// Data folder of the embedded store.
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// A PostgreSQL database instead: postgres://USER[:PASSWORD]@HOST[:PORT]/DB.
+    #[arg(long)]
+    database: Option<String>,
+}
+
+impl Store {
+    async fn open(&self) -> Result<std::sync::Arc<dyn Storage>> {
+        let database = match (&self.data, &self.database) {
+            (_, Some(url)) => server::Database::Shared(url.clone()),
+            (Some(dir), None) => server::Database::Embedded(dir.clone()),
+            (None, None) => bail!("give --data DIR or --database URL"),
+        };
+        Ok(database.open().await?)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the HQ API over HTTPS.
     Serve {
-        /// Data folder (database, certificate); created on first start.
+        /// Data folder (the embedded database, the self-signed certificate, attachments);
+        /// created on first start.
         #[arg(long)]
         data: PathBuf,
+        /// Keep the records in this PostgreSQL database instead of the data folder:
+        /// postgres://USER[:PASSWORD]@HOST[:PORT]/DB. Several HQ processes may share it.
+        #[arg(long)]
+        database: Option<String>,
+        /// Attachment folder instead of DATA/blobs: with several HQ processes on one
+        /// database, a folder they all see.
+        #[arg(long)]
+        blobs: Option<PathBuf>,
         /// Address to listen on; port 0 picks a free port.
         #[arg(long, default_value = "127.0.0.1:8443")]
         listen: SocketAddr,
@@ -72,9 +105,8 @@ enum Command {
     },
     /// Fill a data folder with demo accounts and jobs around today (safe to run again).
     Demo {
-        /// Data folder.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: Store,
     },
     /// The parts catalog (see docs/REFERENCE.md).
     Parts {
@@ -118,9 +150,8 @@ enum Command {
     },
     /// Import jobs from a JSON Lines file (see docs/IMPORT.md). All or nothing.
     Import {
-        /// Data folder.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: Store,
         /// The file; `-` reads standard input.
         file: PathBuf,
     },
@@ -131,9 +162,8 @@ enum ReferenceCommand {
     /// Import a file, all or nothing: a parts CSV, a JSON array of checklist templates or
     /// warranty policies, or a guide's Markdown file (or a folder of them).
     Import {
-        /// Data folder.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: Store,
         /// The file (or, for guides, a folder).
         file: PathBuf,
     },
@@ -143,9 +173,8 @@ enum ReferenceCommand {
 enum LetterheadCommand {
     /// Set it: every laptop receives it with its next sync.
     Set {
-        /// Data folder.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: Store,
         /// The organisation's name, as customers know it.
         #[arg(long)]
         name: String,
@@ -158,9 +187,8 @@ enum LetterheadCommand {
     },
     /// Print it.
     Show {
-        /// Data folder.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: Store,
     },
 }
 
@@ -168,9 +196,8 @@ enum LetterheadCommand {
 enum LabourCommand {
     /// Set it: every laptop prices chargeable work with it from its next sync.
     Set {
-        /// Data folder.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: Store,
         /// Charged once per chargeable visit, e.g. 45 or 45.50.
         #[arg(long, value_parser = amount)]
         call_out: i64,
@@ -183,9 +210,8 @@ enum LabourCommand {
     },
     /// Print it.
     Show {
-        /// Data folder.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: Store,
     },
 }
 
@@ -197,9 +223,8 @@ fn amount(text: &str) -> Result<i64, String> {
 enum SettingsCommand {
     /// Change a setting; those not named keep their value.
     Set {
-        /// Data folder.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: Store,
         /// Days from a visit to its follow-up call (1 to 90); calls already scheduled keep
         /// their day.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=90))]
@@ -207,9 +232,8 @@ enum SettingsCommand {
     },
     /// Print every setting.
     Show {
-        /// Data folder.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: Store,
     },
 }
 
@@ -218,9 +242,8 @@ enum StockCommand {
     /// Put parts into a technician's van: a quantity, or the serials of a serialized part.
     #[command(group(clap::ArgGroup::new("units").required(true).args(["qty", "serial"])))]
     Issue {
-        /// Data folder.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: Store,
         /// The technician's username.
         #[arg(long)]
         technician: String,
@@ -237,9 +260,8 @@ enum StockCommand {
     /// Take parts back from a technician's van to HQ: no more than the van holds.
     #[command(group(clap::ArgGroup::new("units").required(true).args(["qty", "serial"])))]
     Return {
-        /// Data folder.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: Store,
         /// The technician's username.
         #[arg(long)]
         technician: String,
@@ -259,9 +281,8 @@ enum StockCommand {
 enum UserCommand {
     /// Create a user.
     Add {
-        /// Data folder.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: Store,
         /// Login name.
         #[arg(long)]
         username: String,
@@ -281,17 +302,15 @@ enum UserCommand {
     /// Stop a user from logging in; their sessions end at once (their devices keep what they
     /// recorded until they can log in again).
     Disable {
-        /// Data folder.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: Store,
         /// Login name.
         username: String,
     },
     /// Let a disabled user log in again (ended sessions stay ended).
     Enable {
-        /// Data folder.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: Store,
         /// Login name.
         username: String,
     },
@@ -301,9 +320,8 @@ enum UserCommand {
 enum SessionCommand {
     /// Sessions, newest first: active ones unless --all.
     List {
-        /// Data folder.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: Store,
         /// Only this user's.
         #[arg(long)]
         user: Option<String>,
@@ -317,9 +335,8 @@ enum SessionCommand {
     /// End sessions at once: their tokens stop working, on every copy.
     #[command(group(clap::ArgGroup::new("which").required(true).args(["user", "device", "id"])))]
     Revoke {
-        /// Data folder.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: Store,
         /// Every session of this user.
         #[arg(long)]
         user: Option<String>,
@@ -356,6 +373,8 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve {
             data,
+            database,
+            blobs,
             listen,
             cert,
             key,
@@ -385,23 +404,30 @@ async fn run(cli: Cli) -> Result<()> {
                 }),
                 _ => None,
             };
-            serve(data, listen, cert.zip(key), limits, mail).await
+            let stores = Stores {
+                data,
+                database,
+                blobs,
+            };
+            serve(stores, listen, cert.zip(key), limits, mail).await
         }
         Command::User {
             command:
                 UserCommand::Add {
-                    data,
+                    store,
                     username,
                     role,
                     name,
                     skills,
                     password_stdin: _,
                 },
-        } => add_user(data, username, role, name, skills).await,
+        } => add_user(store, username, role, name, skills).await,
         Command::User {
-            command: UserCommand::Disable { data, username },
+            command: UserCommand::Disable { store, username },
         } => {
-            let ended = server::open_storage(&data)?
+            let ended = store
+                .open()
+                .await?
                 .set_user_disabled(&username, true, Utc::now())
                 .await
                 .map_err(|e| unknown_user(e, &username))?;
@@ -409,9 +435,11 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::User {
-            command: UserCommand::Enable { data, username },
+            command: UserCommand::Enable { store, username },
         } => {
-            server::open_storage(&data)?
+            store
+                .open()
+                .await?
                 .set_user_disabled(&username, false, Utc::now())
                 .await
                 .map_err(|e| unknown_user(e, &username))?;
@@ -421,14 +449,16 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Session {
             command:
                 SessionCommand::List {
-                    data,
+                    store,
                     user,
                     all,
                     limit,
                 },
         } => {
             let now = Utc::now();
-            let sessions = server::open_storage(&data)?
+            let sessions = store
+                .open()
+                .await?
                 .sessions(user.as_deref(), all, limit, now)
                 .await
                 .map_err(|e| unknown_user(e, user.as_deref().unwrap_or_default()))?;
@@ -442,7 +472,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Session {
             command:
                 SessionCommand::Revoke {
-                    data,
+                    store,
                     user,
                     device,
                     id,
@@ -455,7 +485,9 @@ async fn run(cli: Cli) -> Result<()> {
                 // clap's group requires one of them.
                 (None, None, None) => bail!("say which sessions: --user, --device or --id"),
             };
-            let ended = server::open_storage(&data)?
+            let ended = store
+                .open()
+                .await?
                 .end_sessions(&which, Ending::Revoked, Utc::now())
                 .await
                 .map_err(|e| match &which {
@@ -465,27 +497,27 @@ async fn run(cli: Cli) -> Result<()> {
             println!("{ended} session(s) ended");
             Ok(())
         }
-        Command::Import { data, file } => import(data, file).await,
+        Command::Import { store, file } => import(store, file).await,
         Command::Stock {
             command:
                 StockCommand::Issue {
-                    data,
+                    store,
                     technician,
                     sku,
                     qty,
                     serial,
                 },
-        } => issue_stock(data, &technician, &sku, qty, serial).await,
+        } => issue_stock(store, &technician, &sku, qty, serial).await,
         Command::Stock {
             command:
                 StockCommand::Return {
-                    data,
+                    store,
                     technician,
                     sku,
                     qty,
                     serial,
                 },
-        } => return_stock(data, &technician, &sku, qty, serial).await,
+        } => return_stock(store, &technician, &sku, qty, serial).await,
         Command::Letterhead { command } => letterhead(command).await,
         Command::Labour { command } => labour(command).await,
         Command::Settings { command } => settings(command).await,
@@ -493,12 +525,19 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Checklists { command } => import_reference(Kind::Checklists, command).await,
         Command::Warranty { command } => import_reference(Kind::Warranty, command).await,
         Command::Guides { command } => import_reference(Kind::Guides, command).await,
-        Command::Demo { data } => demo(data).await,
+        Command::Demo { store } => demo(store).await,
     }
 }
 
-async fn serve(
+/// Where `serve` keeps what it keeps.
+struct Stores {
     data: PathBuf,
+    database: Option<String>,
+    blobs: Option<PathBuf>,
+}
+
+async fn serve(
+    stores: Stores,
     listen: SocketAddr,
     cert: Option<(PathBuf, PathBuf)>,
     limits: ConnectionLimits,
@@ -509,7 +548,9 @@ async fn serve(
         key,
     });
     let hq = server::start(ServeConfig {
-        data_dir: data,
+        data_dir: stores.data,
+        database: stores.database,
+        blobs_dir: stores.blobs,
         listen,
         cert,
         limits,
@@ -550,7 +591,7 @@ async fn shutdown_signal() {
 }
 
 async fn add_user(
-    data: PathBuf,
+    store: Store,
     username: String,
     role: Role,
     name: Option<String>,
@@ -566,7 +607,7 @@ async fn add_user(
         .context("reading the password from standard input")?;
     let password = password.trim_end_matches(['\n', '\r']);
     account::password(password)?;
-    let storage = server::open_storage(&data)?;
+    let storage = store.open().await?;
     let user = storage
         .add_user(
             NewUser {
@@ -590,7 +631,7 @@ fn unknown_user(e: StorageError, username: &str) -> anyhow::Error {
     }
 }
 
-async fn demo(data: PathBuf) -> Result<()> {
+async fn demo(store: Store) -> Result<()> {
     let now = Local::now();
     let today = now.date_naive();
     let day_start = today
@@ -598,8 +639,8 @@ async fn demo(data: PathBuf) -> Result<()> {
         .and_local_timezone(Local)
         .earliest()
         .map_or(now.to_utc(), |t| t.to_utc());
-    let storage = server::open_storage(&data)?;
-    let seeded = onsite_hq::demo::seed(&storage, day_start, today, now.to_utc()).await?;
+    let storage = store.open().await?;
+    let seeded = onsite_hq::demo::seed(storage.as_ref(), day_start, today, now.to_utc()).await?;
     println!(
         "demo data: {} accounts created, {} jobs created, {} updated",
         seeded.accounts_created, seeded.jobs.created, seeded.jobs.updated
@@ -631,13 +672,13 @@ fn stock_units(qty: Option<i64>, serials: Vec<String>) -> (StockIssue, String) {
 }
 
 async fn issue_stock(
-    data: PathBuf,
+    store: Store,
     technician: &str,
     sku: &str,
     qty: Option<i64>,
     serials: Vec<String>,
 ) -> Result<()> {
-    let storage = server::open_storage(&data)?;
+    let storage = store.open().await?;
     let (issued, by) = stock_units(qty, serials);
     let issued = storage
         .issue_stock(technician, sku, &issued, &by, Utc::now())
@@ -658,13 +699,13 @@ async fn issue_stock(
 }
 
 async fn return_stock(
-    data: PathBuf,
+    store: Store,
     technician: &str,
     sku: &str,
     qty: Option<i64>,
     serials: Vec<String>,
 ) -> Result<()> {
-    let storage = server::open_storage(&data)?;
+    let storage = store.open().await?;
     let (returned, by) = stock_units(qty, serials);
     let returned = storage
         .return_stock(technician, sku, &returned, &by, Utc::now())
@@ -680,7 +721,7 @@ async fn return_stock(
 async fn letterhead(command: LetterheadCommand) -> Result<()> {
     match command {
         LetterheadCommand::Set {
-            data,
+            store,
             name,
             line,
             logo,
@@ -696,15 +737,15 @@ async fn letterhead(command: LetterheadCommand) -> Result<()> {
                 letterhead = letterhead.with_logo(&bytes);
             }
             letterhead.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
-            let storage = server::open_storage(&data)?;
+            let storage = store.open().await?;
             if storage.set_letterhead(&letterhead).await? {
                 println!("letterhead set: laptops receive it with their next sync");
             } else {
                 println!("letterhead unchanged");
             }
         }
-        LetterheadCommand::Show { data } => {
-            let storage = server::open_storage(&data)?;
+        LetterheadCommand::Show { store } => {
+            let storage = store.open().await?;
             match storage.letterhead().await? {
                 Some(l) => {
                     println!("{}", l.name);
@@ -728,7 +769,7 @@ async fn labour(command: LabourCommand) -> Result<()> {
     let shown = |cents: i64| format!("{}.{:02}", cents / 100, cents % 100);
     match command {
         LabourCommand::Set {
-            data,
+            store,
             call_out,
             per_hour,
             increment,
@@ -739,13 +780,13 @@ async fn labour(command: LabourCommand) -> Result<()> {
                 increment_minutes: increment,
             };
             prices.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
-            if server::open_storage(&data)?.set_labour(&prices).await? {
+            if store.open().await?.set_labour(&prices).await? {
                 println!("labour prices set: laptops receive them with their next sync");
             } else {
                 println!("labour prices unchanged");
             }
         }
-        LabourCommand::Show { data } => match server::open_storage(&data)?.labour().await? {
+        LabourCommand::Show { store } => match store.open().await?.labour().await? {
             Some(p) => println!(
                 "call-out {}, per hour {}, by started {} min",
                 shown(p.call_out_cents),
@@ -763,10 +804,10 @@ async fn labour(command: LabourCommand) -> Result<()> {
 async fn settings(command: SettingsCommand) -> Result<()> {
     match command {
         SettingsCommand::Set {
-            data,
+            store,
             follow_up_days,
         } => {
-            let storage = server::open_storage(&data)?;
+            let storage = store.open().await?;
             let mut settings = storage.settings().await?;
             if let Some(days) = follow_up_days {
                 settings.follow_up_days = days;
@@ -777,8 +818,8 @@ async fn settings(command: SettingsCommand) -> Result<()> {
                 settings.follow_up_days
             );
         }
-        SettingsCommand::Show { data } => {
-            let settings = server::open_storage(&data)?.settings().await?;
+        SettingsCommand::Show { store } => {
+            let settings = store.open().await?.settings().await?;
             println!(
                 "follow-up calls {} days after the visit",
                 settings.follow_up_days
@@ -789,10 +830,10 @@ async fn settings(command: SettingsCommand) -> Result<()> {
 }
 
 async fn import_reference(kind: Kind, command: ReferenceCommand) -> Result<()> {
-    let ReferenceCommand::Import { data, file } = command;
+    let ReferenceCommand::Import { store, file } = command;
     let started = std::time::Instant::now();
-    let storage = server::open_storage(&data)?;
-    let (count, report) = onsite_hq::reference::import(&storage, kind, &file)
+    let storage = store.open().await?;
+    let (count, report) = onsite_hq::reference::import(storage.as_ref(), kind, &file)
         .await
         .map_err(|e| anyhow::anyhow!("{e}; nothing was imported"))?;
     println!(
@@ -806,7 +847,7 @@ async fn import_reference(kind: Kind, command: ReferenceCommand) -> Result<()> {
     Ok(())
 }
 
-async fn import(data: PathBuf, file: PathBuf) -> Result<()> {
+async fn import(store: Store, file: PathBuf) -> Result<()> {
     let started = std::time::Instant::now();
     let lines = if file.as_os_str() == "-" {
         onsite_hq::import::parse(std::io::stdin().lock())?
@@ -815,7 +856,7 @@ async fn import(data: PathBuf, file: PathBuf) -> Result<()> {
             .with_context(|| format!("cannot open {}", file.display()))?;
         onsite_hq::import::parse(std::io::BufReader::new(f))?
     };
-    let storage = server::open_storage(&data)?;
+    let storage = store.open().await?;
     let report = storage
         .import_jobs(&lines, Utc::now())
         .await

@@ -4,6 +4,7 @@ use crate::blobs::BlobStore;
 use crate::connections::{ConnectionLimits, Guard};
 use crate::routes::{AppState, router};
 use crate::storage::StorageError;
+use crate::storage::postgres::PostgresStorage;
 use crate::storage::sqlite::SqliteStorage;
 use crate::tls::{self, TlsError};
 use std::net::SocketAddr;
@@ -67,11 +68,40 @@ pub enum CertSource {
     },
 }
 
+/// Where HQ's records are kept.
+#[derive(Clone, Debug)]
+pub enum Database {
+    /// The embedded SQLite file in this data folder (created if missing).
+    Embedded(PathBuf),
+    /// A PostgreSQL database (`postgres://USER[:PASSWORD]@HOST[:PORT]/DB`) that several HQ
+    /// processes may share.
+    Shared(String),
+}
+
+impl Database {
+    /// Opens the records, creating and migrating them if needed.
+    ///
+    /// # Errors
+    /// [`ServeError::DataDir`] or [`ServeError::Storage`].
+    pub async fn open(&self) -> Result<Arc<dyn crate::storage::Storage>, ServeError> {
+        Ok(match self {
+            Self::Embedded(dir) => Arc::new(open_storage(dir)?),
+            Self::Shared(url) => Arc::new(PostgresStorage::open(url).await?),
+        })
+    }
+}
+
 /// What `onsite-hq serve` needs.
 #[derive(Clone, Debug)]
 pub struct ServeConfig {
-    /// Data folder; created if missing.
+    /// Data folder (the self-signed certificate; the embedded database unless `database`
+    /// names another; attachments unless `blobs_dir` does); created if missing.
     pub data_dir: PathBuf,
+    /// A shared PostgreSQL database instead of the data folder's embedded one.
+    pub database: Option<String>,
+    /// The attachment folder instead of the data folder's: one folder every HQ process on a
+    /// shared database sees, so an upload may continue on another process.
+    pub blobs_dir: Option<PathBuf>,
     /// Address to listen on; port 0 picks a free one.
     pub listen: SocketAddr,
     /// Certificate.
@@ -129,7 +159,16 @@ impl RunningHq {
 /// # Errors
 /// [`ServeError`] saying which part could not start.
 pub async fn start(config: ServeConfig) -> Result<RunningHq, ServeError> {
-    let storage = open_storage(&config.data_dir)?;
+    onsite_sqlite::private::dir(&config.data_dir).map_err(|source| ServeError::DataDir {
+        path: config.data_dir.clone(),
+        source,
+    })?;
+    let storage = match &config.database {
+        Some(url) => Database::Shared(url.clone()),
+        None => Database::Embedded(config.data_dir.clone()),
+    }
+    .open()
+    .await?;
     let identity = match &config.cert {
         CertSource::SelfSigned => {
             tls::load_or_create(&config.data_dir.join(TLS_DIR), chrono::Utc::now())?
@@ -145,11 +184,13 @@ pub async fn start(config: ServeConfig) -> Result<RunningHq, ServeError> {
     let listener = std::net::TcpListener::bind(config.listen).map_err(bind)?;
     listener.set_nonblocking(true).map_err(bind)?;
     let addr = listener.local_addr().map_err(bind)?;
-    let blobs = BlobStore::open(&config.data_dir.join(BLOBS_DIR)).map_err(|source| {
-        ServeError::DataDir {
-            path: config.data_dir.join(BLOBS_DIR),
-            source,
-        }
+    let blobs_dir = config
+        .blobs_dir
+        .clone()
+        .unwrap_or_else(|| config.data_dir.join(BLOBS_DIR));
+    let blobs = BlobStore::open(&blobs_dir).map_err(|source| ServeError::DataDir {
+        path: blobs_dir.clone(),
+        source,
     })?;
     let week_ago = std::time::SystemTime::now() - ABANDONED_UPLOAD;
     match blobs.sweep(week_ago) {
@@ -162,7 +203,6 @@ pub async fn start(config: ServeConfig) -> Result<RunningHq, ServeError> {
         .clone()
         .map(crate::mail::Mailer::new)
         .transpose()?;
-    let storage: Arc<dyn crate::storage::Storage> = Arc::new(storage);
     let blobs = Arc::new(blobs);
     match storage.unconfirm_letters().await? {
         0 => {}
