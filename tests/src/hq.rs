@@ -138,6 +138,27 @@ impl HqProcess {
         self.child = Some(child);
     }
 
+    /// Stops this embedded HQ, moves its records into the empty PostgreSQL database at
+    /// `database` (`onsite-hq migrate-to-postgres`) and starts it again on it, on the same
+    /// port with the same certificate; returns what the command printed.
+    pub fn move_up(&mut self, database: &str) -> String {
+        self.stop();
+        let out = Command::new(bin("onsite-hq"))
+            .args(["migrate-to-postgres", "--data"])
+            .arg(self.data.path())
+            .args(["--database", database])
+            .output()
+            .expect("run onsite-hq migrate-to-postgres");
+        assert!(
+            out.status.success(),
+            "migrate-to-postgres: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        self.database = Some(database.to_string());
+        self.restart();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// `onsite-hq user add` with the test password.
     pub fn add_user(&self, username: &str, role: &str) {
         let out = admin(

@@ -4,7 +4,8 @@
 //! it as through one HQ. A push cut mid-answer is retried on the other process and counted
 //! once; dispatchers writing on both processes at once while a device pulls again and again
 //! leave it with every last change, job by job; a job moved on one process leaves the device
-//! that syncs on the other.
+//! that syncs on the other; an embedded HQ moved up to PostgreSQL keeps its devices syncing
+//! with no reset and nothing downloaded again.
 
 use chrono::Utc;
 use onsite_core::{Device, JobQuery};
@@ -212,5 +213,77 @@ async fn a_job_moved_on_one_process_leaves_the_device_syncing_on_the_other() {
     assert!(
         refused.is_err(),
         "a revoked session syncs no more: {refused:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_embedded_hq_moves_up_and_its_devices_carry_on() {
+    // Declared first so it outlives HQ's connections to it.
+    let db = FreshDatabase::new();
+    let mut hq = HqProcess::start();
+    hq.add_user("tina", "technician");
+    hq.add_user("dana", "dispatcher");
+    let (file, expected) = fixtures::jobs(12, &["tina", ""]);
+    assert!(hq.import(&file).status.success());
+    let (tina, dir) = device(&hq.url, &hq, "tina").await;
+    let photo = dir.path().join("before.jpg");
+    std::fs::write(&photo, vec![3u8; 200_000]).unwrap();
+    tina.attach_file(&expected[0][0], &photo, None, Utc::now())
+        .unwrap();
+    tina.add_note(&expected[0][1], "Pressure low", Utc::now())
+        .unwrap();
+    tina.sync(Utc::now(), &|_| {}).await.unwrap();
+    let before = hq.dispatcher("dana").await.received_ops().await.len();
+    // Recorded offline while HQ moves.
+    tina.add_note(&expected[0][2], "Written during the move", Utc::now())
+        .unwrap();
+
+    let said = hq.move_up(&db.url);
+    assert!(said.contains("jobs") && said.contains("moved up"), "{said}");
+    let report = tina.sync(Utc::now(), &|_| {}).await.unwrap();
+    assert_eq!(
+        (report.jobs_received, report.jobs_removed),
+        (1, 0),
+        "only the job the offline note changed comes back, as on any HQ; nothing dropped"
+    );
+    assert_eq!(
+        tina.status().unwrap().waiting,
+        0,
+        "the offline note went up"
+    );
+    let report = tina.sync(Utc::now(), &|_| {}).await.unwrap();
+    assert_eq!(
+        (report.jobs_received, report.jobs_removed),
+        (0, 0),
+        "nothing downloaded again"
+    );
+    let dana = hq.dispatcher("dana").await;
+    assert_eq!(dana.received_ops().await.len(), before + 1);
+    assert_eq!(numbers(&tina), expected[0].iter().cloned().collect());
+
+    // New work reaches her as before; the photo is still there for dispatchers.
+    let queued = expected[1][0].clone();
+    dana.assign(&queued, Some("tina")).await;
+    let report = tina.sync(Utc::now(), &|_| {}).await.unwrap();
+    assert_eq!(report.jobs_received, 1);
+    assert!(numbers(&tina).contains(&queued));
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+        std::fs::read(&photo).unwrap(),
+    ));
+    let (_, content) = dana.download(&format!("/blobs/{sha}")).await.unwrap();
+    assert_eq!(content.len(), 200_000);
+
+    // Moving up twice into a database with records is refused and changes nothing.
+    let out = std::process::Command::new(onsite_e2e::bin("onsite-hq"))
+        .args(["migrate-to-postgres", "--data"])
+        .arg(hq.data_dir())
+        .args(["--database", &db.url])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("already holds users or jobs"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }

@@ -103,6 +103,20 @@ enum Command {
         #[command(subcommand)]
         command: SessionCommand,
     },
+    /// Copy an embedded HQ (stop it first) into an empty PostgreSQL database, then serve
+    /// with --database: devices carry on syncing with no reset and download nothing again.
+    MigrateToPostgres {
+        /// Data folder of the embedded HQ.
+        #[arg(long)]
+        data: PathBuf,
+        /// The empty PostgreSQL database: postgres://USER[:PASSWORD]@HOST[:PORT]/DB.
+        #[arg(long)]
+        database: String,
+        /// Copy the attachments into this folder too (the one `serve --blobs` will name);
+        /// without it they stay in DATA/blobs.
+        #[arg(long)]
+        blobs: Option<PathBuf>,
+    },
     /// Fill a data folder with demo accounts and jobs around today (safe to run again).
     Demo {
         #[command(flatten)]
@@ -526,6 +540,11 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Warranty { command } => import_reference(Kind::Warranty, command).await,
         Command::Guides { command } => import_reference(Kind::Guides, command).await,
         Command::Demo { store } => demo(store).await,
+        Command::MigrateToPostgres {
+            data,
+            database,
+            blobs,
+        } => migrate_to_postgres(&data, &database, blobs.as_deref()).await,
     }
 }
 
@@ -622,6 +641,54 @@ async fn add_user(
         .await?;
     println!("created {} {} ({})", user.role, user.username, user.id);
     Ok(())
+}
+
+async fn migrate_to_postgres(
+    data: &std::path::Path,
+    database: &str,
+    blobs: Option<&std::path::Path>,
+) -> Result<()> {
+    let file = data.join(server::DATABASE_FILE);
+    if !file.is_file() {
+        bail!(
+            "{} holds no HQ database ({})",
+            data.display(),
+            server::DATABASE_FILE
+        );
+    }
+    let target = onsite_hq::storage::postgres::PostgresStorage::open(database).await?;
+    let moved = onsite_hq::storage::postgres::moving_up::copy(&file, &target).await?;
+    for (table, rows) in moved.tables.iter().filter(|(_, rows)| *rows > 0) {
+        println!("  {table:<20} {rows:>8}");
+    }
+    let from = data.join(server::BLOBS_DIR);
+    match blobs {
+        Some(to) if from.is_dir() => {
+            let copied = copy_blobs(&from, to)?;
+            println!("copied {copied} attachment(s) into {}", to.display());
+        }
+        _ => println!("attachments stay in {}", from.display()),
+    }
+    println!(
+        "moved up: serve with --database (and --data {} for the certificate); devices carry on",
+        data.display()
+    );
+    Ok(())
+}
+
+/// Copies every stored attachment (not unfinished uploads) from `from` into `to`.
+fn copy_blobs(from: &std::path::Path, to: &std::path::Path) -> Result<usize> {
+    std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    let mut copied = 0;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name()))
+                .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+            copied += 1;
+        }
+    }
+    Ok(copied)
 }
 
 fn unknown_user(e: StorageError, username: &str) -> anyhow::Error {

@@ -27,14 +27,21 @@ pub async fn to_latest(client: &mut Client, migrations: &[&str]) -> Result<()> {
 }
 
 async fn apply(client: &mut Client, migrations: &[&str]) -> Result<()> {
-    client
-        .batch_execute(
-            "CREATE TABLE IF NOT EXISTS onsite_schema (
-                version integer PRIMARY KEY,
-                applied_at timestamptz NOT NULL DEFAULT now()
-            )",
-        )
-        .await?;
+    // Asked first rather than `IF NOT EXISTS`, whose notice would be logged at every start.
+    let fresh: bool = client
+        .query_one("SELECT to_regclass('onsite_schema') IS NULL", &[])
+        .await?
+        .get(0);
+    if fresh {
+        client
+            .batch_execute(
+                "CREATE TABLE onsite_schema (
+                    version integer PRIMARY KEY,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                )",
+            )
+            .await?;
+    }
     let current: i32 = client
         .query_one("SELECT coalesce(max(version), 0) FROM onsite_schema", &[])
         .await?

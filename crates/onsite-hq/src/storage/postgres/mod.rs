@@ -70,6 +70,7 @@ mod job_rows;
 mod jobs;
 mod letters;
 mod migrate;
+pub mod moving_up;
 mod ops;
 mod recorded;
 mod reference;

@@ -53,3 +53,50 @@ async fn a_refresh_raced_to_two_processes_rotates_once() {
         assert_eq!(live.map(|s| s.user.username).as_deref(), Some("tina"));
     }
 }
+
+/// The same batch reaches two HQ processes at once (a device's retry racing its first try):
+/// each op is recorded and applied once, and both answers say what became of it.
+#[tokio::test]
+async fn the_same_ops_pushed_to_two_processes_at_once_are_applied_once() {
+    use crate::storage::{BlobSizes, Pusher};
+    use onsite_protocol::Outcome;
+    let (first, db) = fresh().await;
+    let second = PostgresStorage::open(&db.url).await.unwrap();
+    with_users(&first).await;
+    let input: onsite_protocol::api::JobInput = serde_json::from_value(serde_json::json!({
+        "number": "J-1", "kind": "repair", "summary": "Leak", "technician": "tina",
+        "customer": {"name": "Ada"}, "site": {"address": "1 Row"}}))
+    .unwrap();
+    let job = first.create_job(&input, stored_now()).await.unwrap().job;
+    let device = DeviceId::new();
+    let pusher = Pusher {
+        username: "tina".into(),
+        device_id: device,
+    };
+    for round in 0..10u32 {
+        let batch: Vec<_> = (0..5u32)
+            .map(|n| {
+                serde_json::json!({"op_id": onsite_protocol::OpId::new(), "device_id": device,
+                    "job_id": job.id, "hlc": format!("{:015}-{:010}-{device}", 1, round * 5 + n),
+                    "kind": "note", "text": format!("note {round}.{n}")})
+            })
+            .collect();
+        let blobs = BlobSizes::new();
+        let (a, b) = tokio::join!(
+            first.push(&pusher, &batch, &blobs, stored_now()),
+            second.push(&pusher, &batch, &blobs, stored_now()),
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        for (x, y) in a.results.iter().zip(&b.results) {
+            let mut outcomes = [x.outcome, y.outcome];
+            outcomes.sort_by_key(|o| o.as_str());
+            assert_eq!(
+                outcomes,
+                [Outcome::Applied, Outcome::Duplicate],
+                "round {round}: once applied, once a duplicate"
+            );
+        }
+    }
+    let received = first.received_ops(None, 500).await.unwrap();
+    assert_eq!(received.ops.len(), 50, "fifty ops sent, fifty recorded");
+}
