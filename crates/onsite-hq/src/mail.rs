@@ -42,6 +42,9 @@ pub enum MailError {
 
 /// How long one hand-over may take before it counts as failed.
 const SEND_TIMEOUT: Duration = Duration::from_secs(60);
+/// Longer than any hand-over to the relay can take (its timeout, with room to spare): a
+/// letter claimed longer ago than this and still being sent was left by a stopped HQ.
+pub const HAND_OVER_LIMIT: chrono::Duration = chrono::Duration::minutes(10);
 /// How often the outbox is looked at when it has nothing due.
 const IDLE: Duration = Duration::from_secs(1);
 

@@ -204,7 +204,13 @@ pub async fn start(config: ServeConfig) -> Result<RunningHq, ServeError> {
         .map(crate::mail::Mailer::new)
         .transpose()?;
     let blobs = Arc::new(blobs);
-    match storage.unconfirm_letters().await? {
+    // Sharing the database, another process may be handing a letter over right now: only
+    // one claimed longer ago than any hand-over takes is left over from a stop.
+    let claimed_before = match &config.database {
+        Some(_) => chrono::Utc::now() - crate::mail::HAND_OVER_LIMIT,
+        None => chrono::Utc::now(),
+    };
+    match storage.unconfirm_letters(claimed_before).await? {
         0 => {}
         n => tracing::warn!(
             count = n,

@@ -83,6 +83,8 @@ pub struct AppState {
     pub passwords: Arc<Checker>,
     /// Room for live consoles' event streams (`GET /events`).
     pub event_streams: Arc<tokio::sync::Semaphore>,
+    /// The change mark every event stream of this process listens to.
+    pub marks: Arc<events::MarkWatch>,
 }
 
 impl AppState {
@@ -95,6 +97,7 @@ impl AppState {
             throttle: Arc::default(),
             passwords: Arc::new(Checker::for_this_machine()),
             event_streams: Arc::new(tokio::sync::Semaphore::new(events::MAX_STREAMS)),
+            marks: Arc::default(),
         }
     }
 }

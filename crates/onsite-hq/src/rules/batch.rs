@@ -5,8 +5,25 @@ use onsite_protocol::push::OpResult;
 use onsite_protocol::{DeviceId, Op, OpId, OpKind, OpRejection, Outcome, Reason};
 use serde_json::Value;
 
+/// Whether any text in `value` holds the NUL character, which no person types and no
+/// database text type can hold (PostgreSQL refuses it outright).
+fn holds_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(holds_nul),
+        Value::Object(fields) => fields.iter().any(|(k, v)| k.contains('\0') || holds_nul(v)),
+        _ => false,
+    }
+}
+
 /// Reads one raw op; a rejection says why it is not an op.
 pub fn parse(raw: &Value) -> Result<Op, OpRejection> {
+    if holds_nul(raw) {
+        return Err(OpRejection::new(
+            Reason::InvalidValue,
+            "the op's text holds a NUL character",
+        ));
+    }
     serde_json::from_value::<Op>(raw.clone()).map_err(|e| {
         let kind = raw.get("kind").and_then(Value::as_str);
         match kind {
@@ -104,6 +121,14 @@ mod tests {
             (raw(1, "discount"), Some(Reason::UnknownKind)),
             (json!({"kind": "note"}), Some(Reason::MalformedOp)),
             (json!("not an object"), Some(Reason::MalformedOp)),
+            (
+                {
+                    let mut op = raw(1, "note");
+                    op["text"] = json!("pressure\u{0}low");
+                    op
+                },
+                Some(Reason::InvalidValue),
+            ),
         ];
         for (raw, want) in cases {
             assert_eq!(parse(&raw).err().map(|r| r.reason), want, "{raw}");

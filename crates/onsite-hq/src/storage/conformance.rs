@@ -38,6 +38,7 @@ macro_rules! storage_conformance {
             pulled_jobs_carry_their_status_history,
             a_page_stops_before_its_jobs_ops_make_it_too_heavy,
             an_op_is_recorded_once_however_often_it_is_pushed,
+            a_nul_in_an_op_is_refused_and_costs_its_batch_nothing,
             a_retried_refresh_gets_the_same_pair_within_the_grace_only,
             any_retired_refresh_token_presented_again_ends_the_session,
             a_session_ends_at_its_lifetime,
@@ -391,6 +392,44 @@ pub async fn a_page_stops_before_its_jobs_ops_make_it_too_heavy(s: &dyn Storage)
     let mut all = ids.clone();
     all.sort();
     assert_eq!(seen, all, "every job exactly once");
+}
+
+/// Conformance case: an op whose text holds a NUL character (which no database text type
+/// holds) is refused as invalid and recorded; the rest of its batch is applied.
+pub async fn a_nul_in_an_op_is_refused_and_costs_its_batch_nothing(s: &dyn Storage) {
+    let input: JobInput = serde_json::from_value(job("J-1", Some("tina"), "1")).unwrap();
+    let view = s.create_job(&input, stored_now()).await.unwrap();
+    let device = DeviceId::new();
+    let pusher = Pusher {
+        username: "tina".into(),
+        device_id: device,
+    };
+    let note = |n: u32, text: &str| {
+        json!({"op_id": onsite_protocol::OpId::new(), "device_id": device,
+               "job_id": view.job.id, "hlc": format!("{:015}-{:010}-{device}", 1, n),
+               "kind": "note", "text": text})
+    };
+    let batch = [note(0, "pressure\u{0}low"), note(1, "pressure low")];
+    let pushed = s
+        .push(&pusher, &batch, &BlobSizes::new(), stored_now())
+        .await
+        .unwrap();
+    let outcomes: Vec<_> = pushed
+        .results
+        .iter()
+        .map(|r| (r.outcome, r.reason))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            (
+                onsite_protocol::Outcome::Rejected,
+                Some(onsite_protocol::Reason::InvalidValue)
+            ),
+            (onsite_protocol::Outcome::Applied, None)
+        ]
+    );
+    assert_eq!(s.received_ops(None, 10).await.unwrap().ops.len(), 2);
 }
 
 /// Conformance case: the op id is the idempotency key. The same op pushed again, from the

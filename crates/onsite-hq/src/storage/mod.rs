@@ -859,7 +859,9 @@ pub trait Storage: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<Letter>;
     /// Letters that were being sent when HQ stopped become `unconfirmed`; returns how many.
-    async fn unconfirm_letters(&self) -> Result<usize>;
+    /// Only those claimed before `claimed_before` count: on a database other HQ processes
+    /// share, a letter claimed since may be in another process's hands right now.
+    async fn unconfirm_letters(&self, claimed_before: DateTime<Utc>) -> Result<usize>;
     /// The mail outbox, newest first.
     async fn letters(&self, query: &LetterQuery, limit: u32) -> Result<LetterList>;
     /// One letter. Errors: `NotFound`.

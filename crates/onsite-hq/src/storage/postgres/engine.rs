@@ -567,8 +567,8 @@ impl Storage for PostgresStorage {
         write!(self, |tx| letters::fail(&tx, id, &error, retry_at, now))
     }
 
-    async fn unconfirm_letters(&self) -> Result<usize> {
-        write!(self, |tx| letters::unconfirm(&tx))
+    async fn unconfirm_letters(&self, claimed_before: DateTime<Utc>) -> Result<usize> {
+        write!(self, |tx| letters::unconfirm(&tx, claimed_before))
     }
 
     async fn letters(&self, query: &LetterQuery, limit: u32) -> Result<LetterList> {

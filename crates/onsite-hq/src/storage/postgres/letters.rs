@@ -246,8 +246,8 @@ pub async fn claim(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<Option<Ou
         return Ok(None);
     };
     tx.execute(
-        "UPDATE letters SET state = 'sending', tries = tries + 1 WHERE id = $1",
-        &[&id.0],
+        "UPDATE letters SET state = 'sending', tries = tries + 1, claimed_at = $2 WHERE id = $1",
+        &[&id.0, &now],
     )
     .await?;
     let letter = get(tx, id).await?;
@@ -320,13 +320,17 @@ pub async fn fail(
 ///
 /// # Errors
 /// Only from the database.
-pub async fn unconfirm(tx: &Transaction<'_>) -> Result<usize> {
+pub async fn unconfirm(tx: &Transaction<'_>, claimed_before: DateTime<Utc>) -> Result<usize> {
+    // Another HQ process on this database may be handing a letter over right now: only one
+    // claimed before `claimed_before` was left by a process that stopped.
     let jobs: Vec<JobId> = tx
         .query(
             "UPDATE letters SET state = 'unconfirmed', last_error = 'HQ stopped while handing \
              this letter to the mail server; it may have been delivered' \
-             WHERE state = 'sending' RETURNING job_id",
-            &[],
+             WHERE state = 'sending' \
+             AND (claimed_at IS NULL OR claimed_at < $1) \
+             RETURNING job_id",
+            &[&claimed_before],
         )
         .await?
         .iter()

@@ -76,11 +76,18 @@ pub async fn page_of_job(
     limit: u32,
 ) -> Result<(Vec<RecordedOp>, Option<i64>)> {
     // `length` counts characters, as the embedded engine's does.
+    // A page never holds more than `limit` ops, so no more are read (tokio-postgres reads a
+    // whole answer, where SQLite stepped through rows and stopped).
     let sql = format!(
         "SELECT seq, length(body)::bigint, {RECORDED_COLUMNS} FROM ops \
-         WHERE job_id = $1 AND seq > $2 ORDER BY seq"
+         WHERE job_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
     );
-    let rows = tx.query(&sql, &[&job.0, &after.unwrap_or(0)]).await?;
+    let rows = tx
+        .query(
+            &sql,
+            &[&job.0, &after.unwrap_or(0), &(i64::from(limit) + 1)],
+        )
+        .await?;
     let (mut out, mut bytes, mut last, mut more) = (Vec::new(), 0usize, None, false);
     for row in &rows {
         let size = usize::try_from(get::<i64>(row, 1)?).unwrap_or(usize::MAX);

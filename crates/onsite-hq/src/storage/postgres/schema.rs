@@ -2,8 +2,8 @@
 //! are the PostgreSQL engine's own list (the SQLite engine keeps its own): the first is the
 //! schema the embedded store had reached when this engine was added, in PostgreSQL's types.
 //!
-//! Text a list is ordered or paged by (usernames, job numbers, SKUs, template keys, models,
-//! guide ids) is compared byte by byte (`COLLATE "C"`), as SQLite does, whatever locale the
+//! Text a list is ordered or paged by (usernames and display names, job numbers, SKUs, part
+//! names, serials, template keys, models, guide ids) is compared byte by byte (`COLLATE "C"`), as SQLite does, whatever locale the
 //! database was created with.
 //!
 //! Positions that a reader keeps as a cursor or compares as a change mark (the feed's stamps,
@@ -13,7 +13,7 @@
 
 /// Every migration, in order; `onsite_schema` records those that have run.
 pub const MIGRATIONS: &[&str] = &[
-    // 1: everything the embedded store held at its 18th migration.
+    // 1: everything the embedded store held at its 19th migration.
     r#"
     CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
     INSERT INTO meta (key, value) VALUES ('hlc', '');
@@ -23,7 +23,7 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE users (
         id uuid PRIMARY KEY,
         username text COLLATE "C" NOT NULL UNIQUE,
-        display_name text NOT NULL,
+        display_name text COLLATE "C" NOT NULL,
         role text NOT NULL CHECK (role IN ('admin', 'dispatcher', 'technician')),
         skills text NOT NULL DEFAULT '[]',
         password_hash text NOT NULL,
@@ -183,7 +183,7 @@ pub const MIGRATIONS: &[&str] = &[
 
     CREATE TABLE parts (
         sku text COLLATE "C" PRIMARY KEY,
-        name text NOT NULL,
+        name text COLLATE "C" NOT NULL,
         unit_price_cents bigint NOT NULL,
         serialized boolean NOT NULL,
         models text NOT NULL,
@@ -229,9 +229,9 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE stock_moves (
         id bigint PRIMARY KEY,
         technician text NOT NULL,
-        sku text NOT NULL,
+        sku text COLLATE "C" NOT NULL,
         qty bigint NOT NULL,
-        serial text,
+        serial text COLLATE "C",
         kind text NOT NULL CHECK (kind IN ('issued', 'used', 'returned', 'voided')),
         job_id uuid,
         by text NOT NULL,
@@ -313,7 +313,10 @@ pub const MIGRATIONS: &[&str] = &[
         next_attempt_at timestamptz,
         last_error text,
         created_at timestamptz NOT NULL,
-        sent_at timestamptz
+        sent_at timestamptz,
+        -- When a process took it to send: another process starting must not take a letter
+        -- being sent for one left behind by a stop.
+        claimed_at timestamptz
     );
     CREATE INDEX letters_state ON letters(state, next_attempt_at);
 

@@ -229,8 +229,10 @@ pub fn claim(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<Option<Outgoing
         fail(tx, id, "the job has no signed report to attach", None, now)?;
         return Ok(None);
     };
-    tx.prepare_cached("UPDATE letters SET state = 'sending', tries = tries + 1 WHERE id = ?1")?
-        .execute([id.0])?;
+    tx.prepare_cached(
+        "UPDATE letters SET state = 'sending', tries = tries + 1, claimed_at = ?2 WHERE id = ?1",
+    )?
+    .execute(params![id.0, now])?;
     let letter = get(tx, id)?;
     Ok(Some(Outgoing {
         report_name: format!(
@@ -304,14 +306,16 @@ pub fn fail(
 ///
 /// # Errors
 /// Only from the database.
-pub fn unconfirm(tx: &Transaction<'_>) -> Result<usize> {
+/// Letters still being sent that were claimed before `claimed_before` become `unconfirmed`.
+pub fn unconfirm(tx: &Transaction<'_>, claimed_before: DateTime<Utc>) -> Result<usize> {
     let jobs: Vec<JobId> = tx
         .prepare_cached(
             "UPDATE letters SET state = 'unconfirmed', last_error = 'HQ stopped while handing \
              this letter to the mail server; it may have been delivered' \
-             WHERE state = 'sending' RETURNING job_id",
+             WHERE state = 'sending' AND (claimed_at IS NULL OR claimed_at < ?1) \
+             RETURNING job_id",
         )?
-        .query_map([], |r| Ok(JobId(r.get(0)?)))?
+        .query_map([claimed_before], |r| Ok(JobId(r.get(0)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for job in &jobs {
         stamp(tx, *job)?;

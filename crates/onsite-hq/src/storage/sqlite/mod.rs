@@ -716,8 +716,9 @@ impl Storage for SqliteStorage {
             .await
     }
 
-    async fn unconfirm_letters(&self) -> Result<usize> {
-        self.write(letters::unconfirm).await
+    async fn unconfirm_letters(&self, claimed_before: DateTime<Utc>) -> Result<usize> {
+        self.write(move |tx| letters::unconfirm(tx, claimed_before))
+            .await
     }
 
     async fn letters(&self, query: &LetterQuery, limit: u32) -> Result<LetterList> {

@@ -418,6 +418,11 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE users ADD COLUMN calendar_generation INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 19: when a letter was taken to be sent, so a starting HQ tells one left by a stop from
+    // one another process on a shared database is handing over right now.
+    r#"
+    ALTER TABLE letters ADD COLUMN claimed_at TEXT;
+    "#,
 ];
 
 #[cfg(test)]
