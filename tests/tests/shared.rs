@@ -2,7 +2,7 @@
 //! Two `onsite-hq` processes on one PostgreSQL database behind a load balancer (the test
 //! proxy, which sends each connection to the next process in turn): devices sync through
 //! it as through one HQ. A push cut mid-answer is retried on the other process and counted
-//! once; dispatchers writing on both processes at once while a device pulls again and again
+//! once, and so is one whose process is killed mid-push; dispatchers writing on both processes at once while a device pulls again and again
 //! leave it with every last change, job by job; a job moved on one process leaves the device
 //! that syncs on the other; an embedded HQ moved up to PostgreSQL keeps its devices syncing
 //! with no reset and nothing downloaded again.
@@ -286,4 +286,63 @@ async fn an_embedded_hq_moves_up_and_its_devices_carry_on() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// One of the two processes is killed (`kill -9`) in the middle of pushes sent through the
+/// balancer: the device's next tries reach the survivor, which holds exactly what was
+/// committed; the dead one restarted answers the same.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_process_killed_mid_push_loses_and_doubles_nothing() {
+    let (_db, mut a, b) = two_processes(20, false);
+    let proxy = Proxy::balancing(vec![a.addr(), b.addr()]).await;
+    let (device, _dir) = device(&proxy.url(), &a, "tina").await;
+    let device = std::sync::Arc::new(device);
+    for round in 0..3u64 {
+        for i in 0..1500 {
+            let number = format!("J-{:06}", i % 20 + 1);
+            device
+                .add_note(&number, &format!("round {round} note {i}"), Utc::now())
+                .unwrap();
+        }
+        let d = device.clone();
+        let sync = tokio::spawn(async move { d.sync(Utc::now(), &|_| {}).await });
+        // Somewhere inside the push (in either process's hands): one process dies.
+        tokio::time::sleep(std::time::Duration::from_millis(40 + round * 70)).await;
+        a.stop();
+        let _ = sync.await.unwrap();
+        // The balancer still sends every other connection to the dead process: those tries
+        // fail as offline, the others reach the survivor.
+        let mut synced = false;
+        for _ in 0..6 {
+            match device.sync(Utc::now(), &|_| {}).await {
+                Ok(_) => {
+                    synced = true;
+                    break;
+                }
+                Err(e) => assert!(e.is_offline(), "round {round}: {e}"),
+            }
+        }
+        assert!(synced, "round {round}: the survivor took the sync");
+        assert_eq!(device.status().unwrap().waiting, 0);
+        let sent: Vec<OpId> = device
+            .outbox(u32::MAX)
+            .unwrap()
+            .ops
+            .into_iter()
+            .map(|e| e.op_id)
+            .collect();
+        let received = b.dispatcher("dana").await.received_ops().await;
+        assert_eq!(received.len(), sent.len(), "round {round}: nothing doubled");
+        let ids: BTreeSet<OpId> = received.iter().filter_map(|o| o.op_id).collect();
+        assert!(
+            sent.iter().all(|id| ids.contains(id)),
+            "round {round}: nothing lost"
+        );
+        a.restart();
+        assert_eq!(
+            a.dispatcher("dana").await.received_ops().await.len(),
+            sent.len(),
+            "the restarted process holds the same"
+        );
+    }
 }
