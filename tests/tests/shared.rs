@@ -346,3 +346,54 @@ async fn a_process_killed_mid_push_loses_and_doubles_nothing() {
         );
     }
 }
+
+/// Wrong passwords sent to both processes in turn count together: the sixth from one address
+/// is refused wherever it lands (with per-process counts, each would have seen only three),
+/// and so is even the right password from there until the window ends.
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_logins_on_both_processes_count_together() {
+    let (_db, a, b) = two_processes(1, false);
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let tls = onsite_core::hq_client::tls::client_config(Some(a.pin()), Default::default());
+    let client = reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .no_proxy()
+        .build()
+        .unwrap();
+    let device = onsite_protocol::DeviceId::new();
+    let attempt = |url: String, password: &'static str| {
+        let client = client.clone();
+        async move {
+            let body = serde_json::json!({"username": "dana", "password": password,
+                                          "device_id": device});
+            client
+                .post(format!("{url}/api/v1/auth/login"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let mut statuses = Vec::new();
+    for n in 0..6 {
+        let hq = if n % 2 == 0 { &a } else { &b };
+        statuses.push(attempt(hq.url.clone(), "wrong").await);
+    }
+    assert_eq!(
+        statuses,
+        [401, 401, 401, 401, 401, 429],
+        "five wrong, then refused"
+    );
+    assert_eq!(
+        attempt(a.url.clone(), PASSWORD).await,
+        429,
+        "refused on A too"
+    );
+    assert_eq!(
+        attempt(b.url.clone(), PASSWORD).await,
+        429,
+        "for this address and user"
+    );
+}

@@ -222,7 +222,12 @@ pub async fn start(config: ServeConfig) -> Result<RunningHq, ServeError> {
         tracing::info!("no --smtp relay: thank-you letters wait in the outbox (GET /api/v1/mail)");
     }
     let mailer = mailer.map(|m| tokio::spawn(m.run(storage.clone(), blobs.clone())));
-    let app = router(AppState::new(storage, blobs));
+    let mut state = AppState::new(storage.clone(), blobs);
+    if config.database.is_some() {
+        // Processes behind one address count failed logins together.
+        state.throttle = Arc::new(crate::throttle::Throttle::Shared(storage));
+    }
+    let app = router(state);
     let handle = axum_server::Handle::new();
     let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(rustls)
         .handshake_timeout(config.limits.handshake)

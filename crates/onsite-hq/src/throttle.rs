@@ -5,8 +5,12 @@
 //! password is checked, so guesses sent at once cannot slip past the limit while the first are
 //! still being checked; a success takes its count back. A username whose fleet-wide limit is
 //! reached still admits devices that have logged in as that user before: an attacker who
-//! floods the dispatcher's name from elsewhere does not lock the dispatcher out. In memory: a
-//! restart forgets, which is acceptable for a throttle.
+//! floods the dispatcher's name from elsewhere does not lock the dispatcher out.
+//!
+//! One HQ process on its own counts in memory ([`LoginThrottle`]): a restart forgets, which is
+//! acceptable for a throttle. Several processes on one database count in it
+//! ([`Throttle::Shared`]), so a guesser cannot multiply the limits by the number of processes
+//! behind the address devices use.
 
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
@@ -204,6 +208,112 @@ impl LoginThrottle {
             .take_back(&(attempt.username.clone(), attempt.address));
         if attempt.counted_for_user {
             s.user.take_back(&attempt.username);
+        }
+    }
+}
+
+/// The login throttle of an HQ: in this process's memory, or in the storage every process
+/// of the HQ shares.
+pub enum Throttle {
+    /// One process.
+    Local(LoginThrottle),
+    /// Several processes on one database.
+    Shared(std::sync::Arc<dyn crate::storage::Storage>),
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        Self::Local(LoginThrottle::default())
+    }
+}
+
+/// The storage keys of an attempt's three counts: the address, the username at the address,
+/// the username. JSON, so no username can make one key look like another.
+fn keys(username: &str, address: Option<IpAddr>) -> [String; 3] {
+    let json = |v: serde_json::Value| v.to_string();
+    [
+        json(serde_json::json!(["address", address])),
+        json(serde_json::json!(["pair", username, address])),
+        json(serde_json::json!(["user", username])),
+    ]
+}
+
+impl Throttle {
+    /// As [`LoginThrottle::reserve`], counted where this HQ counts.
+    ///
+    /// # Errors
+    /// The outer error when shared storage fails; the inner one as for
+    /// [`LoginThrottle::reserve`].
+    pub async fn reserve(
+        &self,
+        username: &str,
+        address: Option<IpAddr>,
+        known_device: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Result<Attempt, Refused>, crate::storage::StorageError> {
+        let storage = match self {
+            Self::Local(t) => return Ok(t.reserve(username, address, known_device, now)),
+            Self::Shared(storage) => storage,
+        };
+        let [address_key, pair_key, user_key] = keys(username, address);
+        let mut check = vec![
+            (address_key.clone(), PER_ADDRESS),
+            (pair_key.clone(), PER_USER_AND_ADDRESS),
+        ];
+        let mut count = vec![address_key, pair_key];
+        // A known device neither meets the username's fleet-wide limit nor adds to it.
+        let counted_for_user = !known_device;
+        if counted_for_user {
+            check.push((user_key.clone(), PER_USER));
+            count.push(user_key);
+        }
+        let limits = [Limit::Address, Limit::UserAndAddress, Limit::User];
+        Ok(
+            match storage.reserve_login(&check, &count, WINDOW, now).await? {
+                Some((i, until)) => Err(Refused {
+                    until,
+                    limit: limits[i],
+                }),
+                None => Ok(Attempt {
+                    username: username.to_string(),
+                    address,
+                    counted_for_user,
+                }),
+            },
+        )
+    }
+
+    /// As [`LoginThrottle::succeeded`].
+    pub async fn succeeded(&self, attempt: Attempt) {
+        match self {
+            Self::Local(t) => t.succeeded(attempt),
+            Self::Shared(storage) => {
+                let [address_key, pair_key, user_key] = keys(&attempt.username, attempt.address);
+                let mut back = vec![address_key];
+                if attempt.counted_for_user {
+                    back.push(user_key);
+                }
+                if let Err(e) = storage.release_login(&back, &[pair_key]).await {
+                    tracing::warn!(error = %e, "login throttle: taking back a success failed");
+                }
+            }
+        }
+    }
+
+    /// As [`LoginThrottle::withdrawn`].
+    pub async fn withdrawn(&self, attempt: Attempt) {
+        match self {
+            Self::Local(t) => t.withdrawn(attempt),
+            Self::Shared(storage) => {
+                let [address_key, pair_key, user_key] = keys(&attempt.username, attempt.address);
+                let mut back = vec![address_key, pair_key];
+                if attempt.counted_for_user {
+                    back.push(user_key);
+                }
+                if let Err(e) = storage.release_login(&back, &[]).await {
+                    tracing::warn!(error = %e, "login throttle: withdrawing an attempt failed");
+                }
+            }
         }
     }
 }

@@ -68,6 +68,7 @@ pub async fn authenticate(
     let attempt = state
         .throttle
         .reserve(username, address, known, now)
+        .await?
         .map_err(|refused| {
             // Debug: quoted, with control characters escaped, so no name can forge a line of the log.
             tracing::warn!(user = ?username, ?address, limit = ?refused.limit, "login throttled");
@@ -87,14 +88,14 @@ pub async fn authenticate(
     let verified = match state.passwords.check(password, stored).await {
         Ok(verified) => verified,
         Err(busy) => {
-            state.throttle.withdrawn(attempt);
+            state.throttle.withdrawn(attempt).await;
             return Err(AppError::busy(busy.to_string(), 1));
         }
     };
     let Some(user) = user.filter(|_| verified) else {
         return Err(invalid_credentials());
     };
-    state.throttle.succeeded(attempt);
+    state.throttle.succeeded(attempt).await;
     // Said only to whoever knows the password: a disabled account is not a secret from its owner.
     if disabled {
         return Err(AppError::forbidden(

@@ -27,7 +27,7 @@ use crate::blobs::BlobStore;
 use crate::error::AppError;
 use crate::password::Checker;
 use crate::storage::Storage;
-use crate::throttle::LoginThrottle;
+use crate::throttle::Throttle;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
@@ -78,7 +78,7 @@ pub struct AppState {
     /// Attachment content.
     pub blobs: Arc<BlobStore>,
     /// Failed-login counter.
-    pub throttle: Arc<LoginThrottle>,
+    pub throttle: Arc<Throttle>,
     /// Checks login passwords, a bounded number at a time.
     pub passwords: Arc<Checker>,
     /// Room for live consoles' event streams (`GET /events`).

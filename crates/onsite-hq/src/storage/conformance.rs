@@ -39,6 +39,7 @@ macro_rules! storage_conformance {
             a_page_stops_before_its_jobs_ops_make_it_too_heavy,
             an_op_is_recorded_once_however_often_it_is_pushed,
             a_nul_in_an_op_is_refused_and_costs_its_batch_nothing,
+            failed_logins_are_counted_by_key_within_a_window,
             a_retried_refresh_gets_the_same_pair_within_the_grace_only,
             any_retired_refresh_token_presented_again_ends_the_session,
             a_session_ends_at_its_lifetime,
@@ -392,6 +393,69 @@ pub async fn a_page_stops_before_its_jobs_ops_make_it_too_heavy(s: &dyn Storage)
     let mut all = ids.clone();
     all.sort();
     assert_eq!(seen, all, "every job exactly once");
+}
+
+/// Conformance case: failed logins are counted per key within a window from the key's first
+/// attempt; a key at its limit refuses (naming itself and when its window ends) and counts
+/// nothing; counts are taken back one at a time or forgotten; an ended window is forgotten.
+pub async fn failed_logins_are_counted_by_key_within_a_window(s: &dyn Storage) {
+    let window = chrono::Duration::minutes(15);
+    let t0 = stored_now();
+    let keys = |k: &[&str]| k.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+    let check = |k: &[(&str, u32)]| {
+        k.iter()
+            .map(|(k, n)| (k.to_string(), *n))
+            .collect::<Vec<_>>()
+    };
+    let reserve = |c: Vec<(String, u32)>, n: Vec<String>, at| async move {
+        s.reserve_login(&c, &n, window, at).await.unwrap()
+    };
+    assert_eq!(
+        reserve(check(&[("a", 2)]), keys(&["a", "b"]), t0).await,
+        None
+    );
+    assert_eq!(
+        reserve(check(&[("a", 2)]), keys(&["a", "b"]), t0).await,
+        None
+    );
+    assert_eq!(
+        reserve(check(&[("a", 2)]), keys(&["a", "b"]), t0).await,
+        Some((0, t0 + window)),
+        "the third attempt meets the limit of two"
+    );
+    assert_eq!(
+        reserve(check(&[("b", 3), ("a", 9)]), keys(&["b"]), t0).await,
+        None,
+        "the refused attempt counted nothing: b holds two"
+    );
+    assert_eq!(
+        reserve(check(&[("c", 5), ("b", 3)]), keys(&[]), t0).await,
+        Some((1, t0 + window)),
+        "the key at its limit is named"
+    );
+    s.release_login(&keys(&["a"]), &[]).await.unwrap();
+    let later = t0 + chrono::Duration::minutes(5);
+    assert_eq!(reserve(check(&[("a", 2)]), keys(&["a"]), later).await, None);
+    assert_eq!(
+        reserve(check(&[("a", 2)]), keys(&[]), later).await,
+        Some((0, t0 + window)),
+        "the window still runs from the first attempt"
+    );
+    s.release_login(&[], &keys(&["a"])).await.unwrap();
+    assert_eq!(reserve(check(&[("a", 1)]), keys(&["a"]), later).await, None);
+    assert_eq!(
+        reserve(check(&[("b", 3)]), keys(&["b"]), t0 + window).await,
+        None,
+        "an ended window is forgotten"
+    );
+    s.release_login(&keys(&["nobody", "b", "b", "b"]), &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        reserve(check(&[("b", 1)]), keys(&[]), t0 + window).await,
+        None,
+        "never below none"
+    );
 }
 
 /// Conformance case: an op whose text holds a NUL character (which no database text type

@@ -858,6 +858,21 @@ pub trait Storage: Send + Sync + 'static {
         retry_at: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Result<Letter>;
+    /// Counts one failed-login attempt under each key of `count`, within `window` of `now`,
+    /// unless a key of `check` already holds its limit of attempts in its window: then nothing
+    /// is counted, and the answer is that key's index in `check` and when its window ends.
+    /// Every HQ process on the storage sees the same counts (the login throttle of several
+    /// processes behind one address). A window starts at a key's first attempt after the
+    /// previous one ended; ended windows are forgotten.
+    async fn reserve_login(
+        &self,
+        check: &[(String, u32)],
+        count: &[String],
+        window: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(usize, DateTime<Utc>)>>;
+    /// Takes one attempt back from each of `keys` (never below none) and forgets `forget`.
+    async fn release_login(&self, keys: &[String], forget: &[String]) -> Result<()>;
     /// Letters that were being sent when HQ stopped become `unconfirmed`; returns how many.
     /// Only those claimed before `claimed_before` count: on a database other HQ processes
     /// share, a letter claimed since may be in another process's hands right now.

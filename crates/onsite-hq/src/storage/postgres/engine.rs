@@ -4,8 +4,8 @@
 
 use super::{
     PostgresStorage, board, cases, console_sessions, feed, feedback, fills, follow_ups, job_rows,
-    jobs, letters, ops, reference, reference_pull, sessions, settings, stock, suggest, users,
-    visit,
+    jobs, letters, login_failures, ops, reference, reference_pull, sessions, settings, stock,
+    suggest, users, visit,
 };
 use crate::storage::*;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -565,6 +565,22 @@ impl Storage for PostgresStorage {
     ) -> Result<Letter> {
         let error = error.to_string();
         write!(self, |tx| letters::fail(&tx, id, &error, retry_at, now))
+    }
+
+    async fn reserve_login(
+        &self,
+        check: &[(String, u32)],
+        count: &[String],
+        window: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(usize, DateTime<Utc>)>> {
+        write!(self, |tx| login_failures::reserve(
+            &tx, check, count, window, now
+        ))
+    }
+
+    async fn release_login(&self, keys: &[String], forget: &[String]) -> Result<()> {
+        write!(self, |tx| login_failures::release(&tx, keys, forget))
     }
 
     async fn unconfirm_letters(&self, claimed_before: DateTime<Utc>) -> Result<usize> {

@@ -69,6 +69,7 @@ mod follow_ups;
 mod job_rows;
 mod jobs;
 mod letters;
+mod login_failures;
 mod migrate;
 pub mod moving_up;
 mod ops;

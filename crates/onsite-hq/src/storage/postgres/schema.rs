@@ -13,7 +13,7 @@
 
 /// Every migration, in order; `onsite_schema` records those that have run.
 pub const MIGRATIONS: &[&str] = &[
-    // 1: everything the embedded store held at its 19th migration.
+    // 1: everything the embedded store held at its 20th migration.
     r#"
     CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
     INSERT INTO meta (key, value) VALUES ('hlc', '');
@@ -330,6 +330,15 @@ pub const MIGRATIONS: &[&str] = &[
         ended_why text
     );
     CREATE INDEX console_sessions_user ON console_sessions(user_id) WHERE ended_at IS NULL;
+
+    -- Failed logins by key, each in a window from its first attempt: one throttle for every
+    -- process on the database.
+    CREATE TABLE login_failures (
+        key text PRIMARY KEY,
+        started timestamptz NOT NULL,
+        count bigint NOT NULL
+    );
+    CREATE INDEX login_failures_started ON login_failures(started);
     CREATE INDEX console_sessions_created ON console_sessions(created_at);
     "#,
 ];

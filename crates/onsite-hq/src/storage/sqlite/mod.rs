@@ -16,6 +16,7 @@ mod fills;
 mod follow_ups;
 mod jobs;
 mod letters;
+mod login_failures;
 mod ops;
 mod recorded;
 mod reference;
@@ -713,6 +714,24 @@ impl Storage for SqliteStorage {
     ) -> Result<Letter> {
         let error = error.to_string();
         self.write(move |tx| letters::fail(tx, id, &error, retry_at, now))
+            .await
+    }
+
+    async fn reserve_login(
+        &self,
+        check: &[(String, u32)],
+        count: &[String],
+        window: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(usize, DateTime<Utc>)>> {
+        let (check, count) = (check.to_vec(), count.to_vec());
+        self.write(move |tx| login_failures::reserve(tx, &check, &count, window, now))
+            .await
+    }
+
+    async fn release_login(&self, keys: &[String], forget: &[String]) -> Result<()> {
+        let (keys, forget) = (keys.to_vec(), forget.to_vec());
+        self.write(move |tx| login_failures::release(tx, &keys, &forget))
             .await
     }
 

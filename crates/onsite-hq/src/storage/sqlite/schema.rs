@@ -423,6 +423,16 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE letters ADD COLUMN claimed_at TEXT;
     "#,
+    // 20: failed logins counted by key (an address, a user at an address, a user), each in a
+    // window from its first attempt, so processes sharing a database share one throttle.
+    r#"
+    CREATE TABLE login_failures (
+        key TEXT PRIMARY KEY,
+        started TEXT NOT NULL,
+        count INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX login_failures_started ON login_failures(started);
+    "#,
 ];
 
 #[cfg(test)]
