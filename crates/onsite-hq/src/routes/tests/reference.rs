@@ -248,13 +248,29 @@ async fn a_dispatcher_issues_stock_and_fills_parts_requests() {
             "malformed_json",
         ),
     ];
+    let too_many: Vec<String> = (0..501).map(|n| format!("HX1-{n}")).collect();
+    let refused = refused.into_iter().chain([
+        (
+            json!({"technician": "tina", "sku": "HX-1", "serials": too_many}),
+            "validation_failed",
+        ),
+        (
+            json!({"technician": "tina", "sku": "HX-1", "serials": ["bad\nserial"]}),
+            "validation_failed",
+        ),
+    ]);
+    // Parts into a van and back out of it read the same body and refuse the same way.
     for (body, expected) in refused {
-        let (status, got) = issue(body.clone()).await;
-        assert_eq!(
-            (status, code(&got)),
-            (StatusCode::UNPROCESSABLE_ENTITY, expected),
-            "{body}: {got}"
-        );
+        for route in ["/stock/issue", "/stock/return"] {
+            let (status, got) = hq
+                .call(Method::POST, route, Some(dispatcher), Some(body.clone()))
+                .await;
+            assert_eq!(
+                (status, code(&got)),
+                (StatusCode::UNPROCESSABLE_ENTITY, expected),
+                "{route} {body}: {got}"
+            );
+        }
     }
     let (status, got) = hq
         .call(
